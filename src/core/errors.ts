@@ -1,0 +1,72 @@
+/**
+ * Every error sluice raises on purpose carries a stable code (tests and scripts match on it),
+ * a message with the values involved, and where possible a hint that says how to fix it.
+ */
+export type ErrorCode =
+  | 'SLUICE_CONFIG_INVALID'
+  | 'SLUICE_CONFIG_UNKNOWN_KEY'
+  | 'SLUICE_CONFIG_PARSE'
+  | 'SLUICE_INPUT_MISSING'
+  | 'SLUICE_INPUT_NO_MATCH'
+  | 'SLUICE_INPUT_READ'
+  | 'SLUICE_BAD_RECORD'
+  | 'SLUICE_HTTP'
+  | 'SLUICE_DECOMPRESS'
+  | 'SLUICE_OUTPUT'
+  | 'SLUICE_RESUME_MISMATCH'
+  | 'SLUICE_LEDGER_MISMATCH'
+  | 'SLUICE_TASK_FAILED'
+  | 'SLUICE_USAGE'
+  | 'SLUICE_SHARD_INVALID'
+  | 'SLUICE_TOKENIZER'
+  | 'SLUICE_LOADER'
+  | 'SLUICE_EXECUTOR'
+  | 'SLUICE_INTERNAL';
+
+export interface ErrorDetails {
+  hint?: string;
+  /** YAML path such as `stages[2].length.min_chars`. */
+  path?: string;
+  file?: string;
+  /** Record locator inside `file`: line number, byte offset or record id. */
+  record?: string | number;
+  cause?: unknown;
+}
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly path: string | undefined;
+  readonly file: string | undefined;
+  readonly record: string | number | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'SluiceError';
+    this.code = code;
+    this.hint = details.hint;
+    this.path = details.path;
+    this.file = details.file;
+    this.record = details.record;
+  }
+
+  /** Multi-line form for terminals: message, location and hint. */
+  describe(): string {
+    const lines = [`error[${this.code}]: ${this.message}`];
+    if (this.file !== undefined) {
+      lines.push(`  --> ${this.file}${this.record === undefined ? '' : `:${this.record}`}`);
+    }
+    if (this.path !== undefined) lines.push(`  at ${this.path}`);
+    if (this.hint !== undefined) lines.push(`  hint: ${this.hint}`);
+    return lines.join('\n');
+  }
+}
+
+export function isSluiceError(err: unknown): err is SluiceError {
+  return err instanceof SluiceError;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
