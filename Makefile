@@ -1,0 +1,65 @@
+# sluice: the two commands a new machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_MODULES := node_modules/.sluice-installed
+DIST := dist/.sluice-built
+SRC := $(shell find src -name '*.ts' -o -name '*.json' 2>/dev/null)
+SYSTEM_DEPS_STAMP := .cache/system-deps-installed
+PIPELINE ?= pipelines/default.yaml
+OUT ?= out/default
+
+.PHONY: help install build run test bench pipelines lint typecheck schema clean system-deps
+
+help:
+	@echo "make run        install what is missing, run $(PIPELINE) on sample-corpora into $(OUT), print stats"
+	@echo "make test       install what is missing, run the test suite"
+	@echo "make bench      benchmarks (table on stdout, JSON under .bench/)"
+	@echo "make pipelines  run every pipeline under pipelines/"
+	@echo "make lint | typecheck | schema | clean"
+
+$(NODE_MODULES): package.json
+	npm install --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES)
+
+# Debian packages the readers and tests use (lbzip2, zstd, python3-torch, slurm); installed when run as root.
+$(SYSTEM_DEPS_STAMP): .ci/system-deps.sh
+	bash .ci/system-deps.sh
+	@mkdir -p $(dir $@) && touch $@
+
+system-deps: $(SYSTEM_DEPS_STAMP)
+
+$(DIST): $(NODE_MODULES) $(SRC) .config/tsconfig.build.json tsconfig.json
+	rm -rf dist
+	npx tsc -p .config/tsconfig.build.json
+	@touch $@
+
+build: $(DIST)
+
+run: $(DIST) $(SYSTEM_DEPS_STAMP)
+	node dist/cli/main.js run $(PIPELINE) --out $(OUT)
+
+test: $(DIST) $(SYSTEM_DEPS_STAMP)
+	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts
+
+bench: $(DIST) $(SYSTEM_DEPS_STAMP)
+	node --expose-gc dist/bench/main.js
+
+pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
+	@set -e; for p in pipelines/*.yaml; do \
+	  name=$$(basename $$p .yaml); echo "== $$p -> out/$$name"; \
+	  node dist/cli/main.js run $$p --out out/$$name; done
+
+lint: $(NODE_MODULES)
+	npx eslint -c .config/eslint.config.js .
+
+typecheck: $(NODE_MODULES)
+	npx tsc -p tsconfig.json --noEmit
+
+schema: $(DIST)
+	node dist/cli/main.js schema > pipelines/sluice.schema.json
+
+clean:
+	rm -rf dist out .bench .cache

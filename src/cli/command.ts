@@ -1,0 +1,13 @@
+import type { Logger } from '../core/log.js';
+import type { CommandSpec, ParsedArgs } from './args.js';
+
+export interface CliIO {
+  out(text: string): void;
+  log: Logger;
+}
+
+export interface Command {
+  spec: CommandSpec;
+  /** Returns the process exit code. */
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}

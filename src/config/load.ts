@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { SluiceError } from '../core/errors.js';
+import { readers, stages } from '../registry.js';
+import {
+  INPUT_BASE_KEYS,
+  TOP_LEVEL_KEYS,
+  inputBaseSchema,
+  outputSchema,
+  runnerSchema,
+  type InputConfig,
+  type PipelineConfig,
+  type StageConfig,
+} from './schema.js';
+import { suggestionHint } from './suggest.js';
+
+type PathSegment = string | number;
+
+interface ConfigIssue {
+  path: PathSegment[];
+  message: string;
+  hint?: string;
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out === '' ? '(top level)' : out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PathSegment, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Turns zod issues into config issues rooted at `base`, naming the offending value. */
+function zodIssues(error: z.ZodError, base: PathSegment[], root: unknown, validKeys?: readonly string[]): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    const path = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: [...path, key], message: `unknown key "${key}"`, ...(validKeys ? { hint: suggestionHint(key, validKeys) } : {}) });
+      }
+      continue;
+    }
+    const value = valueAt(root, path);
+    out.push({ path, message: `${issue.message} (got ${describeValue(value)})` });
+  }
+  return out;
+}
+
+function objectKeys(schema: z.ZodType): string[] {
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape as Record<string, unknown>) : [];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): InputConfig | undefined {
+  const path: PathSegment[] = ['inputs', index];
+  if (!isPlainObject(raw)) {
+    issues.push({ path, message: `an input must be a mapping with reader and paths (got ${describeValue(raw)})` });
+    return undefined;
+  }
+  const readerName = raw['reader'];
+  const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
+  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'] });
+  if (!base.success) issues.push(...zodIssues(base.error, path, { inputs: { [index]: raw } }));
+  if (typeof readerName === 'string' && reader === undefined) {
+    issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
+  }
+  if (!reader || !base.success) return undefined;
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!(INPUT_BASE_KEYS as readonly string[]).includes(k)) own[k] = v;
+  const parsed = reader.params.safeParse(own);
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]).map((i) => fixRoot(i, own, path)));
+    return undefined;
+  }
+  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), params: parsed.data as Record<string, unknown> };
+}
+
+/** Issues from a sub-schema validated against `root` (not the whole config) name values relative to it. */
+function fixRoot(issue: ConfigIssue, root: unknown, base: PathSegment[]): ConfigIssue {
+  if (issue.message.includes('(got ')) {
+    const rel = issue.path.slice(base.length);
+    issue.message = issue.message.replace(/\(got .*\)$/, `(got ${describeValue(valueAt(root, rel))})`);
+  }
+  return issue;
+}
+
+function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>): StageConfig | undefined {
+  const path: PathSegment[] = ['stages', index];
+  let name: string;
+  let params: unknown;
+  if (typeof raw === 'string') {
+    name = raw;
+    params = {};
+  } else if (isPlainObject(raw) && Object.keys(raw).length === 1) {
+    name = Object.keys(raw)[0]!;
+    params = raw[name] ?? {};
+  } else {
+    issues.push({ path, message: `a stage must be a mapping with exactly one key, the stage name (got ${describeValue(raw)})`, hint: 'write e.g. `- length: {min_chars: 200}`' });
+    return undefined;
+  }
+  const def = stages[name];
+  if (!def) {
+    issues.push({ path: [...path, name], message: `unknown stage "${name}"`, hint: suggestionHint(name, Object.keys(stages)) });
+    return undefined;
+  }
+  const parsed = def.params.safeParse(params);
+  if (!parsed.success) {
+    const base = [...path, name];
+    issues.push(...zodIssues(parsed.error, base, params, objectKeys(def.params)).map((i) => fixRoot(i, params, base)));
+    return undefined;
+  }
+  const count = (seen.get(name) ?? 0) + 1;
+  seen.set(name, count);
+  return { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+}
+
+function isNode(v: unknown): v is { range?: [number, number, number] } {
+  return typeof v === 'object' && v !== null && 'range' in v;
+}
+
+/** line:col of the deepest node on `path` that exists in the YAML document. */
+function locate(doc: Document, counter: LineCounter, path: PathSegment[]): string {
+  for (let n = path.length; n > 0; n--) {
+    const node: unknown = doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      const pos = counter.linePos(node.range[0]);
+      return `${pos.line}:${pos.col}`;
+    }
+  }
+  return '1:1';
+}
+
+/** Parses and validates a pipeline file's text; every problem is reported, each with its YAML path. */
+export function parsePipeline(text: string, file: string): PipelineConfig {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = counter.linePos(e.pos[0]);
+    throw new SluiceError('SLUICE_CONFIG_PARSE', `${file}:${pos.line}:${pos.col}: YAML syntax error: ${e.message.split('\n')[0]}`, {
+      file,
+      record: `${pos.line}:${pos.col}`,
+    });
+  }
+  const root: unknown = doc.toJS();
+  const issues: ConfigIssue[] = [];
+  if (!isPlainObject(root)) {
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `${file}: a pipeline must be a YAML mapping with name, inputs, stages and output`, { file });
+  }
+  for (const key of Object.keys(root)) {
+    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
+      issues.push({ path: [key], message: `unknown key "${key}"`, hint: suggestionHint(key, TOP_LEVEL_KEYS) });
+    }
+  }
+  const name = root['name'];
+  if (typeof name !== 'string' || name.length === 0) issues.push({ path: ['name'], message: `name must be a non-empty string (got ${describeValue(name)})` });
+
+  const inputs: InputConfig[] = [];
+  const rawInputs = root['inputs'];
+  if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
+    issues.push({ path: ['inputs'], message: `inputs must be a non-empty list (got ${describeValue(rawInputs)})`, hint: 'e.g. inputs: [{reader: jsonl, paths: ["data/*.jsonl.gz"]}]' });
+  } else {
+    rawInputs.forEach((raw, i) => {
+      const input = validateInput(raw, i, issues);
+      if (input) inputs.push(input);
+    });
+  }
+
+  const stageConfigs: StageConfig[] = [];
+  const rawStages = root['stages'] ?? [];
+  if (!Array.isArray(rawStages)) {
+    issues.push({ path: ['stages'], message: `stages must be a list (got ${describeValue(rawStages)})` });
+  } else {
+    const seen = new Map<string, number>();
+    rawStages.forEach((raw, i) => {
+      const stage = validateStage(raw, i, issues, seen);
+      if (stage) stageConfigs.push(stage);
+    });
+  }
+
+  const output = outputSchema.safeParse(root['output']);
+  if (!output.success) issues.push(...zodIssues(output.error, ['output'], root, objectKeys(outputSchema)));
+  const runner = runnerSchema.safeParse(root['runner'] ?? {});
+  if (!runner.success) issues.push(...zodIssues(runner.error, ['runner'], root, objectKeys(runnerSchema)));
+
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `${file}:${locate(doc, counter, i.path)}: ${formatPath(i.path)}: ${i.message}${i.hint ? `\n    hint: ${i.hint}` : ''}`);
+    const first = issues[0]!;
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `invalid pipeline ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`, {
+      file,
+      path: formatPath(first.path),
+      ...(first.hint ? { hint: first.hint } : {}),
+    });
+  }
+  const extensions: Record<string, unknown> = {};
+  if (root['executor'] !== undefined) extensions['executor'] = root['executor'];
+  return {
+    name: name as string,
+    inputs,
+    stages: stageConfigs,
+    output: output.data!,
+    runner: runner.data!,
+    extensions,
+  };
+}
+
+export interface LoadedPipeline {
+  config: PipelineConfig;
+  /** Absolute path of the pipeline file. */
+  file: string;
+  /** The file's text, recorded in the manifest. */
+  text: string;
+}
+
+export async function loadPipeline(file: string): Promise<LoadedPipeline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SluiceError('SLUICE_CONFIG_PARSE', `cannot read pipeline file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      file,
+      hint: 'pipelines live under pipelines/, e.g. `sluice run pipelines/default.yaml`',
+    });
+  }
+  return { config: parsePipeline(text, file), file: resolve(file), text };
+}
+
+export function configDir(loaded: LoadedPipeline): string {
+  return dirname(loaded.file);
+}

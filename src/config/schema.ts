@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { sizeSchema } from './size.js';
+
+/** The keys every `inputs[]` entry has; each reader adds its own (validated by the reader's schema). */
+export const inputBaseSchema = z.object({
+  reader: z.string().describe('reader name: jsonl | parquet | books | warc | wet | reddit | wikipedia | code'),
+  paths: z.array(z.string().min(1)).min(1).describe('files, globs, directories (tree readers) or http(s) URLs'),
+  source: z.string().min(1).optional().describe("source label for stats and loader mixtures (default: the reader's)"),
+});
+export const INPUT_BASE_KEYS = ['reader', 'paths', 'source'] as const;
+
+export const outputSchema = z
+  .object({
+    dir: z.string().min(1).describe('output directory (overridden by --out)'),
+    shard_bytes: sizeSchema.default(256 * 1024 * 1024).describe('roll over to a new shard after this many bytes'),
+    row_group_bytes: sizeSchema.default(64 * 1024 * 1024).describe('uncompressed bytes per Parquet row group'),
+    compression: z.enum(['zstd', 'snappy', 'gzip', 'none']).default('zstd'),
+    keep_text: z.boolean().default(true).describe('store the text column (false: lean token-only shards)'),
+  })
+  .strict();
+
+export const runnerSchema = z
+  .object({
+    tasks: z.number().int().positive().optional().describe('number of tasks the inputs are split into (default: one per input file)'),
+    workers: z.number().int().positive().optional().describe('parallel worker processes (default: CPU cores)'),
+  })
+  .strict();
+
+export type OutputConfig = z.output<typeof outputSchema>;
+export type RunnerConfig = z.output<typeof runnerSchema>;
+
+export interface InputConfig {
+  reader: string;
+  paths: string[];
+  source?: string;
+  /** Reader-specific keys, validated and defaulted by the reader's schema. */
+  params: Record<string, unknown>;
+}
+
+export interface StageConfig {
+  /** Registered stage name. */
+  stage: string;
+  /** Unique instance name: the stage name, suffixed `#2`, `#3` when a stage appears twice. */
+  id: string;
+  params: unknown;
+}
+
+export interface PipelineConfig {
+  name: string;
+  inputs: InputConfig[];
+  stages: StageConfig[];
+  output: OutputConfig;
+  runner: RunnerConfig;
+  /** Sections owned by plug-ins (e.g. `executor:`), validated by them. */
+  extensions: Record<string, unknown>;
+}
+
+export const TOP_LEVEL_KEYS = ['name', 'description', 'inputs', 'stages', 'output', 'runner', 'executor'] as const;

@@ -1,0 +1,175 @@
+/**
+ * Mergeable run statistics. Every task writes one `RunStats`; merging is plain addition, so
+ * totals over tasks, phases and machines are the same whatever the split.
+ *
+ * The ledger is the invariant sluice proves at the end of a run:
+ *   docs_in = kept + rejected + duplicates
+ */
+
+export interface Ledger {
+  docs_in: number;
+  kept: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface StageCounts {
+  /** Position in the pipeline; keeps tables in pipeline order after JSON round trips. */
+  order: number;
+  in: number;
+  out: number;
+  rejected: Record<string, number>;
+  duplicates: number;
+  /** Documents whose text the stage changed (c4 line removal, redaction). */
+  modified: number;
+  /** Stage-specific counts: lines removed, spans redacted per kind, ... */
+  counters: Record<string, number>;
+}
+
+export interface SourceCounts {
+  docs_in: number;
+  kept: number;
+  rejected: number;
+  duplicates: number;
+  chars_in: number;
+  chars_kept: number;
+  tokens: number;
+}
+
+/** bucket label -> count; labels are chosen by the recorder so that merging is addition. */
+export type Histogram = Record<string, number>;
+
+export interface RunStats {
+  ledger: Ledger;
+  stages: Record<string, StageCounts>;
+  sources: Record<string, SourceCounts>;
+  histograms: Record<string, Histogram>;
+}
+
+export function emptyStats(): RunStats {
+  return { ledger: { docs_in: 0, kept: 0, rejected: 0, duplicates: 0 }, stages: {}, sources: {}, histograms: {} };
+}
+
+function emptyStage(order: number): StageCounts {
+  return { order, in: 0, out: 0, rejected: {}, duplicates: 0, modified: 0, counters: {} };
+}
+
+function emptySource(): SourceCounts {
+  return { docs_in: 0, kept: 0, rejected: 0, duplicates: 0, chars_in: 0, chars_kept: 0, tokens: 0 };
+}
+
+function addInto(target: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) target[k] = (target[k] ?? 0) + v;
+}
+
+export function mergeStats(into: RunStats, from: RunStats): RunStats {
+  into.ledger.docs_in += from.ledger.docs_in;
+  into.ledger.kept += from.ledger.kept;
+  into.ledger.rejected += from.ledger.rejected;
+  into.ledger.duplicates += from.ledger.duplicates;
+  for (const [name, s] of Object.entries(from.stages)) {
+    const t = (into.stages[name] ??= emptyStage(s.order));
+    t.order = Math.min(t.order, s.order);
+    t.in += s.in;
+    t.out += s.out;
+    t.duplicates += s.duplicates;
+    t.modified += s.modified;
+    addInto(t.rejected, s.rejected);
+    addInto(t.counters, s.counters);
+  }
+  for (const [name, s] of Object.entries(from.sources)) {
+    const t = (into.sources[name] ??= emptySource());
+    for (const key of Object.keys(t) as (keyof SourceCounts)[]) t[key] += s[key];
+  }
+  for (const [name, h] of Object.entries(from.histograms)) addInto((into.histograms[name] ??= {}), h);
+  return into;
+}
+
+export function ledgerBalance(ledger: Ledger): number {
+  return ledger.docs_in - (ledger.kept + ledger.rejected + ledger.duplicates);
+}
+
+/** Stage names in pipeline order. */
+export function orderedStages(stats: RunStats): [string, StageCounts][] {
+  return Object.entries(stats.stages).sort((a, b) => a[1].order - b[1].order);
+}
+
+/** The handle a stage records through; it only ever touches its own entry. */
+export class StageRecorder {
+  constructor(
+    private readonly stats: RunStats,
+    readonly counts: StageCounts,
+  ) {}
+
+  count(counter: string, n = 1): void {
+    this.counts.counters[counter] = (this.counts.counters[counter] ?? 0) + n;
+  }
+
+  modified(n = 1): void {
+    this.counts.modified += n;
+  }
+
+  histogram(name: string, bucket: string, n = 1): void {
+    const h = (this.stats.histograms[name] ??= {});
+    h[bucket] = (h[bucket] ?? 0) + n;
+  }
+}
+
+/** Records into one task's RunStats. */
+export class StatsRecorder {
+  readonly stats: RunStats = emptyStats();
+  private nextOrder = 0;
+
+  stage(name: string, order?: number): StageRecorder {
+    const existing = this.stats.stages[name];
+    if (existing) return new StageRecorder(this.stats, existing);
+    const counts = emptyStage(order ?? this.nextOrder);
+    this.nextOrder = Math.max(this.nextOrder, counts.order) + 1;
+    this.stats.stages[name] = counts;
+    return new StageRecorder(this.stats, counts);
+  }
+
+  source(name: string): SourceCounts {
+    return (this.stats.sources[name] ??= emptySource());
+  }
+
+  histogram(name: string, bucket: string, n = 1): void {
+    const h = (this.stats.histograms[name] ??= {});
+    h[bucket] = (h[bucket] ?? 0) + n;
+  }
+
+  docIn(source: string, chars: number): void {
+    this.stats.ledger.docs_in++;
+    const s = this.source(source);
+    s.docs_in++;
+    s.chars_in += chars;
+  }
+
+  kept(source: string, chars: number, tokens: number): void {
+    this.stats.ledger.kept++;
+    const s = this.source(source);
+    s.kept++;
+    s.chars_kept += chars;
+    s.tokens += tokens;
+  }
+
+  rejected(stage: string, source: string, reason: string): void {
+    this.stats.ledger.rejected++;
+    this.source(source).rejected++;
+    const s = this.stage(stage).counts;
+    s.rejected[reason] = (s.rejected[reason] ?? 0) + 1;
+  }
+
+  duplicate(stage: string, source: string): void {
+    this.stats.ledger.duplicates++;
+    this.source(source).duplicates++;
+    this.stage(stage).counts.duplicates++;
+  }
+}
+
+/** Power-of-two bucket label for length histograms: "0", "1", "2-3", "4-7", ... */
+export function log2Bucket(n: number): string {
+  if (n <= 1) return String(Math.max(0, n));
+  const lo = 2 ** Math.floor(Math.log2(n));
+  return `${lo}-${lo * 2 - 1}`;
+}

@@ -1,0 +1,103 @@
+import { Readable, pipeline, type Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { DecompressStream } from 'zstd-napi';
+import { SluiceError, errorMessage } from '../core/errors.js';
+import type { InputFile } from './input.js';
+
+export type Codec = 'gzip' | 'zstd' | 'bzip2' | 'none';
+
+/** Compression detected from magic bytes, never only from the file name. */
+export function detectCodec(head: Uint8Array): Codec {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  // zstd skippable frames (0x184D2A5?) start some multi-frame files
+  if (head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) return 'zstd';
+  if (head.length >= 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bzip2';
+  return 'none';
+}
+
+/** Pushshift dumps are compressed with `zstd --long=31`: a 2 GiB window that default decoders refuse. */
+export const ZSTD_WINDOW_LOG_MAX = 31;
+
+/** A decoder for codecs whose implementation lives elsewhere (bzip2 via a child process). */
+export type ExternalDecoder = (raw: AsyncIterable<Uint8Array>, uri: string) => AsyncIterable<Uint8Array>;
+const externalDecoders = new Map<Codec, ExternalDecoder>();
+
+export function registerDecoder(codec: Codec, decoder: ExternalDecoder): void {
+  externalDecoders.set(codec, decoder);
+}
+
+/** Reads ahead until `n` bytes are available (or the stream ends) without losing them. */
+async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    held.push(r.value);
+    have += r.value.length;
+  }
+  const head = Buffer.concat(held).subarray(0, n);
+  async function* rest(): AsyncIterable<Uint8Array> {
+    yield* held;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+/** Pipes through a transform with errors from either side surfacing in the consumer's loop. */
+function through(source: AsyncIterable<Uint8Array>, transform: Transform): AsyncIterable<Uint8Array> {
+  pipeline(Readable.from(source, { objectMode: false }), transform, () => {});
+  return transform;
+}
+
+function wrapErrors(stream: AsyncIterable<Uint8Array>, codec: Codec, uri: string): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    try {
+      yield* stream;
+    } catch (err) {
+      if (err instanceof SluiceError) throw err;
+      throw new SluiceError('SLUICE_DECOMPRESS', `${codec} stream of ${uri} is damaged: ${errorMessage(err)}`, {
+        file: uri,
+        hint: 'the file is truncated or corrupt; records before the damage were read',
+        cause: err,
+      });
+    }
+  })();
+}
+
+/** Raw bytes with gzip (multi-member), zstd (long window) or bzip2 removed, detected by magic bytes. */
+export async function decodeStream(raw: AsyncIterable<Uint8Array>, uri: string): Promise<{ codec: Codec; bytes: AsyncIterable<Uint8Array> }> {
+  const { head, rest } = await peek(raw, 4);
+  const codec = detectCodec(head);
+  switch (codec) {
+    case 'none':
+      return { codec, bytes: rest };
+    case 'gzip':
+      return { codec, bytes: wrapErrors(through(rest, createGunzip({ chunkSize: 1 << 20 })), codec, uri) };
+    case 'zstd':
+      return { codec, bytes: wrapErrors(through(rest, new DecompressStream({ windowLogMax: ZSTD_WINDOW_LOG_MAX })), codec, uri) };
+    case 'bzip2': {
+      const decoder = externalDecoders.get('bzip2');
+      if (!decoder) {
+        throw new SluiceError('SLUICE_DECOMPRESS', `${uri} is bzip2-compressed but no bzip2 decoder is available`, { file: uri });
+      }
+      return { codec, bytes: wrapErrors(decoder(rest, uri), codec, uri) };
+    }
+  }
+}
+
+/** Decompressed bytes of an input file. */
+export async function openDecoded(file: InputFile): Promise<{ codec: Codec; bytes: AsyncIterable<Uint8Array> }> {
+  return decodeStream(file.open(), file.uri);
+}

@@ -1,0 +1,41 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+/**
+ * The byte-source interface every reader consumes: a name to show the user and a way to stream
+ * raw (still compressed) bytes from an offset. Local files, HTTP URLs and in-memory buffers all
+ * implement it, so readers are tested from buffers and run on anything.
+ */
+export interface InputFile {
+  /** Path or URL as the user should see it in errors and rejects. */
+  readonly uri: string;
+  /** Set when the input is on local disk (tree readers walk it directly). */
+  readonly localPath?: string;
+  readonly isDirectory: boolean;
+  open(offset?: number): AsyncIterable<Uint8Array>;
+  size(): Promise<number | undefined>;
+}
+
+const CHUNK = 1 << 20;
+
+export function localFile(path: string, isDirectory = false): InputFile {
+  return {
+    uri: path,
+    localPath: path,
+    isDirectory,
+    open: (offset = 0) => createReadStream(path, { start: offset, highWaterMark: CHUNK }),
+    size: async () => (await stat(path)).size,
+  };
+}
+
+/** An in-memory input; `chunkSize` lets tests prove a reader does not depend on chunk boundaries. */
+export function memoryFile(uri: string, bytes: Uint8Array, chunkSize = CHUNK): InputFile {
+  return {
+    uri,
+    isDirectory: false,
+    async *open(offset = 0) {
+      for (let i = offset; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
+    },
+    size: async () => bytes.length,
+  };
+}

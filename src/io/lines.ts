@@ -1,0 +1,87 @@
+import { isUtf8 } from 'node:buffer';
+
+export interface Line {
+  /** Line content without the trailing `\n` or `\r\n`. Empty when `tooLong`. */
+  text: string;
+  /** 1-based line number. */
+  lineNo: number;
+  /** Byte offset of the line's first byte in the decoded stream. */
+  offset: number;
+  /** Byte length of the line without its terminator. */
+  bytes: number;
+  /** The bytes were not valid UTF-8 (text holds U+FFFD replacements). */
+  invalidUtf8: boolean;
+  /** The line exceeded `maxLineBytes`; its bytes were skipped, not held in memory. */
+  tooLong: boolean;
+}
+
+export interface SplitOptions {
+  /** Lines longer than this are reported as `tooLong` and skipped. Default 256 MiB. */
+  maxLineBytes?: number;
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+
+function decode(buf: Buffer, lineNo: number, offset: number): Line {
+  let end = buf.length;
+  if (end > 0 && buf[end - 1] === CR) end--;
+  const text = buf.toString('utf8', 0, end);
+  // toString replaces bad sequences silently; only lines that show a replacement char pay for validation.
+  const invalidUtf8 = text.includes('\uFFFD') && !isUtf8(buf.subarray(0, end));
+  return { text, lineNo, offset, bytes: end, invalidUtf8, tooLong: false };
+}
+
+/**
+ * Splits a byte stream into lines. The output does not depend on how the input was chunked,
+ * and memory stays bounded by the longest accepted line.
+ */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: SplitOptions = {}): AsyncIterable<Line> {
+  const maxLineBytes = opts.maxLineBytes ?? 256 * 1024 * 1024;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let skipping = false;
+  let lineNo = 0;
+  let lineStart = 0;
+  let consumed = 0;
+
+  for await (const chunk of chunks) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf(NL, pos);
+      if (nl === -1) break;
+      lineNo++;
+      if (skipping) {
+        yield { text: '', lineNo, offset: lineStart, bytes: pendingBytes + nl - pos, invalidUtf8: false, tooLong: true };
+        skipping = false;
+      } else if (pendingBytes === 0) {
+        yield decode(buf.subarray(pos, nl), lineNo, lineStart);
+      } else {
+        pending.push(buf.subarray(pos, nl));
+        yield decode(Buffer.concat(pending, pendingBytes + nl - pos), lineNo, lineStart);
+      }
+      pending = [];
+      pendingBytes = 0;
+      pos = nl + 1;
+      lineStart = consumed + pos;
+    }
+    if (pos < buf.length) {
+      const tail = buf.length - pos;
+      if (skipping || pendingBytes + tail > maxLineBytes) {
+        skipping = true;
+        pending = [];
+      } else {
+        // copy: the producer may reuse its chunk buffer
+        pending.push(Buffer.from(buf.subarray(pos)));
+      }
+      pendingBytes += tail;
+    }
+    consumed += buf.length;
+  }
+  if (pendingBytes > 0 || skipping) {
+    lineNo++;
+    if (skipping) yield { text: '', lineNo, offset: lineStart, bytes: pendingBytes, invalidUtf8: false, tooLong: true };
+    else yield decode(Buffer.concat(pending, pendingBytes), lineNo, lineStart);
+  }
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+
+/** Where everything lives under a run's output directory. One place, so no module guesses paths. */
+export class OutputLayout {
+  constructor(readonly dir: string) {}
+
+  get shardsDir(): string {
+    return join(this.dir, 'shards');
+  }
+  get rejectsDir(): string {
+    return join(this.dir, 'rejects');
+  }
+  get manifest(): string {
+    return join(this.dir, 'manifest.json');
+  }
+  get stats(): string {
+    return join(this.dir, 'stats.json');
+  }
+  /** Bookkeeping that users need not look at: plan, task markers, spills, stage scratch. */
+  get stateDir(): string {
+    return join(this.dir, '.sluice');
+  }
+  get plan(): string {
+    return join(this.stateDir, 'plan.json');
+  }
+  get logsDir(): string {
+    return join(this.stateDir, 'logs');
+  }
+  taskMarker(phase: string, rank: number): string {
+    return join(this.stateDir, 'tasks', phase, `${pad(rank)}.json`);
+  }
+  taskMarkerDir(phase: string): string {
+    return join(this.stateDir, 'tasks', phase);
+  }
+  spill(phase: string, rank: number): string {
+    return join(this.stateDir, 'spill', phase, `${pad(rank)}.jsonl.zst`);
+  }
+  stageWorkDir(stageId: string): string {
+    return join(this.stateDir, 'work', stageId.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  }
+  /** Shard files of a task are `part-<rank>-<seq>.parquet`. */
+  shardPrefix(rank: number): string {
+    return `part-${pad(rank)}`;
+  }
+  rejectsFile(stage: string, phase: string, rank: number): string {
+    return join(this.rejectsDir, stage.replace(/[^A-Za-z0-9_.-]/g, '_'), `${phase}-${pad(rank)}.jsonl.zst`);
+  }
+}
+
+export function pad(n: number): string {
+  return String(n).padStart(5, '0');
+}

@@ -1,0 +1,336 @@
+import { hostname } from 'node:os';
+import { rm, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Doc } from '../core/doc.js';
+import { SluiceError, errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Stage, StageContext } from '../core/stage.js';
+import { StatsRecorder, type RunStats } from '../core/stats.js';
+import type { LoadedPipeline } from '../config/load.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { JsonlZstWriter, readJsonl } from '../io/jsonl-zst.js';
+import type { ReaderContext } from '../readers/reader.js';
+import { readers } from '../registry.js';
+import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
+import type { OutputLayout } from './layout.js';
+import { pad } from './layout.js';
+import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
+import { unitsOfTask, type ResolvedUnit } from './plan.js';
+import { RejectsSink, truncateRaw } from './rejects.js';
+
+/** Live counters a task updates and the executor samples for progress lines. */
+export interface TaskProgress {
+  docsIn: number;
+  charsIn: number;
+  docsOut: number;
+}
+
+export function newProgress(): TaskProgress {
+  return { docsIn: 0, charsIn: 0, docsOut: 0 };
+}
+
+/** Written last, atomically: its presence means the task's outputs are complete. */
+export interface TaskMarker {
+  phase: string;
+  rank: number;
+  world: number;
+  stats: RunStats;
+  shards: ShardInfo[];
+  rejects: { stage: string; path: string; rows: number }[];
+  started: string;
+  seconds: number;
+  host: string;
+  pid: number;
+}
+
+export interface TaskRun {
+  layout: OutputLayout;
+  loaded: LoadedPipeline;
+  pipeline: BuiltPipeline;
+  phases: PhaseSpec[];
+  phase: PhaseSpec;
+  units: ResolvedUnit[];
+  world: number;
+  rank: number;
+  strict: boolean;
+  log: Logger;
+  signal: AbortSignal;
+  progress: TaskProgress;
+}
+
+export async function readMarker(layout: OutputLayout, phase: string, rank: number): Promise<TaskMarker | undefined> {
+  try {
+    return JSON.parse(await readFile(layout.taskMarker(phase, rank), 'utf8')) as TaskMarker;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter(match).map((n) => rm(join(dir, n), { force: true, recursive: true })));
+}
+
+/** Removes whatever an interrupted attempt of this task left, so the rerun neither loses nor duplicates. */
+export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank: number): Promise<void> {
+  const prefix = layout.shardPrefix(rank);
+  await removeMatching(layout.shardsDir, (n) => n.startsWith(`${prefix}-`) || n.startsWith(`.${prefix}-`));
+  const rejectName = `${phase}-${pad(rank)}.jsonl.zst`;
+  let stageDirs: string[] = [];
+  try {
+    stageDirs = await readdir(layout.rejectsDir);
+  } catch {
+    /* no rejects yet */
+  }
+  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), (n) => n === rejectName || n.startsWith(`.${rejectName}.`));
+  const spill = layout.spill(phase, rank);
+  await removeMatching(join(spill, '..'), (n) => n === `${pad(rank)}.jsonl.zst` || n.startsWith(`.${pad(rank)}.jsonl.zst.`));
+}
+
+interface SpilledDoc {
+  id: string;
+  text: string;
+  source: string;
+  meta: Doc['meta'];
+  tokens?: number[];
+}
+
+async function* readSpill(path: string): AsyncIterable<Doc> {
+  for await (const d of readJsonl<SpilledDoc>(path)) {
+    const doc: Doc = { id: d.id, text: d.text, source: d.source, meta: d.meta };
+    if (d.tokens) doc.tokens = Int32Array.from(d.tokens);
+    yield doc;
+  }
+}
+
+function toSpilled(doc: Doc): SpilledDoc {
+  const out: SpilledDoc = { id: doc.id, text: doc.text, source: doc.source, meta: doc.meta };
+  if (doc.tokens) out.tokens = Array.from(doc.tokens);
+  return out;
+}
+
+/** Wraps a stage so its stats entry counts what goes in and what comes out. */
+function counted(stage: Stage, ctx: StageContext): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
+  const counts = ctx.stats.counts;
+  async function* countIn(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
+    for await (const d of docs) {
+      counts.in++;
+      yield d;
+    }
+  }
+  async function* countOut(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
+    for await (const d of docs) {
+      counts.out++;
+      yield d;
+    }
+  }
+  return (docs) => countOut(stage(countIn(docs), ctx));
+}
+
+/** Runs one task of one phase to completion and writes its marker. */
+export async function runTask(run: TaskRun): Promise<TaskMarker> {
+  const { layout, phase, rank } = run;
+  const started = new Date();
+  await cleanTaskOutputs(layout, phase.id, rank);
+  const recorder = new StatsRecorder();
+  let shards: ShardInfo[] = [];
+  let rejectFiles: TaskMarker['rejects'] = [];
+  if (phase.kind === 'step') {
+    const barrierId = run.pipeline.segments[phase.segment]!.barrier!.id;
+    await phase.step.run(rank, phase.tasks, { signal: run.signal, log: run.log, stats: recorder.stage(barrierId, phase.segment + 1000) });
+  } else {
+    const result = await runDocsPhase(run, recorder);
+    shards = result.shards;
+    rejectFiles = result.rejects;
+  }
+  const marker: TaskMarker = {
+    phase: phase.id,
+    rank,
+    world: run.world,
+    stats: recorder.stats,
+    shards,
+    rejects: rejectFiles,
+    started: started.toISOString(),
+    seconds: (Date.now() - started.getTime()) / 1000,
+    host: hostname(),
+    pid: process.pid,
+  };
+  await writeFileAtomic(layout.taskMarker(phase.id, rank), JSON.stringify(marker) + '\n');
+  return marker;
+}
+
+async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ shards: ShardInfo[]; rejects: TaskMarker['rejects'] }> {
+  const { layout, loaded, pipeline, phase, rank, log, signal, progress } = run;
+  const k = phase.segment;
+  const segment = pipeline.segments[k]!;
+  const rejects = new RejectsSink(layout, phase.id, rank);
+  const stageOrder = new Map<string, number>();
+  loaded.config.stages.forEach((s, i) => stageOrder.set(s.id, i + 1));
+
+  const contextFor = (id: string): StageContext => ({
+    rank,
+    world: run.world,
+    stage: id,
+    stats: recorder.stage(id, stageOrder.get(id) ?? 0),
+    signal,
+    log: log.child(id),
+    strict: run.strict,
+    reject(doc, reason, detail) {
+      recorder.rejected(id, doc.source, reason);
+      rejects.addDoc(id, doc, 'rejected', reason, detail);
+    },
+    duplicate(doc, reason, detail) {
+      recorder.duplicate(id, doc.source);
+      rejects.addDoc(id, doc, 'duplicate', reason, detail);
+    },
+  });
+
+  let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects) : readSpill(layout.spill(`docs-${k - 1}`, rank));
+  if (k > 0) {
+    const previous = pipeline.segments[k - 1]!.barrier!;
+    stream = counted(previous.barrier.apply, contextFor(previous.id))(stream);
+  }
+  for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id))(stream);
+
+  const sink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder);
+  if (segment.barrier) stream = segment.barrier.barrier.collect(stream, contextFor(segment.barrier.id));
+  try {
+    for await (const doc of stream) {
+      if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', `task ${phase.id}/${rank} was cancelled`);
+      await sink.write(doc);
+      progress.docsOut++;
+      await rejects.drain();
+    }
+    const shards = await sink.close();
+    const rejectFiles = await rejects.commit();
+    return { shards, rejects: rejectFiles };
+  } catch (err) {
+    await sink.abort();
+    await rejects.abort();
+    throw err;
+  }
+}
+
+interface DocSink {
+  write(doc: Doc): Promise<void>;
+  close(): Promise<ShardInfo[]>;
+  abort(): Promise<void>;
+}
+
+/** The last segment's sink: Parquet shards, each kept document counted in the ledger. */
+class ShardSink implements DocSink {
+  private readonly writer: ShardWriter;
+
+  constructor(
+    run: TaskRun,
+    private readonly recorder: StatsRecorder,
+  ) {
+    const out = run.loaded.config.output;
+    this.writer = new ShardWriter({
+      dir: run.layout.shardsDir,
+      prefix: run.layout.shardPrefix(run.rank),
+      shardBytes: out.shard_bytes,
+      rowGroupBytes: out.row_group_bytes,
+      compression: out.compression,
+      keepText: out.keep_text,
+    });
+  }
+
+  async write(doc: Doc): Promise<void> {
+    await this.writer.write(doc);
+    this.recorder.kept(doc.source, doc.text.length, doc.tokens?.length ?? 0);
+  }
+
+  close(): Promise<ShardInfo[]> {
+    return this.writer.close();
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
+
+/** A barrier's sink: documents wait in a compressed spill file for the next phase. */
+class SpillSink implements DocSink {
+  private readonly writer: JsonlZstWriter;
+
+  constructor(path: string) {
+    this.writer = new JsonlZstWriter(path);
+  }
+
+  write(doc: Doc): Promise<void> {
+    return this.writer.write(toSpilled(doc));
+  }
+
+  async close(): Promise<ShardInfo[]> {
+    await this.writer.commit();
+    return [];
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
+
+/** Segment 0's source: every unit of this task through its reader, each record counted as a document in. */
+async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: RejectsSink): AsyncIterable<Doc> {
+  const { loaded, rank, world, log, signal, progress } = run;
+  for (const unit of unitsOfTask(run.units, rank, world)) {
+    const input = loaded.config.inputs[unit.input]!;
+    const reader = readers[input.reader]!;
+    const source = input.source ?? reader.defaultSource;
+    const stageId = reader.name;
+    const stats = recorder.stage(stageId, 0);
+    const counts = stats.counts;
+    const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
+      counts.in++;
+      recorder.docIn(source, raw?.length ?? 0);
+      recorder.rejected(stageId, source, reason);
+      rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
+      if (run.strict) {
+        throw new SluiceError('SLUICE_BAD_RECORD', `${unit.uri}:${record}: ${error}`, {
+          file: unit.uri,
+          record,
+          hint: 'without --strict, bad records are counted, written to rejects/ and the run goes on',
+        });
+      }
+    };
+    const ctx: ReaderContext = {
+      file: unit.file,
+      source,
+      stats,
+      log: log.child(stageId),
+      signal,
+      invalid: (r) => fail(r.reason, r.record, r.error, r.id, r.raw),
+      skip(r) {
+        counts.in++;
+        recorder.docIn(source, r.text?.length ?? 0);
+        recorder.rejected(stageId, source, r.reason);
+        const rec = { id: r.id, source, stage: stageId, reason: r.reason, kind: 'rejected' as const, file: unit.uri, text: r.text ?? '', meta: r.meta ?? {} };
+        rejects.add(r.detail === undefined ? rec : { ...rec, detail: r.detail });
+      },
+    };
+    try {
+      for await (const doc of reader.read(unit.file, input.params, ctx)) {
+        counts.in++;
+        counts.out++;
+        recorder.docIn(doc.source, doc.text.length);
+        progress.docsIn++;
+        progress.charsIn += doc.text.length;
+        yield doc;
+      }
+    } catch (err) {
+      if (err instanceof SluiceError && err.code === 'SLUICE_BAD_RECORD') throw err;
+      if (run.strict) throw err;
+      // An input that fails as a whole (unreadable, cut off) is one rejected record, not a crashed run.
+      log.error(`${unit.uri}: ${errorMessage(err)} (counted as read_error, continuing)`);
+      fail('read_error', 'file', errorMessage(err), `${unit.uri}:read_error`);
+    }
+  }
+}
