@@ -4,11 +4,21 @@
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
+// side effect: bzip2 inputs (any reader) decode through lbzip2 / bzip2 / unbzip2-stream
+import './io/bzip2.js';
+import { booksReader } from './readers/books.js';
 import { jsonlReader } from './readers/jsonl.js';
+import { parquetReader } from './readers/parquet.js';
+import { redditReader } from './readers/reddit.js';
+import { wikipediaReader } from './readers/wikipedia.js';
 import { lengthFilter } from './filters/length.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
+  books: booksReader,
   jsonl: jsonlReader,
+  parquet: parquetReader,
+  reddit: redditReader,
+  wikipedia: wikipediaReader,
 };
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
