@@ -28,7 +28,8 @@ export interface StrippedBook {
   hasEnd: boolean;
 }
 
-const START_MARKERS = [/^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG/i, /^\s*\*END\*\s*THE SMALL PRINT/i, /^\s*\*{3}\s*START\*{2}THE SMALL PRINT/i];
+// ("***START**THE SMALL PRINT" opens the 1990s licence, so it is not a start of the book)
+const START_MARKERS = [/^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG/i, /^\s*\*END\*\s*THE SMALL PRINT/i];
 const END_MARKERS = [
   /^\s*\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG/i,
   /^\s*End of (the |this )?Project Gutenberg/i,

@@ -161,7 +161,7 @@ function renderTemplate(inner: string, opts: WikitextOptions): string {
       return '—';
     case '\'': return "'";
     case 'frac': return p.length >= 3 ? `${p[0]} ${p[1]}/${p[2]}` : p.length === 2 ? `${p[0]}/${p[1]}` : '';
-    case 'as of': return p[0] ? `As of ${date(p)}` : '';
+    case 'as of': return p[0] ? `${named(args, 'lc') === 'y' ? 'as' : 'As'} of ${date(p)}` : '';
     case 'circa': case 'c.': return p[0] ? `c. ${p[0]}` : '';
     case 'birth date': case 'birth date and age': case 'death date': case 'death date and age': case 'start date': case 'end date':
     case 'start date and age': case 'dob':
@@ -238,6 +238,8 @@ const HEADING = /^(={1,6})\s*(.*?)\s*\1\s*$/;
 
 interface Block {
   heading?: number;
+  /** A list item or indented line: stays on its own line. */
+  item?: boolean;
   text: string;
 }
 
@@ -286,6 +288,7 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
     if (/^\s*-{4,}\s*$/.test(line)) continue;
     // list and indent markers: * # : ; (a definition "; term : text" keeps both parts)
     const definition = line.startsWith(';');
+    const item = /^[*#:;]/.test(line);
     line = line.replace(/^[*#:;]+\s*/, '');
     if (definition) line = line.replace(/^(.*?)\s+:\s+/, '$1: ');
     const text = tidy(inline(line, opts));
@@ -293,7 +296,7 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
       blocks.push({ text: '' });
       continue;
     }
-    blocks.push({ text });
+    blocks.push(item ? { text, item } : { text });
   }
 
   // a heading is kept only if text follows before the next heading of the same or a higher level
@@ -317,7 +320,10 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
       if (out.length > 0 && out[out.length - 1] !== '') out.push('');
       continue;
     }
-    out.push(b.text);
+    // one newline inside a paragraph is a space in the rendered page
+    const prev = blocks[i - 1];
+    if (!b.item && prev && prev.heading === undefined && !prev.item && prev.text !== '' && out.length > 0 && out[out.length - 1] !== '') out[out.length - 1] += ` ${b.text}`;
+    else out.push(b.text);
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
