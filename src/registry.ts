@@ -4,8 +4,9 @@
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
-// side effect: bzip2 inputs (any reader) decode through lbzip2 / bzip2 / unbzip2-stream
+// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd command
 import './io/bzip2.js';
+import './io/zstd-cli.js';
 import { booksReader } from './readers/books.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { parquetReader } from './readers/parquet.js';

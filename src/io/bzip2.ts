@@ -7,30 +7,14 @@
  * end. Pure-JS seek-bzip and compressjs were rejected: without a flag they silently return only
  * the first stream of such a file.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import unbzip2Stream from 'unbzip2-stream';
 import { createLogger, logLevelFromEnv, type Logger } from '../core/log.js';
+import { onPath, throughChild } from './child-decoder.js';
 import { registerDecoder, type ExternalDecoder } from './decompress.js';
 
 export type Bzip2Backend = 'lbzip2' | 'bzip2' | 'js';
 export const BZIP2_BACKENDS: readonly Bzip2Backend[] = ['lbzip2', 'bzip2', 'js'];
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 let chosen: Bzip2Backend | undefined;
 
@@ -56,52 +40,27 @@ export function pickBzip2Backend(log: Logger = createLogger(logLevelFromEnv(), '
   return chosen;
 }
 
-/** Streams `raw` through `command args` and yields its stdout; a non-zero exit is an error carrying its stderr. */
-async function* throughChild(command: string, args: string[], raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr = (stderr + d).slice(-2000);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  // A failure of the source (an HTTP input that gave up) must surface as itself, not as the
-  // child's complaint about a short input.
-  let sourceError: unknown;
-  pipeline(Readable.from(raw, { objectMode: false }), child.stdin, (err) => {
-    if (err && (err as NodeJS.ErrnoException).code !== 'EPIPE') {
-      sourceError = err;
-      child.kill();
-    }
-  });
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) yield chunk;
-    const { code, signal } = await exited;
-    if (sourceError !== undefined) throw sourceError;
-    if (code !== 0) throw new Error(`${command} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}: ${stderr.trim() || 'no message'}`);
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill();
-  }
-}
-
-function viaJs(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+async function* viaJs(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   // unbzip2-stream is an old-style through stream, not async-iterable: pipe into a PassThrough
   const out = new PassThrough();
   pipeline(Readable.from(raw, { objectMode: false }), unbzip2Stream(), out, () => {});
-  return out;
+  try {
+    yield* out;
+  } catch (err) {
+    // its errors on damaged input are TypeErrors from deep inside the bit reader
+    throw new Error(`unbzip2-stream could not decode the input (truncated or corrupt): ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** A decoder using `backend` (default: the fastest available). */
 export function bzip2Decoder(backend?: Bzip2Backend): ExternalDecoder {
+  const log = createLogger(logLevelFromEnv(), 'bzip2');
   return (raw) => {
-    switch (backend ?? pickBzip2Backend()) {
+    switch (backend ?? pickBzip2Backend(log)) {
       case 'lbzip2':
-        return throughChild('lbzip2', ['-d', '-c'], raw);
+        return throughChild('lbzip2', ['-d', '-c'], raw, { fallback: viaJs, log });
       case 'bzip2':
-        return throughChild('bzip2', ['-d', '-c'], raw);
+        return throughChild('bzip2', ['-d', '-c'], raw, { fallback: viaJs, log });
       case 'js':
         return viaJs(raw);
     }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
+// side effect: the --long=31 dumps decode in a zstd child process (see the module for why)
+import '../io/zstd-cli.js';
 import { localFile, type InputFile } from '../io/input.js';
 import { jsonRecords, rawOf } from './ndjson.js';
 import { defineReader, type ReaderContext } from './reader.js';
