@@ -227,6 +227,7 @@ function stripTables(s: string): string {
     if (l.startsWith('{|')) depth++;
     else if (depth > 0 && l.startsWith('|}')) {
       depth--;
+      if (depth === 0) out.push(''); // a table separates the paragraphs around it
       continue;
     }
     if (depth === 0) out.push(line);
