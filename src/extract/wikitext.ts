@@ -256,7 +256,7 @@ export function tidy(line: string): string {
       .replace(/\[\s*\]/g, '')
       .replace(/[ \t]{2,}/g, ' ')
       .replace(/\s+([,.;:!?)\]、，。；：！？）])/g, '$1')
-      .replace(/([(\[（])\s+/g, '$1')
+      .replace(/([([（])\s+/g, '$1')
       .replace(/([.,;:])(\s*\1)+/g, '$1')
       .replace(/,\s*\./g, '.');
     if (t === before) break;

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
@@ -78,7 +77,8 @@ export const booksReader = defineReader({
   defaultSource: 'books',
   params,
   async *read(file, p, ctx) {
-    const name = basename(file.uri);
+    // ids name the input as given, so equal file names in two directories stay distinct
+    const name = file.uri;
     // local zips are read in place (yauzl seeks), so only their first bytes are looked at here
     let localHead: Uint8Array | undefined;
     if (file.localPath) for await (const chunk of file.open()) {

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { z } from 'zod';
@@ -79,7 +78,7 @@ export const parquetReader = defineReader({
   defaultSource: 'parquet',
   params,
   async *read(file, p, ctx) {
-    const name = basename(file.uri);
+    const name = file.uri;
     let buffer: AsyncBuffer;
     let metadata: FileMetaData;
     try {

@@ -41,7 +41,11 @@ export interface ThreadCounters {
 
 const byTime = (a: Entry, b: Entry): number => a.rec.createdUtc - b.rec.createdUtc || (a.rec.fullname < b.rec.fullname ? -1 : a.rec.fullname > b.rec.fullname ? 1 : 0);
 
-/** Submission text, then the comments depth-first, each node's replies ordered by created_utc. */
+/**
+ * Submission text, then the comments depth-first, each node's replies ordered by created_utc.
+ * Comments that the tree does not reach (a parent cycle in damaged data) follow in time order,
+ * so no kept comment is lost.
+ */
 export function renderThread(thread: { linkId: string; submission?: Entry; comments: Entry[] }): { text: string; kept: number } {
   const children = new Map<string, Entry[]>();
   const present = new Set(thread.comments.map((c) => c.rec.fullname));
@@ -54,13 +58,19 @@ export function renderThread(thread: { linkId: string; submission?: Entry; comme
   for (const list of children.values()) list.sort(byTime);
   const parts: string[] = [];
   if (thread.submission?.kept) parts.push(thread.submission.rec.text.trim());
+  const visited = new Set<Entry>();
   // iterative DFS: threads can be thousands of comments deep
   const stack: Entry[] = [...(children.get(thread.linkId) ?? [])].reverse();
   while (stack.length > 0) {
     const e = stack.pop()!;
+    if (visited.has(e)) continue;
+    visited.add(e);
     if (e.kept) parts.push(e.rec.text.trim());
     const replies = children.get(e.rec.fullname);
     if (replies) for (let i = replies.length - 1; i >= 0; i--) stack.push(replies[i]!);
+  }
+  if (visited.size < thread.comments.length) {
+    for (const e of [...thread.comments].sort(byTime)) if (!visited.has(e) && e.kept) parts.push(e.rec.text.trim());
   }
   return { text: parts.join('\n\n'), kept: parts.length };
 }
@@ -70,9 +80,14 @@ export class ThreadAssembler {
   private buffered = 0;
   readonly counters: ThreadCounters = { closedEarly: 0, withoutSubmission: 0 };
 
+  /**
+   * @param onUnused called for a kept record that joins no document (a repeated submission), so
+   *   the reader can report it instead of losing it silently
+   */
   constructor(
     private readonly opts: ThreadOptions,
     private readonly source: string,
+    private readonly onUnused: (rec: RedditRecord) => void = () => {},
   ) {}
 
   /** Adds a record; returns the documents of threads that closed because of it. */
@@ -89,9 +104,12 @@ export class ThreadAssembler {
       this.open.set(rec.linkId, t);
     }
     const entry: Entry = { rec, kept };
-    if (rec.kind === 'submission' && t.submission === undefined && t.comments.length === 0) t.submission = entry;
-    else if (rec.kind === 'comment') t.comments.push(entry);
-    else t.comments.push({ rec, kept: false }); // a repeated submission record: keep the first
+    if (rec.kind === 'comment') t.comments.push(entry);
+    else if (t.submission === undefined) t.submission = entry;
+    else {
+      if (kept) this.onUnused(rec); // the same submission twice: the first one stands
+      return out;
+    }
     const size = rec.text.length * 2 + 200;
     t.bytes += size;
     this.buffered += size;

@@ -26,8 +26,8 @@ type Params = z.output<typeof params>;
 
 /** Records of one dump file, parsed; malformed lines are reported as invalid. */
 async function* recordsOf(file: InputFile, ctx: ReaderContext, maxLineBytes: number): AsyncIterable<RedditRecord> {
-  const name = basename(file.uri);
-  const hint = kindFromFileName(name);
+  const name = file.uri;
+  const hint = kindFromFileName(basename(file.uri));
   const { bytes } = await openDecoded(file);
   for await (const { value, lineNo } of jsonRecords(bytes, ctx, name, maxLineBytes)) {
     const rec = parseRedditRecord(value, hint);
@@ -47,7 +47,7 @@ async function* mergeByTime(a: AsyncIterable<RedditRecord>, b: AsyncIterable<Red
   let rb = await ib.next();
   while (!ra.done || !rb.done) {
     // submissions first on ties: a reply never precedes its post
-    if (rb.done || (!ra.done && ra.value.createdUtc < rb.value.createdUtc)) {
+    if (rb.done || (!ra.done && ra.value.createdUtc <= rb.value.createdUtc)) {
       yield ra.value!;
       ra = await ia.next();
     } else {
@@ -70,12 +70,14 @@ async function* readThreads(file: InputFile, p: Params, policy: RedditPolicy, ct
       hint: 'in thread mode each RC_<month> file is merged with the RS_<month> file beside it, so listing the RS_ file too would read the submissions twice',
     });
   }
-  // submissions go first in the merge so that, on equal timestamps, a post opens its thread
+  // submissions are the first stream of the merge, so on equal timestamps a post opens its thread
   const submissions = rsSibling !== undefined && existsSync(rsSibling) ? recordsOf(localFile(rsSibling), ctx, p.max_line_bytes) : undefined;
   const comments = recordsOf(file, ctx, p.max_line_bytes);
   const records = submissions ? mergeByTime(submissions, comments) : comments;
   if (submissions) ctx.log.debug(`reddit: threads from ${basename(file.uri)} + ${basename(rsSibling!)}`);
-  const assembler = new ThreadAssembler({ windowSeconds: p.thread_window_hours * 3600, maxBufferedBytes: p.thread_buffer_mb * 1024 * 1024 }, ctx.source);
+  const assembler = new ThreadAssembler({ windowSeconds: p.thread_window_hours * 3600, maxBufferedBytes: p.thread_buffer_mb * 1024 * 1024 }, ctx.source, (rec) =>
+    ctx.skip({ id: `${rec.fullname}#repeat`, reason: 'repeated_submission', text: rec.text, meta: redditMeta(rec) }),
+  );
   for await (const rec of records) {
     const reason = policySkipReason(rec, policy);
     if (reason !== undefined) ctx.skip({ id: rec.fullname, reason, text: rec.text, meta: redditMeta(rec) });

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagPlain } from 'saxes';
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
@@ -160,7 +159,7 @@ export const wikipediaReader = defineReader({
   defaultSource: 'wikipedia',
   params,
   async *read(file, p, ctx) {
-    const name = basename(file.uri);
+    const name = file.uri;
     const parser = new SaxesParser({ position: true });
     const pages = new PageCollector(parser, p.max_page_bytes);
     const text = new TextDecoder('utf-8');

@@ -49,7 +49,7 @@ describe('parquet reader', () => {
 
   it('uses configured column names, and row positions when there is no id column', async () => {
     const r = await runReader(parquetReader, localFile(path), { text_column: 'source', id_column: 'nope' });
-    expect(r.docs[1]).toMatchObject({ id: 'shard-00000.parquet:1', text: 'web' });
+    expect(r.docs[1]).toMatchObject({ id: `${path}:1`, text: 'web' });
   });
 
   it('rejects a truncated file as bad_parquet', async () => {

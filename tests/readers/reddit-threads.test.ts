@@ -1,4 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localFile } from '../../src/io/input.js';
+import { redditReader } from '../../src/readers/reddit.js';
+import { runReader } from '../helpers/harness.js';
 import type { RedditRecord } from '../../src/readers/reddit-record.js';
 import { ThreadAssembler } from '../../src/readers/reddit-threads.js';
 
@@ -55,5 +62,47 @@ describe('thread assembly', () => {
     const a = new ThreadAssembler({ windowSeconds: 1000, maxBufferedBytes: 1 << 20 }, 'reddit');
     a.add(sub('p', 0, '[removed]'), false);
     expect(a.flush()).toEqual([]);
+  });
+
+  it('takes a submission that arrives after its first comment as the thread head (no cycle)', () => {
+    const a = new ThreadAssembler({ windowSeconds: 1000, maxBufferedBytes: 1 << 20 }, 'reddit');
+    a.add(com('c', 'p', 't3_p', 5), true);
+    a.add(sub('p', 5), true);
+    expect(a.flush().map((d) => d.text)).toEqual(['post p\n\ncomment c']);
+  });
+
+  it('reports a repeated submission instead of dropping it silently', () => {
+    const unused: string[] = [];
+    const a = new ThreadAssembler({ windowSeconds: 1000, maxBufferedBytes: 1 << 20 }, 'reddit', (r) => unused.push(r.fullname));
+    a.add(sub('p', 0), true);
+    a.add(sub('p', 1), true);
+    expect(unused).toEqual(['t3_p']);
+    expect(a.flush()[0]!.text).toBe('post p');
+  });
+
+  it('keeps comments whose parents form a cycle (damaged data), after the tree', () => {
+    const a = new ThreadAssembler({ windowSeconds: 1000, maxBufferedBytes: 1 << 20 }, 'reddit');
+    a.add(sub('p', 0), true);
+    a.add(com('x', 'p', 't1_y', 1), true);
+    a.add(com('y', 'p', 't1_x', 2), true);
+    a.add(com('z', 'p', 't3_p', 3), true);
+    expect(a.flush()[0]!.text).toBe('post p\n\ncomment z\n\ncomment x\n\ncomment y');
+  });
+});
+
+describe('reddit reader, group: thread', () => {
+  it('merges RC_ with the RS_ file beside it; a post and a reply in the same second open the thread with the post', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-reddit-'));
+    const zst = (name: string, lines: object[]): void => {
+      writeFileSync(join(dir, name), execFileSync('zstd', ['-q', '--long=31', '-c'], { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' }));
+    };
+    zst('RS_2020-05.zst', [{ id: 'p1', author: 'a', title: 'Title', selftext: 'Body', score: 10, created_utc: 100, subreddit: 's' }]);
+    zst('RC_2020-05.zst', [
+      { id: 'c1', author: 'b', body: 'Reply', score: 3, created_utc: 100, subreddit: 's', link_id: 't3_p1', parent_id: 't3_p1' },
+      { id: 'c2', author: 'c', body: 'Reply to reply', score: 3, created_utc: 101, subreddit: 's', link_id: 't3_p1', parent_id: 't1_c1' },
+    ]);
+    const r = await runReader(redditReader, localFile(join(dir, 'RC_2020-05.zst')), { group: 'thread' });
+    expect(r.docs.map((d) => [d.id, d.text])).toEqual([['t3_p1', 'Title\n\nBody\n\nReply\n\nReply to reply']]);
+    await expect(runReader(redditReader, localFile(join(dir, 'RS_2020-05.zst')), { group: 'thread' })).rejects.toThrow(/list only the RC_ files/);
   });
 });
