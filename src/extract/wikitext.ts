@@ -223,7 +223,8 @@ function stripTables(s: string): string {
   const out: string[] = [];
   let depth = 0;
   for (const line of s.split('\n')) {
-    const l = line.trimStart();
+    // a table may sit in an indented or list line (":{|")
+    const l = line.replace(/^[\s:*#]+/, '');
     if (l.startsWith('{|')) depth++;
     else if (depth > 0 && l.startsWith('|}')) {
       depth--;
@@ -271,6 +272,9 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
   s = replaceBalanced(s, '{{', '}}', (x) => renderTemplate(x, opts));
   s = stripTables(s);
   s = s.replace(/__[A-Z]+__/g, '');
+  // links can span lines (file captions often do): drop file/category links whole, and put
+  // other links on one line, before the text is handled line by line
+  if (s.includes('[[')) s = replaceBalanced(s, '[[', ']]', (inner) => (isDroppedLinkTarget(inner.replace(/^\s*:/, ':'), opts) && !inner.trimStart().startsWith(':') ? '' : `[[${inner.replace(/\n/g, ' ')}]]`));
 
   const blocks: Block[] = [];
   let dropping = 0; // level of the dropped section we are inside, 0 when none

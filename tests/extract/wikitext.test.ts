@@ -23,6 +23,8 @@ describe('wikitext to text', () => {
     ['headings are lines; empty sections vanish', 'Lead.\n== History ==\nOld.\n== Gallery ==\n<gallery>\nA.jpg\n</gallery>\n== Notes ==\nx', 'Lead.\n\nHistory\n\nOld.'],
     ['reference sections dropped with subsections', 'Lead.\n== References ==\n=== Sources ===\n* a\n== Life ==\nText.', 'Lead.\n\nLife\n\nText.'],
     ['an unclosed template opener is shown as text, as MediaWiki does, and does not eat the article', '{{Infobox\n| a = b\nText after a broken infobox.', 'Infobox | a = b Text after a broken infobox.'],
+    ['a file link whose caption spans lines is removed whole', 'Before.\n[[File:A.jpg|thumb|A caption\nthat goes on ([[x]])]]\nAfter.', 'Before.\n\nAfter.'],
+    ['a table inside an indented line is removed', 'Text.\n:{| class="wikitable"\n| a\n|}\nMore.', 'Text.\n\nMore.'],
     ['magic words removed', '__NOTOC__Text.', 'Text.'],
     ['Chinese text and punctuation', "'''茶'''（{{lang|en|Tea}}）是[[饮料]]。<ref>x</ref>\n[[分类:茶]]", '茶（Tea）是饮料。'],
   ];
