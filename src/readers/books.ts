@@ -6,6 +6,7 @@ import { decodeStream, peek } from '../io/decompress.js';
 import { isZip, zipEntries } from '../io/zip.js';
 import { stripGutenberg, unwrapParagraphs } from '../extract/gutenberg.js';
 import { defineReader, type ReaderContext } from './reader.js';
+import { rethrowIfStrictStop } from './strict.js';
 import type { Doc } from '../core/doc.js';
 
 const params = z
@@ -105,6 +106,7 @@ export const booksReader = defineReader({
           if (doc) yield doc;
         }
       } catch (err) {
+        rethrowIfStrictStop(err);
         ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLarge ? 'too_large' : 'bad_zip', record: name, error: errorMessage(err) });
         return;
       }

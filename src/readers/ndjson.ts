@@ -2,6 +2,7 @@ import { errorMessage } from '../core/errors.js';
 import type { JsonValue } from '../core/doc.js';
 import { splitLines } from '../io/lines.js';
 import type { ReaderContext } from './reader.js';
+import { rethrowIfStrictStop } from './strict.js';
 
 const RAW_LIMIT = 4096;
 
@@ -43,6 +44,7 @@ export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: Reader
       yield { value: value as Record<string, JsonValue>, lineNo: line.lineNo };
     }
   } catch (err) {
+    rethrowIfStrictStop(err);
     ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
   }
 }

@@ -7,6 +7,7 @@ import { openDecoded } from '../io/decompress.js';
 import '../io/bzip2.js';
 import { DEFAULT_DROP_SECTIONS, isDisambiguation, isRedirectText, wikitextToText } from '../extract/wikitext.js';
 import { defineReader, type ReaderContext } from './reader.js';
+import { rethrowIfStrictStop } from './strict.js';
 
 const params = z
   .object({
@@ -191,6 +192,7 @@ export const wikipediaReader = defineReader({
         yield* flush();
       }
     } catch (err) {
+      rethrowIfStrictStop(err);
       failure = { reason: 'truncated_input', error: errorMessage(err) };
     }
     yield* flush();
@@ -202,6 +204,7 @@ export const wikipediaReader = defineReader({
         yield* flush();
         return;
       } catch (err) {
+        rethrowIfStrictStop(err);
         failure = { reason: 'truncated_input', error: `the XML ends before its closing tags: ${errorMessage(err)}` };
       }
     }
