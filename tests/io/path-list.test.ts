@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../src/config/load.js';
 import { SluiceError } from '../../src/core/errors.js';
 import { expandPath, isPathList, resolveAgainst } from '../../src/io/resolve.js';
@@ -14,6 +14,7 @@ writeFileSync(join(dir, 'data', 'list.paths'), '# segment files\nseg/a.jsonl\n\n
 writeFileSync(join(dir, 'crawl.paths.gz'), gzipSync('data/seg/c.jsonl\ndata/seg/a.jsonl\n'));
 writeFileSync(join(dir, 'broken.paths'), 'seg/a.jsonl\nseg/missing.jsonl\n');
 writeFileSync(join(dir, 'empty.paths'), '# nothing\n\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('path lists', () => {
   it('recognises .paths and compressed .paths.* names', () => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { localFile, memoryFile } from '../../src/io/input.js';
 import { parquetReader } from '../../src/readers/parquet.js';
 import { runReader } from '../helpers/harness.js';
@@ -31,6 +31,7 @@ describe('parquet reader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-parquet-'));
   const path = join(dir, 'shard-00000.parquet');
   writeFileSync(path, bytes);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads every row of every row group; scalar columns go to meta, the meta JSON is merged', async () => {
     const r = await runReader(parquetReader, localFile(path), { source_column: 'source' });

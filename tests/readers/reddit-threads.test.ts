@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +104,6 @@ describe('reddit reader, group: thread', () => {
     const r = await runReader(redditReader, localFile(join(dir, 'RC_2020-05.zst')), { group: 'thread' });
     expect(r.docs.map((d) => [d.id, d.text])).toEqual([['t3_p1', 'Title\n\nBody\n\nReply\n\nReply to reply']]);
     await expect(runReader(redditReader, localFile(join(dir, 'RS_2020-05.zst')), { group: 'thread' })).rejects.toThrow(/list only the RC_ files/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
