@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
+import { benchReadersA } from './readers-a.js';
 import { report } from './report.js';
 import type { BenchRow } from './types.js';
 
@@ -37,6 +38,7 @@ async function runParquet(full: boolean): Promise<BenchRow[]> {
 const BENCHES: BenchEntry[] = [
   { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
   { name: 'parquet', run: runParquet },
+  { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
 ];
 
 async function main(): Promise<void> {
