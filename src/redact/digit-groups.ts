@@ -56,6 +56,7 @@ function isSeparator(c: number): boolean {
  * reading is O(1) per candidate whatever the input.
  */
 export function readDigitGroups(text: string, i: number, g: DigitGroups): void {
+  if (!isDigitCode(text.charCodeAt(i))) throw new RangeError(`readDigitGroups: no digit at ${i}`);
   const n = text.length;
   const limit = Math.min(n, i + MAX_SPAN);
   g.count = 0;

@@ -4,7 +4,7 @@
  * The documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32,
  * 3fff::/20) always stay: fake mode draws from them.
  */
-import { CLASS, HEX, isAlnumAt, isWordAt, isWordCode } from './chars.js';
+import { CLASS, HEX, isAlnumAt, isDigitCode, isWordAt, isWordCode } from './chars.js';
 import type { DigitGroups } from './digit-groups.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
@@ -160,7 +160,8 @@ export function matchIpv6(text: string, i: number, publicOnly: boolean, out: Spa
     const len = p - s;
     if (len === 0) break;
     if (len > 4) return -1;
-    if (text.charCodeAt(p) === 46) {
+    if (text.charCodeAt(p) === 46 && isDigitCode(text.charCodeAt(p + 1))) {
+      // an IPv4 tail (::ffff:192.0.2.1)
       const q = dottedQuadEnd(text, s);
       if (q < 0 || groups > 6) return -1;
       groups += 2;

@@ -8,7 +8,7 @@ import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineStage, mapStage } from '../core/stage.js';
 import { DEFAULT_PLACEHOLDERS, KINDS, type Kind, type KindSwitches } from './kinds.js';
-import { type ReplacementMode, applySpans } from './replace.js';
+import { type ReplacementMode, redactText } from './replace.js';
 import { createDetector } from './scan.js';
 
 const kindSwitch = (kind: Kind) => z.boolean().default(true).describe(`redact ${kind}`);
@@ -86,11 +86,10 @@ export const redactStage = defineStage({
       kind: 'stream',
       manifest: { redact: { kinds: enabled, replacement: mode, ip_public_only: params.ip_public_only } },
       run: mapStage((doc, stats) => {
-        const spans = detect(doc.text);
-        if (spans.length === 0) return;
-        const result = applySpans(doc.text, spans, options, doc.id);
+        const result = redactText(doc.text, detect, options, doc.id);
+        if (result.passes.length === 0) return;
         const perKind = new Map<Kind, number>();
-        for (const s of spans) perKind.set(s.kind, (perKind.get(s.kind) ?? 0) + 1);
+        for (const s of result.spans) perKind.set(s.kind, (perKind.get(s.kind) ?? 0) + 1);
         for (const [kind, n] of perKind) stats.count(kind, n);
         if (result.text !== doc.text) stats.modified();
         doc.text = result.text;

@@ -79,7 +79,7 @@ function replacement(value: string, span: Span, opts: ReplaceOptions, docKey: nu
   }
 }
 
-/** Applies sorted, non-overlapping spans to `text`. */
+/** Applies sorted, non-overlapping spans to `text` (one pass; see redactText). */
 export function applySpans(text: string, spans: readonly Span[], opts: ReplaceOptions, docId: string): Redacted {
   const docKey = opts.mode === 'fake' ? hash53(`${opts.seed}\u0000${docId}`) % 0x7fffffff : 0;
   const parts: string[] = [];
@@ -97,4 +97,53 @@ export function applySpans(text: string, spans: readonly Span[], opts: ReplaceOp
   }
   parts.push(text.slice(last));
   return { text: parts.join(''), spans: out };
+}
+
+/** Passes after which redactText stops even if the text still changes (it converges in one or two). */
+const MAX_PASSES = 4;
+
+/**
+ * Detects and replaces until nothing more is found. A replacement changes the characters next
+ * to it (`wonka.com+31 6 7523 5375` has a word character before the `+`; `<EMAIL>+31 ...` does
+ * not), so a value the first pass could not see may become visible; running to a fixed point
+ * redacts it now and makes the stage idempotent. Most documents need one pass, documents with
+ * values two. Output spans are in the final text's coordinates.
+ */
+export function redactText(text: string, detect: (t: string) => Span[], opts: ReplaceOptions, docId: string): Redacted & { passes: Span[][] } {
+  let current = text;
+  let spans: OutputSpan[] = [];
+  const passes: Span[][] = [];
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const found = detect(current);
+    if (found.length === 0) break;
+    passes.push(found);
+    const result = applySpans(current, found, opts, docId);
+    spans = mergeOutputSpans(remapSpans(spans, found, result.spans), result.spans);
+    current = result.text;
+  }
+  return { text: current, spans, passes };
+}
+
+/**
+ * Moves earlier output spans through one more pass of replacements: a span untouched by the
+ * pass shifts by the length change before it; one the pass rewrote is dropped (the new span covers it).
+ */
+function remapSpans(earlier: readonly OutputSpan[], replaced: readonly Span[], written: readonly OutputSpan[]): OutputSpan[] {
+  const out: OutputSpan[] = [];
+  let k = 0;
+  let delta = 0;
+  for (const s of earlier) {
+    while (k < replaced.length && replaced[k]!.end <= s.start) {
+      delta = written[k]!.end - replaced[k]!.end;
+      k++;
+    }
+    const r = replaced[k];
+    if (r !== undefined && r.start < s.end) continue;
+    out.push({ kind: s.kind, start: s.start + delta, end: s.end + delta });
+  }
+  return out;
+}
+
+function mergeOutputSpans(a: readonly OutputSpan[], b: readonly OutputSpan[]): OutputSpan[] {
+  return [...a, ...b].sort((x, y) => x.start - y.start);
 }

@@ -6,7 +6,7 @@
  * anchored matchers that read a bounded run, and after a match it resumes past the value, so the
  * whole pass is linear in the text length whatever the input.
  */
-import { CLASS, DIGIT, HEX, LOWER, UPPER, WORD, isNonAsciiWord, isWordCode } from './chars.js';
+import { CLASS, DIGIT, HEX, LOWER, UPPER, WORD, isDigitCode, isNonAsciiWord, isWordCode } from './chars.js';
 import { matchCard } from './card.js';
 import { DigitGroups, readDigitGroups } from './digit-groups.js';
 import { matchEmail } from './email.js';
@@ -15,7 +15,7 @@ import { ipv6Candidate, matchIpv4, matchIpv6 } from './ip.js';
 import type { KindSwitches } from './kinds.js';
 import { matchInternational, matchNanp, matchNanpParen, matchTrunk } from './phone.js';
 import { matchAssignment, matchQuotedPair, matchXmlElement } from './secret-assign.js';
-import { SECRET_START_CHARS, matchPem, matchPrefixedSecret, matchUrlPassword } from './secrets.js';
+import { SECRET_START_CHARS, matchPem, matchPrefixedSecret, matchUrlPassword, secretPrefixPossible } from './secrets.js';
 import { type Span, mergeSpans } from './spans.js';
 import { matchSsn } from './ssn.js';
 
@@ -60,6 +60,23 @@ export function createDetector(opts: DetectOptions): Detector {
   const groups = new DigitGroups();
 
   function atDigit(text: string, i: number, out: Span[]): number {
+    // every numeric value is 9+ digits, or digits then a separator then more digits; an IPv6
+    // address has hex then a colon. Plain numbers ("0", "2023 was") stop here.
+    const n = text.length;
+    let p = i + 1;
+    while (p < n && p - i < 9 && isDigitCode(text.charCodeAt(p))) p++;
+    if (p - i < 9) {
+      const next = text.charCodeAt(p);
+      const isSep = next === 32 || next === 46 || next === 45 || next === 47 || next === 0xa0;
+      const after = text.charCodeAt(p + 1);
+      const numericNext = isSep && (isDigitCode(after) || after === 40);
+      if (!numericNext) {
+        if (kinds.ip && (next === 58 || (next < 128 && (CLASS[next]! & HEX) !== 0)) && ipv6Candidate(text, i, ipPublicOnly)) {
+          return matchIpv6(text, i, ipPublicOnly, out);
+        }
+        return -1;
+      }
+    }
     if (kinds.ip && ipv6Candidate(text, i, ipPublicOnly)) {
       const e = matchIpv6(text, i, ipPublicOnly, out);
       if (e > 0) return e;
@@ -79,8 +96,8 @@ export function createDetector(opts: DetectOptions): Detector {
   function atWordStart(text: string, i: number, c: number, out: Span[]): number {
     if (c >= 48 && c <= 57) return numeric ? atDigit(text, i, out) : -1;
     let e = -1;
-    if (kinds.iban && c >= 65 && c <= 90) e = matchIban(text, i, out);
-    if (e < 0 && kinds.secret) e = matchPrefixedSecret(text, i, out);
+    if (kinds.iban && c >= 65 && c <= 90 && isDigitCode(text.charCodeAt(i + 2))) e = matchIban(text, i, out);
+    if (e < 0 && kinds.secret && secretPrefixPossible(text, i)) e = matchPrefixedSecret(text, i, out);
     if (e < 0 && ipv6Letters && ipv6Candidate(text, i, false)) e = matchIpv6(text, i, false, out);
     return e;
   }
@@ -97,12 +114,12 @@ export function createDetector(opts: DetectOptions): Detector {
       case PLUS:
       case OPEN: {
         const d = text.charCodeAt(i + 1);
-        if (prevWord || d < 48 || d > 57) return -1;
+        if (prevWord || !isDigitCode(d)) return -1; // also false past the end (NaN)
         readDigitGroups(text, i + 1, groups);
         return c === PLUS ? matchInternational(text, i, groups, out) : matchNanpParen(text, i, groups, out);
       }
       case DASH:
-        return kinds.secret && text.charCodeAt(i + 1) === DASH ? matchPem(text, i, out) : -1;
+        return text.charCodeAt(i + 1) === DASH && text.charCodeAt(i - 1) !== DASH ? matchPem(text, i, out) : -1;
       case EQUALS:
         return matchAssignment(text, i, out);
       case COLON: {
@@ -127,14 +144,13 @@ export function createDetector(opts: DetectOptions): Detector {
     let prevWord = false;
     let i = 0;
     while (i < n) {
-      const c = text.charCodeAt(i);
+      let c = text.charCodeAt(i);
       if (c >= 128) {
         prevWord = isNonAsciiWord(c);
         i++;
         continue;
       }
-      const cls = CLASS[c]!;
-      if ((cls & WORD) !== 0) {
+      if ((CLASS[c]! & WORD) !== 0) {
         if (!prevWord && wordStart[c] === 1) {
           const e = atWordStart(text, i, c, out);
           if (e > i) {
@@ -143,8 +159,12 @@ export function createDetector(opts: DetectOptions): Detector {
             continue;
           }
         }
+        // skip the rest of the word: nothing starts inside a word
+        while (++i < n) {
+          c = text.charCodeAt(i);
+          if (c >= 128 || (CLASS[c]! & WORD) === 0) break;
+        }
         prevWord = true;
-        i++;
         continue;
       }
       if (punct[c] === 1) {

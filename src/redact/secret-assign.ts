@@ -6,7 +6,8 @@
  * `=`, `:`, `,` and `>`; the name is read leftwards and the value rightwards, both bounded.
  */
 import type { Span } from './spans.js';
-import { looksLikePlaceholder } from './secrets.js';
+import { isWordCode } from './chars.js';
+import { looksLikePlaceholder, matchPrefixedSecret, secretPrefixPossible } from './secrets.js';
 
 const MAX_NAME = 64;
 const MAX_VALUE = 256;
@@ -132,8 +133,45 @@ function nameBefore(text: string, k: number, needQuote: boolean): { start: numbe
   return { start: k, end, quote };
 }
 
+/** Case-insensitive `word` at text[j] (word in lower case), within `end`. */
+function hasAt(text: string, j: number, end: number, word: string): boolean {
+  if (j + word.length > end) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(j + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Cheap filter run before the name regex: every secret name contains one of pass, pw, secret,
+ * token, key, auth, cred. Names are short and this allocates nothing.
+ */
+function mayBeSecretName(text: string, start: number, end: number): boolean {
+  for (let j = start; j < end - 1; j++) {
+    switch (text.charCodeAt(j) | 0x20) {
+      case 112: // p
+        if (hasAt(text, j, end, 'pass') || hasAt(text, j, end, 'pw')) return true;
+        break;
+      case 115: // s
+        if (hasAt(text, j, end, 'secret')) return true;
+        break;
+      case 116: // t
+        if (hasAt(text, j, end, 'token')) return true;
+        break;
+      case 107: // k
+        if (hasAt(text, j, end, 'key')) return true;
+        break;
+      case 97: // a
+        if (hasAt(text, j, end, 'auth')) return true;
+        break;
+      case 99: // c
+        if (hasAt(text, j, end, 'cred')) return true;
+        break;
+    }
+  }
+  return false;
+}
+
 function secretName(text: string, start: number, end: number): boolean {
-  return SECRET_NAME.test(text.slice(start, end).toLowerCase());
+  return mayBeSecretName(text, start, end) && SECRET_NAME.test(text.slice(start, end).toLowerCase());
 }
 
 /** Reads the value starting at or after `from`; returns [start, end, quoted] or undefined. */
@@ -158,7 +196,9 @@ function valueAfter(text: string, from: number, needQuote: boolean): [number, nu
     const scheme = AUTH_SCHEME.exec(text.slice(start, start + 12));
     if (scheme !== null) start += scheme[0].length;
     end = start;
-    while (end < n && end - start <= MAX_VALUE && !endsUnquoted(text.charCodeAt(end))) end++;
+    // `=` ends a bare value too (a=b=c): whether it were padding would depend on what follows,
+    // which a replacement changes; base64 padding left visible reveals nothing
+    while (end < n && end - start <= MAX_VALUE && !endsUnquoted(text.charCodeAt(end)) && text.charCodeAt(end) !== 61) end++;
     // a sentence's full stop is not part of the value
     while (end > start && text.charCodeAt(end - 1) === 46) end--;
   }
@@ -166,6 +206,11 @@ function valueAfter(text: string, from: number, needQuote: boolean): [number, nu
 }
 
 function emit(text: string, start: number, end: number, out: Span[], quoted = true): number {
+  // a vendor token assigned to a name keeps its specific detector (and its placeholder rules)
+  if (start < end && secretPrefixPossible(text, start) && !isWordCode(text.charCodeAt(start - 1))) {
+    const e = matchPrefixedSecret(text, start, out);
+    if (e > 0) return e;
+  }
   if (!secretLikeValue(text, start, end)) return -1;
   if (!quoted && codeReference(text.slice(start, end))) return -1;
   out.push({ start, end, kind: 'secret', detector: 'assigned_secret' });

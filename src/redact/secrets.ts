@@ -69,6 +69,18 @@ for (const rule of TOKEN_RULES) {
 /** First characters at which a prefixed secret, a JWT or a Slack webhook can start. */
 export const SECRET_START_CHARS: readonly number[] = [...RULES_BY_FIRST.keys(), 'e'.charCodeAt(0), 'h'.charCodeAt(0)];
 
+/** Valid first-two-character pairs of every prefix, so most words are dismissed with one lookup. */
+const PREFIX_PAIRS = new Uint8Array(128 * 128);
+for (const prefix of [...TOKEN_RULES.flatMap((r) => r.prefixes), 'eyJ', 'hooks.']) {
+  PREFIX_PAIRS[prefix.charCodeAt(0) * 128 + prefix.charCodeAt(1)] = 1;
+}
+
+/** Whether a prefixed secret, JWT or webhook could start at `i` (first two characters). */
+export function secretPrefixPossible(text: string, i: number): boolean {
+  const b = text.charCodeAt(i + 1);
+  return b < 128 && PREFIX_PAIRS[text.charCodeAt(i) * 128 + b] === 1;
+}
+
 /**
  * Placeholders, templates and documentation values, which are not credentials: `${VAR}`,
  * `{{ var }}`, `<your-token>`, `xxxxxxxx`, `********`, anything containing EXAMPLE (AWS's
@@ -127,9 +139,9 @@ function matchRule(text: string, i: number, rule: TokenRule, out: Span[]): numbe
   return -1;
 }
 
-/** Base64url of the JSON header and claims fake mode writes for a JWT (unsigned, alg none). */
-const FAKE_JWT =
-  Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url') + '.' + Buffer.from('{"sub":"EXAMPLE"}').toString('base64url') + '.';
+/** The claims segment of the JWT fake mode writes ({"sub":"EXAMPLE"}); tokens carrying it are skipped. */
+const FAKE_JWT_PAYLOAD = Buffer.from('{"sub":"EXAMPLE"}').toString('base64url');
+const FAKE_JWT = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${FAKE_JWT_PAYLOAD}.EXAMPLE`;
 
 function runEnd(text: string, p: number, set: CharSet, max: number): number {
   const s = p;
@@ -137,7 +149,11 @@ function runEnd(text: string, p: number, set: CharSet, max: number): number {
   return p;
 }
 
-/** header.payload.signature, header and payload base64url JSON objects (`eyJ`). */
+/**
+ * header.payload.signature, header and payload base64url JSON objects (`eyJ`), signature
+ * non-empty. Not followed by `.` and more text (a longer dotted token): that test looks only at
+ * whether a non-space follows, so a replacement after the token cannot change the decision.
+ */
 function matchJwt(text: string, i: number, out: Span[]): number {
   if (!text.startsWith('eyJ', i)) return -1;
   const h = runEnd(text, i, URLSAFE, 4096);
@@ -145,8 +161,14 @@ function matchJwt(text: string, i: number, out: Span[]): number {
   const pl = runEnd(text, h + 1, URLSAFE, 16384);
   if (pl - h - 1 < 10 || text.charCodeAt(pl) !== 46) return -1;
   const end = runEnd(text, pl + 1, URLSAFE, 2048);
-  if (end < text.length && (isWordCode(text.charCodeAt(end)) || text.charCodeAt(end) === 46)) return -1;
-  if (text.slice(i, end) === FAKE_JWT) return end;
+  if (end === pl + 1) return -1;
+  if (end < text.length) {
+    const c = text.charCodeAt(end);
+    if (isWordCode(c)) return -1;
+    const d = text.charCodeAt(end + 1);
+    if (c === 46 && end + 1 < text.length && d !== 32 && d !== 10 && d !== 9 && d !== 13) return -1;
+  }
+  if (text.slice(h + 1, pl) === FAKE_JWT_PAYLOAD) return end;
   out.push({ start: i, end, kind: 'secret', detector: 'jwt' });
   return end;
 }
@@ -236,7 +258,8 @@ export function matchPem(text: string, i: number, out: Span[]): number {
     else if (e - 1 > s && text.charCodeAt(e - 2) === 92 && (text.charCodeAt(e - 1) === 110 || text.charCodeAt(e - 1) === 114)) e -= 2;
     else break;
   }
-  if (looksLikePlaceholder(text, s, e)) return p;
+  // DER encodings are full of AAAA runs, so only the EXAMPLE marker counts as a placeholder here
+  if (text.slice(s, e).includes('EXAMPLE')) return p;
   out.push({ start: s, end: e, kind: 'secret', detector: 'pem_private_key' });
   return p + PEM_END.length;
 }
@@ -281,8 +304,8 @@ export function secretPrefix(value: string, detector: string): string {
 
 /**
  * A value of the same length that a second pass leaves alone: the prefix is kept and the body
- * becomes EXAMPLE plus characters from the body's own alphabet. JWTs become a fixed unsigned
- * token; key blocks become EXAMPLEKEY.
+ * becomes EXAMPLE plus characters from the body's own alphabet. JWTs become a fixed token
+ * claiming {"sub":"EXAMPLE"}; key blocks become EXAMPLEKEY.
  */
 export function fakeSecret(value: string, detector: string, rng: Prng): string {
   if (detector === 'jwt') return FAKE_JWT;

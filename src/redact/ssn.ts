@@ -15,8 +15,18 @@ const WELL_KNOWN = new Set(['078051120', '219099999', '123456789']);
 const CONTEXT = /(?:^|[^a-z])(?:ssns?|social[\s-]+security|ss\s?#|s\.s\.n|soc\.?\s?sec)/;
 const CONTEXT_WINDOW = 48;
 
+/**
+ * "SSN" or "social security" before the number on the same line, or on the line above when
+ * nothing but spaces and punctuation precedes the number on its own line (form layouts).
+ */
 function hasSsnContext(text: string, start: number): boolean {
-  return CONTEXT.test(text.slice(Math.max(0, start - CONTEXT_WINDOW), start).toLowerCase());
+  let from = Math.max(0, start - CONTEXT_WINDOW);
+  const lineStart = text.lastIndexOf('\n', start - 1);
+  if (lineStart >= from) {
+    const own = text.slice(lineStart + 1, start);
+    from = /[A-Za-z0-9]/.test(own) ? lineStart + 1 : Math.max(from, text.lastIndexOf('\n', lineStart - 1) + 1);
+  }
+  return CONTEXT.test(text.slice(from, start).toLowerCase());
 }
 
 function validParts(area: number, group: number, serial: number): boolean {

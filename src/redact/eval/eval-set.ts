@@ -24,7 +24,7 @@ export interface EvalSetOptions {
 
 export function buildEvalSet(opts: EvalSetOptions = {}): EvalCase[] {
   const r = new Prng(opts.seed ?? 20240601);
-  const docs = opts.docs ?? 600;
+  const docs = opts.docs ?? 800;
   const cases: EvalCase[] = [];
   for (let k = 0; k < docs; k++) {
     const template = TEMPLATES[k % TEMPLATES.length]!;
