@@ -1,7 +1,7 @@
 /**
- * Payment card numbers: 13-19 digits, written contiguously or in the groups cards print
- * (4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4) with spaces or dashes, Luhn-valid, with an
- * issuer prefix. Well-known test numbers are the reserved range that fake mode draws from.
+ * Payment card numbers: 13-19 digits in the groups cards print (4-4-4-4, 4-4-4-4-3, Amex
+ * 4-6-5, Diners 4-6-4) with spaces or dashes, or 13-16 digits written without separators at the
+ * issuer's length; Luhn-valid, with an issuer prefix. Well-known test numbers are the reserved range that fake mode draws from.
  */
 import { numericLeftOk, numericRightOk } from './chars.js';
 import type { DigitGroups } from './digit-groups.js';
@@ -76,6 +76,15 @@ export function plausibleIssuer(digits: string): boolean {
   }
 }
 
+/** For numbers written without separators: the length the issuer uses (Amex 15, Diners 14, Visa 13 or 16, others 16). */
+function brandLength(digits: string): boolean {
+  const p2 = Number(digits.slice(0, 2));
+  if (p2 === 34 || p2 === 37) return digits.length === 15;
+  if (p2 === 36 || p2 === 38 || (p2 === 30 && Number(digits[2]) <= 5)) return digits.length === 14;
+  if (digits[0] === '4') return digits.length === 13 || digits.length === 16;
+  return digits.length === 16;
+}
+
 function digitsOf(text: string, g: DigitGroups, groups: number): string {
   let s = '';
   for (let k = 0; k < groups; k++) s += text.slice(g.start[k], g.end[k]);
@@ -91,7 +100,8 @@ function joinedBy(text: string, g: DigitGroups, m: number, sep: number): boolean
 /** How many leading groups form a card layout (0 if none). */
 function layoutGroups(text: string, g: DigitGroups): number {
   const l0 = g.len(0);
-  if (l0 >= 13 && l0 <= 19) return 1;
+  // written without separators only up to 16 digits: longer digit runs are IDs far more often
+  if (l0 >= 13 && l0 <= 16) return 1;
   if (l0 !== 4 || g.count < 3) return 0;
   const sep = g.sepChar(text, 0);
   if (sep !== 32 && sep !== 45) return 0;
@@ -116,6 +126,7 @@ export function matchCard(text: string, start: number, g: DigitGroups, out: Span
   if (!numericLeftOk(text, start) || !numericRightOk(text, end)) return -1;
   const digits = digitsOf(text, g, m);
   if (!plausibleIssuer(digits) || !luhnValid(digits)) return -1;
+  if (m === 1 && !brandLength(digits)) return -1;
   if (!TEST_CARDS.has(digits)) out.push({ start, end, kind: 'credit_card', detector: 'credit_card' });
   return end;
 }

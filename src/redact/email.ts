@@ -1,5 +1,6 @@
 /**
- * Email addresses, found from each `@`: the local part is read leftwards and the domain
+ * Email addresses, found from each `@` (or `%40`, its URL encoding in tracking links and
+ * mailto: URLs): the local part is read leftwards and the domain
  * rightwards, both bounded (64 and 253 characters), so hostile runs such as `a@a.a.a@...`
  * cost O(1) per `@`. Not emails: `https://user@host` (URL userinfo), `git@github.com:org/repo`
  * (scp-style SSH targets), `icon@2x.png` (file names), `pkg@1.2.3` (numeric "TLDs").
@@ -55,7 +56,7 @@ function validDomain(text: string, start: number, end: number): boolean {
  * The email around the `@` at `at`, if any. Pushes its span (unless it is a fake from a reserved
  * domain) and returns where scanning resumes; -1 if there is no email here.
  */
-export function matchEmail(text: string, at: number, out: Span[]): number {
+export function matchEmail(text: string, at: number, out: Span[], atLength = 1): number {
   let s = at;
   while (s > 0 && at - s <= MAX_LOCAL && isLocal(text.charCodeAt(s - 1))) s--;
   if (at - s > MAX_LOCAL) return -1;
@@ -64,17 +65,18 @@ export function matchEmail(text: string, at: number, out: Span[]): number {
   // https://user@host: a user name in a URL, not a mailbox
   if (s >= 2 && text.charCodeAt(s - 1) === 47 && text.charCodeAt(s - 2) === 47) return -1;
   const n = text.length;
-  let e = at + 1;
-  while (e < n && e - at <= MAX_DOMAIN + 1 && isDomain(text.charCodeAt(e))) e++;
-  if (e - at > MAX_DOMAIN + 1) return -1;
-  while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
-  if (!validDomain(text, at + 1, e)) return -1;
+  const domainStart = at + atLength;
+  let e = domainStart;
+  while (e < n && e - domainStart <= MAX_DOMAIN && isDomain(text.charCodeAt(e))) e++;
+  if (e - domainStart > MAX_DOMAIN) return -1;
+  while (e > domainStart && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
+  if (!validDomain(text, domainStart, e)) return -1;
   // git@github.com:org/repo.git
   if (e < n && text.charCodeAt(e) === 58) {
     const c = text.charCodeAt(e + 1);
     if (c < 128 && ((CLASS[c]! & (LOCAL | DOMAIN)) !== 0 || c === 47 || c === 126)) return -1;
   }
-  if (EXAMPLE_DOMAINS.has(text.slice(at + 1, e).toLowerCase()) && FAKE_LOCAL.test(text.slice(s, at))) return e;
+  if (EXAMPLE_DOMAINS.has(text.slice(domainStart, e).toLowerCase()) && FAKE_LOCAL.test(text.slice(s, at))) return e;
   out.push({ start: s, end: e, kind: 'email', detector: 'email' });
   return e;
 }

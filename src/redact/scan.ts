@@ -2,7 +2,7 @@
  * The single pass that finds every redactable value. Instead of running one regex per kind over
  * the whole text, it walks the text once and stops only at cheap triggers: a word that starts
  * with a digit or with a letter some detector cares about (IBAN country codes, key prefixes such
- * as AKIA, ghp_, xox, sk_, eyJ), and the characters @ + ( - = : , >. At each trigger it runs
+ * as AKIA, ghp_, xox, sk_, eyJ), and the characters @ % + ( - = : , >. At each trigger it runs
  * anchored matchers that read a bounded run, and after a match it resumes past the value, so the
  * whole pass is linear in the text length whatever the input.
  */
@@ -35,6 +35,7 @@ const EQUALS = 61;
 const COLON = 58;
 const COMMA = 44;
 const GREATER = 62;
+const PERCENT = 37;
 
 /** Builds the scanner for one configuration; the trigger tables depend on the kinds switched on. */
 export function createDetector(opts: DetectOptions): Detector {
@@ -53,6 +54,7 @@ export function createDetector(opts: DetectOptions): Detector {
   }
   if (kinds.secret) for (const c of SECRET_START_CHARS) wordStart[c] = 1;
   if (kinds.email || kinds.secret) punct[AT] = 1;
+  if (kinds.email) punct[PERCENT] = 1;
   if (kinds.phone) punct[PLUS] = punct[OPEN] = 1;
   if (kinds.secret) punct[DASH] = punct[EQUALS] = punct[COLON] = punct[COMMA] = punct[GREATER] = 1;
   if (ipv6Letters) punct[COLON] = 1;
@@ -121,7 +123,7 @@ export function createDetector(opts: DetectOptions): Detector {
       case DASH:
         return text.charCodeAt(i + 1) === DASH && text.charCodeAt(i - 1) !== DASH ? matchPem(text, i, out) : -1;
       case EQUALS:
-        return matchAssignment(text, i, out);
+        return kinds.secret ? matchAssignment(text, i, out) : -1;
       case COLON: {
         if (ipv6Letters && !prevWord && text.charCodeAt(i + 1) === COLON) {
           const e = matchIpv6(text, i, false, out);
@@ -129,10 +131,13 @@ export function createDetector(opts: DetectOptions): Detector {
         }
         return kinds.secret ? matchAssignment(text, i, out) : -1;
       }
+      case PERCENT:
+        // %40: a URL-encoded @
+        return text.charCodeAt(i + 1) === 52 && text.charCodeAt(i + 2) === 48 ? matchEmail(text, i, out, 3) : -1;
       case COMMA:
-        return matchQuotedPair(text, i, out);
+        return kinds.secret ? matchQuotedPair(text, i, out) : -1;
       case GREATER:
-        return matchXmlElement(text, i, out);
+        return kinds.secret ? matchXmlElement(text, i, out) : -1;
       default:
         return -1;
     }

@@ -13,9 +13,13 @@ const MAX_NAME = 64;
 const MAX_VALUE = 256;
 const MIN_VALUE = 8;
 
-/** Names whose values are credentials (matched on the lower-cased identifier). */
+/**
+ * Names whose values are credentials (matched on the lower-cased name): anything containing
+ * password or secret; names ending in token, a kind of key (api_key, privateKey, ...),
+ * credential(s), pass, pwd or auth.
+ */
 const SECRET_NAME =
-  /(?:password|passwd|passphrase|secret|credential|private[-_.]?key|api[-_.]?key|access[-_.]?key|auth[-_.]?token|access[-_.]?token|refresh[-_.]?token|bearer[-_.]?token)|(?:^|[-_.])(?:pass|pwd|pw|token|auth|authorization)$|(?:token|pwd|(?:signing|encryption|master|auth|license|client|app|consumer|webhook|session)[-_.]?key)$/;
+  /password|passwd|passphrase|secret|(?:^|[-_.])(?:pass|pwd|pw|auth|authorization)$|(?:token|credentials?|pwd|(?:api|access|private|signing|encryption|master|auth|license|client|app|consumer|webhook|session)[-_.]?key)$/;
 
 function isNameChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
@@ -30,16 +34,26 @@ function endsUnquoted(c: number): boolean {
   return c <= 32 || c === 44 || c === 59 || isQuote(c) || c === 41 || c === 125 || c === 93 || c === 60 || c === 62 || c === 38;
 }
 
+/** Scratch counts for entropy (ASCII; one bucket for the rest). */
+const COUNTS = new Int32Array(129);
+
 /** Bits per character. */
 function entropy(text: string, start: number, end: number): number {
-  const counts = new Map<number, number>();
   for (let p = start; p < end; p++) {
     const c = text.charCodeAt(p);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    COUNTS[c < 128 ? c : 128]!++;
   }
   const n = end - start;
   let h = 0;
-  for (const k of counts.values()) h -= (k / n) * Math.log2(k / n);
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    const b = c < 128 ? c : 128;
+    const k = COUNTS[b]!;
+    if (k > 0) {
+      h -= (k / n) * Math.log2(k / n);
+      COUNTS[b] = 0;
+    }
+  }
   return h;
 }
 
@@ -52,15 +66,16 @@ function isDigit(c: number): boolean {
 }
 
 function isNameSeparator(c: number): boolean {
-  return c === 45 || c === 95 || c === 46 || c === 47;
+  return c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 124;
 }
 
 /**
- * Words and short numbers joined by - _ . / (`db-creds-2`, `prod.db.password`, `SuperSecretToken`,
- * `changeme123`): a name, not a random secret. Each part is letters with at most three trailing
- * digits (or a number of at most four digits), and most letters sit in word-like runs: a capital
- * or nothing followed by 3+ lower-case letters, a whole part in lower case, or a part in capitals.
- * Random strings fail: their lower-case runs are short ("vXzQpLmR") or digits sit inside ("Zx8kLm").
+ * Words and short numbers joined by - _ . / : | (`db-creds-2`, `prod.db.password`,
+ * `SuperSecretToken`, `oauth2ClientSecret`, `none|ssh|token`): a name, not a random secret.
+ * Parts are letters and digit runs of at most three (at most four for a part that is only
+ * digits); most letters must sit in word-like runs: a capital or nothing followed by 3+
+ * lower-case letters, a run of capitals ending an identifier part (URI, ID), or a whole part
+ * in one case. Random strings fail: their lower-case runs are short ("vXzQpLmR").
  */
 export function nameLike(v: string): boolean {
   let letters = 0;
@@ -68,20 +83,28 @@ export function nameLike(v: string): boolean {
   let s = 0;
   for (let p = 0; p <= v.length; p++) {
     if (p < v.length && !isNameSeparator(v.charCodeAt(p))) continue;
-    // part v[s, p)
-    let q = s;
-    while (q < p && isLetter(v.charCodeAt(q))) q++;
-    const partLetters = q - s;
-    const digitStart = q;
-    while (q < p && isDigit(v.charCodeAt(q))) q++;
-    const digits = q - digitStart;
-    if (q !== p) return false;
-    if (partLetters === 0 ? digits > 4 : digits > 3) return false;
-    letters += partLetters;
-    const part = v.slice(s, s + partLetters);
-    if (part.length >= 2 && (part === part.toUpperCase() || part === part.toLowerCase())) wordy += partLetters;
-    else {
-      for (const m of part.matchAll(/[A-Z]?[a-z]{3,}/g)) wordy += m[0].length;
+    // part v[s, p): letters with short digit runs
+    let partLetters = 0;
+    let longestDigits = 0;
+    for (let q = s; q < p; ) {
+      const c = v.charCodeAt(q);
+      if (isDigit(c)) {
+        const d = q;
+        while (q < p && isDigit(v.charCodeAt(q))) q++;
+        longestDigits = Math.max(longestDigits, q - d);
+        continue;
+      }
+      if (!isLetter(c)) return false;
+      partLetters++;
+      q++;
+    }
+    if (longestDigits > (partLetters === 0 ? 4 : 3)) return false;
+    if (partLetters > 0) {
+      const part = v.slice(s, p);
+      const lettersOnly = part.replace(/\d+/g, '');
+      letters += partLetters;
+      if (lettersOnly.length >= 2 && (lettersOnly === lettersOnly.toUpperCase() || lettersOnly === lettersOnly.toLowerCase())) wordy += partLetters;
+      else for (const m of part.matchAll(/[A-Z]?[a-z]{3,}|[A-Z]{2,}(?![a-z])/g)) wordy += m[0].length;
     }
     s = p + 1;
   }
@@ -100,6 +123,7 @@ function codeReference(v: string): boolean {
 /** `config.secret`, `os.environ`, `settings.API_KEY`: a reference to where the value lives. */
 const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const AUTH_SCHEME = /^(?:bearer|basic|token)\s+/i;
+const EMAIL_VALUE = /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 
 /** Whether text[start, end) reads like a credential rather than a name, reference or template. */
 export function secretLikeValue(text: string, start: number, end: number): boolean {
@@ -213,6 +237,8 @@ function emit(text: string, start: number, end: number, out: Span[], quoted = tr
   }
   if (!secretLikeValue(text, start, end)) return -1;
   if (!quoted && codeReference(text.slice(start, end))) return -1;
+  // an email address as the value: the email detector reports it
+  if (EMAIL_VALUE.test(text.slice(start, end))) return -1;
   out.push({ start, end, kind: 'secret', detector: 'assigned_secret' });
   return end;
 }

@@ -89,21 +89,41 @@ export function secretPrefixPossible(text: string, i: number): boolean {
 /** printf and Windows-style references: %s, %(password)s, %DB_PASSWORD%. */
 const PERCENT_REFERENCE = /^%(?:\(\w+\))?[sd]$|^%\w+%$/;
 
+/** Scratch for looksLikePlaceholder's distinct-character count (ASCII; one bucket for the rest). */
+const SEEN = new Uint8Array(129);
+const TOUCHED: number[] = [];
+
+function contains(text: string, start: number, end: number, needle: string): boolean {
+  const at = text.indexOf(needle, start);
+  return at >= 0 && at + needle.length <= end;
+}
+
 export function looksLikePlaceholder(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start);
   if (first === 36 /* $ */ || first === 60 /* < */ || first === 123 /* { */) return true;
-  const value = text.slice(start, end);
-  if (value.includes('EXAMPLE') || value.includes('${') || value.includes('{{') || PERCENT_REFERENCE.test(value)) return true;
+  if (first === 37 /* % */ && PERCENT_REFERENCE.test(text.slice(start, end))) return true;
+  if (contains(text, start, end, 'EXAMPLE') || contains(text, start, end, '${') || contains(text, start, end, '{{')) return true;
   // long runs of one character (xxxxxx, 000000, ******) or too few distinct characters
   let run = 1;
-  const seen = new Set<number>();
-  for (let k = 0; k < value.length; k++) {
-    const c = value.charCodeAt(k);
-    seen.add(c);
-    run = k > 0 && c === value.charCodeAt(k - 1) ? run + 1 : 1;
-    if (run >= 6) return true;
+  let distinct = 0;
+  let placeholder = false;
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    const bucket = c < 128 ? c : 128;
+    if (SEEN[bucket] === 0) {
+      SEEN[bucket] = 1;
+      TOUCHED.push(bucket);
+      distinct++;
+    }
+    run = p > start && c === text.charCodeAt(p - 1) ? run + 1 : 1;
+    if (run >= 6) {
+      placeholder = true;
+      break;
+    }
   }
-  return seen.size < Math.min(6, value.length);
+  for (const b of TOUCHED) SEEN[b] = 0;
+  TOUCHED.length = 0;
+  return placeholder || distinct < Math.min(6, end - start);
 }
 
 function mixedCase(text: string, start: number, end: number): boolean {

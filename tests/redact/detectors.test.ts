@@ -36,6 +36,7 @@ describe('email', () => {
     { text: '(contact: ops_team99@acme.co.uk).', value: 'ops_team99@acme.co.uk' },
     { text: 'Author: Wei Zhang <wei@xn--fsqu00a.xn--0zwm56d>', value: 'wei@xn--fsqu00a.xn--0zwm56d' },
     { text: '"client_email": "svc-7@demo-123456.iam.gserviceaccount.com",', value: 'svc-7@demo-123456.iam.gserviceaccount.com' },
+    { text: '<a href="https://t.example.net/c?u=maria.garcia%40acme.io&id=7">', value: 'maria.garcia%40acme.io' },
   ]);
   negatives([
     'git@github.com:org/repo.git',
@@ -47,6 +48,7 @@ describe('email', () => {
     'foo.@bar.com',
     'name@domain.c',
     'https://user@host.example.com/path',
+    'width: 100%40px; 50%4 and 7%40',
   ]);
 });
 

@@ -14,6 +14,7 @@ import { createDetector } from '../../src/redact/scan.js';
 const r = new Prng(99);
 const POSITIVES = [
   ...Array.from({ length: 8 }, () => values.email(r)),
+  ...Array.from({ length: 2 }, () => values.email(r).replace('@', '%40')),
   ...Array.from({ length: 6 }, () => values.publicIpv4(r)),
   ...Array.from({ length: 4 }, () => values.publicIpv6(r)),
   ...Array.from({ length: 10 }, () => values.supportedPhone(r)),
@@ -27,7 +28,7 @@ const POSITIVES = [
   '"api_key": "5f4dcc3b5aa765d61d8327deb882cf99"',
 ];
 const PIECES = [
-  ' ', ' ', ' ', '\n', '.', '-', ':', '=', '@', '+', '(', ')', ',', '"', "'", '<', '>', '/', '_', '*', '#',
+  ' ', ' ', ' ', '\n', '.', '-', ':', '=', '@', '%40', '+', '(', ')', ',', '"', "'", '<', '>', '/', '_', '*', '#',
   '0', '1', '7', '12', '555', '2001:', '::', 'a', 'x', 'password', 'token: ', 'DB_PASSWORD=', 'https://u:', 'AKIA', 'ghp_', 'eyJ',
   '-----BEGIN PRIVATE KEY-----\n', '-----END PRIVATE KEY-----', 'SSN ', 'user.', 'example.com', '192.0.2.', 'EXAMPLE', 'é', '日本', '😀',
   ...Object.values(DEFAULT_PLACEHOLDERS),

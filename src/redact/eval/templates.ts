@@ -327,6 +327,7 @@ const messyWeb: Template = {
   genre: 'web',
   write(b, r) {
     b.text('Questions? Write to (').pos('email', v.email(r)).text(') or <a href="mailto:').pos('email', v.email(r)).text('">mail us</a>.\n');
+    b.text('<a href="https://click.example.net/t?u=').pos('email', v.email(r).replace('@', '%40'), 'url-encoded email').text(`&c=${r.int(1000, 9999)}">unsubscribe</a>\n`);
     b.text('Team: ').pos('email', v.email(r)).text(', ').pos('email', v.email(r)).text('; interns: ').pos('email', v.email(r).toUpperCase(), 'upper-case email').text('.\n');
     b.text('Call us on tel:+1').pos('phone', `${r.int(2, 9)}${r.digits(2)}${r.int(2, 9)}${r.digits(2)}${r.int(2, 9)}${r.digits(3)}`, 'tel uri digits (after +1)').text(' or ');
     b.pos('phone', v.phone(r)).text(` ext. ${r.int(10, 999)}.\n`);

@@ -156,7 +156,8 @@ export function cardDigits(r: Prng): string {
 }
 
 export function layoutCard(digits: string, r: Prng): string {
-  const sep = r.pick([' ', '-', '']);
+  // 17-19 digit cards are printed in groups (4-4-4-4-3)
+  const sep = r.pick(digits.length > 16 ? [' ', '-'] : [' ', '-', '']);
   if (sep === '') return digits;
   if (digits.length === 15) return [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].join(sep);
   if (digits.length === 14) return [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)].join(sep);
