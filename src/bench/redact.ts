@@ -147,6 +147,12 @@ function hostileInputs(): [string, (bytes: number) => string][] {
     ['hex groups 2001:', rep('2001:')],
     ['key block headers', rep('-----BEGIN PRIVATE KEY-----\n')],
     ['assignments password=', rep('password=')],
+    ['quoted assignments password="', rep('password="')],
+    ['quoted pairs \'token\', ', rep("'token', ")],
+    ['xml <password>', rep('<password>')],
+    ['url credentials x://a:b@', rep('x://a:b@')],
+    ['encoded at signs a%40', rep('a%40')],
+    ['jwt-like eyJhbGciOi.', rep('eyJhbGciOi.')],
     ['one long word then @', (n) => 'a'.repeat(n - 1) + '@'],
   ];
 }

@@ -69,43 +69,37 @@ function isNameSeparator(c: number): boolean {
   return c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 124;
 }
 
+/** Words that carry digits inside identifiers (oauth2ClientSecret, sha256Hash); read without their digits. */
+const DIGIT_WORDS = /oauth2|sha(?:1|224|256|384|512)|md5|base(?:32|64)|b64|utf(?:8|16|32)|x509|ipv[46]|http2|aes(?:128|256)|rsa(?:2048|4096)|ec2|k8s|i18n|l10n/gi;
+
 /**
  * Words and short numbers joined by - _ . / : | (`db-creds-2`, `prod.db.password`,
- * `SuperSecretToken`, `oauth2ClientSecret`, `none|ssh|token`): a name, not a random secret.
- * Parts are letters and digit runs of at most three (at most four for a part that is only
- * digits); most letters must sit in word-like runs: a capital or nothing followed by 3+
- * lower-case letters, a run of capitals ending an identifier part (URI, ID), or a whole part
- * in one case. Random strings fail: their lower-case runs are short ("vXzQpLmR").
+ * `SuperSecretToken`, `oauth2ClientSecret`, `secretURI`, `none|ssh|token`): a name, not a random
+ * secret. Each part is letters with at most three trailing digits, or a number of at most four
+ * digits; most letters sit in word-like runs: a capital or nothing followed by 3+ lower-case
+ * letters, capitals ending the part (URI, ID), or a whole part in one case. Random strings fail:
+ * digits sit inside them ("Zx8kLm") or their lower-case runs are short ("vXzQpLmR").
  */
-export function nameLike(v: string): boolean {
+export function nameLike(value: string): boolean {
+  const v = value.replace(DIGIT_WORDS, (m) => m.replace(/\d/g, ''));
   let letters = 0;
   let wordy = 0;
   let s = 0;
   for (let p = 0; p <= v.length; p++) {
     if (p < v.length && !isNameSeparator(v.charCodeAt(p))) continue;
-    // part v[s, p): letters with short digit runs
-    let partLetters = 0;
-    let longestDigits = 0;
-    for (let q = s; q < p; ) {
-      const c = v.charCodeAt(q);
-      if (isDigit(c)) {
-        const d = q;
-        while (q < p && isDigit(v.charCodeAt(q))) q++;
-        longestDigits = Math.max(longestDigits, q - d);
-        continue;
-      }
-      if (!isLetter(c)) return false;
-      partLetters++;
-      q++;
-    }
-    if (longestDigits > (partLetters === 0 ? 4 : 3)) return false;
-    if (partLetters > 0) {
-      const part = v.slice(s, p);
-      const lettersOnly = part.replace(/\d+/g, '');
-      letters += partLetters;
-      if (lettersOnly.length >= 2 && (lettersOnly === lettersOnly.toUpperCase() || lettersOnly === lettersOnly.toLowerCase())) wordy += partLetters;
-      else for (const m of part.matchAll(/[A-Z]?[a-z]{3,}|[A-Z]{2,}(?![a-z])/g)) wordy += m[0].length;
-    }
+    // part v[s, p)
+    let q = s;
+    while (q < p && isLetter(v.charCodeAt(q))) q++;
+    const partLetters = q - s;
+    const digitStart = q;
+    while (q < p && isDigit(v.charCodeAt(q))) q++;
+    const digits = q - digitStart;
+    if (q !== p) return false;
+    if (partLetters === 0 ? digits > 4 : digits > 3) return false;
+    letters += partLetters;
+    const part = v.slice(s, s + partLetters);
+    if (part.length >= 2 && (part === part.toUpperCase() || part === part.toLowerCase())) wordy += partLetters;
+    else for (const m of part.matchAll(/[A-Z]?[a-z]{3,}|[A-Z]{2,}$/g)) wordy += m[0].length;
     s = p + 1;
   }
   return letters > 0 && wordy >= 0.7 * letters;
@@ -116,7 +110,7 @@ export function nameLike(v: string): boolean {
  * identifier without digits that contains a word (`isNotArrowToken`, `postfixIncDec`).
  */
 function codeReference(v: string): boolean {
-  if (v.includes('[') || v.charCodeAt(0) === 33 /* ! */ || v.includes('?.')) return true;
+  if (v.includes('[') || v.includes('?.') || /^!+[A-Za-z_$][\w$.]*$/.test(v)) return true;
   return /^[A-Za-z_$][A-Za-z_$]*$/.test(v) && /[a-z]{4}/.test(v);
 }
 

@@ -93,9 +93,16 @@ const PERCENT_REFERENCE = /^%(?:\(\w+\))?[sd]$|^%\w+%$/;
 const SEEN = new Uint8Array(129);
 const TOUCHED: number[] = [];
 
+/** `needle` inside text[start, end). A bounded scan: indexOf would search to the end of the whole text. */
 function contains(text: string, start: number, end: number, needle: string): boolean {
-  const at = text.indexOf(needle, start);
-  return at >= 0 && at + needle.length <= end;
+  const first = needle.charCodeAt(0);
+  const last = end - needle.length;
+  outer: for (let p = start; p <= last; p++) {
+    if (text.charCodeAt(p) !== first) continue;
+    for (let k = 1; k < needle.length; k++) if (text.charCodeAt(p + k) !== needle.charCodeAt(k)) continue outer;
+    return true;
+  }
+  return false;
 }
 
 export function looksLikePlaceholder(text: string, start: number, end: number): boolean {
