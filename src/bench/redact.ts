@@ -219,15 +219,38 @@ function evalRows(): BenchRow[] {
   return rows;
 }
 
+/** Rounds of interleaved child runs per variant; the best is kept, as the least disturbed by other load. */
+const ROUNDS = 2;
+
+function pickBest(runs: BenchRow[][]): BenchRow[] {
+  const best = runs.reduce((a, b) => (b[0]!.value > a[0]!.value ? b : a));
+  const rss = Math.max(...runs.map((r) => r[1]!.value));
+  return [{ ...best[0]!, note: `${best[0]!.note ?? ''}; best of ${runs.length} interleaved processes` }, { ...best[1]!, value: rss }];
+}
+
 export async function benchRedact(opts: RedactBenchOptions = {}): Promise<BenchRow[]> {
   const mb = opts.mb ?? (opts.full === true ? 64 : 8);
   const web = opts.web ?? DEFAULT_WEB;
   const code = opts.code ?? DEFAULT_CODE;
   const rows: BenchRow[] = [];
-  for (const corpus of ['web', 'code', 'dense'] as const) {
-    for (const impl of ['sluice', 'naive'] as const) rows.push(...(await inChild({ kind: 'throughput', corpus, impl, mb, web, code })));
+  const variants: [Corpus, Impl][] = [
+    ['web', 'sluice'],
+    ['web', 'naive'],
+    ['web', 'sluice-fake'],
+    ['code', 'sluice'],
+    ['code', 'naive'],
+    ['dense', 'sluice'],
+    ['dense', 'naive'],
+  ];
+  const runs = new Map<string, BenchRow[][]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [corpus, impl] of variants) {
+      const result = await inChild({ kind: 'throughput', corpus, impl, mb, web, code });
+      const key = `${corpus}/${impl}`;
+      runs.set(key, [...(runs.get(key) ?? []), result]);
+    }
   }
-  rows.push(...(await inChild({ kind: 'throughput', corpus: 'web', impl: 'sluice-fake', mb, web, code })));
+  for (const [corpus, impl] of variants) rows.push(...pickBest(runs.get(`${corpus}/${impl}`)!));
   rows.push(...(await inChild({ kind: 'hostile' })));
   rows.push(...evalRows());
   return rows;
