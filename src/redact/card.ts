@@ -56,7 +56,7 @@ export const TEST_CARD_NUMBERS: readonly string[] = [
 const TEST_CARDS = new Set(TEST_CARD_NUMBERS);
 
 /** Issuer prefixes of the networks in use (Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro). */
-export function plausibleIssuer(digits: string): boolean {
+function plausibleIssuer(digits: string): boolean {
   const d1 = digits.charCodeAt(0) - 48;
   const d2 = digits.charCodeAt(1) - 48;
   switch (d1) {

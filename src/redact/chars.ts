@@ -1,6 +1,7 @@
 /**
- * Character classes for the scanner, as a lookup table over ASCII. Detectors only ever match
- * ASCII, so every span starts and ends on an ASCII character and never splits a surrogate pair.
+ * Character classes for the scanner, as a lookup table over ASCII. Detectors match ASCII, plus
+ * non-ASCII letters below U+2E00 inside emails; never a surrogate, so a span cannot split a
+ * surrogate pair and the text stays valid UTF-8.
  */
 export const DIGIT = 1;
 export const UPPER = 2;
@@ -12,21 +13,18 @@ export const HEX = 16;
 export const LOCAL = 32;
 /** Characters of a domain name: alnum . - */
 export const DOMAIN = 64;
-/** URL-safe base64 plus the standard alphabet: alnum - _ + / */
-export const B64 = 128;
 
 export const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   let k = 0;
   const ch = String.fromCharCode(c);
-  if (c >= 48 && c <= 57) k |= DIGIT | WORD | HEX | LOCAL | DOMAIN | B64;
-  if (c >= 65 && c <= 90) k |= UPPER | WORD | LOCAL | DOMAIN | B64;
-  if (c >= 97 && c <= 122) k |= LOWER | WORD | LOCAL | DOMAIN | B64;
+  if (c >= 48 && c <= 57) k |= DIGIT | WORD | HEX | LOCAL | DOMAIN;
+  if (c >= 65 && c <= 90) k |= UPPER | WORD | LOCAL | DOMAIN;
+  if (c >= 97 && c <= 122) k |= LOWER | WORD | LOCAL | DOMAIN;
   if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) k |= HEX;
-  if (ch === '_') k |= WORD | LOCAL | B64;
+  if (ch === '_') k |= WORD | LOCAL;
   if (ch === '.' || ch === '%' || ch === '+' || ch === '-') k |= LOCAL;
   if (ch === '.' || ch === '-') k |= DOMAIN;
-  if (ch === '-' || ch === '+' || ch === '/') k |= B64;
   CLASS[c] = k;
 }
 
@@ -36,7 +34,7 @@ for (let c = 0; c < 128; c++) {
  * writes numbers right next to ideographs).
  */
 export function isNonAsciiWord(c: number): boolean {
-  if (c === 0xa0 || c === 0xad) return false;
+  if (c === 0xa0 || c === 0xad || c === 0x3000) return false;
   if (c >= 0x2000 && c <= 0x206f) return false;
   if (c >= 0x2e00) return false;
   return true;
@@ -60,10 +58,6 @@ export function isDigitCode(c: number): boolean {
 export function isDigitAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c >= 48 && c <= 57;
-}
-
-export function hasClass(c: number, cls: number): boolean {
-  return c < 128 && (CLASS[c]! & cls) !== 0;
 }
 
 /** Alphanumeric (ASCII letters and digits, plus non-ASCII letters). */

@@ -5,7 +5,7 @@
  * cost O(1) per `@`. Not emails: `https://user@host` (URL userinfo), `git@github.com:org/repo`
  * (scp-style SSH targets), `icon@2x.png` (file names), `pkg@1.2.3` (numeric "TLDs").
  */
-import { CLASS, DOMAIN, LOCAL } from './chars.js';
+import { CLASS, DOMAIN, LOCAL, isNonAsciiWord } from './chars.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
 
@@ -24,12 +24,14 @@ const NOT_TLDS = new Set([
 const FAKE_LOCAL = /^user\.[0-9a-f]{6}$/;
 const EXAMPLE_DOMAINS = new Set(['example.com', 'example.org', 'example.net']);
 
+/** Local-part characters: ASCII alnum . _ % + - and non-ASCII letters (josé@...), never a surrogate. */
 function isLocal(c: number): boolean {
-  return c < 128 && (CLASS[c]! & LOCAL) !== 0;
+  return c < 128 ? (CLASS[c]! & LOCAL) !== 0 : isNonAsciiWord(c);
 }
 
+/** Domain characters: ASCII alnum . - and non-ASCII letters of internationalised labels (münchen.de). */
 function isDomain(c: number): boolean {
-  return c < 128 && (CLASS[c]! & DOMAIN) !== 0;
+  return c < 128 ? (CLASS[c]! & DOMAIN) !== 0 : isNonAsciiWord(c);
 }
 
 function validDomain(text: string, start: number, end: number): boolean {

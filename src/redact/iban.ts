@@ -19,10 +19,6 @@ const LENGTHS: Readonly<Record<string, number>> = {
   VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
-export function ibanLength(country: string): number | undefined {
-  return LENGTHS[country];
-}
-
 /** mod 97 of the rearranged IBAN (letters as 10..35), computed digit by digit. */
 export function ibanChecksumValid(compact: string): boolean {
   if (compact.length < 5) return false;

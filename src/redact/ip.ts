@@ -9,12 +9,12 @@ import type { DigitGroups } from './digit-groups.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
 
-export function isDocumentationV4(a: number, b: number, c: number): boolean {
+function isDocumentationV4(a: number, b: number, c: number): boolean {
   return (a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113);
 }
 
 /** Globally routable unicast (RFC 6890 special-purpose ranges excluded). */
-export function isPublicV4(a: number, b: number, c: number): boolean {
+function isPublicV4(a: number, b: number, c: number): boolean {
   if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
   if (a === 100 && b >= 64 && b <= 127) return false;
   if (a === 169 && b === 254) return false;

@@ -49,7 +49,7 @@ function mask(value: string, maskChar: string): string {
   return out;
 }
 
-export function fakeValue(value: string, span: Span, rng: Prng): string {
+function fakeValue(value: string, span: Span, rng: Prng): string {
   switch (span.kind) {
     case 'email':
       return fakeEmail(value, rng);

@@ -37,6 +37,9 @@ describe('email', () => {
     { text: 'Author: Wei Zhang <wei@xn--fsqu00a.xn--0zwm56d>', value: 'wei@xn--fsqu00a.xn--0zwm56d' },
     { text: '"client_email": "svc-7@demo-123456.iam.gserviceaccount.com",', value: 'svc-7@demo-123456.iam.gserviceaccount.com' },
     { text: '<a href="https://t.example.net/c?u=maria.garcia%40acme.io&id=7">', value: 'maria.garcia%40acme.io' },
+    { text: 'escribe a josé.garcía@correo.es hoy', value: 'josé.garcía@correo.es' },
+    { text: 'Kontakt: anna@münchen.de.', value: 'anna@münchen.de' },
+    { text: '邮箱：wei.zhang@qq.com。', value: 'wei.zhang@qq.com' },
   ]);
   negatives([
     'git@github.com:org/repo.git',
