@@ -13,6 +13,7 @@ import { parquetReader } from './readers/parquet.js';
 import { redditReader } from './readers/reddit.js';
 import { wikipediaReader } from './readers/wikipedia.js';
 import { lengthFilter } from './filters/length.js';
+import { redactStage } from './redact/redact.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
   books: booksReader,
@@ -24,4 +25,5 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
+  redact: redactStage,
 };
