@@ -10,7 +10,7 @@ export interface CommandSpec {
   help: string[];
 }
 
-export type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+export type ParsedArgs = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
 
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   try {
@@ -36,4 +36,9 @@ export function intOption(values: ParsedArgs['values'], name: string): number | 
 export function stringOption(values: ParsedArgs['values'], name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+export function listOption(values: ParsedArgs['values'], name: string): string[] | undefined {
+  const v = values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined;
 }

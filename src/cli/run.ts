@@ -1,13 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { runPipeline } from '../runner/run.js';
-import { intOption, stringOption } from './args.js';
+import { SluiceError } from '../core/errors.js';
+import type { SlurmFlags } from '../runner/slurm/options.js';
+import { intOption, listOption, stringOption, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
 import { renderStats } from './render-stats.js';
 
 export const runCommand: Command = {
   spec: {
     name: 'run',
-    usage: 'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--strict] [--fresh]',
+    usage: 'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh]',
     summary: 'Run a pipeline: read the inputs, apply the stages, write shards, manifest, stats and rejects. A rerun resumes: finished tasks are skipped.',
     options: {
       out: { type: 'string', short: 'o' },
@@ -18,6 +20,14 @@ export const runCommand: Command = {
       strict: { type: 'boolean' },
       fresh: { type: 'boolean' },
       worker: { type: 'boolean' },
+      executor: { type: 'string' },
+      partition: { type: 'string' },
+      time: { type: 'string' },
+      'cpus-per-task': { type: 'string' },
+      mem: { type: 'string' },
+      'max-running': { type: 'string' },
+      'sbatch-arg': { type: 'string', multiple: true },
+      workdir: { type: 'string' },
     },
     help: [
       '-o, --out DIR         output directory (overrides output.dir)',
@@ -26,6 +36,13 @@ export const runCommand: Command = {
       '--phase P             with --rank: which phase (see `sluice validate` for the list)',
       '--strict              fail on the first bad input record instead of rejecting it',
       '--fresh               delete the output directory first instead of resuming',
+      '--executor E          local (default) or slurm: one job array per phase, chained by afterok (see README: Slurm)',
+      '--world W             without --rank: split the inputs into W tasks (overrides runner.tasks)',
+      'slurm options (override executor.slurm in the pipeline):',
+      '  --partition P --time T --cpus-per-task N --mem M',
+      '  --max-running N       array tasks of a phase running at once (%N)',
+      '  --sbatch-arg ARG      extra sbatch argument (repeatable)',
+      '  --workdir DIR         shared working directory of the submitter and the array tasks',
     ],
   },
   async run(args, io) {
@@ -47,6 +64,7 @@ export const runCommand: Command = {
     // a worker whose parent died (even by SIGKILL) must not finish its task unobserved
     const orphaned = (): never => process.exit(1);
     if (args.values['worker']) process.once('disconnect', orphaned);
+    const executor = executorOption(args.values);
     const out = stringOption(args.values, 'out');
     const workers = intOption(args.values, 'workers');
     const phase = stringOption(args.values, 'phase');
@@ -60,6 +78,8 @@ export const runCommand: Command = {
       strict: Boolean(args.values['strict']),
       fresh: Boolean(args.values['fresh']),
       worker: Boolean(args.values['worker']),
+      ...(executor === undefined ? {} : { executor }),
+      slurm: slurmFlags(args.values),
       log: io.log,
       signal: controller.signal,
     }).finally(() => process.off('disconnect', orphaned));
@@ -70,3 +90,28 @@ export const runCommand: Command = {
     return 0;
   },
 };
+
+function executorOption(values: ParsedArgs['values']): 'local' | 'slurm' | undefined {
+  const v = stringOption(values, 'executor');
+  if (v === undefined || v === 'local' || v === 'slurm') return v;
+  throw new SluiceError('SLUICE_USAGE', `--executor must be local or slurm (got "${v}")`);
+}
+
+function slurmFlags(values: ParsedArgs['values']): SlurmFlags {
+  const flags: SlurmFlags = {};
+  const partition = stringOption(values, 'partition');
+  const time = stringOption(values, 'time');
+  const cpus = intOption(values, 'cpus-per-task');
+  const mem = stringOption(values, 'mem');
+  const maxRunning = intOption(values, 'max-running');
+  const sbatchArgs = listOption(values, 'sbatch-arg');
+  const workdir = stringOption(values, 'workdir');
+  if (partition !== undefined) flags.partition = partition;
+  if (time !== undefined) flags.time = time;
+  if (cpus !== undefined) flags.cpus_per_task = cpus;
+  if (mem !== undefined) flags.mem = mem;
+  if (maxRunning !== undefined) flags.max_running = maxRunning;
+  if (sbatchArgs !== undefined) flags.sbatch_args = sbatchArgs;
+  if (workdir !== undefined) flags.workdir = workdir;
+  return flags;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readers, stages } from '../registry.js';
-import { inputBaseSchema, outputSchema, runnerSchema } from './schema.js';
+import { executorSchema, inputBaseSchema, outputSchema, runnerSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ export function pipelineJsonSchema(): JsonSchema {
       stages: { type: 'array', items: { oneOf: stageVariants } },
       output: toSchema(outputSchema),
       runner: toSchema(runnerSchema),
-      executor: { type: 'object', description: 'executor settings (see README: Slurm)' },
+      executor: { ...toSchema(executorSchema), description: 'where `sluice run` runs the tasks: locally, or as Slurm job arrays (README: Slurm)' },
     },
   };
 }

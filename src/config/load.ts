@@ -6,6 +6,7 @@ import { SluiceError } from '../core/errors.js';
 import { readers, stages } from '../registry.js';
 import {
   INPUT_BASE_KEYS,
+  executorSchema,
   TOP_LEVEL_KEYS,
   inputBaseSchema,
   outputSchema,
@@ -15,6 +16,7 @@ import {
   type StageConfig,
 } from './schema.js';
 import { suggestionHint } from './suggest.js';
+import { slurmOptionsSchema } from '../runner/slurm/options.js';
 
 type PathSegment = string | number;
 
@@ -64,6 +66,12 @@ function zodIssues(error: z.ZodError, base: PathSegment[], root: unknown, validK
 
 function objectKeys(schema: z.ZodType): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape as Record<string, unknown>) : [];
+}
+
+/** Valid keys for an unknown-key hint in `executor:`: its own, or `executor.slurm`'s. */
+function executorKeys(error: z.ZodError): string[] {
+  const nested = error.issues.some((i) => i.code === 'unrecognized_keys' && i.path[0] === 'slurm');
+  return nested ? objectKeys(slurmOptionsSchema) : objectKeys(executorSchema);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -201,6 +209,8 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
   if (!output.success) issues.push(...zodIssues(output.error, ['output'], root, objectKeys(outputSchema)));
   const runner = runnerSchema.safeParse(root['runner'] ?? {});
   if (!runner.success) issues.push(...zodIssues(runner.error, ['runner'], root, objectKeys(runnerSchema)));
+  const executor = executorSchema.safeParse(root['executor'] ?? {});
+  if (!executor.success) issues.push(...zodIssues(executor.error, ['executor'], root, executorKeys(executor.error)));
 
   if (issues.length > 0) {
     const lines = issues.map((i) => `${file}:${locate(doc, counter, i.path)}: ${formatPath(i.path)}: ${i.message}${i.hint ? `\n    hint: ${i.hint}` : ''}`);
@@ -211,15 +221,13 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
       ...(first.hint ? { hint: first.hint } : {}),
     });
   }
-  const extensions: Record<string, unknown> = {};
-  if (root['executor'] !== undefined) extensions['executor'] = root['executor'];
   return {
     name: name as string,
     inputs,
     stages: stageConfigs,
     output: output.data!,
     runner: runner.data!,
-    extensions,
+    executor: executor.data!,
   };
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { sizeSchema } from './size.js';
+import type { ExecutorConfig } from '../runner/slurm/options.js';
+
+export { executorSchema } from '../runner/slurm/options.js';
 
 /** The keys every `inputs[]` entry has; each reader adds its own (validated by the reader's schema). */
 export const inputBaseSchema = z.object({
@@ -58,8 +61,8 @@ export interface PipelineConfig {
   stages: StageConfig[];
   output: OutputConfig;
   runner: RunnerConfig;
-  /** Sections owned by plug-ins (e.g. `executor:`), validated by them. */
-  extensions: Record<string, unknown>;
+  /** Where `sluice run` runs the tasks: locally or as Slurm job arrays. Does not change the output. */
+  executor: ExecutorConfig;
 }
 
 export const TOP_LEVEL_KEYS = ['name', 'description', 'inputs', 'stages', 'output', 'runner', 'executor'] as const;

@@ -57,9 +57,9 @@ export function unitsOfTask<T>(units: readonly T[], rank: number, world: number)
   return out;
 }
 
-/** Hash of everything that decides the output (not where it goes). */
+/** Hash of everything that decides the output (not where it goes, nor where the tasks run). */
 export function configHash(loaded: LoadedPipeline): string {
-  const { output, ...rest } = loaded.config;
+  const { output, executor: _executor, ...rest } = loaded.config;
   const { dir: _dir, ...outputRest } = output;
   return createHash('sha256').update(JSON.stringify({ ...rest, output: outputRest })).digest('hex');
 }

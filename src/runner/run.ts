@@ -12,6 +12,8 @@ import { runPhasesLocally, type WorkerMessage } from './local-executor.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
 import { commitPlan, configHash, defaultWorld, resolveUnits, type Plan, type ResolvedUnit } from './plan.js';
 import { newProgress, readMarker, runTask, type TaskProgress } from './task.js';
+import { runOnSlurm } from './slurm/executor.js';
+import type { SlurmFlags } from './slurm/options.js';
 
 export interface RunOptions {
   pipelineFile: string;
@@ -27,6 +29,10 @@ export interface RunOptions {
   fresh?: boolean;
   /** This process is a worker of a local run: report progress over IPC, never finalize. */
   worker?: boolean;
+  /** Where the tasks run (default: the pipeline's `executor.type`, else local). */
+  executor?: 'local' | 'slurm';
+  /** Command-line overrides of the pipeline's `executor.slurm` options. */
+  slurm?: SlurmFlags;
   log: Logger;
   signal?: AbortSignal;
 }
@@ -42,8 +48,8 @@ export interface PreparedRun {
   plan: Plan;
 }
 
-export async function prepareRun(opts: Pick<RunOptions, 'pipelineFile' | 'out' | 'world' | 'fresh' | 'log'>): Promise<PreparedRun> {
-  const loaded = await loadPipeline(opts.pipelineFile);
+export async function prepareRun(opts: Pick<RunOptions, 'pipelineFile' | 'out' | 'world' | 'fresh' | 'log'> & { loaded?: LoadedPipeline }): Promise<PreparedRun> {
+  const loaded = opts.loaded ?? (await loadPipeline(opts.pipelineFile));
   if (opts.out !== undefined) loaded.config.output.dir = opts.out;
   const layout = new OutputLayout(resolve(loaded.config.output.dir));
   if (opts.fresh) await rm(layout.dir, { recursive: true, force: true });
@@ -80,7 +86,27 @@ export interface RunResult {
 }
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
-  const prepared = await prepareRun(opts);
+  const loaded = await loadPipeline(opts.pipelineFile);
+  const executor = opts.executor ?? (opts.rank === undefined ? loaded.config.executor.type : 'local');
+  if (executor === 'local' && opts.slurm && Object.keys(opts.slurm).length > 0) {
+    throw new SluiceError('SLUICE_USAGE', `--${Object.keys(opts.slurm)[0]!.replace(/_/g, '-').replace(/s$/, '')} is a Slurm option; add --executor slurm`);
+  }
+  if (executor === 'slurm') {
+    if (opts.rank !== undefined) throw new SluiceError('SLUICE_USAGE', '--rank runs one task here; it does not combine with --executor slurm', { hint: 'the Slurm executor submits the --rank commands itself' });
+    const prepared = await runOnSlurm({
+      loaded,
+      pipelineFile: opts.pipelineFile,
+      ...(opts.out === undefined ? {} : { out: opts.out }),
+      ...(opts.world === undefined ? {} : { world: opts.world }),
+      fresh: opts.fresh ?? false,
+      strict: opts.strict ?? false,
+      flags: opts.slurm ?? {},
+      log: opts.log,
+      signal: opts.signal ?? new AbortController().signal,
+    });
+    return { prepared, report: await finalizeAll(prepared) };
+  }
+  const prepared = await prepareRun({ ...opts, loaded });
   const { layout, phases, world } = prepared;
   const signal = opts.signal ?? new AbortController().signal;
   const strict = opts.strict ?? false;
@@ -88,9 +114,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     runTask({ ...prepared, phase, rank, strict, log: opts.log, signal, progress });
 
   if (opts.rank !== undefined) {
-    if (opts.rank < 0 || opts.rank >= world) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${world - 1}`);
     const phase = pickPhase(phases, opts.phase);
-    if (opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `phase ${phase.id} has ${phase.tasks} tasks; --rank ${opts.rank} has nothing to do`);
+    // a global step may have more or fewer tasks than the docs phases' world
+    if (opts.rank < 0 || opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${phase.tasks - 1}: phase ${phase.id} has ${phase.tasks} task(s)`);
     if (await readMarker(layout, phase.id, opts.rank)) {
       opts.log.info(`${phase.id} task ${opts.rank} already done`);
     } else {
@@ -121,7 +147,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     },
     workerArgs: (phase, rank) => ['run', opts.pipelineFile, '--out', layout.dir, '--phase', phase.id, '--rank', String(rank), '--world', String(world), '--worker', ...strictArg],
   });
-  const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest);
+  return { prepared, report: await finalizeAll(prepared) };
+}
+
+/** stats.json and manifest.json once every phase ran; a missing marker then is a bug. */
+async function finalizeAll(prepared: PreparedRun): Promise<FinalReport> {
+  const { layout, loaded, plan, phases, pipeline } = prepared;
+  const report = await finalizeRun(layout, loaded, plan, phases, pipeline.manifest);
   if (!report) throw new SluiceError('SLUICE_INTERNAL', 'all phases ran but some task markers are missing', { file: layout.stateDir });
-  return { prepared, report };
+  return report;
 }
