@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sluice's readers and test suite use, when missing.
+# Installs the Debian packages sluice's readers and test suite use, when missing
+# (slurm and munge: the Slurm executor's tests run a one-machine cluster, tests/slurm/local-cluster.sh).
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
-packages=(zstd bzip2 lbzip2)
+packages=(zstd bzip2 lbzip2 slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -16,5 +17,12 @@ if [ "$(id -u)" -ne 0 ]; then
 else SUDO=; fi
 echo "sluice: installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# keep postinst scripts from starting system-wide munge/slurm services on a systemd host
+guard=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod 755 /usr/sbin/policy-rc.d && guard=1
+fi
+status=0
+$SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+[ -z "$guard" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+exit $status

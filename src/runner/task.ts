@@ -263,7 +263,7 @@ class ShardSink implements DocSink {
 class SpillSink implements DocSink {
   private readonly writer: JsonlZstWriter;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.writer = new JsonlZstWriter(path);
   }
 
@@ -272,7 +272,8 @@ class SpillSink implements DocSink {
   }
 
   async close(): Promise<ShardInfo[]> {
-    await this.writer.commit();
+    // a task whose documents were all dropped still hands the next phase a spill: an empty file
+    if (!(await this.writer.commit())) await writeFileAtomic(this.path, '');
     return [];
   }
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../../core/errors.js';
+import { SluiceError, errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import type { OutputLayout } from '../layout.js';
 import { readMarker, type TaskMarker } from '../task.js';
@@ -82,9 +82,10 @@ export async function monitorSubmission(opts: MonitorOptions): Promise<MonitorRe
 
   for (;;) {
     if (opts.signal.aborted) {
-      log.warn(`interrupted: cancelling jobs ${jobIds.join(', ')}`);
       await client.cancel(jobIds);
-      throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
+      throw new SluiceError('SLUICE_TASK_FAILED', `interrupted: cancelled Slurm jobs ${jobIds.join(', ')}`, {
+        hint: 'run the same command again to resume: finished tasks are kept (closing the terminal instead leaves the jobs running, and a rerun watches them)',
+      });
     }
     let entries: QueueEntry[] = [];
     try {
@@ -124,7 +125,7 @@ export async function monitorSubmission(opts: MonitorOptions): Promise<MonitorRe
           t.markerWait ??= now;
           if (now - t.markerWait > opts.markerGraceSeconds * 1000) {
             t.outcome = 'failed';
-            t.why = `exited 0 but no completion marker appeared at ${layout.taskMarker(t.phase, t.rank)}`;
+            t.why = `exited 0 but no completion marker appeared at ${layout.taskMarker(t.phase, t.rank)}: is ${layout.dir} on a filesystem the compute nodes share?`;
           }
         }
       } else if (pollFailures === 0 && (t.seen || now - started > opts.markerGraceSeconds * 1000)) {
