@@ -4,9 +4,11 @@
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
-// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd command
+// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd
+// command, and http(s) paths open as remote inputs; every command that resolves inputs loads this file
 import './io/bzip2.js';
 import './io/zstd-cli.js';
+import './io/remote-inputs.js';
 import { booksReader } from './readers/books.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { parquetReader } from './readers/parquet.js';

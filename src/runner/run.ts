@@ -5,7 +5,6 @@ import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadPipeline, type LoadedPipeline } from '../config/load.js';
 // side effect: http(s) inputs (and path lists that name them) resolve through undici
-import '../io/remote-inputs.js';
 import { OutputLayout } from './layout.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
 import { runPhasesLocally, type WorkerMessage } from './local-executor.js';
