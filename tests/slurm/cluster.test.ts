@@ -125,7 +125,7 @@ executor:
         `${out.split('/').pop()}.yaml`,
       );
 
-    it('cancels the phases after it, reports its log, and a rerun after the fix resubmits only what did not finish', async () => {
+    it('cancels the phases after it, reports its log; after the fix a rerun resubmits only what did not finish, and another rerun watches those jobs instead of submitting twice', async () => {
       // the fault is in the data: a malformed record, which --strict turns into a failed task
       mkdirSync(corpus, { recursive: true });
       writeJsonlCorpus(corpus, files.map((f) => (f.name === 'part-3.jsonl.gz' ? { ...f, badLines: [5] } : f)));
@@ -153,11 +153,17 @@ executor:
       for (const a of before.arrays.slice(1)) expect(new Set(squeueStates(cluster.env, a.jobId))).toEqual(new Set(['CANCELLED|DependencyNeverSatisfied']));
       expect(readdirSync(join(out, '.sluice', 'tasks', 'docs-0')).sort()).toEqual(['00000.json', '00001.json', '00002.json']);
 
-      // fix the data, run the same command again
+      // fix the data, run the same command again; this time its watcher dies once it has submitted
+      // (a closed terminal, a lost login session) while the jobs go on
       writeJsonlCorpus(corpus, files.filter((f) => f.name === 'part-3.jsonl.gz'));
-      const second = sluice(['run', file, '--strict'], { env: cluster.env });
-      expect(second.status, second.stderr).toBe(0);
-      expect(second.stderr).toContain('docs-0: resuming, 3/4 tasks already done');
+      const second = spawn(process.execPath, [CLI, 'run', file, '--strict'], { env: cluster.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      let secondErr = '';
+      second.stderr!.on('data', (b: Buffer) => (secondErr += b.toString()));
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && second.exitCode === null && !secondErr.includes('docs-1: submitted')) await sleep(20);
+      expect(second.exitCode, secondErr).toBe(null);
+      process.kill(-second.pid!, 'SIGKILL');
+      expect(secondErr).toContain('docs-0: resuming, 3/4 tasks already done');
       const after = submissionOf(out);
       expect(after.token).not.toBe(before.token);
       expect(after.arrays.map((a) => [a.phase, a.ranks])).toEqual([
@@ -165,8 +171,14 @@ executor:
         ['exact_dedup.groups', [0, 1, 2, 3, 4, 5]],
         ['docs-1', [0, 1, 2, 3]],
       ]);
-      // each waits only for this submission's arrays, never for the purged or failed ids of the first
+      // each waits only for this submission's arrays, never for the failed (or by now purged) ids of the first
       expect(after.arrays.map((a) => a.after)).toEqual([[], [after.arrays[0]!.jobId], [after.arrays[1]!.jobId]]);
+
+      // the same command once more: it finds its jobs still queued and watches them to the end
+      const third = sluice(['run', file, '--strict'], { env: cluster.env });
+      expect(third.status, third.stderr).toBe(0);
+      expect(third.stderr).toContain('from an earlier submit are still queued or running: watching them instead of submitting again');
+      expect(submissionOf(out)).toEqual(after);
       expect(readFileSync(log, 'utf8')).not.toContain('SLUICE_BAD_RECORD');
 
       const localOut = join(dir, 'fault-local');
@@ -175,31 +187,6 @@ executor:
       await expectSameOutput(out, localOut);
       const stats = readJson<StatsFile>(join(out, 'stats.json'));
       expect(stats.ledger.duplicates).toBeGreaterThan(0);
-    }, 240_000);
-
-    it('a rerun while the jobs still run watches them instead of submitting twice', async () => {
-      mkdirSync(corpus, { recursive: true });
-      writeJsonlCorpus(corpus, files);
-      const out = join(dir, 'attach-slurm');
-      const file = pipeline(out);
-      // the submitting process dies (a closed terminal, a killed login session); its jobs go on
-      const child = spawn(process.execPath, [CLI, 'run', file], { env: cluster.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-      let stderr = '';
-      child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-      const submitted = join(out, '.sluice', 'slurm', 'submission.json');
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && child.exitCode === null && !(existsSync(submitted) && submissionOf(out).arrays.length === 3)) await sleep(20);
-      expect(child.exitCode, stderr).toBe(null);
-      process.kill(-child.pid!, 'SIGKILL');
-      const first = submissionOf(out);
-      expect(first.arrays).toHaveLength(3);
-
-      const rerun = sluice(['run', file], { env: cluster.env });
-      expect(rerun.status, rerun.stderr).toBe(0);
-      expect(rerun.stderr).toContain('from an earlier submit are still queued or running: watching them instead of submitting again');
-      expect(submissionOf(out)).toEqual(first);
-      expect(existsSync(join(out, 'manifest.json'))).toBe(true);
-      expect(readJson<StatsFile>(join(out, 'stats.json')).ledger.balanced).toBe(true);
     }, 240_000);
   });
 });

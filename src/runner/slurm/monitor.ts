@@ -147,7 +147,7 @@ export async function monitorSubmission(opts: MonitorOptions): Promise<MonitorRe
     progress.report(log);
     if (tracked.every((t) => t.outcome)) break;
     // short runs finish soon after submission: poll every second at first, backing off to pollSeconds
-    const waitSeconds = Math.min(opts.pollSeconds, Math.max(1, (Date.now() - started) / 10_000));
+    const waitSeconds = Math.min(opts.pollSeconds, Math.max(1, (Date.now() - started) / 30_000));
     await sleep(waitSeconds * 1000, undefined, { signal: opts.signal }).catch(() => {});
   }
   progress.report(log, true);
