@@ -32,7 +32,7 @@ describe('executor: in the pipeline', () => {
   it('defaults to the local executor, with Slurm defaults filled in', () => {
     const cfg = parsePipeline(BASE, 'p.yaml');
     expect(cfg.executor.type).toBe('local');
-    expect(cfg.executor.slurm).toEqual({ cpus_per_task: 1, sbatch_args: [], setup: [], poll_seconds: 5, marker_grace_seconds: 30 });
+    expect(cfg.executor.slurm).toEqual({ cpus_per_task: 1, sbatch_args: [], setup: [], poll_seconds: 5, marker_grace_seconds: 120 });
   });
 
   it('accepts every documented option', () => {

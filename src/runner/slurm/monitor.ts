@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceError, errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -98,9 +99,11 @@ export async function monitorSubmission(opts: MonitorOptions): Promise<MonitorRe
     const byTask = new Map(entries.map((e) => [`${e.jobId}_${e.index}`, e]));
     const now = Date.now();
     const toCancel: string[] = [];
+    // one directory listing per phase rather than a file open per task: cheap on Lustre and NFS
+    const markers = await listMarkers(layout, new Set(tracked.filter((t) => !t.outcome).map((t) => t.phase)));
     for (const t of tracked) {
       if (t.outcome) continue;
-      const marker = await readMarker(layout, t.phase, t.rank);
+      const marker = markers.get(t.phase)?.has(basename(layout.taskMarker(t.phase, t.rank))) ? await readMarker(layout, t.phase, t.rank) : undefined;
       if (marker) {
         t.outcome = 'done';
         progress.taskDone(marker);
@@ -180,6 +183,18 @@ export async function monitorSubmission(opts: MonitorOptions): Promise<MonitorRe
   };
 }
 
+async function listMarkers(layout: OutputLayout, phases: Set<string>): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const phase of phases) {
+    try {
+      out.set(phase, new Set(await readdir(layout.taskMarkerDir(phase))));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return out;
+}
+
 /** The last `n` lines of a file (from its last 16 KiB), or a note that it is missing. */
 export async function tailLines(path: string, n: number): Promise<string[]> {
   let file;
@@ -199,6 +214,9 @@ export async function tailLines(path: string, n: number): Promise<string[]> {
     await file.close();
   }
 }
+
+/** Pending reasons that say nothing a user needs to act on. */
+const ROUTINE_PENDING = new Set(['None', 'Dependency', 'JobArrayTaskLimit', 'BeginTime']);
 
 interface PhaseCounts {
   total: number;
@@ -247,14 +265,20 @@ class SlurmProgress {
     for (const p of this.phases) {
       const mine = this.tracked.filter((t) => t.phase === p.id);
       const c: PhaseCounts = { total: p.tasks, done: p.tasks - mine.length, running: 0, pending: 0, failed: 0, cancelled: 0 };
+      const reasons = new Set<string>();
       for (const t of mine) {
         if (t.outcome === 'done') c.done++;
         else if (t.outcome === 'failed') c.failed++;
         else if (t.outcome === 'upstream_failed') c.cancelled++;
         else if (t.state !== undefined && classify(t.state, t.reason ?? '') === 'running') c.running++;
-        else c.pending++;
+        else {
+          c.pending++;
+          // why it waits, when that is news: Resources, Priority, QOSMaxJobsPerUserLimit, PartitionTimeLimit, ...
+          if (t.reason && !ROUTINE_PENDING.has(t.reason)) reasons.add(t.reason);
+        }
       }
-      const extra = [c.running && `${c.running} running`, c.pending && `${c.pending} pending`, c.failed && `${c.failed} failed`, c.cancelled && `${c.cancelled} cancelled`].filter(Boolean);
+      const pending = c.pending ? `${c.pending} pending${reasons.size ? `: ${[...reasons].sort().join(', ')}` : ''}` : 0;
+      const extra = [c.running && `${c.running} running`, pending, c.failed && `${c.failed} failed`, c.cancelled && `${c.cancelled} cancelled`].filter(Boolean);
       parts.push(`${p.id} ${c.done}/${c.total}${extra.length ? ` (${extra.join(', ')})` : ''}`);
     }
     const l = this.ledger;

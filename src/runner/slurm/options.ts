@@ -34,8 +34,8 @@ export const slurmOptionsSchema = z
     marker_grace_seconds: z
       .number()
       .nonnegative()
-      .default(30)
-      .describe('how long a task that left the queue may take for its completion marker to appear on this machine (shared filesystem caches)'),
+      .default(120)
+      .describe('how long a task that left the queue may take for its completion marker to appear on this machine (NFS caches directory entries for up to 60 s)'),
   })
   .strict();
 
