@@ -28,7 +28,7 @@ export function registerDecoder(codec: Codec, decoder: ExternalDecoder): void {
 }
 
 /** Reads ahead until `n` bytes are available (or the stream ends) without losing them. */
-async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
   const it = stream[Symbol.asyncIterator]();
   const held: Uint8Array[] = [];
   let have = 0;
