@@ -76,20 +76,27 @@ export function decoderFor(label: string): Decoder | undefined {
 
 const utf8 = decoderFor('utf-8')!;
 
-/** Share of U+FFFD in the text: how lossy a UTF-8 decode was. */
-function replacementRatio(text: string): number {
+/**
+ * Whether a lossy UTF-8 decode is still UTF-8 with a few damaged bytes: at least as many valid
+ * non-ASCII characters as replacement characters. A legacy-charset page mislabelled UTF-8 has
+ * almost no valid multi-byte sequences.
+ */
+function mostlyUtf8(text: string): boolean {
   let bad = 0;
-  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) bad++;
-  return text.length === 0 ? 0 : bad / text.length;
+  let good = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c === 0xfffd) bad++;
+    else good++;
+  }
+  return good >= bad;
 }
 
 function hasNonAscii(bytes: Buffer): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return true;
   return false;
 }
-
-/** Pages declared UTF-8 with a few stray bytes stay UTF-8; beyond this share of U+FFFD the declaration is wrong. */
-const LOSSY_UTF8_MAX = 0.002;
 
 /**
  * Decodes an HTML payload: BOM, then the HTTP charset, then `<meta>` charset, then a detector
@@ -119,7 +126,7 @@ export function decodeHtml(bytes: Buffer, httpCharset: string | undefined): Deco
     }
     if (d.name === 'utf-8') {
       const text = d.decode(bytes);
-      if (valid || replacementRatio(text) <= LOSSY_UTF8_MAX) return withRejected({ text, charset: 'utf-8', source }, rejectedLabel);
+      if (valid || mostlyUtf8(text)) return withRejected({ text, charset: 'utf-8', source }, rejectedLabel);
       rejectedLabel ??= label;
       break;
     }
@@ -143,15 +150,14 @@ function withRejected(d: DecodedText, rejectedLabel: string | undefined): Decode
 }
 
 /**
- * Share of characters that show a failed decode: U+FFFD and control characters other than
- * tab, newline, carriage return and form feed (binary bytes read as text produce many).
+ * Characters that show a failed decode: U+FFFD and control characters other than tab, newline,
+ * carriage return and form feed (binary bytes read as text produce many).
  */
-export function undecodableRatio(text: string): number {
-  if (text.length === 0) return 0;
+export function undecodableChars(text: string): number {
   let bad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0xfffd || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || (c >= 0x7f && c <= 0x9f)) bad++;
   }
-  return bad / text.length;
+  return bad;
 }

@@ -2,13 +2,14 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../config/size.js';
-import { charsetFromContentType, decodeHtml, undecodableRatio } from '../extract/charset.js';
+import { charsetFromContentType, decodeHtml, undecodableChars } from '../extract/charset.js';
 import { extractHtml } from '../extract/html.js';
 import { defineReader } from './reader.js';
 import { mimeType, parseHttpResponse } from './warc/http.js';
 import { countRecordType, recordIdOf, reportProblem, warcEvents } from './warc/records.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const MIN_UNDECODABLE_CHARS = 4;
 
 function looksLikeHtml(body: Buffer): boolean {
   const head = body.toString('latin1', 0, Math.min(body.length, 1024)).trimStart().toLowerCase();
@@ -81,9 +82,11 @@ export const warcReader = defineReader({
       if (decoded.rejectedLabel !== undefined) ctx.stats.count('charset_declaration_ignored');
       const page = extractHtml(decoded.text, { maxLinkDensity: p.max_link_density });
       if (page.linkBlocksDropped > 0) ctx.stats.count('link_blocks_dropped', page.linkBlocksDropped);
-      const bad = undecodableRatio(page.text);
-      if (bad > p.max_undecodable_ratio) {
-        ctx.invalid({ id, reason: 'undecodable', record: e.offset, error: `${(bad * 100).toFixed(1)}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`, raw: page.text.slice(0, 512) });
+      const bad = undecodableChars(page.text);
+      // a stray byte or two in a short page is damage, not a failed decode
+      if (bad >= MIN_UNDECODABLE_CHARS && bad > p.max_undecodable_ratio * page.text.length) {
+        const share = ((bad / page.text.length) * 100).toFixed(1);
+        ctx.invalid({ id, reason: 'undecodable', record: e.offset, error: `${share}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`, raw: page.text.slice(0, 512) });
         continue;
       }
       const meta: Meta = {

@@ -123,8 +123,8 @@ export class WarcRecordParser {
       problem.offset = s.offset;
       problem.raw = s.raw;
     } else if (this.buf.length > 0) {
-      const header = this.readHeader(0, true);
-      const id = header.kind === 'ok' ? header.headers.get('warc-record-id') : undefined;
+      // the header may be cut off too: take the record id from whatever lines arrived
+      const id = /\r?\nWARC-Record-ID:[ \t]*(\S+)[ \t]*\r?\n/i.exec(this.buf.toString('latin1', 0, Math.min(this.buf.length, MAX_HEADER_BYTES)))?.[1];
       if (id !== undefined) problem.recordId = id;
       problem.raw = this.buf.subarray(0, RAW_BYTES).toString('latin1');
     }
