@@ -170,9 +170,22 @@ async function tarGz(entries) {
 
 async function makeCode() {
   const code = join(root, 'code');
-  // repo-alpha's binary asset: a real PNG, committed (67 bytes)
-  mkdirSync(join(code, 'repo-alpha', 'assets'), { recursive: true });
-  writeFileSync(join(code, 'repo-alpha', 'assets', 'logo.png'), PNG);
+  // the files of repo-alpha and repo-beta that are binary, minified or not UTF-8 are written here
+  // so their bytes are reproducible; the rest of both repositories is hand-written and committed
+  const put = (path, bytes) => {
+    mkdirSync(dirname(join(code, path)), { recursive: true });
+    writeFileSync(join(code, path), bytes);
+  };
+  put('repo-alpha/assets/logo.png', PNG);
+  // no extension: only its NUL bytes say it is binary
+  put('repo-alpha/assets/favicon', Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 0x68, 4, 0, 0]));
+  const fns = Array.from({ length: 60 }, (_, i) => `function f${i}(a,b){return a*${i}+b}`);
+  put('repo-alpha/public/vendor.min.js', `!function(){${fns.join(';')}}();\n`);
+  // one 4.6 KB line: minified by line length, whatever its name
+  const rows = Array.from({ length: 40 }, (_, i) => `"w${i}":[${Array.from({ length: 30 }, (_, k) => k * i).join(',')}]`);
+  put('repo-alpha/public/wordlist.js', `export default {${rows.join(',')}};\n`);
+  put('repo-beta/stats/__pycache__/mean.cpython-312.pyc', Buffer.from('cb0d0d0a0000000000000000e300000000000000', 'hex'));
+  put('repo-beta/docs/legacy-latin1.txt', Buffer.from('Notes written in an old editor: caf\xe9, na\xefve, \xa9 2009.\n', 'latin1'));
 
   // repo-gamma ships as an archive, as GitHub serves them: one top-level folder
   const big = Array.from({ length: 24_000 }, (_, k) => `  {"id": ${k % 10}, "name": "station", "lat": 47.9, "lon": 7.9},`).join("\n");
@@ -313,4 +326,4 @@ const APACHE_2_0 = `
 
 makeWeb();
 await makeCode();
-console.log('wrote sample-corpora/web/CC-sample.warc.gz, CC-sample.warc.wet.gz, code/repo-gamma.tar.gz, code/repo-alpha/assets/logo.png');
+console.log('wrote sample-corpora/web/CC-sample.warc.gz, CC-sample.warc.wet.gz, code/repo-gamma.tar.gz and the generated files of code/repo-alpha, code/repo-beta');
