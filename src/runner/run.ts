@@ -7,7 +7,8 @@ import { loadPipeline, type LoadedPipeline } from '../config/load.js';
 // side effect: http(s) inputs (and path lists that name them) resolve through undici
 import { OutputLayout } from './layout.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
-import { runPhasesLocally, type WorkerMessage } from './local-executor.js';
+import { runPhasesLocally } from './local-executor.js';
+import { serveTasks } from './worker.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
 import { commitPlan, configHash, defaultWorld, resolveUnits, type Plan, type ResolvedUnit } from './plan.js';
 import { newProgress, readMarker, runTask, type TaskProgress } from './task.js';
@@ -26,7 +27,7 @@ export interface RunOptions {
   strict?: boolean;
   /** Discard an existing output directory first. */
   fresh?: boolean;
-  /** This process is a worker of a local run: report progress over IPC, never finalize. */
+  /** This process is a worker of a local run: serve tasks sent over IPC, never finalize. */
   worker?: boolean;
   /** Where the tasks run (default: the pipeline's `executor.type`, else local). */
   executor?: 'local' | 'slurm';
@@ -86,7 +87,8 @@ export interface RunResult {
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const loaded = await loadPipeline(opts.pipelineFile);
-  const executor = opts.executor ?? (opts.rank === undefined ? loaded.config.executor.type : 'local');
+  // one task (--rank) or a local run's worker is always local, whatever the pipeline's executor
+  const executor = opts.executor ?? (opts.rank === undefined && !opts.worker ? loaded.config.executor.type : 'local');
   if (executor === 'local' && opts.slurm && Object.keys(opts.slurm).length > 0) {
     throw new SluiceError('SLUICE_USAGE', `--${Object.keys(opts.slurm)[0]!.replace(/_/g, '-').replace(/s$/, '')} is a Slurm option; add --executor slurm`);
   }
@@ -116,21 +118,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const phase = pickPhase(phases, opts.phase);
     // a global step may have more or fewer tasks than the docs phases' world
     if (opts.rank < 0 || opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${phase.tasks - 1}: phase ${phase.id} has ${phase.tasks} task(s)`);
-    if (await readMarker(layout, phase.id, opts.rank)) {
-      opts.log.info(`${phase.id} task ${opts.rank} already done`);
-    } else {
-      const progress = newProgress();
-      const timer = opts.worker ? setInterval(() => process.send?.({ type: 'progress', progress } satisfies WorkerMessage), 500) : undefined;
-      try {
-        await runOne(phase, opts.rank, progress);
-      } finally {
-        if (timer) clearInterval(timer);
-        if (opts.worker) process.send?.({ type: 'progress', progress } satisfies WorkerMessage);
-      }
-    }
-    if (opts.worker) return { prepared };
+    if (await readMarker(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
+    else await runOne(phase, opts.rank, newProgress());
     const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest);
     return report ? { prepared, report } : { prepared };
+  }
+
+  if (opts.worker) {
+    await serveTasks(prepared, { strict, log: opts.log, signal });
+    return { prepared };
   }
 
   const workers = Math.max(1, opts.workers ?? prepared.loaded.config.runner.workers ?? availableParallelism());
@@ -144,7 +140,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     runInProcess: async (phase, rank, progress) => {
       await runOne(phase, rank, progress);
     },
-    workerArgs: (phase, rank) => ['run', opts.pipelineFile, '--out', layout.dir, '--phase', phase.id, '--rank', String(rank), '--world', String(world), '--worker', ...strictArg],
+    workerArgs: ['run', opts.pipelineFile, '--out', layout.dir, '--world', String(world), '--worker', ...strictArg],
   });
   return { prepared, report: await finalizeAll(prepared) };
 }
