@@ -182,7 +182,7 @@ executor:
       expect(readFileSync(log, 'utf8')).not.toContain('SLUICE_BAD_RECORD');
 
       const localOut = join(dir, 'fault-local');
-      const local = sluice(['run', pipeline(localOut), '--executor', 'local', '--workers', '1', '--strict']);
+      const local = sluice(['run', pipeline(localOut), '--executor', 'local', '--workers', '2', '--strict']);
       expect(local.status, local.stderr).toBe(0);
       await expectSameOutput(out, localOut);
       const stats = readJson<StatsFile>(join(out, 'stats.json'));
