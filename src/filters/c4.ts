@@ -1,0 +1,199 @@
+/**
+ * C4's line and document rules (Raffel et al. 2020; tensorflow_datasets c4_utils), in
+ * datatrove's order and with its reason names. Per line (Python `splitlines`, stripped): drop
+ * lines with a word over `max_word_length` characters; strip citation markers ([1], [edit],
+ * [citation needed]); drop lines without terminal punctuation or ending in "..."; drop lines
+ * with fewer than `min_words_per_line` words; drop the document on "lorem ipsum"; drop lines
+ * mentioning javascript; drop the document on a curly bracket; drop cookie/terms/privacy
+ * boilerplate lines. Then drop the document if the kept lines hold fewer than
+ * `min_num_sentences` sentences; otherwise the kept lines, joined by "\n", become its text.
+ *
+ * Languages: words are whitespace-separated, except that each character of a spaceless script
+ * (Han, Kana, Thai, ...) counts as one word, so a Chinese line is not "fewer than 3 words";
+ * 。！？ count as terminal punctuation next to C4's . ? ! " '. FineWeb runs this filter with
+ * `filter_no_terminal_punct: false`.
+ */
+import { z } from 'zod';
+import type { Doc } from '../core/doc.js';
+import { defineFilter, drop, type Drop } from '../core/stage.js';
+import type { StageRecorder } from '../core/stats.js';
+import { CHAR_FLAGS, NOSPACE, PUNCT, SPACE, pyStrip } from './text/chars.js';
+import { isPyLineBreak } from './text/lines.js';
+import { countSentences } from './text/sentences.js';
+
+export const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
+
+export const c4Params = z
+  .object({
+    remove_citations: z.boolean().default(true),
+    filter_no_terminal_punct: z.boolean().default(true),
+    /** Characters a kept line must end with (C4's . ? ! " ' plus the CJK full stops). */
+    end_punctuation: z.array(z.string().min(1)).default(['.', '?', '!', '"', "'", '\u3002', '\uff01', '\uff1f']),
+    min_num_sentences: z.number().int().nonnegative().nullable().default(5),
+    min_words_per_line: z.number().int().nonnegative().nullable().default(3),
+    max_word_length: z.number().int().positive().nullable().default(1000),
+    filter_lorem_ipsum: z.boolean().default(true),
+    filter_javascript: z.boolean().default(true),
+    filter_curly_bracket: z.boolean().default(true),
+    filter_policy: z.boolean().default(true),
+    policy_substrings: z.array(z.string().min(1)).default(DEFAULT_POLICY_SUBSTRINGS),
+  })
+  .strict();
+
+export type C4Params = z.output<typeof c4Params>;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const CITATION = /\[\p{Nd}*\]|\[edit\]|\[citation needed\]/gu;
+
+interface LineCounts {
+  total: number;
+  kept: number;
+  longWord: number;
+  noTerminalPunct: number;
+  fewWords: number;
+  javascript: number;
+  policy: number;
+  citations: number;
+}
+
+const COUNTER_NAMES: [keyof LineCounts, string][] = [
+  ['total', 'lines_total'],
+  ['kept', 'lines_kept'],
+  ['longWord', 'lines_dropped_long_word'],
+  ['noTerminalPunct', 'lines_dropped_no_terminal_punct'],
+  ['fewWords', 'lines_dropped_few_words'],
+  ['javascript', 'lines_dropped_javascript'],
+  ['policy', 'lines_dropped_policy'],
+  ['citations', 'citations_removed'],
+];
+
+/** Whitespace-separated words, each spaceless-script character a word; and the longest chunk. */
+function wordStats(line: string): { words: number; longest: number } {
+  let words = 0;
+  let longest = 0;
+  let chunk = 0;
+  let inRun = false;
+  for (let i = 0; i < line.length; i++) {
+    const f = CHAR_FLAGS[line.charCodeAt(i)]!;
+    if (f & SPACE) {
+      if (chunk > longest) longest = chunk;
+      chunk = 0;
+      inRun = false;
+      continue;
+    }
+    chunk++;
+    if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
+      words++;
+      inRun = false;
+    } else if (!inRun) {
+      words++;
+      inRun = true;
+    }
+  }
+  if (chunk > longest) longest = chunk;
+  return { words, longest };
+}
+
+export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
+  const endings = [...new Set(params.end_punctuation)];
+  const endsWithPunct = (line: string) => {
+    for (const e of endings) if (line.endsWith(e)) return true;
+    return false;
+  };
+  const keywords: string[] = [];
+  if (params.filter_lorem_ipsum) keywords.push('lorem ipsum');
+  if (params.filter_javascript) keywords.push('javascript');
+  if (params.filter_policy) keywords.push(...params.policy_substrings);
+  const anyKeyword = keywords.length > 0 ? new RegExp(keywords.map(escapeRe).join('|'), 'i') : undefined;
+  const lorem = /lorem ipsum/i;
+  const javascript = /javascript/i;
+  const policy = params.policy_substrings.length > 0 ? new RegExp(params.policy_substrings.map(escapeRe).join('|'), 'i') : undefined;
+
+  return (doc, stats) => {
+    const text = doc.text;
+    const n = text.length;
+    const checkKeywords = anyKeyword !== undefined && anyKeyword.test(text);
+    const checkCitations = params.remove_citations && text.includes('[');
+    const checkBracket = params.filter_curly_bracket && text.includes('{');
+    const counts: LineCounts = { total: 0, kept: 0, longWord: 0, noTerminalPunct: 0, fewWords: 0, javascript: 0, policy: 0, citations: 0 };
+    const kept: string[] = [];
+    let sentences = 0;
+    let verdict: Drop | undefined;
+
+    const onLine = (a: number, b: number): boolean => {
+      counts.total++;
+      let line = pyStrip(text.slice(a, b));
+      const { words, longest } = wordStats(line);
+      if (params.max_word_length !== null && longest > params.max_word_length) {
+        counts.longWord++;
+        return true;
+      }
+      if (checkCitations && line.includes('[')) {
+        const before = line.length;
+        line = line.replace(CITATION, '');
+        if (line.length !== before) counts.citations++;
+      }
+      if (params.filter_no_terminal_punct && (!endsWithPunct(line) || line.endsWith('...'))) {
+        counts.noTerminalPunct++;
+        return true;
+      }
+      if (params.min_words_per_line !== null && words < params.min_words_per_line) {
+        counts.fewWords++;
+        return true;
+      }
+      if (checkKeywords) {
+        if (params.filter_lorem_ipsum && lorem.test(line)) {
+          verdict = drop('lorem_ipsum');
+          return false;
+        }
+        if (params.filter_javascript && javascript.test(line)) {
+          counts.javascript++;
+          return true;
+        }
+      }
+      if (checkBracket && line.includes('{')) {
+        verdict = drop('curly_bracket');
+        return false;
+      }
+      if (checkKeywords && params.filter_policy && policy !== undefined && policy.test(line)) {
+        counts.policy++;
+        return true;
+      }
+      if (params.min_num_sentences !== null) sentences += countSentences(line);
+      kept.push(line);
+      counts.kept++;
+      return true;
+    };
+
+    let lineStart = 0;
+    let going = true;
+    for (let i = 0; i < n && going; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 13 && c < 0x1c) continue;
+      if (!isPyLineBreak(c)) continue;
+      going = onLine(lineStart, i);
+      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
+      lineStart = i + 1;
+    }
+    if (going && lineStart < n) onLine(lineStart, n);
+
+    if (stats) for (const [key, name] of COUNTER_NAMES) if (counts[key] > 0) stats.count(name, counts[key]);
+    if (verdict) return verdict;
+    if (params.min_num_sentences !== null && sentences < params.min_num_sentences) {
+      return drop('too_few_sentences', { sentences, min: params.min_num_sentences });
+    }
+    const out = pyStrip(kept.join('\n'));
+    if (out !== text) {
+      doc.text = out;
+      stats?.modified();
+    }
+    return undefined;
+  };
+}
+
+export const c4Filter = defineFilter({
+  name: 'c4',
+  summary: 'C4 rules: drop boilerplate lines (no terminal punctuation, short, javascript, cookie/policy), citations, lorem ipsum, curly brackets, too few sentences',
+  params: c4Params,
+  create: (params) => c4(params),
+});

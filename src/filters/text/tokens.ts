@@ -1,0 +1,177 @@
+/**
+ * The one word tokenization the quality filters share, done in a single pass over char codes.
+ *
+ * It approximates the tokenizers the reference implementations use (NLTK's word_tokenize for
+ * English in datatrove) without assuming English:
+ * - whitespace (Python `isspace`) separates tokens;
+ * - a run of punctuation at the start or end of a whitespace chunk is a token of its own
+ *   ("father." -> "father", "."), punctuation inside a chunk stays ("don't", "3.14", "e-mail");
+ * - every character of a script written without spaces (Han, Kana, Thai, Lao, Khmer, Myanmar)
+ *   is a token of its own, so a Chinese page has as many words as characters instead of one.
+ * A token is a *word* when it has at least one non-punctuation character, otherwise a *symbol*.
+ *
+ * Lengths are UTF-16 code units (Python counts code points; they differ only for astral
+ * characters such as emoji).
+ */
+import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, astralFlags, astralScript } from './chars.js';
+
+/** Token flag: has a non-punctuation character. */
+export const TOKEN_WORD = 1;
+/** Token flag: has an alphabetic character. */
+export const TOKEN_ALPHA = 2;
+
+/**
+ * Token spans of one text. The arrays are scratch buffers reused by the next `tokenize` call of a
+ * different text: read them synchronously, never keep them.
+ */
+export interface Tokens {
+  readonly text: string;
+  /** All tokens, symbols included (datatrove's `len(words)`). */
+  readonly count: number;
+  /** Tokens with a non-punctuation character. */
+  readonly words: number;
+  /** Summed length of the word tokens. */
+  readonly wordChars: number;
+  /** Tokens with at least one alphabetic character. */
+  readonly alphaTokens: number;
+  /** Alphabetic characters per script bucket (see `Script`), for the language guess. */
+  readonly scriptLetters: Int32Array;
+  readonly letters: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly flags: Uint8Array;
+}
+
+class Tokenizer implements Tokens {
+  text = '';
+  count = 0;
+  words = 0;
+  wordChars = 0;
+  alphaTokens = 0;
+  letters = 0;
+  scriptLetters = new Int32Array(SCRIPT_COUNT);
+  start = new Int32Array(4096);
+  end = new Int32Array(4096);
+  flags = new Uint8Array(4096);
+
+  private grow(): void {
+    const size = this.start.length * 2;
+    const start = new Int32Array(size);
+    start.set(this.start);
+    const end = new Int32Array(size);
+    end.set(this.end);
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.start = start;
+    this.end = end;
+    this.flags = flags;
+  }
+
+  private push(a: number, b: number, f: number): void {
+    if (this.count === this.start.length) this.grow();
+    const k = this.count++;
+    this.start[k] = a;
+    this.end[k] = b;
+    this.flags[k] = f;
+    if (f & TOKEN_WORD) {
+      this.words++;
+      this.wordChars += b - a;
+    }
+    if (f & TOKEN_ALPHA) this.alphaTokens++;
+  }
+
+  /** Emits the tokens of the whitespace chunk [chunkStart, chunkEnd). */
+  private flush(chunkStart: number, chunkEnd: number, wordStart: number, wordEnd: number, alpha: boolean): void {
+    if (wordStart < 0) {
+      this.push(chunkStart, chunkEnd, 0);
+      return;
+    }
+    if (wordStart > chunkStart) this.push(chunkStart, wordStart, 0);
+    this.push(wordStart, wordEnd, alpha ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD);
+    if (wordEnd < chunkEnd) this.push(wordEnd, chunkEnd, 0);
+  }
+
+  run(text: string): void {
+    this.text = text;
+    this.count = this.words = this.wordChars = this.alphaTokens = this.letters = 0;
+    this.scriptLetters.fill(0);
+    const n = text.length;
+    let chunkStart = -1;
+    let wordStart = -1;
+    let wordEnd = -1;
+    let alpha = false;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      let f: number;
+      let width = 1;
+      let script: number;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const lo = text.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+          f = astralFlags(cp);
+          script = astralScript(cp);
+          width = 2;
+        } else {
+          f = CHAR_FLAGS[c]!;
+          script = 0;
+        }
+      } else {
+        f = CHAR_FLAGS[c]!;
+        script = CHAR_SCRIPT[c]!;
+      }
+      if (f & ALPHA) {
+        this.letters++;
+        this.scriptLetters[script]!++;
+      }
+      if (f & SPACE) {
+        if (chunkStart >= 0) {
+          this.flush(chunkStart, i, wordStart, wordEnd, alpha);
+          chunkStart = -1;
+        }
+      } else if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
+        if (chunkStart >= 0) {
+          this.flush(chunkStart, i, wordStart, wordEnd, alpha);
+          chunkStart = -1;
+        }
+        this.push(i, i + width, f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD);
+      } else {
+        if (chunkStart < 0) {
+          chunkStart = i;
+          wordStart = -1;
+          alpha = false;
+        }
+        if ((f & PUNCT) === 0) {
+          if (wordStart < 0) wordStart = i;
+          wordEnd = i + width;
+          if (f & ALPHA) alpha = true;
+        }
+      }
+      i += width;
+    }
+    if (chunkStart >= 0) this.flush(chunkStart, n, wordStart, wordEnd, alpha);
+  }
+}
+
+const shared = new Tokenizer();
+let lastText: string | undefined;
+
+/**
+ * Tokenizes `text`, reusing the previous result when called again with the same text: a chain of
+ * filters (gopher_repetition, gopher_quality, fineweb) tokenizes each document once.
+ */
+export function tokenize(text: string): Tokens {
+  if (text !== lastText) {
+    shared.run(text);
+    lastText = text;
+  }
+  return shared;
+}
+
+/** The tokens as strings, for tests and debugging (allocates). */
+export function tokenStrings(tokens: Tokens): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < tokens.count; k++) out.push(tokens.text.slice(tokens.start[k], tokens.end[k]));
+  return out;
+}
