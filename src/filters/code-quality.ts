@@ -4,8 +4,8 @@
  * an XML header in a non-XML file, and data-like files (lines of numbers, hex or base64).
  *
  * "Tokens" are an approximation of a BPE tokenizer's count, computed without a vocabulary:
- * a letter run is one token per 6 letters, a digit run one per 3 digits, every other symbol one,
- * and whitespace one per run unless it is a single space before a word (BPE merges those).
+ * a letter run is one token per 6 letters, a digit run one per 3 digits, a symbol run one per 2
+ * symbols, and whitespace one per run unless it is a single space before a word (BPE merges those).
  *
  * Every threshold can be overridden per file extension (`extensions: {json: {...}}`); the
  * extension comes from `doc.meta[path_field]` (default `path`, falling back to `meta.extension`).
@@ -122,10 +122,11 @@ export function codeStats(text: string): CodeStats {
   let tokens = 0;
   let nonBlank = 0;
   let dataLines = 0;
-  let run = 0; // 1 letters, 2 digits, 3 whitespace
+  let run = -1; // 0 symbols, 1 letters, 2 digits, 3 whitespace
   let runLen = 0;
   const endRun = (next: number) => {
-    if (run === 1) tokens += Math.ceil(runLen / 6);
+    if (run === 0) tokens += Math.ceil(runLen / 2);
+    else if (run === 1) tokens += Math.ceil(runLen / 6);
     else if (run === 2) tokens += Math.ceil(runLen / 3);
     else if (run === 3 && !(runLen === 1 && next === 1)) tokens++;
   };
@@ -151,10 +152,6 @@ export function codeStats(text: string): CodeStats {
       runLen = 0;
     }
     runLen++;
-    if (kind === 0) {
-      tokens++;
-      run = 0;
-    }
     if (c === 10) {
       endLine(lineStart, i);
       lineStart = i + 1;
@@ -210,9 +207,9 @@ export function codeQuality(params: CodeQualityParams): (doc: Doc) => Drop | und
     const s = codeStats(text);
     if (r.max_line_length !== null && s.maxLine > r.max_line_length) return drop('code_line_too_long', { value: s.maxLine, max: r.max_line_length, extension: ext });
     if (r.max_mean_line_length !== null && s.meanLine > r.max_mean_line_length) return drop('code_mean_line_length', { value: round(s.meanLine), max: r.max_mean_line_length, extension: ext });
+    if (r.max_data_lines_fraction !== null && s.dataLineFraction > r.max_data_lines_fraction) return drop('code_data_like', { value: round(s.dataLineFraction), max: r.max_data_lines_fraction, extension: ext });
     if (r.min_alnum_fraction !== null && s.alnumFraction < r.min_alnum_fraction) return drop('code_alnum_fraction', { value: round(s.alnumFraction), min: r.min_alnum_fraction, extension: ext });
     if (r.min_alpha_per_token !== null && s.alphaPerToken < r.min_alpha_per_token) return drop('code_alpha_per_token', { value: round(s.alphaPerToken), min: r.min_alpha_per_token, extension: ext });
-    if (r.max_data_lines_fraction !== null && s.dataLineFraction > r.max_data_lines_fraction) return drop('code_data_like', { value: round(s.dataLineFraction), max: r.max_data_lines_fraction, extension: ext });
     return undefined;
   };
 }

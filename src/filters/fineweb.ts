@@ -3,26 +3,42 @@
  * `text.split("\n")` without the blank ones; a line "ends in punctuation" when its last
  * character (not stripped) is terminal punctuation; duplicated-line characters are counted over
  * the text without its newlines; the list ratio is newlines per token.
+ *
+ * Languages: tokens count each Han/Kana/Thai character as a word, and terminal punctuation
+ * covers many scripts (。 ۔ । ؟ ...). A short line is measured in characters, which carry more
+ * text in Chinese and Japanese, so `per_language` lowers `short_line_length` to 12 for zh and ja
+ * by default (English and other languages keep FineWeb's 30). The language comes from
+ * src/filters/text/doc-language.ts.
  */
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
-import { ratio } from './params.js';
+import { languageParams, ratio } from './params.js';
 import { TERMINAL, flagsBefore } from './text/chars.js';
 import { SpanInterner } from './text/hash-table.js';
 import { isBlank } from './text/lines.js';
+import { resolveLanguage } from './text/doc-language.js';
 import { tokenize } from './text/tokens.js';
 
-export const finewebParams = z
+const thresholds = z
   .object({
     line_punct_thr: ratio(0.12),
     line_punct_exclude_zero: z.boolean().default(false),
-    /** Characters that count as terminal punctuation; default: datatrove's TERMINAL_PUNCTUATION. */
-    stop_chars: z.string().min(1).optional(),
     short_line_thr: ratio(0.67),
     short_line_length: z.number().int().nonnegative().default(30),
     char_duplicates_ratio: ratio(0.01),
     new_line_ratio: ratio(0.3),
+  })
+  .strict();
+
+type Thresholds = z.output<typeof thresholds>;
+
+export const finewebParams = thresholds
+  .extend({
+    /** Characters that count as terminal punctuation; default: datatrove's TERMINAL_PUNCTUATION. */
+    stop_chars: z.string().min(1).optional(),
+    ...languageParams,
+    per_language: z.record(z.string(), thresholds.partial().strict()).default({ zh: { short_line_length: 12 }, ja: { short_line_length: 12 } }),
   })
   .strict();
 
@@ -40,10 +56,22 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       }
     : (text: string, end: number): boolean => (flagsBefore(text, end) & TERMINAL) !== 0;
   const spans = new SpanInterner();
+  const base: Thresholds = {
+    line_punct_thr: params.line_punct_thr,
+    line_punct_exclude_zero: params.line_punct_exclude_zero,
+    short_line_thr: params.short_line_thr,
+    short_line_length: params.short_line_length,
+    char_duplicates_ratio: params.char_duplicates_ratio,
+    new_line_ratio: params.new_line_ratio,
+  };
+  const perLanguage = new Map<string, Thresholds>();
+  for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
 
   return (doc) => {
     const text = doc.text;
     const L = text.length;
+    const tokens = tokenize(text);
+    const t = perLanguage.size === 0 ? base : (perLanguage.get(resolveLanguage(doc, tokens, params.language, params.default_language).language) ?? base);
     let lines = 0;
     let punct = 0;
     let short = 0;
@@ -57,7 +85,7 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       if (end > p && !isBlank(text, p, end)) {
         lines++;
         if (endsWithStop(text, end)) punct++;
-        if (end - p <= params.short_line_length) short++;
+        if (end - p <= t.short_line_length) short++;
         spans.intern(p, end);
         if (!spans.added) dupChars += end - p;
       }
@@ -67,20 +95,20 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
     }
     if (lines === 0) return drop('empty');
     const punctRatio = punct / lines;
-    if (params.line_punct_thr !== null && punctRatio < params.line_punct_thr && !(punctRatio === 0 && params.line_punct_exclude_zero)) {
-      return drop('line_punct_ratio', { value: round(punctRatio), min: params.line_punct_thr });
+    if (t.line_punct_thr !== null && punctRatio < t.line_punct_thr && !(punctRatio === 0 && t.line_punct_exclude_zero)) {
+      return drop('line_punct_ratio', { value: round(punctRatio), min: t.line_punct_thr });
     }
-    if (params.short_line_thr !== null && short / lines > params.short_line_thr) {
-      return drop('short_line_ratio', { value: round(short / lines), max: params.short_line_thr });
+    if (t.short_line_thr !== null && short / lines > t.short_line_thr) {
+      return drop('short_line_ratio', { value: round(short / lines), max: t.short_line_thr });
     }
     const dupRatio = dupChars / (L - newlines);
-    if (params.char_duplicates_ratio !== null && dupRatio > params.char_duplicates_ratio) {
-      return drop('char_dup_ratio', { value: round(dupRatio), max: params.char_duplicates_ratio });
+    if (t.char_duplicates_ratio !== null && dupRatio > t.char_duplicates_ratio) {
+      return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
     }
-    if (params.new_line_ratio !== null) {
-      const words = tokenize(text).count;
+    if (t.new_line_ratio !== null) {
+      const words = tokens.count;
       const listRatio = words === 0 ? Infinity : newlines / words;
-      if (listRatio > params.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: params.new_line_ratio });
+      if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });
     }
     return undefined;
   };

@@ -82,7 +82,7 @@ export class SpanInterner {
     this.counts[id] = 1;
     this.hashes[id] = h;
     slots[s] = id + 1;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    if (this.size * 2 > this.mask + 1) this.rehash();
     this.added = true;
     return id;
   }
@@ -94,8 +94,8 @@ export class SpanInterner {
   }
 
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const cap = (this.mask + 1) * 2;
+    const slots = this.slots.length >= cap ? this.slots.fill(0, 0, cap) : new Int32Array(cap);
     const mask = cap - 1;
     for (let id = 0; id < this.size; id++) {
       let s = this.hashes[id]! & mask;
@@ -168,7 +168,7 @@ export class SequenceCounter {
     this.counts[entry] = 1;
     this.hashes[entry] = h;
     slots[s] = entry + 1;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    if (this.size * 2 > this.mask + 1) this.rehash();
     this.added = true;
     return entry;
   }
@@ -180,8 +180,8 @@ export class SequenceCounter {
   }
 
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const cap = (this.mask + 1) * 2;
+    const slots = this.slots.length >= cap ? this.slots.fill(0, 0, cap) : new Int32Array(cap);
     const mask = cap - 1;
     for (let e = 0; e < this.size; e++) {
       let s = this.hashes[e]! & mask;

@@ -1,0 +1,185 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gopherRepetition, gopherRepetitionParams } from '../../src/filters/gopher-repetition.js';
+import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, pyStrip } from '../../src/filters/text/chars.js';
+import { guessLanguageFromScript, normalizeLanguageTag, resolveLanguage } from '../../src/filters/text/doc-language.js';
+import { SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
+import { forEachPyLine } from '../../src/filters/text/lines.js';
+import { tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
+import { doc } from '../helpers/harness.js';
+
+const words = (text: string) => tokenStrings(tokenize(text));
+
+describe('character classes', () => {
+  it('follow Python isspace/isalpha and the datatrove punctuation sets', () => {
+    const has = (ch: string, bit: number) => (CHAR_FLAGS[ch.charCodeAt(0)]! & bit) !== 0;
+    expect(['\t', '\n', '\x1c', '\x85', '\u3000', '\u2028'].every((c) => has(c, SPACE))).toBe(true);
+    expect(has('\ufeff', SPACE)).toBe(false);
+    expect(['a', 'é', 'ж', '中', 'の', 'ก'].every((c) => has(c, ALPHA))).toBe(true);
+    expect(['#', '.', '…', '。', '，', '«'].every((c) => has(c, PUNCT))).toBe(true);
+    expect(['.', '!', '?', '。', '؟', '।'].every((c) => has(c, TERMINAL))).toBe(true);
+    expect(['中', 'の', 'ー', 'ก'].every((c) => has(c, NOSPACE))).toBe(true);
+    expect(has('한', NOSPACE)).toBe(false);
+  });
+
+  it('pyStrip strips Python whitespace only', () => {
+    expect(pyStrip(' \u3000 a b \x1c\n')).toBe('a b');
+    expect(pyStrip('\ufeffa')).toBe('\ufeffa');
+  });
+
+  it('splits lines like str.splitlines()', () => {
+    const lines = (s: string) => {
+      const out: string[] = [];
+      forEachPyLine(s, (a, b) => out.push(s.slice(a, b)));
+      return out;
+    };
+    expect(lines('')).toEqual([]);
+    expect(lines('\n')).toEqual(['']);
+    expect(lines('a\nb\n')).toEqual(['a', 'b']);
+    expect(lines('a\r\nb\rc\u2028d\x0be')).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('tokens', () => {
+  it('split punctuation off the ends of words like NLTK', () => {
+    expect(words('I am your father.')).toEqual(['I', 'am', 'your', 'father', '.']);
+    expect(words('("Hello," she said)...')).toEqual(['("', 'Hello', ',"', 'she', 'said', ')...']);
+    expect(words("don't e-mail 3.14 http://x.org/a")).toEqual(["don't", 'e-mail', '3.14', 'http://x.org/a']);
+    expect(words('# comment')).toEqual(['#', 'comment']);
+  });
+
+  it('count each Han/Kana/Thai character as a word', () => {
+    expect(words('北京是首都。')).toEqual(['北', '京', '是', '首', '都', '。']);
+    expect(words('中文English123中文')).toEqual(['中', '文', 'English123', '中', '文']);
+    expect(words('ラーメン')).toEqual(['ラ', 'ー', 'メ', 'ン']);
+  });
+
+  it('flag words, alphabetic tokens and letters per script', () => {
+    const t = tokenize('Hi, 42 😀 !!');
+    expect(tokenStrings(t)).toEqual(['Hi', ',', '42', '😀', '!!']);
+    expect([t.count, t.words, t.alphaTokens, t.wordChars]).toEqual([5, 3, 1, 6]);
+  });
+
+  it('reuse the last result for the same text and recompute for another', () => {
+    const a = tokenize('one two');
+    expect(a.count).toBe(2);
+    expect(tokenize('one two three').count).toBe(3);
+  });
+});
+
+describe('document language', () => {
+  it('normalises tags and prefers param, then meta, then the script guess', () => {
+    expect(normalizeLanguageTag('zh-Hans')).toBe('zh');
+    expect(normalizeLanguageTag('pt_BR')).toBe('pt');
+    const t = tokenize('北京是中华人民共和国的首都');
+    expect(resolveLanguage(doc('x'), t, 'de', 'en')).toEqual({ language: 'de', source: 'param' });
+    expect(resolveLanguage(doc('x', 'd', 't', { language: 'fr' }), t, 'auto', 'en')).toEqual({ language: 'fr', source: 'meta' });
+    expect(resolveLanguage(doc('x'), t, 'auto', 'en')).toEqual({ language: 'zh', source: 'script' });
+  });
+
+  it.each([
+    ['東京は日本の首都です', 'ja'],
+    ['北京是中国的首都 and some English', 'zh'],
+    ['서울은 한국의 수도입니다', 'ko'],
+    ['กรุงเทพมหานครเป็นเมืองหลวง', 'und-Thai'],
+    ['Москва столица России', 'und-Cyrl'],
+    ['The capital of France', 'en'],
+    ['12345', 'en'],
+  ])('guesses %s as %s', (text, lang) => {
+    expect(guessLanguageFromScript(tokenize(text), 'en')).toBe(lang);
+  });
+});
+
+describe('hash tables', () => {
+  it('intern spans by content and count them', () => {
+    const s = new SpanInterner();
+    const text = 'ab cd ab ab cd ef';
+    s.reset(text, 2);
+    const ids = tokenStrings(tokenize(text)).map((_, k) => s.intern(tokenize(text).start[k]!, tokenize(text).end[k]!));
+    expect(ids).toEqual([0, 1, 0, 0, 1, 2]);
+    expect(Array.from(s.counts.slice(0, 3))).toEqual([3, 2, 1]);
+  });
+
+  it('count n-grams exactly through growth and rehashing', () => {
+    const ids = Int32Array.from({ length: 5000 }, (_, i) => i % 1000);
+    const c = new SequenceCounter();
+    c.reset(ids, 3, 10);
+    for (let p = 0; p + 3 <= ids.length; p++) c.add(p);
+    expect(c.size).toBe(1000);
+    expect(c.counts[0]).toBe(5);
+  });
+});
+
+/** Straight port of datatrove's GopherRepetitionFilter over string tokens: slow, for comparison. */
+function referenceRepetition(text: string): string {
+  const p = gopherRepetitionParams.parse({});
+  const findDuplicates = (xs: string[]) => {
+    const seen = new Set<string>();
+    let n = 0;
+    let chars = 0;
+    for (const x of xs) {
+      if (seen.has(x)) {
+        n++;
+        chars += x.length;
+      } else seen.add(x);
+    }
+    return [n, chars] as const;
+  };
+  if (text.length === 0) return 'kept';
+  const paragraphs = pyStrip(text).split(/\n{2,}/);
+  const [pd, pc] = findDuplicates(paragraphs);
+  if (pd / paragraphs.length > p.dup_para_frac!) return 'dup_para_frac';
+  if (pc / text.length > p.dup_para_char_frac!) return 'dup_para_char_frac';
+  const lines = text.split(/\n+/);
+  const [ld, lc] = findDuplicates(lines);
+  if (ld / lines.length > p.dup_line_frac!) return 'dup_line_frac';
+  if (lc / text.length > p.dup_line_char_frac!) return 'dup_line_char_frac';
+  const ws = words(text);
+  for (const { n, frac } of p.top_n_grams) {
+    const grams: string[] = [];
+    for (let i = 0; i + n <= ws.length; i++) grams.push(ws.slice(i, i + n).join(' '));
+    if (grams.length === 0) continue;
+    const counts = new Map<string, number>();
+    for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);
+    let top = '';
+    let best = 0;
+    for (const [g, c] of counts) if (c > best) [top, best] = [g, c];
+    if ((top.length * best) / text.length > frac) return `top_${n}_gram`;
+  }
+  for (const { n, frac } of p.dup_n_grams) {
+    const unique = new Set<string>();
+    let repeated = 0;
+    let idx = 0;
+    while (idx < ws.length - n + 1) {
+      const key = ws.slice(idx, idx + n).join('\u0000');
+      if (unique.has(key)) {
+        repeated += key.length - (n - 1);
+        idx += n;
+      } else {
+        unique.add(key);
+        idx += 1;
+      }
+    }
+    if (repeated / text.length > frac) return `duplicated_${n}_n_grams`;
+  }
+  return 'kept';
+}
+
+describe('gopher_repetition against a straight port of the reference', () => {
+  const fast = gopherRepetition(gopherRepetitionParams.parse({}));
+  const vocab = ['the', 'river', 'runs', 'north', 'and', 'people', 'say', 'it', 'never', 'stops', '.', ',', '中', '文', 'a'];
+  const separators = [' ', ' ', ' ', ' ', '\n', '\n\n'];
+  const docArb = fc
+    .array(fc.tuple(fc.constantFrom(...vocab), fc.constantFrom(...separators)), { minLength: 0, maxLength: 400 })
+    .chain((parts) => fc.constant(parts.map(([w, s]) => w + s).join('')));
+  const repeated = fc.tuple(docArb, fc.integer({ min: 1, max: 6 }), docArb).map(([a, k, b]) => a + b.repeat(k));
+
+  it('agrees on random documents with heavy repetition', () => {
+    fc.assert(
+      fc.property(fc.oneof(docArb, repeated), (text) => {
+        expect(fast(doc(text))?.reason ?? 'kept').toBe(referenceRepetition(text));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
