@@ -5,8 +5,12 @@
  * characters are over the whole text's length.
  *
  * Words are the shared tokens (src/filters/text/tokens.ts), so Chinese and Japanese are counted
- * per character. N-grams are compared as word sequences (datatrove joins the words of a
- * duplicated n-gram without a separator, so it would also equate ["ab","c"] with ["a","bc"]).
+ * per character. The length of a top n-gram is its words joined by spaces, as in datatrove,
+ * except that no space is counted next to a character of a spaceless script (the text has none
+ * there; counting one would inflate a Chinese 4-gram from 4 to 7 characters). N-grams are
+ * compared as word sequences (datatrove joins the words of a duplicated n-gram without a
+ * separator, so it would also equate ["ab","c"] with ["a","bc"]). Thresholds are Gopher's for
+ * every language: for Chinese and Japanese they apply to character n-grams.
  */
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
@@ -14,7 +18,7 @@ import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ngramThresholds, ratio } from './params.js';
 import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { SequenceCounter, SpanInterner } from './text/hash-table.js';
-import { tokenize } from './text/tokens.js';
+import { TOKEN_NOSPACE, tokenize } from './text/tokens.js';
 
 export const gopherRepetitionParams = z
   .object({
@@ -38,6 +42,8 @@ class RepetitionScratch {
   ids = new Int32Array(4096);
   /** cum[k] = summed length of tokens [0, k). */
   cum = new Int32Array(4097);
+  /** gaps[k] = number of joins between tokens [0, k) that count a space (no space next to a spaceless-script character). */
+  gaps = new Int32Array(4097);
 
   ensure(tokens: number): void {
     if (this.ids.length < tokens) {
@@ -45,6 +51,7 @@ class RepetitionScratch {
       while (n < tokens) n *= 2;
       this.ids = new Int32Array(n);
       this.cum = new Int32Array(n + 1);
+      this.gaps = new Int32Array(n + 1);
     }
   }
 }
@@ -127,13 +134,18 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     scratch.ensure(count);
     const ids = scratch.ids;
     const cum = scratch.cum;
+    const gaps = scratch.gaps;
+    const flags = tokens.flags;
     spans.reset(text, count);
     cum[0] = 0;
+    gaps[0] = 0;
     for (let k = 0; k < count; k++) {
       const s = tokens.start[k]!;
       const e = tokens.end[k]!;
       ids[k] = spans.intern(s, e);
       cum[k + 1] = cum[k]! + (e - s);
+      // gaps[k + 1] counts the join between tokens k - 1 and k.
+      gaps[k + 1] = gaps[k]! + (k > 0 && ((flags[k]! | flags[k - 1]!) & TOKEN_NOSPACE) === 0 ? 1 : 0);
     }
     const ngrams = scratch.ngrams;
 
@@ -147,7 +159,8 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
       const counts = ngrams.counts;
       for (let e = 1; e < ngrams.size; e++) if (counts[e]! > counts[best]!) best = e;
       const first = ngrams.firstPos[best]!;
-      const topChars = (cum[first + n]! - cum[first]! + (n - 1)) * counts[best]!;
+      const spaces = gaps[first + n]! - gaps[first + 1]!;
+      const topChars = (cum[first + n]! - cum[first]! + spaces) * counts[best]!;
       if (topChars / L > frac) return drop(`top_${n}_gram`, { value: round(topChars / L), max: frac });
     }
 

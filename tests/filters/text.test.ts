@@ -137,7 +137,11 @@ function referenceRepetition(text: string): string {
   const ws = words(text);
   for (const { n, frac } of p.top_n_grams) {
     const grams: string[] = [];
-    for (let i = 0; i + n <= ws.length; i++) grams.push(ws.slice(i, i + n).join(' '));
+    const spaceless = (w: string) => w.length === 1 && (CHAR_FLAGS[w.charCodeAt(0)]! & (NOSPACE | PUNCT)) === NOSPACE;
+    for (let i = 0; i + n <= ws.length; i++) {
+      const parts = ws.slice(i, i + n);
+      grams.push(parts.reduce((acc, w, j) => (j === 0 ? w : acc + (spaceless(w) || spaceless(parts[j - 1]!) ? '' : ' ') + w), ''));
+    }
     if (grams.length === 0) continue;
     const counts = new Map<string, number>();
     for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);

@@ -19,6 +19,8 @@ import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, as
 export const TOKEN_WORD = 1;
 /** Token flag: has an alphabetic character. */
 export const TOKEN_ALPHA = 2;
+/** Token flag: a single character of a script written without spaces (Han, Kana, Thai, ...). */
+export const TOKEN_NOSPACE = 4;
 
 /**
  * Token spans of one text. The arrays are scratch buffers reused by the next `tokenize` call of a
@@ -135,7 +137,7 @@ class Tokenizer implements Tokens {
           this.flush(chunkStart, i, wordStart, wordEnd, alpha);
           chunkStart = -1;
         }
-        this.push(i, i + width, f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD);
+        this.push(i, i + width, f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA | TOKEN_NOSPACE : TOKEN_WORD | TOKEN_NOSPACE);
       } else {
         if (chunkStart < 0) {
           chunkStart = i;
