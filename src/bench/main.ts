@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
+import { benchFilters } from './filters.js';
 import { report } from './report.js';
 import type { BenchRow } from './types.js';
 
@@ -13,7 +14,10 @@ interface BenchEntry {
   run(full: boolean): Promise<BenchRow[]>;
 }
 
-const BENCHES: BenchEntry[] = [{ name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) }];
+const BENCHES: BenchEntry[] = [
+  { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
+  { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
+];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' } } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { languageFilter, languageFilterFn, languageParams, languageSample } from '../../src/filters/language.js';
+import { loadFastEld } from '../../src/filters/text/eld-fast.js';
 import { buildStage, doc, runStage } from '../helpers/harness.js';
 
 const TEXTS: Record<string, string> = {
@@ -16,7 +17,7 @@ const TEXTS: Record<string, string> = {
 
 describe('language', () => {
   it.each(Object.entries(TEXTS))('identifies %s and records language and score in meta', async (lang, text) => {
-    const fn = languageFilterFn(languageParams.parse({}));
+    const fn = await languageFilterFn(languageParams.parse({}));
     const d = doc(text);
     expect(fn(d)).toBeUndefined();
     expect(d.meta['language']).toBe(lang);
@@ -35,31 +36,54 @@ describe('language', () => {
     ]);
   });
 
-  it('drops a low score and labels it; label_only never drops', () => {
-    const fn = languageFilterFn(languageParams.parse({ min_score: 0.99 }));
+  it('drops a low score and labels it; label_only never drops', async () => {
+    const fn = await languageFilterFn(languageParams.parse({ min_score: 0.99 }));
     const d = doc(TEXTS['en']!);
     expect(fn(d)?.reason).toBe('language_low_score');
     expect(d.meta['language']).toBe('en');
-    expect(languageFilterFn(languageParams.parse({ min_score: 0.99, label_only: true }))(doc(TEXTS['en']!))).toBeUndefined();
+    expect((await languageFilterFn(languageParams.parse({ min_score: 0.99, label_only: true })))(doc(TEXTS['en']!))).toBeUndefined();
   });
 
-  it('labels text without letters as und with score 0', () => {
+  it('labels text without letters as und with score 0', async () => {
     const d = doc('1234 5678 9012');
-    expect(languageFilterFn(languageParams.parse({}))(d)?.reason).toBe('language_low_score');
+    expect((await languageFilterFn(languageParams.parse({})))(d)?.reason).toBe('language_low_score');
     expect(d.meta).toEqual({ language: 'und', language_score: 0 });
   });
 
-  it('samples prose lines past navigation at the top of a page', () => {
+  it('samples prose lines past navigation at the top of a page', async () => {
     const nav = Array(40).fill('Home\nNews\nSport\nLogin').join('\n');
     const text = `${nav}\n${TEXTS['de']!.repeat(5)}`;
     const sample = languageSample(text, 600, 40);
     expect(sample.startsWith('Die Stadt')).toBe(true);
     const d = doc(text);
-    languageFilterFn(languageParams.parse({}))(d);
+    (await languageFilterFn(languageParams.parse({})))(d);
     expect(d.meta['language']).toBe('de');
   });
 
-  it('rejects invalid codes in keep', () => {
+  it('rejects invalid codes in keep, and codes eld cannot detect', async () => {
     expect(() => languageParams.parse({ keep: ['english'] })).toThrow();
+    await expect(languageFilterFn(languageParams.parse({ keep: ['en', 'sw'] }))).rejects.toThrow(/eld cannot detect sw/);
+  });
+
+  it('gives the same language and score as eld itself (the fast port against the package)', async () => {
+    const { eld } = await import('eld/small');
+    const fast = await loadFastEld();
+    const samples = [...Object.values(TEXTS), ...Object.values(TEXTS).map((t) => t.slice(0, 25)), 'x', '', '12 34', 'ÄÖÜ äöü ß', "l'été où d'habitude", `${'a'.repeat(80)} word`, '😀 emoji 👍 text', 'MiXeD CaSe WoRdS'];
+    let rng = 7;
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz éèàüößçñøå中文日本語한국어Русскийالعربية ';
+    for (let i = 0; i < 300; i++) {
+      let s = '';
+      const len = 1 + (i % 90) * 5;
+      for (let k = 0; k < len; k++) {
+        rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+        s += alphabet[rng % alphabet.length];
+      }
+      samples.push(s);
+    }
+    for (const s of samples) {
+      const r = eld.detect(s);
+      const expected = r.language === '' ? { language: 'und', score: 0 } : { language: r.language, score: r.getScores()[r.language] };
+      expect(fast.detect(s), JSON.stringify(s)).toEqual(expected);
+    }
   });
 });
