@@ -3,7 +3,7 @@
  * fixture pages in tests/filters/fixtures/web.jsonl: mostly English articles re-assembled from
  * their sentences (no sentence twice in one document), some with navigation and cookie
  * boilerplate, articles in nine other languages, and junk pages (spam, lists, short pages,
- * repeated lines) taken from the fixtures with their numbers varied. Mean size about 3.5 KB.
+ * repeated lines) taken from the fixtures with their numbers varied. Mean size about 3 KB.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -64,7 +64,7 @@ export interface CorpusStats {
 
 /** Writes (or reuses) `.bench/filters-web-<mb>MB.jsonl` and returns its path. */
 export async function ensureWebCorpus(mb: number, dir = '.bench'): Promise<CorpusStats> {
-  const path = `${dir}/filters-web-${mb}MB.jsonl`;
+  const path = `${dir}/filters-web-v2-${mb}MB.jsonl`;
   if (existsSync(path)) {
     const docs = readFileSync(path, 'utf8').split('\n').length - 1;
     return { path, docs, bytes: statSync(path).size };
@@ -111,7 +111,7 @@ export async function ensureWebCorpus(mb: number, dir = '.bench'): Promise<Corpu
     const r = rng.next();
     let text: string;
     let url = `https://www.example-${docs % 997}.com/page/${docs}`;
-    if (r < 0.6) text = `${rng.pick(titles)}\n\n${article(english, 4 + rng.int(9), ' ')}`;
+    if (r < 0.6) text = `${rng.pick(titles)}\n\n${article(english, 5 + rng.int(12), ' ')}`;
     else if (r < 0.7) {
       const nav = Array.from({ length: 3 + rng.int(6) }, () => rng.pick(NAV)).join('\n');
       const foot = Array.from({ length: 2 + rng.int(4) }, () => rng.pick(FOOTER)).join('\n');

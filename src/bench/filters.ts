@@ -2,7 +2,8 @@
  * Filter throughput: every quality filter alone and the FineWeb-style chain (language,
  * gopher_repetition, gopher_quality, c4, fineweb) over generated web text, each variant in its
  * own process on one core, through the real stage code (async generators, reject bookkeeping).
- * MB/s is UTF-8 megabytes (1e6 bytes) of input text per second.
+ * MB/s is UTF-8 megabytes (1e6 bytes) of input text per second, per CPU second (the work of one
+ * core, robust to waiting for a core on a shared machine) and per wall-clock second.
  */
 import { readFileSync } from 'node:fs';
 import type { Doc } from '../core/doc.js';
@@ -26,7 +27,7 @@ export const FILTER_VARIANTS: Record<string, Step[]> = {
   c4_badwords: [['c4_badwords', {}]],
   url_blocklist: [['url_blocklist', {}]],
   'length (words)': [['length', { min_words: 50 }]],
-  'chain: language, gopher_repetition, gopher_quality, c4, fineweb': [
+  'chain: language+gopher_repetition+gopher_quality+c4+fineweb': [
     ['language', {}],
     ['gopher_repetition', {}],
     ['gopher_quality', {}],
@@ -45,7 +46,10 @@ interface VariantResult {
   docs: number;
   kept: number;
   mb: number;
+  /** Wall-clock seconds of the fastest pass. */
   seconds: number;
+  /** CPU seconds (user + system) of the pass with the least CPU time. */
+  cpuSeconds: number;
 }
 
 function context(stats: StatsRecorder, name: string): StageContext {
@@ -77,8 +81,8 @@ async function runChain(built: Stage[], docs: Doc[]): Promise<number> {
   return kept;
 }
 
-/** Child side: load the corpus, build the stages, warm up, then time one pass. */
-export async function runFilterVariant(args: { corpus: string; variant: string }): Promise<VariantResult> {
+/** Child side: load the corpus, build the stages, warm up, then time `passes` passes and keep the fastest. */
+export async function runFilterVariant(args: { corpus: string; variant: string; passes?: number }): Promise<VariantResult> {
   const steps = FILTER_VARIANTS[args.variant];
   if (!steps) throw new Error(`unknown variant ${args.variant}`);
   const rows = readFileSync(args.corpus, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string; url: string });
@@ -91,14 +95,25 @@ export async function runFilterVariant(args: { corpus: string; variant: string }
     built.push(b.run);
   }
   await runChain(built, fresh(Math.min(2000, rows.length)));
-  const docs = fresh();
   let bytes = 0;
-  for (const d of docs) bytes += Buffer.byteLength(d.text);
-  globalThis.gc?.();
-  const t0 = process.hrtime.bigint();
-  const kept = await runChain(built, docs);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { docs: docs.length, kept, mb: bytes / 1e6, seconds };
+  for (const r of rows) bytes += Buffer.byteLength(r.text);
+  // Best of `passes`: the machine is shared, and the fastest pass is the least disturbed one.
+  // CPU time is reported next to wall time: on a shared machine a process waits for a core, and
+  // CPU seconds measure the work of one core.
+  let seconds = Infinity;
+  let cpuSeconds = Infinity;
+  let kept = 0;
+  for (let pass = 0; pass < (args.passes ?? 3); pass++) {
+    const docs = fresh();
+    globalThis.gc?.();
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    kept = await runChain(built, docs);
+    const cpu = process.cpuUsage(c0);
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - t0) / 1e9);
+    cpuSeconds = Math.min(cpuSeconds, (cpu.user + cpu.system) / 1e6);
+  }
+  return { docs: rows.length, kept, mb: bytes / 1e6, seconds, cpuSeconds };
 }
 
 export async function benchFilters(opts: FiltersBenchOptions = {}): Promise<BenchRow[]> {
@@ -110,9 +125,10 @@ export async function benchFilters(opts: FiltersBenchOptions = {}): Promise<Benc
     process.stderr.write(`filters: ${variant}\n`);
     const r = await isolated<VariantResult>('./filters.js', 'runFilterVariant', { corpus: corpus.path, variant });
     const v = r.value;
-    const note = `${v.docs} docs, ${v.mb.toFixed(1)} MB, kept ${((100 * v.kept) / v.docs).toFixed(1)}%`;
-    rows.push({ bench: 'filters', variant, metric: 'throughput', value: v.mb / v.seconds, unit: 'MB/s', note });
-    rows.push({ bench: 'filters', variant, metric: 'docs', value: v.docs / v.seconds, unit: 'docs/s' });
+    const note = `${v.docs} docs, ${v.mb.toFixed(1)} MB, kept ${((100 * v.kept) / v.docs).toFixed(1)}%, best of 3 passes`;
+    rows.push({ bench: 'filters', variant, metric: 'throughput (CPU time)', value: v.mb / v.cpuSeconds, unit: 'MB/s', note });
+    rows.push({ bench: 'filters', variant, metric: 'throughput (wall)', value: v.mb / v.seconds, unit: 'MB/s' });
+    rows.push({ bench: 'filters', variant, metric: 'docs (CPU time)', value: v.docs / v.cpuSeconds, unit: 'docs/s' });
     rows.push({ bench: 'filters', variant, metric: 'peak RSS', value: r.peakRssMb, unit: 'MiB', note: 'includes the corpus held in memory' });
   }
   return rows;

@@ -17,8 +17,8 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { CHAR_FLAGS, NOSPACE, PUNCT, SPACE, pyStrip } from './text/chars.js';
-import { isPyLineBreak } from './text/lines.js';
+import { CHAR_FLAGS, NOSPACE, PUNCT, SPACE, pyStrip, skipSpaceBackward, skipSpaceForward } from './text/chars.js';
+import { eachPyLine } from './text/lines.js';
 import { countSentences } from './text/sentences.js';
 
 export const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
@@ -67,31 +67,38 @@ const COUNTER_NAMES: [keyof LineCounts, string][] = [
   ['citations', 'citations_removed'],
 ];
 
-/** Whitespace-separated words, each spaceless-script character a word; and the longest chunk. */
-function wordStats(line: string): { words: number; longest: number } {
+/**
+ * Whitespace-separated words of text[a, b), each spaceless-script character a word, counted up
+ * to `enough`.
+ */
+function countWords(text: string, a: number, b: number, enough: number): number {
   let words = 0;
-  let longest = 0;
-  let chunk = 0;
   let inRun = false;
-  for (let i = 0; i < line.length; i++) {
-    const f = CHAR_FLAGS[line.charCodeAt(i)]!;
-    if (f & SPACE) {
-      if (chunk > longest) longest = chunk;
-      chunk = 0;
-      inRun = false;
-      continue;
-    }
-    chunk++;
-    if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
-      words++;
+  for (let i = a; i < b; i++) {
+    const f = CHAR_FLAGS[text.charCodeAt(i)]!;
+    if (f & SPACE) inRun = false;
+    else if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
+      if (++words >= enough) return words;
       inRun = false;
     } else if (!inRun) {
-      words++;
+      if (++words >= enough) return words;
       inRun = true;
     }
   }
-  if (chunk > longest) longest = chunk;
-  return { words, longest };
+  return words;
+}
+
+/** Length of the longest whitespace-separated chunk of text[a, b). */
+function longestChunk(text: string, a: number, b: number): number {
+  let longest = 0;
+  let chunk = 0;
+  for (let i = a; i < b; i++) {
+    if (CHAR_FLAGS[text.charCodeAt(i)]! & SPACE) {
+      if (chunk > longest) longest = chunk;
+      chunk = 0;
+    } else chunk++;
+  }
+  return chunk > longest ? chunk : longest;
 }
 
 export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
@@ -104,15 +111,21 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
   if (params.filter_lorem_ipsum) keywords.push('lorem ipsum');
   if (params.filter_javascript) keywords.push('javascript');
   if (params.filter_policy) keywords.push(...params.policy_substrings);
-  const anyKeyword = keywords.length > 0 ? new RegExp(keywords.map(escapeRe).join('|'), 'i') : undefined;
+  // One scan of the document finds where any keyword starts; only lines holding one are tested
+  // with the specific patterns.
+  const anyKeyword = keywords.length > 0 ? new RegExp(keywords.map(escapeRe).join('|'), 'gi') : undefined;
   const lorem = /lorem ipsum/i;
   const javascript = /javascript/i;
   const policy = params.policy_substrings.length > 0 ? new RegExp(params.policy_substrings.map(escapeRe).join('|'), 'i') : undefined;
 
   return (doc, stats) => {
     const text = doc.text;
-    const n = text.length;
-    const checkKeywords = anyKeyword !== undefined && anyKeyword.test(text);
+    const hits: number[] = [];
+    if (anyKeyword !== undefined) {
+      anyKeyword.lastIndex = 0;
+      for (let m = anyKeyword.exec(text); m !== null; m = anyKeyword.exec(text)) hits.push(m.index);
+    }
+    let hit = 0;
     const checkCitations = params.remove_citations && text.includes('[');
     const checkBracket = params.filter_curly_bracket && text.includes('{');
     const counts: LineCounts = { total: 0, kept: 0, longWord: 0, noTerminalPunct: 0, fewWords: 0, javascript: 0, policy: 0, citations: 0 };
@@ -120,18 +133,27 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
     let sentences = 0;
     let verdict: Drop | undefined;
 
+    const minWords = params.min_words_per_line ?? 0;
     const onLine = (a: number, b: number): boolean => {
       counts.total++;
-      let line = pyStrip(text.slice(a, b));
-      const { words, longest } = wordStats(line);
-      if (params.max_word_length !== null && longest > params.max_word_length) {
+      a = skipSpaceForward(text, a, b);
+      b = skipSpaceBackward(text, a, b);
+      if (params.max_word_length !== null && b - a > params.max_word_length && longestChunk(text, a, b) > params.max_word_length) {
         counts.longWord++;
         return true;
       }
+      const words = minWords > 0 ? countWords(text, a, b, minWords) : 0;
+      let line = text.slice(a, b);
+      while (hit < hits.length && hits[hit]! < a) hit++;
+      let checkKeywords = hit < hits.length && hits[hit]! < b;
       if (checkCitations && line.includes('[')) {
         const before = line.length;
         line = line.replace(CITATION, '');
-        if (line.length !== before) counts.citations++;
+        if (line.length !== before) {
+          counts.citations++;
+          // Removing a citation can join a keyword ("java[1]script"); test this line in full.
+          checkKeywords = anyKeyword !== undefined;
+        }
       }
       if (params.filter_no_terminal_punct && (!endsWithPunct(line) || line.endsWith('...'))) {
         counts.noTerminalPunct++;
@@ -159,23 +181,14 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
         counts.policy++;
         return true;
       }
-      if (params.min_num_sentences !== null) sentences += countSentences(line);
+      // Only "fewer than min_num_sentences" matters, so counting stops once that many are found.
+      if (params.min_num_sentences !== null && sentences < params.min_num_sentences) sentences += countSentences(line);
       kept.push(line);
       counts.kept++;
       return true;
     };
 
-    let lineStart = 0;
-    let going = true;
-    for (let i = 0; i < n && going; i++) {
-      const c = text.charCodeAt(i);
-      if (c > 13 && c < 0x1c) continue;
-      if (!isPyLineBreak(c)) continue;
-      going = onLine(lineStart, i);
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
-      lineStart = i + 1;
-    }
-    if (going && lineStart < n) onLine(lineStart, n);
+    eachPyLine(text, onLine);
 
     if (stats) for (const [key, name] of COUNTER_NAMES) if (counts[key] > 0) stats.count(name, counts[key]);
     if (verdict) return verdict;

@@ -17,8 +17,8 @@ import { languageParams, ratio } from './params.js';
 import { TERMINAL, flagsBefore } from './text/chars.js';
 import { SpanInterner } from './text/hash-table.js';
 import { isBlank } from './text/lines.js';
-import { resolveLanguage } from './text/doc-language.js';
-import { tokenize } from './text/tokens.js';
+import { normalizeLanguageTag, resolveLanguage } from './text/doc-language.js';
+import { countTokens, tokenize } from './text/tokens.js';
 
 const thresholds = z
   .object({
@@ -67,11 +67,18 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
   const perLanguage = new Map<string, Thresholds>();
   for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
 
+  const languageOf = (doc: Doc): string => {
+    if (params.language !== 'auto') return params.language;
+    const meta = doc.meta['language'];
+    if (typeof meta === 'string' && meta.trim() !== '') return normalizeLanguageTag(meta);
+    return resolveLanguage(doc, tokenize(doc.text), params.language, params.default_language).language;
+  };
+
   return (doc) => {
     const text = doc.text;
     const L = text.length;
-    const tokens = tokenize(text);
-    const t = perLanguage.size === 0 ? base : (perLanguage.get(resolveLanguage(doc, tokens, params.language, params.default_language).language) ?? base);
+    // The script guess needs tokens; a language from the param or meta does not.
+    const t = perLanguage.size === 0 ? base : (perLanguage.get(languageOf(doc)) ?? base);
     let lines = 0;
     let punct = 0;
     let short = 0;
@@ -106,7 +113,7 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
     }
     if (t.new_line_ratio !== null) {
-      const words = tokens.count;
+      const words = countTokens(text);
       const listRatio = words === 0 ? Infinity : newlines / words;
       if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });
     }

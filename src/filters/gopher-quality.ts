@@ -16,7 +16,7 @@ import type { StageRecorder } from '../core/stats.js';
 import { count, languageParams, ratio } from './params.js';
 import { CHAR_FLAGS, SPACE } from './text/chars.js';
 import { countStopWords, isNoSpaceLanguage, makeStopWords, resolveLanguage, stopWordsFor, type StopWords } from './text/doc-language.js';
-import { countOccurrences, isPyLineBreak } from './text/lines.js';
+import { countOccurrences, eachPyLine } from './text/lines.js';
 import { tokenize, type Tokens } from './text/tokens.js';
 
 const thresholds = z
@@ -50,12 +50,10 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Bullet lines and ellipsis-ending lines of Python's `text.splitlines()`. */
 function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds: number } {
-  const n = text.length;
   let lines = 0;
   let bullets = 0;
   let ellipsisEnds = 0;
-  let lineStart = 0;
-  const onLine = (a: number, b: number) => {
+  eachPyLine(text, (a, b) => {
     lines++;
     while (a < b && (CHAR_FLAGS[text.charCodeAt(a)]! & SPACE) !== 0) a++;
     if (a < b) {
@@ -67,16 +65,8 @@ function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds
       const c = text.charCodeAt(b - 1);
       if (c === 0x2026 || (c === 0x2e && b - a >= 3 && text.charCodeAt(b - 2) === 0x2e && text.charCodeAt(b - 3) === 0x2e)) ellipsisEnds++;
     }
-  };
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 13 && c < 0x1c) continue;
-    if (!isPyLineBreak(c)) continue;
-    onLine(lineStart, i);
-    if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
-    lineStart = i + 1;
-  }
-  if (lineStart < n) onLine(lineStart, n);
+    return true;
+  });
   return { lines, bullets, ellipsisEnds };
 }
 

@@ -44,6 +44,13 @@ class RepetitionScratch {
   cum = new Int32Array(4097);
   /** gaps[k] = number of joins between tokens [0, k) that count a space (no space next to a spaceless-script character). */
   gaps = new Int32Array(4097);
+  private flags = new Uint8Array(4096);
+
+  /** Per-position flags: 1 where the n-gram repeats an earlier one (for the duplicated-n-gram bound). */
+  repeatFlags(tokens: number): Uint8Array {
+    if (this.flags.length < tokens) this.flags = new Uint8Array(this.ids.length);
+    return this.flags;
+  }
 
   ensure(tokens: number): void {
     if (this.ids.length < tokens) {
@@ -68,10 +75,38 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     if (L === 0) return undefined;
     const spans = scratch.spans;
 
-    // Paragraphs: re.split(r"\n{2,}", text.strip()).
-    if (params.dup_para_frac !== null || params.dup_para_char_frac !== null) {
-      const a = skipSpaceForward(text, 0, L);
-      const b = skipSpaceBackward(text, a, L);
+    // Lines: re.split("\n+", text), empty first/last elements included. Counted first because
+    // their duplicates decide whether the paragraph pass can be skipped; checked after paragraphs.
+    const lineRules = params.dup_line_frac !== null || params.dup_line_char_frac !== null;
+    const paraRules = params.dup_para_frac !== null || params.dup_para_char_frac !== null;
+    let lines = 0;
+    let lineDups = 0;
+    let lineDupChars = 0;
+    if (lineRules || paraRules) {
+      spans.reset(text, 64);
+      let p = 0;
+      for (;;) {
+        const i = text.indexOf('\n', p);
+        const end = i === -1 ? L : i;
+        spans.intern(p, end);
+        lines++;
+        if (!spans.added) {
+          lineDups++;
+          lineDupChars += end - p;
+        }
+        if (i === -1) break;
+        let j = i + 1;
+        while (j < L && text.charCodeAt(j) === 10) j++;
+        p = j;
+      }
+    }
+
+    // Paragraphs: re.split(r"\n{2,}", text.strip()). Without a blank line there is one paragraph.
+    // When no line repeats and the text has no surrounding whitespace, every paragraph is a run of
+    // whole lines, so none can repeat either and the pass is skipped.
+    const a = skipSpaceForward(text, 0, L);
+    const b = skipSpaceBackward(text, a, L);
+    if (paraRules && text.includes('\n\n') && !(lineDups === 0 && a === 0 && b === L)) {
       spans.reset(text, 16);
       let paragraphs = 0;
       let dups = 0;
@@ -99,33 +134,12 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
       }
     }
 
-    // Lines: re.split("\n+", text), empty first/last elements included.
-    if (params.dup_line_frac !== null || params.dup_line_char_frac !== null) {
-      spans.reset(text, 64);
-      let lines = 0;
-      let dups = 0;
-      let dupChars = 0;
-      let p = 0;
-      for (;;) {
-        const i = text.indexOf('\n', p);
-        const end = i === -1 ? L : i;
-        spans.intern(p, end);
-        lines++;
-        if (!spans.added) {
-          dups++;
-          dupChars += end - p;
-        }
-        if (i === -1) break;
-        let j = i + 1;
-        while (j < L && text.charCodeAt(j) === 10) j++;
-        p = j;
-      }
-      if (params.dup_line_frac !== null && dups / lines > params.dup_line_frac) {
-        return drop('dup_line_frac', { value: round(dups / lines), max: params.dup_line_frac });
-      }
-      if (params.dup_line_char_frac !== null && dupChars / L > params.dup_line_char_frac) {
-        return drop('dup_line_char_frac', { value: round(dupChars / L), max: params.dup_line_char_frac });
-      }
+
+    if (params.dup_line_frac !== null && lineDups / lines > params.dup_line_frac) {
+      return drop('dup_line_frac', { value: round(lineDups / lines), max: params.dup_line_frac });
+    }
+    if (params.dup_line_char_frac !== null && lineDupChars / L > params.dup_line_char_frac) {
+      return drop('dup_line_char_frac', { value: round(lineDupChars / L), max: params.dup_line_char_frac });
     }
 
     if (topNs.length === 0 && dupNs.length === 0) return undefined;
@@ -149,34 +163,84 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     }
     const ngrams = scratch.ngrams;
 
-    // Most frequent n-gram (ties: the first seen), times its length with spaces.
+    // Most frequent n-gram (ties: the first seen), times its length with spaces. An n-gram occurs
+    // at most as often as its prefix (n-1)-gram, so the largest count of a smaller n (or of a
+    // word) times the longest n-gram bounds the value; passes whose bound stays under the
+    // threshold are skipped without changing any verdict.
+    let maxCount = 0;
+    for (let id = 0; id < spans.size; id++) if (spans.counts[id]! > maxCount) maxCount = spans.counts[id]!;
+    let maxToken = 0;
+    for (let id = 0; id < spans.size; id++) if (spans.spanLength[id]! > maxToken) maxToken = spans.spanLength[id]!;
+    let flagsN = 0;
+    const repeatFlags = scratch.repeatFlags(count);
     for (const { n, frac } of topNs) {
       const windows = count - n + 1;
       if (windows <= 0) continue;
+      // n * (longest token + 1) bounds the longest n-gram without a pass over the windows.
+      if (maxCount * n * (maxToken + 1) <= frac * L) continue;
+      let longest = 0;
+      for (let p = 0; p < windows; p++) {
+        const chars = cum[p + n]! - cum[p]! + gaps[p + n]! - gaps[p + 1]!;
+        if (chars > longest) longest = chars;
+      }
+      if (maxCount * longest <= frac * L) continue;
       ngrams.reset(ids, n, windows);
-      for (let p = 0; p < windows; p++) ngrams.add(p);
+      const record = flagsN === 0 && n <= minDupN;
+      for (let p = 0; p < windows; p++) {
+        ngrams.add(p);
+        if (record) repeatFlags[p] = ngrams.added ? 0 : 1;
+      }
+      if (record) flagsN = n;
       let best = 0;
       const counts = ngrams.counts;
       for (let e = 1; e < ngrams.size; e++) if (counts[e]! > counts[best]!) best = e;
+      maxCount = counts[best]!;
       const first = ngrams.firstPos[best]!;
       const spaces = gaps[first + n]! - gaps[first + 1]!;
-      const topChars = (cum[first + n]! - cum[first]! + spaces) * counts[best]!;
+      const topChars = (cum[first + n]! - cum[first]! + spaces) * maxCount;
       if (topChars / L > frac) return drop(`top_${n}_gram`, { value: round(topChars / L), max: frac });
     }
 
     if (dupNs.length === 0 || count < minDupN) return undefined;
     // Upper bound for every duplicated-n-gram fraction (n >= minDupN): the characters of words
-    // covered by a repeated minDupN-gram. Any word inside a counted duplicate n-gram lies in one.
-    const windows = count - minDupN + 1;
-    ngrams.reset(ids, minDupN, windows);
-    let covered = 0;
-    let coveredUntil = 0;
-    for (let p = 0; p < windows; p++) {
-      ngrams.add(p);
-      if (!ngrams.added) {
-        const from = p > coveredUntil ? p : coveredUntil;
-        covered += cum[p + minDupN]! - cum[from]!;
-        coveredUntil = p + minDupN;
+    // covered by a repeated minDupN-gram (any word inside a counted duplicate n-gram lies in one).
+    // A repeated minDupN-gram is a run of minDupN - k + 1 repeated k-grams, so when a k-gram pass
+    // recorded which positions repeat an earlier k-gram, the words under such runs bound it more
+    // cheaply; only if that bound is too high does the minDupN-gram pass run.
+    let covered = Infinity;
+    if (flagsN > 0) {
+      const need = minDupN - flagsN + 1;
+      const windows = count - flagsN + 1;
+      covered = 0;
+      let coveredUntil = 0;
+      let runStart = -1;
+      for (let p = 0; p <= windows; p++) {
+        if (p < windows && repeatFlags[p] === 1) {
+          if (runStart < 0) runStart = p;
+          continue;
+        }
+        if (runStart >= 0 && p - runStart >= need) {
+          const from = runStart > coveredUntil ? runStart : coveredUntil;
+          const to = p - 1 + flagsN;
+          if (to > from) covered += cum[to]! - cum[from]!;
+          coveredUntil = to;
+        }
+        runStart = -1;
+      }
+    }
+    const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
+    if (covered / L > minDupFrac) {
+      const windows = count - minDupN + 1;
+      ngrams.reset(ids, minDupN, windows);
+      covered = 0;
+      let coveredUntil = 0;
+      for (let p = 0; p < windows; p++) {
+        ngrams.add(p);
+        if (!ngrams.added) {
+          const from = p > coveredUntil ? p : coveredUntil;
+          covered += cum[p + minDupN]! - cum[from]!;
+          coveredUntil = p + minDupN;
+        }
       }
     }
     for (const { n, frac } of dupNs) {

@@ -51,73 +51,85 @@ function packHi(codes: ArrayLike<number>, len = codes.length): number {
   return (len > 4 ? codes[4]! : 0) | (len > 5 ? codes[5]! << 8 : 0) | (len << 16);
 }
 
-/** Open-addressing table keyed by two int32 halves; stores an offset and a count per key. */
-class NgramTable {
-  size = 0;
-  private readonly lo: Int32Array;
-  private readonly hi: Int32Array;
-  private readonly offsets: Int32Array;
-  private readonly counts: Int32Array;
-  private readonly stamp: Uint32Array;
-  private generation = 1;
+function slotHash(lo: number, hi: number): number {
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The n-gram database: open addressing keyed by two int32 halves, one slot = [lo, hi, offset,
+ * count] side by side so a probe touches one cache line. `hi` holds the length, so it is never 0
+ * for a real key and 0 marks an empty slot.
+ */
+class NgramDatabase {
+  private readonly slots: Int32Array;
   private readonly mask: number;
 
   constructor(expected: number) {
     let cap = 64;
     while (cap < expected * 2) cap *= 2;
     this.mask = cap - 1;
-    this.lo = new Int32Array(cap);
-    this.hi = new Int32Array(cap);
-    this.offsets = new Int32Array(cap);
-    this.counts = new Int32Array(cap);
-    this.stamp = new Uint32Array(cap);
-  }
-
-  private slotOf(lo: number, hi: number): number {
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    let s = h & this.mask;
-    while (this.stamp[s] === this.generation && (this.lo[s] !== lo || this.hi[s] !== hi)) s = (s + 1) & this.mask;
-    return s;
+    this.slots = new Int32Array(cap * 4);
   }
 
   insert(lo: number, hi: number, offset: number, count: number): void {
-    const s = this.slotOf(lo, hi);
-    if (this.stamp[s] !== this.generation) this.size++;
-    this.stamp[s] = this.generation;
-    this.lo[s] = lo;
-    this.hi[s] = hi;
-    this.offsets[s] = offset;
-    this.counts[s] = count;
+    const slots = this.slots;
+    let s = slotHash(lo, hi) & this.mask;
+    while (slots[s * 4 + 1] !== 0 && (slots[s * 4] !== lo || slots[s * 4 + 1] !== hi)) s = (s + 1) & this.mask;
+    slots[s * 4] = lo;
+    slots[s * 4 + 1] = hi;
+    slots[s * 4 + 2] = offset;
+    slots[s * 4 + 3] = count;
   }
 
-  /** Adds the key; false if it was already there. Only for per-document sets (never full). */
-  insertIfAbsent(lo: number, hi: number): boolean {
-    const s = this.slotOf(lo, hi);
-    if (this.stamp[s] === this.generation) return false;
+  /** Index of the key's [offset, count] pair in `slots`, or -1. */
+  find(lo: number, hi: number): number {
+    const slots = this.slots;
+    let s = slotHash(lo, hi) & this.mask;
+    for (;;) {
+      const h = slots[s * 4 + 1]!;
+      if (h === 0) return -1;
+      if (h === hi && slots[s * 4] === lo) return s * 4 + 2;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  at(index: number): number {
+    return this.slots[index]!;
+  }
+}
+
+/** A per-document set of n-gram keys, emptied in O(1) by moving to a new generation. */
+class NgramSet {
+  size = 0;
+  private readonly slots: Int32Array;
+  private readonly stamp: Uint32Array;
+  private generation = 1;
+  private readonly mask: number;
+
+  constructor(capacity: number) {
+    this.mask = capacity - 1;
+    this.slots = new Int32Array(capacity * 2);
+    this.stamp = new Uint32Array(capacity);
+  }
+
+  /** Adds the key; false if it was already there. */
+  add(lo: number, hi: number): boolean {
+    const slots = this.slots;
+    let s = slotHash(lo, hi) & this.mask;
+    while (this.stamp[s] === this.generation) {
+      if (slots[s * 2] === lo && slots[s * 2 + 1] === hi) return false;
+      s = (s + 1) & this.mask;
+    }
     this.stamp[s] = this.generation;
-    this.lo[s] = lo;
-    this.hi[s] = hi;
+    slots[s * 2] = lo;
+    slots[s * 2 + 1] = hi;
     this.size++;
     return true;
   }
 
-  find(lo: number, hi: number): number {
-    const s = this.slotOf(lo, hi);
-    return this.stamp[s] === this.generation ? s : -1;
-  }
-
-  offset(slot: number): number {
-    return this.offsets[slot]!;
-  }
-
-  count(slot: number): number {
-    return this.counts[slot]!;
-  }
-
-  /** Empties the table in O(1) by moving to a new generation. */
   clear(): void {
     this.size = 0;
     this.generation++;
@@ -152,7 +164,7 @@ async function load(): Promise<FastEld> {
     if (dictionary[b]!.length !== 1 || code > 255) throw new SluiceError('SLUICE_INTERNAL', `eld dictionary entry ${b} is not a single Latin-1 character; pin eld 2.1.0`);
     byteChar[b] = code;
   }
-  const db = new NgramTable(Object.keys(ngramsData.ngrams).length);
+  const db = new NgramDatabase(Object.keys(ngramsData.ngrams).length);
   const packed: number[] = [];
   for (const key in ngramsData.ngrams) {
     if (key.length > 6) throw new SluiceError('SLUICE_INTERNAL', `eld n-gram longer than 6 characters; pin eld 2.1.0`);
@@ -165,7 +177,8 @@ async function load(): Promise<FastEld> {
   }
   const values = Int32Array.from(packed);
   const scores = new Float64Array(nLang);
-  const seen = new NgramTable(512);
+  // At most about 130 n-grams fit in eld's 380-byte window (plus one per word); 1024 slots stay sparse.
+  const seen = new NgramSet(1024);
   const longSeen = new Set<string>();
   let chars = new Uint8Array(2048);
   let wordEnds = new Int32Array(512);
@@ -246,11 +259,11 @@ async function load(): Promise<FastEld> {
     if (trail) gram[len++] = 32;
     const lo = packLo(gram, 0, len);
     const hi = packHi(gram, len);
-    if (!seen.insertIfAbsent(lo, hi)) return;
-    const slot = db.find(lo, hi);
-    if (slot < 0) return;
-    const offset = db.offset(slot);
-    const end = offset + 2 * db.count(slot);
+    if (!seen.add(lo, hi)) return;
+    const at = db.find(lo, hi);
+    if (at < 0) return;
+    const offset = db.at(at);
+    const end = offset + 2 * db.at(at + 1);
     for (let k = offset; k < end; k += 2) scores[values[k]!]! += values[k + 1]!;
   };
 

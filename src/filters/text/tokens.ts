@@ -13,7 +13,7 @@
  * Lengths are UTF-16 code units (Python counts code points; they differ only for astral
  * characters such as emoji).
  */
-import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, astralFlags, astralScript } from './chars.js';
+import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, Script, astralFlags, astralScript } from './chars.js';
 
 /** Token flag: has a non-punctuation character. */
 export const TOKEN_WORD = 1;
@@ -102,30 +102,25 @@ class Tokenizer implements Tokens {
     let wordStart = -1;
     let wordEnd = -1;
     let alpha = false;
+    // Letters below U+0250 are Latin; counting them in a local keeps the common case cheap.
+    let latin = 0;
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      let f: number;
+      let f = CHAR_FLAGS[c]!;
       let width = 1;
-      let script: number;
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
         const lo = text.charCodeAt(i + 1);
         if (lo >= 0xdc00 && lo <= 0xdfff) {
           const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
           f = astralFlags(cp);
-          script = astralScript(cp);
           width = 2;
-        } else {
-          f = CHAR_FLAGS[c]!;
-          script = 0;
+          if (f & ALPHA) this.scriptLetters[astralScript(cp)]!++;
         }
-      } else {
-        f = CHAR_FLAGS[c]!;
-        script = CHAR_SCRIPT[c]!;
       }
-      if (f & ALPHA) {
-        this.letters++;
-        this.scriptLetters[script]!++;
+      if (f & ALPHA && width === 1) {
+        if (c < 0x250) latin++;
+        else this.scriptLetters[CHAR_SCRIPT[c]!]!++;
       }
       if (f & SPACE) {
         if (chunkStart >= 0) {
@@ -153,6 +148,10 @@ class Tokenizer implements Tokens {
       i += width;
     }
     if (chunkStart >= 0) this.flush(chunkStart, n, wordStart, wordEnd, alpha);
+    this.scriptLetters[Script.Latin]! += latin;
+    let letters = 0;
+    for (let k = 0; k < this.scriptLetters.length; k++) letters += this.scriptLetters[k]!;
+    this.letters = letters;
   }
 }
 
@@ -169,6 +168,60 @@ export function tokenize(text: string): Tokens {
     lastText = text;
   }
   return shared;
+}
+
+/**
+ * Number of tokens of `text` (`tokenize(text).count`) without recording them: the memoized
+ * result when `text` was just tokenized, else a counting pass.
+ */
+export function countTokens(text: string): number {
+  if (text === lastText) return shared.count;
+  const n = text.length;
+  let count = 0;
+  let inChunk = false;
+  let wordStart = false;
+  let lastPunct = false;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let f = CHAR_FLAGS[c]!;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        f = astralFlags(((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
+        width = 2;
+      }
+    }
+    if (f & SPACE || (f & (NOSPACE | PUNCT)) === NOSPACE) {
+      if (inChunk) count += chunkTokens(wordStart, lastPunct);
+      inChunk = false;
+      if (!(f & SPACE)) count++;
+    } else {
+      if (!inChunk) {
+        inChunk = true;
+        wordStart = false;
+        count += (f & PUNCT) === 0 ? 0 : 1; // a leading punctuation run is a token
+      }
+      if ((f & PUNCT) === 0) {
+        wordStart = true;
+        lastPunct = false;
+      } else lastPunct = true;
+    }
+    i += width;
+  }
+  if (inChunk) count += chunkTokens(wordStart, lastPunct);
+  return count;
+}
+
+/**
+ * Tokens a chunk adds at its end, given whether it had a word part and whether it ended in
+ * punctuation; its leading punctuation run was counted when the chunk started. A chunk of only
+ * punctuation is a single token, already counted.
+ */
+function chunkTokens(hasWord: boolean, endsInPunct: boolean): number {
+  if (!hasWord) return 0;
+  return endsInPunct ? 2 : 1;
 }
 
 /** The tokens as strings, for tests and debugging (allocates). */
