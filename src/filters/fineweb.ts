@@ -14,9 +14,8 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { languageParams, ratio } from './params.js';
-import { TERMINAL, flagsBefore } from './text/chars.js';
-import { SpanInterner } from './text/hash-table.js';
-import { isBlank } from './text/lines.js';
+import { CHAR_FLAGS, SPACE, TERMINAL, flagsBefore } from './text/chars.js';
+import { SPAN_HASH_SEED, SpanInterner } from './text/hash-table.js';
 import { normalizeLanguageTag, resolveLanguage } from './text/doc-language.js';
 import { countTokens, tokenize } from './text/tokens.js';
 
@@ -86,14 +85,30 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
     let newlines = 0;
     spans.reset(text, 64);
     let p = 0;
+    // Whitespace-separated chunks bound the token count from below (each chunk is at least one
+    // token), so the list ratio usually passes without counting tokens.
+    let chunks = 0;
     for (;;) {
       const i = text.indexOf('\n', p);
       const end = i === -1 ? L : i;
-      if (end > p && !isBlank(text, p, end)) {
+      let h = SPAN_HASH_SEED;
+      let inChunk = false;
+      let lineChunks = 0;
+      for (let j = p; j < end; j++) {
+        const c = text.charCodeAt(j);
+        h = Math.imul(h ^ c, 0x01000193);
+        if (CHAR_FLAGS[c]! & SPACE) inChunk = false;
+        else if (!inChunk) {
+          inChunk = true;
+          lineChunks++;
+        }
+      }
+      if (lineChunks > 0) {
+        chunks += lineChunks;
         lines++;
         if (endsWithStop(text, end)) punct++;
         if (end - p <= t.short_line_length) short++;
-        spans.intern(p, end);
+        spans.internHashed(p, end, h);
         if (!spans.added) dupChars += end - p;
       }
       if (i === -1) break;
@@ -112,7 +127,7 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
     if (t.char_duplicates_ratio !== null && dupRatio > t.char_duplicates_ratio) {
       return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
     }
-    if (t.new_line_ratio !== null) {
+    if (t.new_line_ratio !== null && newlines > t.new_line_ratio * chunks) {
       const words = countTokens(text);
       const listRatio = words === 0 ? Infinity : newlines / words;
       if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });

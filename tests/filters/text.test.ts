@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gopherRepetition, gopherRepetitionParams } from '../../src/filters/gopher-repetition.js';
-import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, pyStrip } from '../../src/filters/text/chars.js';
+import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, astralFlags, pyStrip } from '../../src/filters/text/chars.js';
 import { guessLanguageFromScript, normalizeLanguageTag, resolveLanguage } from '../../src/filters/text/doc-language.js';
 import { SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
-import { forEachPyLine } from '../../src/filters/text/lines.js';
+import { eachPyLine } from '../../src/filters/text/lines.js';
 import { countTokens, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
 import { doc } from '../helpers/harness.js';
 
@@ -30,13 +30,14 @@ describe('character classes', () => {
   it('splits lines like str.splitlines()', () => {
     const lines = (s: string) => {
       const out: string[] = [];
-      forEachPyLine(s, (a, b) => out.push(s.slice(a, b)));
+      eachPyLine(s, (a, b) => out.push(s.slice(a, b)) > 0);
       return out;
     };
     expect(lines('')).toEqual([]);
     expect(lines('\n')).toEqual(['']);
     expect(lines('a\nb\n')).toEqual(['a', 'b']);
     expect(lines('a\r\nb\rc\u2028d\x0be')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(lines('a\n\nb')).toEqual(['a', '', 'b']);
   });
 });
 
@@ -58,6 +59,49 @@ describe('tokens', () => {
     const t = tokenize('Hi, 42 😀 !!');
     expect(tokenStrings(t)).toEqual(['Hi', ',', '42', '😀', '!!']);
     expect([t.count, t.words, t.alphaTokens, t.wordChars]).toEqual([5, 3, 1, 6]);
+  });
+
+  it('agree with a straightforward reference segmentation', () => {
+    const isSpace = (cp: number) => cp < 0x10000 && (CHAR_FLAGS[cp]! & SPACE) !== 0;
+    const classOf = (cp: number) => (cp < 0x10000 ? CHAR_FLAGS[cp]! : astralFlags(cp));
+    const reference = (text: string): string[] => {
+      const out: string[] = [];
+      const cps = [...text];
+      let chunk: string[] = [];
+      const flushChunk = () => {
+        if (chunk.length === 0) return;
+        const isPunct = (ch: string) => (classOf(ch.codePointAt(0)!) & PUNCT) !== 0;
+        let a = 0;
+        while (a < chunk.length && isPunct(chunk[a]!)) a++;
+        if (a === chunk.length) out.push(chunk.join(''));
+        else {
+          let b = chunk.length;
+          while (isPunct(chunk[b - 1]!)) b--;
+          if (a > 0) out.push(chunk.slice(0, a).join(''));
+          out.push(chunk.slice(a, b).join(''));
+          if (b < chunk.length) out.push(chunk.slice(b).join(''));
+        }
+        chunk = [];
+      };
+      for (const ch of cps) {
+        const cp = ch.codePointAt(0)!;
+        const f = classOf(cp);
+        if (isSpace(cp)) flushChunk();
+        else if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
+          flushChunk();
+          out.push(ch);
+        } else chunk.push(ch);
+      }
+      flushChunk();
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'Z', '1', ' ', '\t', '\n', '\u3000', '.', ',', '(', '"', '#', '中', 'の', '。', '😀', '𠀀', 'é', 'ж', '…', '-', "'", '\u0000', '\ud800'), { maxLength: 60 }), (chars) => {
+        const text = chars.join('');
+        expect(words(text)).toEqual(reference(text));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('count without recording exactly as many tokens as tokenize records', () => {

@@ -28,6 +28,9 @@ function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayB
   return b;
 }
 
+/** Start state of the span hash (FNV-1a over UTF-16 code units); step: Math.imul(h ^ c, 0x01000193). */
+export const SPAN_HASH_SEED = 0x811c9dc5 | 0;
+
 /** Interns spans `text[start, end)` into dense ids (0, 1, ... in first-seen order) and counts them. */
 export class SpanInterner {
   size = 0;
@@ -52,9 +55,14 @@ export class SpanInterner {
 
   intern(start: number, end: number): number {
     const text = this.text;
-    let h = 0x811c9dc5 | 0;
+    let h = SPAN_HASH_SEED;
     for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    h = fmix32(h ^ (end - start));
+    return this.internHashed(start, end, h);
+  }
+
+  /** `intern` with the FNV-1a state over the span's characters already computed (see spanHashStep). */
+  internHashed(start: number, end: number, fnv: number): number {
+    const h = fmix32(fnv ^ (end - start));
     const len = end - start;
     const slots = this.slots;
     const mask = this.mask;

@@ -44,6 +44,34 @@ export interface Tokens {
   readonly flags: Uint8Array;
 }
 
+/**
+ * Writes the tokens of the whitespace chunk [chunkStart, chunkEnd) at index `k` and returns the
+ * next free index: a leading punctuation run, the word part [wordStart, wordEnd), a trailing
+ * punctuation run; or one symbol token when the chunk has no word part (wordStart < 0).
+ */
+function emitChunk(start: Int32Array, end: Int32Array, flags: Uint8Array, k: number, chunkStart: number, chunkEnd: number, wordStart: number, wordEnd: number, alpha: boolean): number {
+  if (wordStart < 0) {
+    start[k] = chunkStart;
+    end[k] = chunkEnd;
+    flags[k] = 0;
+    return k + 1;
+  }
+  if (wordStart > chunkStart) {
+    start[k] = chunkStart;
+    end[k] = wordStart;
+    flags[k++] = 0;
+  }
+  start[k] = wordStart;
+  end[k] = wordEnd;
+  flags[k++] = alpha ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD;
+  if (wordEnd < chunkEnd) {
+    start[k] = wordEnd;
+    end[k] = chunkEnd;
+    flags[k++] = 0;
+  }
+  return k;
+}
+
 class Tokenizer implements Tokens {
   text = '';
   count = 0;
@@ -56,101 +84,116 @@ class Tokenizer implements Tokens {
   end = new Int32Array(4096);
   flags = new Uint8Array(4096);
 
-  private grow(): void {
-    const size = this.start.length * 2;
-    const start = new Int32Array(size);
-    start.set(this.start);
-    const end = new Int32Array(size);
-    end.set(this.end);
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.start = start;
-    this.end = end;
-    this.flags = flags;
-  }
-
-  private push(a: number, b: number, f: number): void {
-    if (this.count === this.start.length) this.grow();
-    const k = this.count++;
-    this.start[k] = a;
-    this.end[k] = b;
-    this.flags[k] = f;
-    if (f & TOKEN_WORD) {
-      this.words++;
-      this.wordChars += b - a;
-    }
-    if (f & TOKEN_ALPHA) this.alphaTokens++;
-  }
-
-  /** Emits the tokens of the whitespace chunk [chunkStart, chunkEnd). */
-  private flush(chunkStart: number, chunkEnd: number, wordStart: number, wordEnd: number, alpha: boolean): void {
-    if (wordStart < 0) {
-      this.push(chunkStart, chunkEnd, 0);
-      return;
-    }
-    if (wordStart > chunkStart) this.push(chunkStart, wordStart, 0);
-    this.push(wordStart, wordEnd, alpha ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD);
-    if (wordEnd < chunkEnd) this.push(wordEnd, chunkEnd, 0);
-  }
-
   run(text: string): void {
-    this.text = text;
-    this.count = this.words = this.wordChars = this.alphaTokens = this.letters = 0;
-    this.scriptLetters.fill(0);
     const n = text.length;
-    let chunkStart = -1;
-    let wordStart = -1;
-    let wordEnd = -1;
-    let alpha = false;
+    // A token has at least one character, so n slots always suffice: no growth checks in the loop.
+    if (this.start.length < n + 1) {
+      let size = this.start.length;
+      while (size < n + 1) size *= 2;
+      this.start = new Int32Array(size);
+      this.end = new Int32Array(size);
+      this.flags = new Uint8Array(size);
+    }
+    const start = this.start;
+    const end = this.end;
+    const flags = this.flags;
+    const table = CHAR_FLAGS;
+    const scriptLetters = this.scriptLetters;
+    scriptLetters.fill(0);
+    this.text = text;
+    let k = 0;
     // Letters below U+0250 are Latin; counting them in a local keeps the common case cheap.
     let latin = 0;
     let i = 0;
     while (i < n) {
-      const c = text.charCodeAt(i);
-      let f = CHAR_FLAGS[c]!;
+      let c = text.charCodeAt(i);
+      let f = table[c]!;
       let width = 1;
+      let cp = c;
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
         const lo = text.charCodeAt(i + 1);
         if (lo >= 0xdc00 && lo <= 0xdfff) {
-          const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+          cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
           f = astralFlags(cp);
           width = 2;
-          if (f & ALPHA) this.scriptLetters[astralScript(cp)]!++;
         }
-      }
-      if (f & ALPHA && width === 1) {
-        if (c < 0x250) latin++;
-        else this.scriptLetters[CHAR_SCRIPT[c]!]!++;
       }
       if (f & SPACE) {
-        if (chunkStart >= 0) {
-          this.flush(chunkStart, i, wordStart, wordEnd, alpha);
-          chunkStart = -1;
-        }
-      } else if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
-        if (chunkStart >= 0) {
-          this.flush(chunkStart, i, wordStart, wordEnd, alpha);
-          chunkStart = -1;
-        }
-        this.push(i, i + width, f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA | TOKEN_NOSPACE : TOKEN_WORD | TOKEN_NOSPACE);
-      } else {
-        if (chunkStart < 0) {
-          chunkStart = i;
-          wordStart = -1;
-          alpha = false;
-        }
+        i += width;
+        continue;
+      }
+      if ((f & (NOSPACE | PUNCT)) === NOSPACE) {
+        if (f & ALPHA) scriptLetters[width === 2 ? astralScript(cp) : CHAR_SCRIPT[c]!]!++;
+        start[k] = i;
+        end[k] = i + width;
+        flags[k++] = f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA | TOKEN_NOSPACE : TOKEN_WORD | TOKEN_NOSPACE;
+        i += width;
+        continue;
+      }
+      // A whitespace chunk starts at i; it ends at whitespace or a spaceless-script character.
+      const chunkStart = i;
+      let wordStart = -1;
+      let wordEnd = -1;
+      let alpha = false;
+      for (;;) {
         if ((f & PUNCT) === 0) {
           if (wordStart < 0) wordStart = i;
-          wordEnd = i + width;
-          if (f & ALPHA) alpha = true;
+          if (f & ALPHA) {
+            alpha = true;
+            if (width === 2) scriptLetters[astralScript(cp)]!++;
+            else if (c < 0x250) latin++;
+            else scriptLetters[CHAR_SCRIPT[c]!]!++;
+          }
+          i += width;
+          // Fast path: ASCII letters and digits.
+          while (i < n) {
+            const d = text.charCodeAt(i);
+            if (d >= 128) break;
+            const g = table[d]!;
+            if (g & (SPACE | PUNCT)) break;
+            if (g & ALPHA) {
+              alpha = true;
+              latin++;
+            }
+            i++;
+          }
+          wordEnd = i;
+        } else i += width;
+        if (i >= n) break;
+        c = text.charCodeAt(i);
+        f = table[c]!;
+        width = 1;
+        cp = c;
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+          const lo = text.charCodeAt(i + 1);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+            f = astralFlags(cp);
+            width = 2;
+          }
         }
+        if (f & SPACE || (f & (NOSPACE | PUNCT)) === NOSPACE) break;
       }
-      i += width;
+      k = emitChunk(start, end, flags, k, chunkStart, i, wordStart, wordEnd, alpha);
     }
-    if (chunkStart >= 0) this.flush(chunkStart, n, wordStart, wordEnd, alpha);
-    this.scriptLetters[Script.Latin]! += latin;
+    this.count = k;
+    let words = 0;
+    let wordChars = 0;
+    let alphaTokens = 0;
+    for (let t = 0; t < k; t++) {
+      const tf = flags[t]!;
+      if (tf & TOKEN_WORD) {
+        words++;
+        wordChars += end[t]! - start[t]!;
+      }
+      if (tf & TOKEN_ALPHA) alphaTokens++;
+    }
+    this.words = words;
+    this.wordChars = wordChars;
+    this.alphaTokens = alphaTokens;
+    scriptLetters[Script.Latin]! += latin;
     let letters = 0;
-    for (let k = 0; k < this.scriptLetters.length; k++) letters += this.scriptLetters[k]!;
+    for (let j = 0; j < scriptLetters.length; j++) letters += scriptLetters[j]!;
     this.letters = letters;
   }
 }
