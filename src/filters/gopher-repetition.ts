@@ -150,13 +150,14 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     const cum = scratch.cum;
     const gaps = scratch.gaps;
     const flags = tokens.flags;
+    const hashes = tokens.hashes;
     spans.reset(text, count);
     cum[0] = 0;
     gaps[0] = 0;
     for (let k = 0; k < count; k++) {
       const s = tokens.start[k]!;
       const e = tokens.end[k]!;
-      ids[k] = spans.intern(s, e);
+      ids[k] = spans.internHashed(s, e, hashes[k]!);
       cum[k + 1] = cum[k]! + (e - s);
       // gaps[k + 1] counts the join between tokens k - 1 and k.
       gaps[k + 1] = gaps[k]! + (k > 0 && ((flags[k]! | flags[k - 1]!) & TOKEN_NOSPACE) === 0 ? 1 : 0);

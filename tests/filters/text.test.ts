@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gopherRepetition, gopherRepetitionParams } from '../../src/filters/gopher-repetition.js';
 import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, astralFlags, pyStrip } from '../../src/filters/text/chars.js';
 import { guessLanguageFromScript, normalizeLanguageTag, resolveLanguage } from '../../src/filters/text/doc-language.js';
-import { SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
+import { SPAN_HASH_SEED, SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
 import { eachPyLine } from '../../src/filters/text/lines.js';
 import { countTokens, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
 import { doc } from '../helpers/harness.js';
@@ -61,7 +61,7 @@ describe('tokens', () => {
     expect([t.count, t.words, t.alphaTokens, t.wordChars]).toEqual([5, 3, 1, 6]);
   });
 
-  it('agree with a straightforward reference segmentation', () => {
+  it('agree with a straightforward reference segmentation, and carry each token\'s hash', () => {
     const isSpace = (cp: number) => cp < 0x10000 && (CHAR_FLAGS[cp]! & SPACE) !== 0;
     const classOf = (cp: number) => (cp < 0x10000 ? CHAR_FLAGS[cp]! : astralFlags(cp));
     const reference = (text: string): string[] => {
@@ -99,6 +99,12 @@ describe('tokens', () => {
       fc.property(fc.array(fc.constantFrom('a', 'Z', '1', ' ', '\t', '\n', '\u3000', '.', ',', '(', '"', '#', '中', 'の', '。', '😀', '𠀀', 'é', 'ж', '…', '-', "'", '\u0000', '\ud800'), { maxLength: 60 }), (chars) => {
         const text = chars.join('');
         expect(words(text)).toEqual(reference(text));
+        const t = tokenize(text);
+        for (let k = 0; k < t.count; k++) {
+          let h = SPAN_HASH_SEED;
+          for (let j = t.start[k]!; j < t.end[k]!; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+          expect(t.hashes[k]).toBe(h);
+        }
       }),
       { numRuns: 1000 },
     );

@@ -13,6 +13,7 @@
  * Lengths are UTF-16 code units (Python counts code points; they differ only for astral
  * characters such as emoji).
  */
+import { SPAN_HASH_SEED } from './hash-table.js';
 import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, Script, astralFlags, astralScript } from './chars.js';
 
 /** Token flag: has a non-punctuation character. */
@@ -42,31 +43,44 @@ export interface Tokens {
   readonly start: Int32Array;
   readonly end: Int32Array;
   readonly flags: Uint8Array;
+  /** FNV-1a state over each token's UTF-16 units (SpanInterner.internHashed takes it). */
+  readonly hashes: Int32Array;
 }
+
+const FNV_PRIME = 0x01000193;
 
 /**
  * Writes the tokens of the whitespace chunk [chunkStart, chunkEnd) at index `k` and returns the
  * next free index: a leading punctuation run, the word part [wordStart, wordEnd), a trailing
  * punctuation run; or one symbol token when the chunk has no word part (wordStart < 0).
+ * `leadHash` and `wordHash` are the FNV-1a states of the leading run and the word part; the
+ * trailing run (a few characters) is hashed here.
  */
-function emitChunk(start: Int32Array, end: Int32Array, flags: Uint8Array, k: number, chunkStart: number, chunkEnd: number, wordStart: number, wordEnd: number, alpha: boolean): number {
+function emitChunk(t: Tokenizer, text: string, k: number, chunkStart: number, chunkEnd: number, wordStart: number, wordEnd: number, alpha: boolean, leadHash: number, wordHash: number): number {
+  const { start, end, flags, hashes } = t;
   if (wordStart < 0) {
     start[k] = chunkStart;
     end[k] = chunkEnd;
+    hashes[k] = leadHash;
     flags[k] = 0;
     return k + 1;
   }
   if (wordStart > chunkStart) {
     start[k] = chunkStart;
     end[k] = wordStart;
+    hashes[k] = leadHash;
     flags[k++] = 0;
   }
   start[k] = wordStart;
   end[k] = wordEnd;
+  hashes[k] = wordHash;
   flags[k++] = alpha ? TOKEN_WORD | TOKEN_ALPHA : TOKEN_WORD;
   if (wordEnd < chunkEnd) {
+    let h = SPAN_HASH_SEED;
+    for (let j = wordEnd; j < chunkEnd; j++) h = Math.imul(h ^ text.charCodeAt(j), FNV_PRIME);
     start[k] = wordEnd;
     end[k] = chunkEnd;
+    hashes[k] = h;
     flags[k++] = 0;
   }
   return k;
@@ -83,6 +97,7 @@ class Tokenizer implements Tokens {
   start = new Int32Array(4096);
   end = new Int32Array(4096);
   flags = new Uint8Array(4096);
+  hashes = new Int32Array(4096);
 
   run(text: string): void {
     const n = text.length;
@@ -93,6 +108,7 @@ class Tokenizer implements Tokens {
       this.start = new Int32Array(size);
       this.end = new Int32Array(size);
       this.flags = new Uint8Array(size);
+      this.hashes = new Int32Array(size);
     }
     const start = this.start;
     const end = this.end;
@@ -126,6 +142,9 @@ class Tokenizer implements Tokens {
         if (f & ALPHA) scriptLetters[width === 2 ? astralScript(cp) : CHAR_SCRIPT[c]!]!++;
         start[k] = i;
         end[k] = i + width;
+        let h = Math.imul(SPAN_HASH_SEED ^ c, FNV_PRIME);
+        if (width === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+        this.hashes[k] = h;
         flags[k++] = f & ALPHA ? TOKEN_WORD | TOKEN_ALPHA | TOKEN_NOSPACE : TOKEN_WORD | TOKEN_NOSPACE;
         i += width;
         continue;
@@ -135,7 +154,19 @@ class Tokenizer implements Tokens {
       let wordStart = -1;
       let wordEnd = -1;
       let alpha = false;
+      // FNV-1a states: of the leading punctuation run, of everything since the word started, and
+      // of the word part up to its last non-punctuation character.
+      let leadHash = SPAN_HASH_SEED;
+      let runHash = SPAN_HASH_SEED;
+      let wordHash = SPAN_HASH_SEED;
       for (;;) {
+        if (wordStart >= 0 || (f & PUNCT) === 0) {
+          runHash = Math.imul(runHash ^ c, FNV_PRIME);
+          if (width === 2) runHash = Math.imul(runHash ^ text.charCodeAt(i + 1), FNV_PRIME);
+        } else {
+          leadHash = Math.imul(leadHash ^ c, FNV_PRIME);
+          if (width === 2) leadHash = Math.imul(leadHash ^ text.charCodeAt(i + 1), FNV_PRIME);
+        }
         if ((f & PUNCT) === 0) {
           if (wordStart < 0) wordStart = i;
           if (f & ALPHA) {
@@ -155,9 +186,11 @@ class Tokenizer implements Tokens {
               alpha = true;
               latin++;
             }
+            runHash = Math.imul(runHash ^ d, FNV_PRIME);
             i++;
           }
           wordEnd = i;
+          wordHash = runHash;
         } else i += width;
         if (i >= n) break;
         c = text.charCodeAt(i);
@@ -174,7 +207,7 @@ class Tokenizer implements Tokens {
         }
         if (f & SPACE || (f & (NOSPACE | PUNCT)) === NOSPACE) break;
       }
-      k = emitChunk(start, end, flags, k, chunkStart, i, wordStart, wordEnd, alpha);
+      k = emitChunk(this, text, k, chunkStart, i, wordStart, wordEnd, alpha, leadHash, wordHash);
     }
     this.count = k;
     let words = 0;
