@@ -16,8 +16,8 @@ import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { languageParams, ratio } from './params.js';
 import { CHAR_FLAGS, SPACE, TERMINAL, flagsBefore } from './text/chars.js';
 import { SPAN_HASH_SEED, SpanInterner } from './text/hash-table.js';
-import { normalizeLanguageTag, resolveLanguage } from './text/doc-language.js';
-import { countTokens, tokenize } from './text/tokens.js';
+import { documentLanguage } from './text/doc-language.js';
+import { countTokens } from './text/tokens.js';
 
 const thresholds = z
   .object({
@@ -66,12 +66,7 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
   const perLanguage = new Map<string, Thresholds>();
   for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
 
-  const languageOf = (doc: Doc): string => {
-    if (params.language !== 'auto') return params.language;
-    const meta = doc.meta['language'];
-    if (typeof meta === 'string' && meta.trim() !== '') return normalizeLanguageTag(meta);
-    return resolveLanguage(doc, tokenize(doc.text), params.language, params.default_language).language;
-  };
+  const languageOf = (doc: Doc): string => documentLanguage(doc, params.language, params.default_language);
 
   return (doc) => {
     const text = doc.text;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { c4Badwords, c4BadwordsParams, BADWORDS_LANGUAGES, loadBadwords } from '../../src/filters/c4-badwords.js';
+import { BadwordsMatcher, badwordsRegex, c4Badwords, c4BadwordsParams, BADWORDS_LANGUAGES, loadBadwords } from '../../src/filters/c4-badwords.js';
 import { urlBlocklist, urlBlocklistParams } from '../../src/filters/url-blocklist.js';
 import { doc } from '../helpers/harness.js';
 import { recorder } from './helpers.js';
@@ -33,6 +33,34 @@ describe('c4_badwords', () => {
     const zhWord = loadBadwords('zh')!.find((w) => w !== '性' && w.length >= 2)!;
     expect(run(`这是${zhWord}的讨论。`, { language: 'zh' })).toBe('document_removed_with_badwords');
     expect(run('女の子が公園で遊んでいます。', { language: 'ja' })).toBe('kept');
+  });
+
+  it('finds the same first bad word as the reference regex', () => {
+    for (const lang of ['en', 'de', 'ru', 'ar', 'zh', 'ja', 'hi']) {
+      const list = loadBadwords(lang)!;
+      const matcher = new BadwordsMatcher(lang, list);
+      const reference = badwordsRegex(lang, list);
+      let rng = 11;
+      const next = (n: number) => {
+        rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+        return rng % n;
+      };
+      const filler = ['the', 'river', 'runs', ',', '.', ' ', ' ', '\n', '-', 'Straße', 'город', '中文', '_x', '42', "l'eau"];
+      for (let i = 0; i < 300; i++) {
+        const parts: string[] = [];
+        for (let k = 0; k < 12; k++) {
+          const r = next(10);
+          if (r === 0) parts.push(list[next(list.length)]!);
+          else if (r === 1) parts.push(list[next(list.length)]!.toUpperCase());
+          else if (r === 2) parts.push(`x${list[next(list.length)]!}`);
+          else parts.push(filler[next(filler.length)]!);
+          parts.push(next(3) === 0 ? '' : ' ');
+        }
+        const text = parts.join('');
+        const m = reference.exec(text);
+        expect(matcher.find(text), `${lang}: ${JSON.stringify(text)}`).toBe(m === null ? undefined : (m[1] ?? m[0]).toLowerCase());
+      }
+    }
   });
 
   it('keeps documents in languages without a list and counts them; can fail instead', () => {

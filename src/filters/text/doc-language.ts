@@ -15,7 +15,7 @@
 import type { Doc } from '../../core/doc.js';
 import { readFilterJson } from '../data-files.js';
 import { Script } from './chars.js';
-import type { Tokens } from './tokens.js';
+import { tokenize, type Tokens } from './tokens.js';
 
 /** Languages written without spaces between words: word-length rules do not apply to them. */
 const NO_SPACE = new Set(['zh', 'ja', 'th', 'lo', 'km', 'my', 'bo', 'und-Thai', 'yue', 'wuu']);
@@ -67,6 +67,14 @@ export function resolveLanguage(doc: Doc, tokens: Tokens, setting: string, defau
   const meta = doc.meta['language'];
   if (typeof meta === 'string' && meta.trim() !== '') return { language: normalizeLanguageTag(meta), source: 'meta' };
   return { language: guessLanguageFromScript(tokens, defaultLanguage), source: 'script' };
+}
+
+/** `resolveLanguage(...).language`, tokenizing only when the script guess is needed. */
+export function documentLanguage(doc: Doc, setting: string, defaultLanguage: string): string {
+  if (setting !== 'auto') return setting;
+  const meta = doc.meta['language'];
+  if (typeof meta === 'string' && meta.trim() !== '') return normalizeLanguageTag(meta);
+  return guessLanguageFromScript(tokenize(doc.text), defaultLanguage);
 }
 
 /** Matches whole tokens against a language's stop words. */
