@@ -128,7 +128,7 @@ export function codeStats(text: string): CodeStats {
     if (run === 0) tokens += Math.ceil(runLen / 2);
     else if (run === 1) tokens += Math.ceil(runLen / 6);
     else if (run === 2) tokens += Math.ceil(runLen / 3);
-    else if (run === 3 && !(runLen === 1 && next === 1)) tokens++;
+    else if (run === 3 && !(runLen === 1 && next !== 3 && next !== -1)) tokens++;
   };
   const endLine = (a: number, b: number) => {
     lines++;
@@ -157,7 +157,7 @@ export function codeStats(text: string): CodeStats {
       lineStart = i + 1;
     }
   }
-  endRun(0);
+  endRun(-1);
   if (lineStart < n) endLine(lineStart, n);
   return {
     lines,
