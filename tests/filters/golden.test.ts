@@ -1,3 +1,4 @@
+import { isAbsolute, join, relative } from 'node:path';
 /**
  * Runs each filter over whole corpora and compares per-reason counts (and, for small corpora,
  * each document's verdict) with a golden file, so any change in a filter's behaviour shows up as
@@ -67,7 +68,8 @@ async function readCorpus(entry: CorpusEntry): Promise<Doc[]> {
   if (!reader) throw new Error(`golden-corpora.json: unknown reader "${entry.reader}" for ${entry.name}`);
   const docs: Doc[] = [];
   for (const [k, pattern] of entry.paths.entries()) {
-    const files = await expandPath({ pattern: pattern.startsWith('/') ? pattern : `${root}${pattern}`, yamlPath: `${entry.name}.paths[${k}]` }, reader.acceptsDirectories ?? false);
+    // relative to the repository root, as in a pipeline file, so document ids (some readers use the path) match on every checkout
+    const files = await expandPath({ pattern: isAbsolute(pattern) ? pattern : relative(process.cwd(), join(root, pattern)) || '.', yamlPath: `${entry.name}.paths[${k}]` }, reader.acceptsDirectories ?? false);
     for (const file of files) {
       const out = await runReader(reader, file, entry.params ?? {}, entry.source === undefined ? {} : { source: entry.source });
       docs.push(...out.docs);
