@@ -17,8 +17,16 @@ import { redditReader } from './readers/reddit.js';
 import { warcReader } from './readers/warc.js';
 import { wetReader } from './readers/wet.js';
 import { wikipediaReader } from './readers/wikipedia.js';
-import { lengthFilter } from './filters/length.js';
 import { redactStage } from './redact/redact.js';
+import { c4Filter } from './filters/c4.js';
+import { c4BadwordsFilter } from './filters/c4-badwords.js';
+import { codeQualityFilter } from './filters/code-quality.js';
+import { finewebFilter } from './filters/fineweb.js';
+import { gopherQualityFilter } from './filters/gopher-quality.js';
+import { gopherRepetitionFilter } from './filters/gopher-repetition.js';
+import { languageFilter } from './filters/language.js';
+import { lengthFilter } from './filters/length.js';
+import { urlBlocklistFilter } from './filters/url-blocklist.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
   books: booksReader,
@@ -34,4 +42,12 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
   redact: redactStage,
+  language: languageFilter,
+  gopher_quality: gopherQualityFilter,
+  gopher_repetition: gopherRepetitionFilter,
+  c4: c4Filter,
+  c4_badwords: c4BadwordsFilter,
+  fineweb: finewebFilter,
+  code_quality: codeQualityFilter,
+  url_blocklist: urlBlocklistFilter,
 };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
+import { benchFilters } from './filters.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
 import { benchReadersB } from './readers-b.js';
@@ -43,6 +44,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
   { name: 'readers-b', run: (full) => benchReadersB({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }) },
   { name: 'redact', run: (full) => benchRedact({ full }) },
+  { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
 ];
 
 async function main(): Promise<void> {

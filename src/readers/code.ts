@@ -193,13 +193,13 @@ async function* readRepo(source: RepoSource, judge: JudgeOptions, ctx: ReaderCon
       ctx.skip(skipRecord(id, repo, item.path, bytes.length, verdict));
       continue;
     }
-    yield { id, text: verdict.text, source: ctx.source, meta: { repo, path: item.path, language: verdict.language, size: bytes.length, licence } };
+    yield { id, text: verdict.text, source: ctx.source, meta: { repo, path: item.path, programming_language: verdict.language, size: bytes.length, licence } };
   }
 }
 
 function skipRecord(id: string, repo: string, path: string, size: number, v: { reason: string; language?: string; detail?: Meta }): Parameters<ReaderContext['skip']>[0] {
   const meta: Meta = { repo, path, size };
-  if (v.language !== undefined) meta['language'] = v.language;
+  if (v.language !== undefined) meta['programming_language'] = v.language;
   return v.detail === undefined ? { id, reason: v.reason, meta } : { id, reason: v.reason, meta, detail: v.detail };
 }
 

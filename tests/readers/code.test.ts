@@ -56,7 +56,7 @@ describe('code reader: the sample repositories', () => {
       'repo-alpha/src/generated/emoji-names.ts': 'generated',
     });
     const slug = r.docs.find((d) => d.id === 'repo-alpha/bin/slug')!;
-    expect(slug.meta).toEqual({ repo: 'repo-alpha', path: 'bin/slug', language: 'JavaScript', size: 231, licence: 'MIT' });
+    expect(slug.meta).toEqual({ repo: 'repo-alpha', path: 'bin/slug', programming_language: 'JavaScript', size: 231, licence: 'MIT' });
     expect(slug.text).toBe(readFileSync(`${CODE}/repo-alpha/bin/slug`, 'utf8'));
   });
 
@@ -78,7 +78,7 @@ describe('code reader: the sample repositories', () => {
 
   it('reads a .tar.gz of one repository, strips its top folder and skips .git, lock and oversized files', async () => {
     const r = await runReader(codeReader, localFile(`${CODE}/repo-gamma.tar.gz`));
-    expect(r.docs.map((d) => [d.id, d.meta['language']])).toEqual([
+    expect(r.docs.map((d) => [d.id, d.meta['programming_language']])).toEqual([
       ['repo-gamma/LICENSE', 'Text'],
       ['repo-gamma/README.md', 'Markdown'],
       ['repo-gamma/go.mod', 'Go Module'],
@@ -159,7 +159,7 @@ describe('code reader: layout and options', () => {
     writeTree(root, { 'LICENSE': 'x', 'vendor/dep.go': 'package dep\n', 'fixtures/big.py': `x = "${'a'.repeat(300)}"\n`, 'data.xyz': 'unknown format\n', 'ok.py': 'y = 2\n' });
     const defaults = await runReader(codeReader, dir(root));
     expect(skips(defaults)).toEqual({ 'opts/vendor/': 'vendored_dir' });
-    expect(defaults.docs.find((d) => d.id === 'opts/data.xyz')!.meta['language']).toBe('unknown');
+    expect(defaults.docs.find((d) => d.id === 'opts/data.xyz')!.meta['programming_language']).toBe('unknown');
     const r = await runReader(codeReader, dir(root), { keep_dirs: ['vendor'], extra_skip_dirs: ['fixtures'], max_file_bytes: 10, skip_unknown_languages: true });
     expect(skips(r)).toEqual({ 'opts/fixtures/': 'skipped_dir', 'opts/data.xyz': 'too_large', 'opts/vendor/dep.go': 'too_large' });
     const r2 = await runReader(codeReader, dir(root), { skip_unknown_languages: true });
@@ -168,7 +168,7 @@ describe('code reader: layout and options', () => {
 
   it('reads a lone source file as a one-file repository named after its folder', async () => {
     const r = await runReader(codeReader, localFile(`${CODE}/repo-beta/stats/mean.py`));
-    expect(r.docs.map((d) => [d.id, d.meta['language'], d.meta['licence']])).toEqual([['stats/mean.py', 'Python', 'unknown']]);
+    expect(r.docs.map((d) => [d.id, d.meta['programming_language'], d.meta['licence']])).toEqual([['stats/mean.py', 'Python', 'unknown']]);
   });
 });
 
