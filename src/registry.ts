@@ -6,6 +6,8 @@ import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { lengthFilter } from './filters/length.js';
+import { exactDedupStage } from './dedup/exact.js';
+import { minhashDedupStage } from './dedup/minhash/stage.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
   jsonl: jsonlReader,
@@ -13,4 +15,6 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
+  exact_dedup: exactDedupStage,
+  minhash_dedup: minhashDedupStage,
 };

@@ -1,0 +1,58 @@
+import type { GlobalStep } from '../../core/stage.js';
+import { readCollectManifests, slicesOf } from '../collect-manifest.js';
+import { KEY_RANGES, mergeGroups } from '../sorted-keys.js';
+import type { DedupWorkLayout } from '../work-layout.js';
+import type { MinhashConfig } from './config.js';
+import { PartitionedEdgeWriter } from './edges.js';
+import { RefUnionFind } from './union-find.js';
+
+export const BUCKETS_STEP = 'buckets';
+
+/** Tasks of the buckets step: one per cell at most (a cell is one key range of one band). */
+export function bucketTasks(c: MinhashConfig): number {
+  return Math.min(c.tasks, c.bands * KEY_RANGES);
+}
+
+/**
+ * Scale-out step 1, one task per slice of (band, key range) cells. For each of its cells it
+ * k-way merges every collect task's sorted run, so equal band keys meet; documents sharing a
+ * bucket are joined in a union-find local to this task. It then writes only that forest
+ * (each document to the smallest document of its local set), partitioned by document for the
+ * clustering rounds: at most one edge per document it saw, however many bands collided.
+ * Memory: one chunk per collect task while merging, plus the documents it joins.
+ */
+export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: string): GlobalStep {
+  return {
+    name: BUCKETS_STEP,
+    tasks: () => bucketTasks(c),
+    async run(t, tasks, ctx) {
+      const manifests = readCollectManifests(layout, c.world, digest);
+      const cells = c.bands * KEY_RANGES;
+      const first = Math.floor((cells * t) / tasks);
+      const last = Math.floor((cells * (t + 1)) / tasks);
+      const uf = new RefUnionFind();
+      let collisions = 0;
+      let buckets = 0;
+      for (let b = Math.floor(first / KEY_RANGES); b * KEY_RANGES < last; b++) {
+        if (ctx.signal.aborted) throw new Error('cancelled');
+        const q0 = Math.max(first - b * KEY_RANGES, 0);
+        const q1 = Math.min(last - b * KEY_RANGES, KEY_RANGES);
+        mergeGroups(slicesOf(layout, manifests, b, q0, q1), 3, 2, (members) => {
+          buckets++;
+          for (let i = 1; i < members.length; i++) uf.union(members[0]!, members[i]!);
+          collisions += members.length - 1;
+        });
+      }
+      const writer = new PartitionedEdgeWriter(layout, BUCKETS_STEP, t, c.tasks);
+      try {
+        for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
+        writer.close();
+      } catch (err) {
+        writer.abort();
+        throw err;
+      }
+      ctx.stats.count('minhash_band_collisions', collisions);
+      ctx.log.info(`cells ${first}..${last - 1}: ${buckets} shared buckets, ${uf.size} documents, ${writer.edges} edges out`);
+    },
+  };
+}
