@@ -43,6 +43,14 @@ function corrupt(path: string, what: string): SluiceError {
   });
 }
 
+/** writeSync until every byte is written (a regular file may accept fewer than asked). */
+function writeAll(fd: number, data: Uint8Array, length: number, position?: number): void {
+  let done = 0;
+  while (done < length) {
+    done += writeSync(fd, data, done, length - done, position === undefined ? null : position + done);
+  }
+}
+
 /** Views a typed array's bytes without copying. */
 export function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -64,7 +72,7 @@ export class CheckedWriter {
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, 'w');
-    writeSync(this.fd, new Uint8Array(HEADER_BYTES), 0, HEADER_BYTES, 0);
+    writeAll(this.fd, new Uint8Array(HEADER_BYTES), HEADER_BYTES); // placeholder; the real header is written on close
     this.block = new Uint8Array(blockBytes + 4);
   }
 
@@ -89,7 +97,7 @@ export class CheckedWriter {
     if (this.fill === 0) return;
     const view = new DataView(this.block.buffer);
     view.setUint32(this.fill, crc32(this.block.subarray(0, this.fill)), true);
-    writeSync(this.fd, this.block, 0, this.fill + 4);
+    writeAll(this.fd, this.block, this.fill + 4);
     this.fill = 0;
   }
 
@@ -105,7 +113,7 @@ export class CheckedWriter {
     view.setUint32(16, this.total % 2 ** 32, true);
     view.setUint32(20, Math.floor(this.total / 2 ** 32), true);
     view.setUint32(28, crc32(header.subarray(0, 28)), true);
-    writeSync(this.fd, header, 0, HEADER_BYTES, 0);
+    writeAll(this.fd, header, HEADER_BYTES, 0);
     closeSync(this.fd);
     this.closed = true;
     renameSync(this.tmp, this.path);

@@ -2,7 +2,8 @@
  * Sorted runs of (key, ordinal) rows: what one task writes per band (MinHash) or once (exact
  * dedup), and how a later pass merges the runs of every task into groups of equal keys.
  *
- * A row is `width` u32 words: the key's words, most significant first, then the ordinal.
+ * A row is `width` u32 words: the key's words, most significant first, optionally a tag, then
+ * the ordinal.
  * Each run records where each of 256 key ranges (the key's top 8 bits) starts, so a pass can
  * take one key range of one band without reading the rest.
  */
@@ -142,23 +143,27 @@ export function mergeRuns(slices: RunSlice[], width: number, keyWords: number, o
 
 /**
  * Groups the merged rows by equal key and calls `onGroup` with the refs of every group of two
- * or more, in (rank, ordinal) order.
+ * or more, in (rank, ordinal) order, and, when rows carry a word between key and ordinal (a
+ * tag), the members' tags.
  */
-export function mergeGroups(slices: RunSlice[], width: number, keyWords: number, onGroup: (members: DocRef[]) => void): void {
+export function mergeGroups(slices: RunSlice[], width: number, keyWords: number, onGroup: (members: DocRef[], tags: number[]) => void): void {
   const key = new Uint32Array(keyWords);
+  const tagged = width > keyWords + 1;
   let members: DocRef[] = [];
+  let tags: number[] = [];
   mergeRuns(slices, width, keyWords, (words, at, ref) => {
     let same = members.length > 0;
     for (let w = 0; w < keyWords && same; w++) same = words[at + w] === key[w];
-    if (same) {
-      members.push(ref);
-      return;
+    if (!same) {
+      if (members.length > 1) onGroup(members, tags);
+      members = [];
+      tags = [];
+      for (let w = 0; w < keyWords; w++) key[w] = words[at + w]!;
     }
-    if (members.length > 1) onGroup(members);
-    members = [ref];
-    for (let w = 0; w < keyWords; w++) key[w] = words[at + w]!;
+    members.push(ref);
+    if (tagged) tags.push(words[at + keyWords]!);
   });
-  if (members.length > 1) onGroup(members);
+  if (members.length > 1) onGroup(members, tags);
 }
 
 /** A binary heap of small integers ordered by a caller's comparison. */

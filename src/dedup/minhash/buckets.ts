@@ -1,3 +1,4 @@
+import { SluiceError } from '../../core/errors.js';
 import type { GlobalStep } from '../../core/stage.js';
 import { readCollectManifests, slicesOf } from '../collect-manifest.js';
 import { KEY_RANGES, mergeGroups } from '../sorted-keys.js';
@@ -5,6 +6,10 @@ import type { DedupWorkLayout } from '../work-layout.js';
 import type { MinhashConfig } from './config.js';
 import { PartitionedEdgeWriter } from './edges.js';
 import { RefUnionFind } from './union-find.js';
+import { PairVerifier } from './verify.js';
+import { bucketHead } from './bucket-head.js';
+import { BAND_ROW_WIDTH } from './collect.js';
+import { DocLookup } from '../doc-table.js';
 
 export const BUCKETS_STEP = 'buckets';
 
@@ -15,8 +20,9 @@ export function bucketTasks(c: MinhashConfig): number {
 
 /**
  * Scale-out step 1, one task per slice of (band, key range) cells. For each of its cells it
- * k-way merges every collect task's sorted run, so equal band keys meet; documents sharing a
- * bucket are joined in a union-find local to this task. It then writes only that forest
+ * k-way merges every collect task's sorted run, so equal band keys meet; each member of a
+ * bucket that passes the similarity check against the bucket's head (see bucket-head.ts) is
+ * joined to it in a union-find local to this task. It then writes only that forest
  * (each document to the smallest document of its local set), partitioned by document for the
  * clustering rounds: at most one edge per document it saw, however many bands collided.
  * Memory: one chunk per collect task while merging, plus the documents it joins.
@@ -31,18 +37,27 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
       const first = Math.floor((cells * t) / tasks);
       const last = Math.floor((cells * (t + 1)) / tasks);
       const uf = new RefUnionFind();
+      const verifier = new PairVerifier(layout, c.numHashes, c.minSimilarity);
+      const docs = new DocLookup(layout);
       let collisions = 0;
       let buckets = 0;
-      for (let b = Math.floor(first / KEY_RANGES); b * KEY_RANGES < last; b++) {
-        if (ctx.signal.aborted) throw new Error('cancelled');
-        const q0 = Math.max(first - b * KEY_RANGES, 0);
-        const q1 = Math.min(last - b * KEY_RANGES, KEY_RANGES);
-        mergeGroups(slicesOf(layout, manifests, b, q0, q1), 3, 2, (members) => {
-          buckets++;
-          for (let i = 1; i < members.length; i++) uf.union(members[0]!, members[i]!);
-          collisions += members.length - 1;
-        });
+      try {
+        for (let b = Math.floor(first / KEY_RANGES); b * KEY_RANGES < last; b++) {
+          if (ctx.signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', 'minhash buckets step was cancelled');
+          const q0 = Math.max(first - b * KEY_RANGES, 0);
+          const q1 = Math.min(last - b * KEY_RANGES, KEY_RANGES);
+          mergeGroups(slicesOf(layout, manifests, b, q0, q1), BAND_ROW_WIDTH, 2, (members, tags) => {
+            buckets++;
+            collisions += members.length - 1;
+            const head = members[bucketHead(members, tags, docs)]!;
+            for (const m of members) if (m !== head && !uf.connected(head, m) && verifier.accept(head, m)) uf.union(head, m);
+          });
+        }
+      } finally {
+        verifier.close();
+        docs.close();
       }
+      verifier.record(ctx.stats);
       const writer = new PartitionedEdgeWriter(layout, BUCKETS_STEP, t, c.tasks);
       try {
         for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);

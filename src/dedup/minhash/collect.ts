@@ -7,9 +7,13 @@ import { DocTableWriter } from '../doc-table.js';
 import { KeyRows, sortRows, writeSortedRun } from '../sorted-keys.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import type { MinhashConfig } from './config.js';
+import { idHash } from './bucket-head.js';
 import { bandKey } from './lsh.js';
 import { Shingler } from './shingles.js';
 import { MinHasher } from './signature.js';
+
+/** A band row: band key (hi, lo), id hash of the document (the bucket-head tag), ordinal. */
+export const BAND_ROW_WIDTH = 4;
 
 /** Bytes of one stored signature. */
 export function signatureBytes(c: MinhashConfig): number {
@@ -47,7 +51,7 @@ export class SignatureMaker {
 /**
  * The barrier's first part, at the end of a phase in every task: passes documents through
  * unchanged and writes, per task, the document table, the signatures (by ordinal) and one sorted
- * run of (band key, ordinal) per band. Holds 12 bytes per document per band until the task ends.
+ * run of band rows per band. Holds 16 bytes per document per band until the task ends.
  */
 export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, params: Record<string, unknown>, digest: string): Stage {
   return async function* (docs, ctx) {
@@ -56,7 +60,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
     const maker = new SignatureMaker(c);
     const table = new DocTableWriter(layout, ctx.rank);
     const sigs = new CheckedWriter(layout.signatures(ctx.rank), ArtefactKind.Signatures, signatureBytes(c) * 8);
-    const runs = Array.from({ length: c.bands }, () => new KeyRows(3));
+    const runs = Array.from({ length: c.bands }, () => new KeyRows(BAND_ROW_WIDTH));
     const sigBytes = bytesOf(maker.signature);
     let ordinal = 0;
     let indexed = 0;
@@ -65,12 +69,14 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
       for await (const doc of docs) {
         table.add(doc.id, doc.text.length);
         if (maker.make(doc.text)) {
+          const tag = idHash(doc.id);
           for (let b = 0; b < c.bands; b++) {
             const run = runs[b]!;
             const at = run.append();
             run.data[at] = maker.keys[b * 2]!;
             run.data[at + 1] = maker.keys[b * 2 + 1]!;
-            run.data[at + 2] = ordinal;
+            run.data[at + 2] = tag;
+            run.data[at + 3] = ordinal;
           }
           indexed++;
         } else ctx.stats.count('minhash_no_shingles');
@@ -83,7 +89,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
         const run = runs[b]!;
         sortRows(run, 2);
         manifestRuns.push({ rows: run.count, ranges: writeSortedRun(layout.keys(ctx.rank, b), run) });
-        runs[b] = new KeyRows(3, 1); // release the band's rows before sorting the next
+        runs[b] = new KeyRows(BAND_ROW_WIDTH, 1); // release the band's rows before sorting the next
       }
       sigs.close();
       table.close();

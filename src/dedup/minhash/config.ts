@@ -8,6 +8,8 @@ import type { ShingleUnit } from './shingles.js';
 export const DEFAULT_BANDS = 14;
 export const DEFAULT_ROWS = 8;
 export const DEFAULT_HASHES_FOR_THRESHOLD = 112;
+/** The similarity the default 14 x 8 bands aim at (their S-curve rises between 0.6 and 0.85). */
+const DEFAULT_TARGET = 0.8;
 
 export const dedupModeSchema = z
   .enum(['auto', 'streaming', 'scale_out'])
@@ -23,10 +25,16 @@ export const minhashParams = z
     rows: z.number().int().min(1).max(64).optional().describe(`hash values per band (default ${DEFAULT_ROWS}, or derived from threshold)`),
     threshold: z.number().gt(0).lt(1).optional().describe('target Jaccard similarity: derive bands and rows from it instead'),
     hashes: z.number().int().min(1).max(4096).optional().describe(`hash functions to spend when deriving from threshold (default ${DEFAULT_HASHES_FOR_THRESHOLD})`),
+    min_similarity: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('candidate pairs whose estimated similarity over all hashes is below this are not joined (default: 0.1 below threshold, 0.7 for the default bands; 0 joins every candidate)'),
     seed: z.number().int().min(0).max(0xffffffff).default(1).describe('seed of the permutation constants'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a cluster survives'),
     tasks: z.number().int().min(1).max(65536).optional().describe('tasks per scale-out step (default: the run\'s task count)'),
-    cluster_rounds: z.number().int().min(1).max(64).default(6).describe('scale-out connected-components rounds before the fallback'),
+    cluster_rounds: z.number().int().min(1).max(64).default(8).describe('scale-out connected-components rounds before the fallback'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -50,6 +58,8 @@ export interface MinhashConfig {
   numHashes: number;
   seed: number;
   keep: KeepRule;
+  /** Verification: a candidate pair is joined only if its estimated similarity reaches this (0: no check). */
+  minSimilarity: number;
   /** Tasks of each scale-out step. */
   tasks: number;
   rounds: number;
@@ -71,6 +81,7 @@ export function resolveMinhashConfig(p: MinhashParams, world: number): MinhashCo
     numHashes: shape.bands * shape.rows,
     seed: p.seed,
     keep: p.keep,
+    minSimilarity: p.min_similarity ?? Math.max(0, (p.threshold ?? DEFAULT_TARGET) - 0.1),
     tasks: Math.max(1, p.tasks ?? world),
     rounds: p.cluster_rounds,
     world,
@@ -101,5 +112,5 @@ export function paramsDigest(params: object): string {
 
 /** Short name of the configuration, e.g. `minhash word5 14x8 seed1`: what its artefacts were built with. */
 export function describeConfig(c: MinhashConfig): string {
-  return `minhash ${c.shingle}${c.ngram} ${c.bands}x${c.rows} seed${c.seed} (S-curve ~${curveThreshold(c).toFixed(2)}) ${c.mode}`;
+  return `minhash ${c.shingle}${c.ngram} ${c.bands}x${c.rows} seed${c.seed} (S-curve ~${curveThreshold(c).toFixed(2)}) verify>=${c.minSimilarity} ${c.mode}`;
 }

@@ -68,6 +68,12 @@ export class RefUnionFind {
     return i;
   }
 
+  connected(a: DocRef, b: DocRef): boolean {
+    const ia = this.index.get(a);
+    const ib = this.index.get(b);
+    return ia !== undefined && ib !== undefined && this.findSlot(ia) === this.findSlot(ib);
+  }
+
   union(a: DocRef, b: DocRef): void {
     const ra = this.findSlot(this.slot(a));
     const rb = this.findSlot(this.slot(b));
