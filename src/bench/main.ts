@@ -4,7 +4,10 @@
  * Default sizes finish in minutes on a 2-core machine; --full uses the sizes the issues name.
  */
 import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchCore } from './core.js';
+import { benchDedup, dedupSizes } from './dedup.js';
 import { report } from './report.js';
 import type { BenchRow } from './types.js';
 
@@ -13,7 +16,10 @@ interface BenchEntry {
   run(full: boolean): Promise<BenchRow[]>;
 }
 
-const BENCHES: BenchEntry[] = [{ name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) }];
+const BENCHES: BenchEntry[] = [
+  { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
+  { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
+];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' } } });

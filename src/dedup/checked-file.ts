@@ -197,21 +197,33 @@ export class CheckedReader {
     if (cached) return cached;
     const start = i * this.blockBytes;
     const len = Math.min(this.blockBytes, this.size - start);
-    const buf = new Uint8Array(len + 4);
+    let buf: Uint8Array | undefined;
+    if (this.cache.size >= 4) {
+      // reuse the evicted block's buffer: random access would otherwise make a block of garbage per read
+      const oldest = this.cache.keys().next().value!;
+      const old = this.cache.get(oldest)!;
+      this.cache.delete(oldest);
+      if (old.buffer.byteLength === len + 4) buf = new Uint8Array(old.buffer);
+    }
+    buf ??= new Uint8Array(len + 4);
     const pos = HEADER_BYTES + i * (this.blockBytes + 4);
     if (readSync(this.fd, buf, 0, len + 4, pos) !== len + 4) throw corrupt(this.path, `block ${i} is cut short`);
     const payload = buf.subarray(0, len);
     const want = new DataView(buf.buffer).getUint32(len, true);
     if (crc32(payload) !== want) throw corrupt(this.path, `block ${i} (payload bytes ${start}..${start + len}) fails its CRC-32`);
-    if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(i, payload);
     return payload;
   }
 
   /** Copies `length` payload bytes at `offset` into a fresh (4-byte aligned) array. */
   read(offset: number, length: number): Uint8Array {
+    return this.readInto(offset, new Uint8Array(length));
+  }
+
+  /** Fills `out` with the payload bytes at `offset`; returns it. */
+  readInto(offset: number, out: Uint8Array): Uint8Array {
+    const length = out.length;
     if (offset < 0 || offset + length > this.size) throw corrupt(this.path, `read of ${length} bytes at ${offset} is past the end (${this.size})`);
-    const out = new Uint8Array(length);
     let at = 0;
     while (at < length) {
       const pos = offset + at;
@@ -241,8 +253,9 @@ export class CheckedReader {
  * verified before it is handed out.
  */
 export class RecordCursor {
-  /** Current chunk as u32 words. */
+  /** Current chunk as u32 words (a view of a buffer reused for every chunk). */
   words: Uint32Array = new Uint32Array(0);
+  private buffer: Uint8Array | undefined;
   /** Index of the current record within `words` (in records). */
   index = 0;
   /** Records in the current chunk. */
@@ -263,7 +276,8 @@ export class RecordCursor {
   advanceChunk(): boolean {
     if (this.next >= this.end) return false;
     const len = Math.min(this.chunkRecords * this.recordBytes, this.end - this.next);
-    const bytes = this.reader.read(this.next, len);
+    this.buffer ??= new Uint8Array(Math.min(this.chunkRecords * this.recordBytes, this.end - this.next));
+    const bytes = this.reader.readInto(this.next, this.buffer.subarray(0, len));
     this.next += len;
     this.words = new Uint32Array(bytes.buffer, 0, len / 4);
     this.count = len / this.recordBytes;
