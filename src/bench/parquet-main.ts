@@ -19,7 +19,7 @@ function num(v: string | undefined, dflt: number, name: string): number {
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['variant', 'rows', 'seconds', 'MB/s', 'rows/s', 'peak RSS MB', 'file MB', 'ratio'];
+  const head = ['variant', 'rows', 'seconds', 'MB/s', 'rows/s', 'peak RSS MiB', 'file MB', 'ratio'];
   const body = rows.map((r) => [
     r.variant,
     String(r.rows),

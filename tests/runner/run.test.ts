@@ -69,7 +69,7 @@ describe('runner', () => {
     writeJsonlCorpus(dir, [{ name: 'a.jsonl.gz', docs: 20, badLines: [5] }]);
     const file = writePipeline(dir, pipelineYaml(dir));
     await expect(runPipeline({ pipelineFile: file, workers: 1, strict: true, log: silentLogger })).rejects.toSatisfy(
-      (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_BAD_RECORD' && e.message.includes(`${dir}/a.jsonl.gz:5`),
+      (e: unknown) => e instanceof SluiceError && e.message.includes(`error[SLUICE_BAD_RECORD]: ${dir}/a.jsonl.gz:5: invalid JSON`),
     );
     expect(existsSync(join(dir, 'out', 'manifest.json'))).toBe(false);
   });

@@ -38,7 +38,8 @@ export class ParquetFileWriter {
   private readonly encoders: ColumnChunkEncoder[];
   private readonly codec: CompressionCodec;
   private rows = 0;
-  private uncompressed = 0;
+  /** Set while a row group is being written: calls must not overlap. */
+  private busy = false;
   private state: 'open' | 'closed' | 'failed' = 'open';
 
   private constructor(
@@ -78,15 +79,21 @@ export class ParquetFileWriter {
     return this.rows;
   }
 
-  /** Uncompressed size of the pages written so far; with bytesWritten gives the ratio achieved. */
-  get uncompressedBytesWritten(): number {
-    return this.uncompressed;
-  }
-
-  /** Writes one row group from columnar data. A batch with zero rows writes nothing. */
+  /**
+   * Writes one row group from columnar data. A batch with zero rows writes nothing. Await
+   * each call before the next one (or close()).
+   */
   async writeRowGroup(batch: ColumnBatch): Promise<void> {
     this.assertOpen();
-    const columns = this.validate(batch);
+    this.busy = true;
+    try {
+      await this.writeColumns(this.validate(batch));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async writeColumns(columns: ColumnData[]): Promise<void> {
     const numRows = columns[0]?.rows ?? 0;
     if (numRows === 0) return;
     const chunks: ColumnChunk[] = [];
@@ -135,7 +142,6 @@ export class ParquetFileWriter {
       ordinal: this.rowGroups.length,
     });
     this.rows += numRows;
-    this.uncompressed += totalByteSize;
   }
 
   /** Writes the footer and closes the file. */
@@ -192,6 +198,9 @@ export class ParquetFileWriter {
   }
 
   private assertOpen(): void {
+    if (this.busy) {
+      throw new SluiceError('SLUICE_INTERNAL', `Parquet writer for ${this.path} is already writing a row group`, { file: this.path });
+    }
     if (this.state !== 'open') {
       throw new SluiceError('SLUICE_OUTPUT', `Parquet writer for ${this.path} is ${this.state}`, { file: this.path });
     }

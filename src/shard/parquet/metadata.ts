@@ -173,7 +173,8 @@ function writeRowGroup(w: CompactWriter, rg: RowGroup): void {
   w.i64(3, rg.numRows);
   w.i64(5, rg.fileOffset);
   w.i64(6, rg.totalCompressedSize);
-  w.i16(7, rg.ordinal);
+  // ordinal is an i16: past 32767 row groups it is left out, as other writers do
+  if (rg.ordinal <= 0x7fff) w.i16(7, rg.ordinal);
   w.structEnd();
 }
 

@@ -15,8 +15,10 @@ const INPUT_MARGIN = 15;
 const table = new Uint16Array(1 << HASH_BITS);
 let scratch = new Uint8Array(0);
 
+// Callers only read whole words inside the block (INPUT_MARGIN guarantees it), so the
+// `as number` casts below never hide an out-of-range read.
 function load32(s: Uint8Array, i: number): number {
-  return ((s[i] ?? 0) | ((s[i + 1] ?? 0) << 8) | ((s[i + 2] ?? 0) << 16) | ((s[i + 3] ?? 0) << 24)) >>> 0;
+  return ((s[i] as number) | ((s[i + 1] as number) << 8) | ((s[i + 2] as number) << 16) | ((s[i + 3] as number) << 24)) >>> 0;
 }
 
 function hash(x: number): number {
@@ -45,6 +47,11 @@ function emitLiteral(src: Uint8Array, from: number, to: number, out: Uint8Array,
     out[op++] = (n >>> 8) & 0xff;
     out[op++] = (n >>> 16) & 0xff;
     out[op++] = n >>> 24;
+  }
+  if (to - from <= 16) {
+    // short literals: a byte loop beats creating a subarray view
+    for (let i = from; i < to; i++) out[op++] = src[i] as number;
+    return op;
   }
   out.set(src.subarray(from, to), op);
   return op + (to - from);
@@ -93,7 +100,7 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
         if (nextIp > ipLimit) break outer;
         cur = load32(src, ip);
         const h = hash(cur);
-        candidate = start + (table[h] ?? 0);
+        candidate = start + (table[h] as number);
         table[h] = ip - start;
       } while (cur !== load32(src, candidate));
 
@@ -109,7 +116,7 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
         table[hash(load32(src, ip - 1))] = ip - 1 - start;
         cur = load32(src, ip);
         const h = hash(cur);
-        candidate = start + (table[h] ?? 0);
+        candidate = start + (table[h] as number);
         table[h] = ip - start;
         if (cur !== load32(src, candidate)) break;
       }
@@ -120,7 +127,9 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
   return op;
 }
 
-export function snappyCompress(src: Uint8Array): Buffer {
+export function snappyCompress(input: Uint8Array): Buffer {
+  // a plain Uint8Array view: Buffer.subarray is much slower than Uint8Array.subarray
+  const src = new Uint8Array(input.buffer, input.byteOffset, input.length);
   const n = src.length;
   const maxOut = 32 + n + Math.ceil(n / 6);
   if (scratch.length < maxOut) scratch = new Uint8Array(maxOut);
