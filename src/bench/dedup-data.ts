@@ -84,15 +84,19 @@ export function* corpusPart(o: DedupCorpusOptions, rank = 0, world = 1): Generat
   for (let i = rank; i < o.docs; i += world) yield corpusDoc(i, o);
 }
 
-/** Planted duplicates whose original is itself fresh (so it is in the corpus as generated). */
-export function plantedDuplicates(o: DedupCorpusOptions): { exact: number; near: number } {
+/**
+ * Planted duplicates: documents made from the same words (the original, its copies and its
+ * edits) are one family, and all but one of each family should go.
+ */
+export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; exact: number; near: number } {
+  const origins = new Set<number>();
   let exact = 0;
   let near = 0;
   for (let i = 0; i < o.docs; i++) {
     const p = plan(i, o);
-    if (p.rate < 0 || plan(p.base, o).rate >= 0) continue;
+    origins.add(p.base);
     if (p.rate === 0) exact++;
-    else near++;
+    else if (p.rate > 0) near++;
   }
-  return { exact, near };
+  return { duplicates: o.docs - origins.size, exact, near };
 }

@@ -241,7 +241,7 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   const rows: BenchRow[] = [
     { bench: 'dedup', variant, metric: 'throughput', value: corpus.docs / seconds, unit: 'docs/s', note: `all phases, one core; seconds: collect ${phaseSeconds.collect.toFixed(1)}, steps ${phaseSeconds.steps.toFixed(1)}, apply ${phaseSeconds.apply.toFixed(1)}; ${c.bands}x${c.rows}` },
     { bench: 'dedup', variant, metric: 'peak RSS', value: peak, unit: 'MiB', note: `largest phase; MiB by phase: ${phasePeaks.join(', ')}` },
-    { bench: 'dedup', variant, metric: 'removed', value: removed, unit: 'docs', note: `planted: ${planted.exact} exact copies + ${planted.near} edits of 0.5-2%` },
+    { bench: 'dedup', variant, metric: 'removed', value: removed, unit: 'docs', note: `planted: ${planted.duplicates} to remove (${planted.exact} copies and ${planted.near} edits of 0.5-2% of earlier documents)` },
   ];
   if (mode === 'streaming') {
     rows.push({ bench: 'dedup', variant, metric: 'index memory', value: ((indexMb - baselineMb) * 2 ** 20) / corpus.docs, unit: 'B/doc', note: `index step peak RSS ${Math.round(indexMb)} MiB minus idle process ${Math.round(baselineMb)} MiB` });

@@ -1,7 +1,8 @@
 /**
  * Both dedup stages through the real runner: read JSONL, spill between phases, run the global
- * steps as phases, write Parquet shards, rejects and stats. With one task (streaming) and as
- * three tasks (scale-out); both must keep exactly the same documents.
+ * steps as phases, write Parquet shards, rejects and stats. With one task in-process
+ * (streaming) and as three tasks in worker processes (scale-out); both must keep exactly the
+ * same documents.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,11 +60,11 @@ describe('dedup stages in the runner', () => {
   const total = writeCorpus(dir);
   const STAGES = '  - exact_dedup: {}\n  - minhash_dedup: {}\n';
 
-  it('one task in-process (streaming) and three tasks (scale-out) keep the same documents', async () => {
+  it('one task in-process (streaming) and three tasks in worker processes (scale-out) keep the same documents', async () => {
     const one = join(dir, 'out-one');
     await runPipeline({ pipelineFile: pipeline(dir, one, STAGES, 1), workers: 1, log: silentLogger });
     const three = join(dir, 'out-three');
-    await runPipeline({ pipelineFile: pipeline(dir, three, STAGES), world: 3, workers: 1, log: silentLogger });
+    await runPipeline({ pipelineFile: pipeline(dir, three, STAGES), world: 3, workers: 2, log: silentLogger });
 
     const results = [];
     for (const out of [one, three]) {
