@@ -10,6 +10,7 @@ export type Normalization = 'none' | 'simple';
 const MARKS = /\p{M}/gu;
 const DIGITS = /\p{Nd}/gu;
 const SEPARATORS = /[\p{P}\p{S}\s]+/gu;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at U+0000 on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function simplifyText(text: string): string {

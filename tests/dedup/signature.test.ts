@@ -159,6 +159,22 @@ describe('LSH shape', () => {
     expect(c.numHashes).toBe(c.bands * c.rows);
   });
 
+  it('the pair check sits 0.1 below the target similarity unless set', () => {
+    const cfg = (p: Record<string, unknown>) => resolveMinhashConfig(minhashParams.parse(p), 1);
+    expect(cfg({}).minSimilarity).toBeCloseTo(0.7, 10);
+    expect(cfg({ threshold: 0.6 }).minSimilarity).toBeCloseTo(0.5, 10);
+    expect(cfg({ min_similarity: 0 }).minSimilarity).toBe(0);
+    const derived = cfg({ threshold: 0.9, hashes: 64 });
+    expect(derived.numHashes).toBeLessThanOrEqual(64);
+    expect(cfg({}).mode).toBe('streaming');
+    expect(resolveMinhashConfig(minhashParams.parse({}), 4).mode).toBe('scale_out');
+  });
+
+  it('rejects hashes without threshold, and unknown keys', () => {
+    expect(minhashParams.safeParse({ hashes: 64 }).error?.issues[0]?.message).toMatch(/only used with threshold/);
+    expect(minhashParams.safeParse({ band: 10 }).error?.issues[0]?.code).toBe('unrecognized_keys');
+  });
+
   it('rejects threshold together with bands or rows', () => {
     const r = minhashParams.safeParse({ threshold: 0.8, bands: 10 });
     expect(r.success).toBe(false);
