@@ -143,7 +143,8 @@ export function writeChecked(path: string, kind: ArtefactKind, data: Uint8Array,
 export class CheckedReader {
   readonly size: number;
   readonly blockBytes: number;
-  private readonly fd: number;
+  /** Closed by `suspend()` between uses when a pass holds very many readers; reopened on demand. */
+  private fd: number | undefined;
   /** A few recently verified blocks, for random access that lands in the same block again. */
   private readonly cache = new Map<number, Uint8Array>();
 
@@ -207,6 +208,7 @@ export class CheckedReader {
     }
     buf ??= new Uint8Array(len + 4);
     const pos = HEADER_BYTES + i * (this.blockBytes + 4);
+    this.fd ??= openSync(this.path, 'r');
     if (readSync(this.fd, buf, 0, len + 4, pos) !== len + 4) throw corrupt(this.path, `block ${i} is cut short`);
     const payload = buf.subarray(0, len);
     const want = new DataView(buf.buffer).getUint32(len, true);
@@ -242,9 +244,15 @@ export class CheckedReader {
     return this.read(0, this.size);
   }
 
+  /** Closes the file descriptor until the next read (keeps a k-way merge of thousands of runs under the fd limit). */
+  suspend(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   close(): void {
     this.cache.clear();
-    closeSync(this.fd);
+    this.suspend();
   }
 }
 
@@ -268,6 +276,8 @@ export class RecordCursor {
     start: number,
     private readonly end: number,
     private readonly chunkRecords = 4096,
+    /** Close the file between chunks (for merges over more runs than file descriptors). */
+    private readonly suspendBetweenChunks = false,
   ) {
     this.next = start;
   }
@@ -278,6 +288,7 @@ export class RecordCursor {
     const len = Math.min(this.chunkRecords * this.recordBytes, this.end - this.next);
     this.buffer ??= new Uint8Array(Math.min(this.chunkRecords * this.recordBytes, this.end - this.next));
     const bytes = this.reader.readInto(this.next, this.buffer.subarray(0, len));
+    if (this.suspendBetweenChunks) this.reader.suspend();
     this.next += len;
     this.words = new Uint32Array(bytes.buffer, 0, len / 4);
     this.count = len / this.recordBytes;

@@ -11,6 +11,8 @@ import { ArtefactKind, bytesOf, CheckedReader, CheckedWriter, RecordCursor } fro
 import { docRef, type DocRef } from './doc-ref.js';
 
 export const KEY_RANGES = 256;
+/** Above this many runs in one merge, files are closed between chunks to stay under the fd limit. */
+const MAX_OPEN_RUNS = 256;
 
 /** A growable table of rows. */
 export class KeyRows {
@@ -106,11 +108,12 @@ export function mergeRuns(slices: RunSlice[], width: number, keyWords: number, o
   const cursors: RecordCursor[] = [];
   const ranks: number[] = [];
   try {
+    const many = slices.length > MAX_OPEN_RUNS;
     for (const s of slices) {
       if (s.end <= s.start) continue;
       const reader = CheckedReader.open(s.path, ArtefactKind.SortedKeys);
       readers.push(reader);
-      const c = new RecordCursor(reader, rowBytes, s.start * rowBytes, s.end * rowBytes, 2048);
+      const c = new RecordCursor(reader, rowBytes, s.start * rowBytes, s.end * rowBytes, 2048, many);
       if (c.advanceChunk()) {
         cursors.push(c);
         ranks.push(s.rank);

@@ -10,7 +10,8 @@ import { pad } from '../runner/layout.js';
  *   collect/r<rank>.sig             MinHash signatures, by ordinal
  *   collect/r<rank>.b<band>.keys    band keys (or exact keys), sorted, with key-range offsets
  *   params.json                     hashing parameters and permutation constants
- *   edges/<round>/f<from>-t<to>.edges   cluster edges passed between rounds
+ *   edges/<round>/f<from>.edges     cluster edges one round task passes on, grouped by destination
+ *   edges/<round>/f<from>.json      each destination's byte range in f<from>.edges (written last)
  *   edges/<round>/t<task>.json      what one round task saw (convergence check)
  *   removals/t<task>.rm             documents to remove found by step task <task>, sorted by rank
  *   removals/t<task>.json           each rank's byte range in t<task>.rm (written last)
@@ -36,8 +37,11 @@ export class DedupWorkLayout {
   keys(rank: number, band: number): string {
     return join(this.dir, 'collect', `r${pad(rank)}.b${String(band).padStart(3, '0')}.keys`);
   }
-  edges(round: string, from: number, to: number): string {
-    return join(this.dir, 'edges', round, `f${pad(from)}-t${pad(to)}.edges`);
+  edges(round: string, from: number): string {
+    return join(this.dir, 'edges', round, `f${pad(from)}.edges`);
+  }
+  edgeIndex(round: string, from: number): string {
+    return join(this.dir, 'edges', round, `f${pad(from)}.json`);
   }
   roundStatus(round: string, task: number): string {
     return join(this.dir, 'edges', round, `t${pad(task)}.json`);

@@ -86,4 +86,20 @@ describe('sorted key runs', () => {
       expect(g).toEqual(sorted);
     }
   });
+
+  it('merges more runs than it keeps files open (closing them between chunks)', () => {
+    const slices = [];
+    for (let rank = 0; rank < 300; rank++) {
+      const rows = rowsOf(Array.from({ length: 5000 }, (_, i): [number, number] => [i % 7 === 0 ? 0x10000000 : 0x20000000 + i, rank % 3]));
+      sortRows(rows, 2);
+      const path = join(dir, `many-${rank}.keys`);
+      const starts = writeSortedRun(path, rows);
+      slices.push({ path, rank, start: starts[0]!, end: starts[256]! });
+    }
+    const sizes: number[] = [];
+    mergeGroups(slices, 3, 2, (members) => sizes.push(members.length));
+    // key (0x10000000, rank % 3): 715 rows per run, 100 runs per key; the rest are unique per run but repeat across runs
+    expect(sizes.filter((n) => n === 71_500).length).toBe(3);
+    expect(sizes.length).toBe(3 + 4285 * 3);
+  });
 });

@@ -24,7 +24,7 @@ async function components(edges: [number, number][], tasks: number, rounds: numb
   // as if written by the buckets step's tasks
   const writers = Array.from({ length: bucketTasks(c) }, (_, t) => new PartitionedEdgeWriter(layout, 'buckets', t, tasks));
   edges.forEach(([a, b], i) => writers[i % writers.length]!.add(a, b));
-  for (const w of writers) w.close();
+  for (const w of writers) await w.close();
   const stats = new StatsRecorder();
   for (let r = 1; r <= rounds; r++) {
     const step = starRoundStep(layout, c, r);

@@ -59,13 +59,8 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
       }
       verifier.record(ctx.stats);
       const writer = new PartitionedEdgeWriter(layout, BUCKETS_STEP, t, c.tasks);
-      try {
-        for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
-        writer.close();
-      } catch (err) {
-        writer.abort();
-        throw err;
-      }
+      for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
+      await writer.close();
       ctx.stats.count('minhash_band_collisions', collisions);
       ctx.log.info(`cells ${first}..${last - 1}: ${buckets} shared buckets, ${uf.size} documents, ${writer.edges} edges out`);
     },

@@ -1,43 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { SluiceError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { ArtefactKind, bytesOf, CheckedReader, CheckedWriter } from '../checked-file.js';
 import { refPartition, type DocRef } from '../doc-ref.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 
-const BUFFER_PAIRS = 1024;
+/** Byte range of each destination partition in a producer's edge file; written after it. */
+interface EdgeIndex {
+  from: number;
+  ranges: [start: number, end: number][];
+}
 
 /**
  * Edges between documents, handed from one clustering round to the next. Each undirected edge
- * (u, v) is written twice: as (u, v) to the partition that owns u and as (v, u) to the one that
- * owns v, so every partition sees the whole neighbourhood of the documents it owns.
+ * (u, v) is stored twice: as (u, v) for the partition that owns u and as (v, u) for the one that
+ * owns v, so every partition sees the whole neighbourhood of the documents it owns. A producer
+ * writes one file, its pairs grouped by destination partition, and an index of the groups, so a
+ * round of P tasks makes P files, not P x P.
  */
 export class PartitionedEdgeWriter {
-  private readonly writers: CheckedWriter[] = [];
-  private readonly buffers: Float64Array[] = [];
+  private readonly pairs: Float64Array[] = [];
   private readonly fills: number[] = [];
   edges = 0;
 
   constructor(
-    layout: DedupWorkLayout,
-    round: string,
-    from: number,
+    private readonly layout: DedupWorkLayout,
+    private readonly round: string,
+    private readonly from: number,
     private readonly partitions: number,
   ) {
     for (let p = 0; p < partitions; p++) {
-      this.writers.push(new CheckedWriter(layout.edges(round, from, p), ArtefactKind.Edges, 16 * 4096));
-      this.buffers.push(new Float64Array(BUFFER_PAIRS * 2));
+      this.pairs.push(new Float64Array(16));
       this.fills.push(0);
     }
   }
 
   private put(p: number, a: DocRef, b: DocRef): void {
-    const buf = this.buffers[p]!;
-    let fill = this.fills[p]!;
-    buf[fill++] = a;
-    buf[fill++] = b;
-    if (fill === buf.length) {
-      this.writers[p]!.write(bytesOf(buf));
-      fill = 0;
+    let buf = this.pairs[p]!;
+    const fill = this.fills[p]!;
+    if (fill + 2 > buf.length) {
+      const bigger = new Float64Array(buf.length * 2);
+      bigger.set(buf);
+      this.pairs[p] = buf = bigger;
     }
-    this.fills[p] = fill;
+    buf[fill] = a;
+    buf[fill + 1] = b;
+    this.fills[p] = fill + 2;
   }
 
   add(u: DocRef, v: DocRef): void {
@@ -46,26 +54,45 @@ export class PartitionedEdgeWriter {
     this.edges++;
   }
 
-  close(): void {
-    for (let p = 0; p < this.partitions; p++) {
-      this.writers[p]!.write(bytesOf(this.buffers[p]!.subarray(0, this.fills[p]!)));
-      this.writers[p]!.close();
+  async close(): Promise<void> {
+    const w = new CheckedWriter(this.layout.edges(this.round, this.from), ArtefactKind.Edges, 64 * 1024);
+    const index: EdgeIndex = { from: this.from, ranges: [] };
+    try {
+      for (let p = 0; p < this.partitions; p++) {
+        const start = w.offset;
+        w.write(bytesOf(this.pairs[p]!.subarray(0, this.fills[p]!)));
+        index.ranges.push([start, w.offset]);
+      }
+      w.close();
+    } catch (err) {
+      w.abort();
+      throw err;
     }
-  }
-
-  abort(): void {
-    for (const w of this.writers) w.abort();
+    await writeFileAtomic(this.layout.edgeIndex(this.round, this.from), JSON.stringify(index) + '\n');
   }
 }
 
-/** The (owner, neighbour) pairs sent to partition `to` by `producers` tasks of `round`. */
+/** The (owner, neighbour) pairs sent to partition `to` by the `producers` tasks of `round`. */
 export function readEdges(layout: DedupWorkLayout, round: string, producers: number, to: number): Float64Array {
   const parts: Float64Array[] = [];
   let total = 0;
   for (let from = 0; from < producers; from++) {
-    const reader = CheckedReader.open(layout.edges(round, from, to), ArtefactKind.Edges);
+    const indexPath = layout.edgeIndex(round, from);
+    let index: EdgeIndex;
     try {
-      const a = new Float64Array(reader.readAll().buffer);
+      index = JSON.parse(readFileSync(indexPath, 'utf8')) as EdgeIndex;
+    } catch (err) {
+      throw new SluiceError('SLUICE_ARTEFACT', `${round} task ${from} has not finished (${indexPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+        file: indexPath,
+        hint: 'run the phases in order; a rerun resumes where it stopped',
+      });
+    }
+    const range = index.ranges[to];
+    if (!range) throw new SluiceError('SLUICE_ARTEFACT', `${indexPath} has no partition ${to} (it has ${index.ranges.length})`, { file: indexPath, hint: 'rerun with --fresh' });
+    if (range[1] === range[0]) continue;
+    const reader = CheckedReader.open(layout.edges(round, from), ArtefactKind.Edges);
+    try {
+      const a = new Float64Array(reader.read(range[0], range[1] - range[0]).buffer);
       parts.push(a);
       total += a.length;
     } finally {

@@ -59,13 +59,8 @@ export function starRoundStep(layout: DedupWorkLayout, c: MinhashConfig, round: 
       const uf = new RefUnionFind();
       for (let i = 0; i < edges.length; i += 2) uf.union(edges[i]!, edges[i + 1]!);
       const writer = new PartitionedEdgeWriter(layout, roundName(round), p, tasks);
-      try {
-        for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
-        writer.close();
-      } catch (err) {
-        writer.abort();
-        throw err;
-      }
+      for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
+      await writer.close();
       const status: RoundStatus = { task: p, unsettled, edgesIn: edges.length / 2, edgesOut: writer.edges };
       await writeFileAtomic(layout.roundStatus(roundName(round), p), JSON.stringify(status) + '\n');
       ctx.log.info(`round ${round}: ${status.edgesIn} edges in, ${status.edgesOut} out, ${unsettled} documents not yet in a star`);
