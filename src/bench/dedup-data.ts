@@ -16,15 +16,19 @@ export interface DedupCorpusOptions {
   nearShare?: number;
 }
 
+/**
+ * Counter-based generator (the MurmurHash3 finalizer of seed + k * golden ratio): streams of
+ * different seeds are independent. A shift-register generator seeded per document produced
+ * shifted copies of the same stream, i.e. accidental near-duplicates.
+ */
 function rng(seed: number): () => number {
-  let s = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0 || 1;
+  const base = Math.imul(seed | 0, 0x9e3779b1);
+  let k = 0;
   return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
+    let h = (base + Math.imul(++k, 0x9e3779b9)) | 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
   };
 }
 

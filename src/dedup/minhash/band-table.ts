@@ -3,6 +3,11 @@
  * streaming mode's in-memory band index. 16 bytes per slot in four typed arrays (no objects, no
  * strings, nothing for the garbage collector), at most 70% full, reused band after band.
  */
+/** Bytes of a table sized for `maxEntries` keys. */
+export function bandTableBytes(maxEntries: number): number {
+  return Math.max(16, Math.ceil(maxEntries / 0.7)) * 16;
+}
+
 export class BandTable {
   private readonly hi: Int32Array;
   private readonly lo: Int32Array;
@@ -22,7 +27,7 @@ export class BandTable {
   }
 
   get bytes(): number {
-    return this.capacity * 16;
+    return bandTableBytes(this.capacity * 0.7);
   }
 
   clear(): void {
