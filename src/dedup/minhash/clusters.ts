@@ -30,11 +30,11 @@ export function clustersStep(layout: DedupWorkLayout, c: MinhashConfig): GlobalS
     tasks: () => c.tasks,
     async run(p, tasks, ctx) {
       const last = roundName(c.rounds);
-      const { settled, unsettled } = roundSettled(layout, c.rounds, tasks);
+      const { settled, unsettled, edges: final } = roundSettled(layout, c.rounds, tasks);
       const resolver = new ClusterResolver(layout, c.keep, ctx.stats, CLUSTER_HISTOGRAM, new SignatureStore(layout, c.numHashes));
       try {
         if (settled) {
-          forEachNeighbourhood(sortUniquePairs(readEdges(layout, last, tasks, p)), (u, nb) => {
+          forEachNeighbourhood(sortUniquePairs(readEdges(layout, final, tasks, p)), (u, nb) => {
             if (nb[0]! > u) resolver.add([u, ...nb]);
           });
         } else {

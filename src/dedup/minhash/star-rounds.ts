@@ -14,9 +14,10 @@
  *
  * Each round also checks, for its own documents, whether its input already was such a star
  * forest (every document has either no smaller neighbour, or exactly one neighbour and it is
- * smaller). If every task of the last round says so, the final step reads each component
- * whole from the partition of its centre; otherwise it falls back to a union-find over the
- * remaining edges (see clusters.ts).
+ * smaller). Once every task of a round says so, the rounds after it have nothing to do and only
+ * pass on where the final edges are; the final step reads each component whole from the
+ * partition of its centre. If the last round still found unsettled documents, it falls back to a
+ * union-find over the remaining edges (see clusters.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { GlobalStep } from '../../core/stage.js';
@@ -34,6 +35,10 @@ export interface RoundStatus {
   unsettled: number;
   edgesIn: number;
   edgesOut: number;
+  /** The round whose edge files hold this round's output (itself, or an earlier one when skipped). */
+  edges: string;
+  /** Nothing to do: the previous round's input had already settled, so its output is final. */
+  skipped?: boolean;
 }
 
 export function roundName(round: number): string {
@@ -50,6 +55,15 @@ export function starRoundStep(layout: DedupWorkLayout, c: MinhashConfig, round: 
     name: roundName(round),
     tasks: () => c.tasks,
     async run(p, tasks, ctx) {
+      if (round > 1) {
+        const previous = roundSettled(layout, round - 1, tasks);
+        if (previous.settled) {
+          const status: RoundStatus = { task: p, unsettled: 0, edgesIn: 0, edgesOut: 0, edges: previous.edges, skipped: true };
+          await writeFileAtomic(layout.roundStatus(roundName(round), p), JSON.stringify(status) + '\n');
+          ctx.log.info(`round ${round}: settled before, nothing to do`);
+          return;
+        }
+      }
       const input = inputOf(c, round);
       const edges = sortUniquePairs(readEdges(layout, input.name, input.producers, p));
       let unsettled = 0;
@@ -61,16 +75,20 @@ export function starRoundStep(layout: DedupWorkLayout, c: MinhashConfig, round: 
       const writer = new PartitionedEdgeWriter(layout, roundName(round), p, tasks);
       for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
       await writer.close();
-      const status: RoundStatus = { task: p, unsettled, edgesIn: edges.length / 2, edgesOut: writer.edges };
+      const status: RoundStatus = { task: p, unsettled, edgesIn: edges.length / 2, edgesOut: writer.edges, edges: roundName(round) };
       await writeFileAtomic(layout.roundStatus(roundName(round), p), JSON.stringify(status) + '\n');
       ctx.log.info(`round ${round}: ${status.edgesIn} edges in, ${status.edgesOut} out, ${unsettled} documents not yet in a star`);
     },
   };
 }
 
-/** Whether every task of round `round` found its input already settled into stars. */
-export function roundSettled(layout: DedupWorkLayout, round: number, tasks: number): { settled: boolean; unsettled: number } {
+/**
+ * Whether every task of round `round` found its input already settled into stars (then that
+ * round's output, in the edge files of round `edges`, is the final star forest).
+ */
+export function roundSettled(layout: DedupWorkLayout, round: number, tasks: number): { settled: boolean; unsettled: number; edges: string } {
   let unsettled = 0;
+  let edges = roundName(round);
   for (let p = 0; p < tasks; p++) {
     const path = layout.roundStatus(roundName(round), p);
     let s: RoundStatus;
@@ -80,6 +98,7 @@ export function roundSettled(layout: DedupWorkLayout, round: number, tasks: numb
       throw new SluiceError('SLUICE_ARTEFACT', `clustering round ${round} task ${p} has not finished (${path}: ${(err as Error).message})`, { file: path });
     }
     unsettled += s.unsettled;
+    edges = s.edges;
   }
-  return { settled: unsettled === 0, unsettled };
+  return { settled: unsettled === 0, unsettled, edges };
 }
