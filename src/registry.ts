@@ -4,17 +4,32 @@
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
+// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd
+// command, and http(s) paths open as remote inputs; every command that resolves inputs loads this file
+import './io/bzip2.js';
+import './io/zstd-cli.js';
+import './io/remote-inputs.js';
+import { booksReader } from './readers/books.js';
 import { jsonlReader } from './readers/jsonl.js';
+import { parquetReader } from './readers/parquet.js';
+import { redditReader } from './readers/reddit.js';
+import { wikipediaReader } from './readers/wikipedia.js';
 import { lengthFilter } from './filters/length.js';
+import { redactStage } from './redact/redact.js';
 import { exactDedupStage } from './dedup/exact.js';
 import { minhashDedupStage } from './dedup/minhash/stage.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
+  books: booksReader,
   jsonl: jsonlReader,
+  parquet: parquetReader,
+  reddit: redditReader,
+  wikipedia: wikipediaReader,
 };
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
+  redact: redactStage,
   exact_dedup: exactDedupStage,
   minhash_dedup: minhashDedupStage,
 };

@@ -10,6 +10,8 @@ import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
+import { benchReadersA } from './readers-a.js';
+import { benchRedact } from './redact.js';
 import { report } from './report.js';
 import type { BenchRow } from './types.js';
 
@@ -38,6 +40,8 @@ async function runParquet(full: boolean): Promise<BenchRow[]> {
 const BENCHES: BenchEntry[] = [
   { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
   { name: 'parquet', run: runParquet },
+  { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
+  { name: 'redact', run: (full) => benchRedact({ full }) },
   { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
 ];
 

@@ -78,7 +78,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   }
   const readerName = raw['reader'];
   const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
-  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'] });
+  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'], base_url: raw['base_url'] });
   if (!base.success) issues.push(...zodIssues(base.error, path, { inputs: { [index]: raw } }));
   if (typeof readerName === 'string' && reader === undefined) {
     issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
@@ -91,7 +91,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
     issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]).map((i) => fixRoot(i, own, path)));
     return undefined;
   }
-  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), params: parsed.data as Record<string, unknown> };
+  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), ...(base.data.base_url ? { base_url: base.data.base_url } : {}), params: parsed.data as Record<string, unknown> };
 }
 
 /** Issues from a sub-schema validated against `root` (not the whole config) name values relative to it. */

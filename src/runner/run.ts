@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadPipeline, type LoadedPipeline } from '../config/load.js';
+// side effect: http(s) inputs (and path lists that name them) resolve through undici
 import { OutputLayout } from './layout.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
 import { runPhasesLocally, type WorkerMessage } from './local-executor.js';
