@@ -10,9 +10,12 @@ import './io/bzip2.js';
 import './io/zstd-cli.js';
 import './io/remote-inputs.js';
 import { booksReader } from './readers/books.js';
+import { codeReader } from './readers/code.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { parquetReader } from './readers/parquet.js';
 import { redditReader } from './readers/reddit.js';
+import { warcReader } from './readers/warc.js';
+import { wetReader } from './readers/wet.js';
 import { wikipediaReader } from './readers/wikipedia.js';
 import { lengthFilter } from './filters/length.js';
 import { redactStage } from './redact/redact.js';
@@ -25,6 +28,9 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
   parquet: parquetReader,
   reddit: redditReader,
   wikipedia: wikipediaReader,
+  warc: warcReader,
+  wet: wetReader,
+  code: codeReader,
 };
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
