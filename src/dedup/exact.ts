@@ -113,7 +113,7 @@ function groupsStep(layout: DedupWorkLayout, c: ExactConfig, digest: string): Gl
       }
       ctx.stats.count('exact_clusters', resolver.clusters);
       await writeRemovals(layout, t, resolver.removals);
-      ctx.log.info(`key ranges ${q0}..${q1 - 1}: ${resolver.clusters} groups, ${resolver.removals.length} documents to remove`);
+      ctx.log.debug(`key ranges ${q0}..${q1 - 1}: ${resolver.clusters} groups, ${resolver.removals.length} documents to remove`);
     },
   };
 }

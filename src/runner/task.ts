@@ -273,7 +273,7 @@ class SpillSink implements DocSink {
   private readonly writer: JsonlZstWriter;
 
   constructor(path: string) {
-    this.writer = new JsonlZstWriter(path);
+    this.writer = new JsonlZstWriter(path, { keepEmpty: true });
   }
 
   write(doc: Doc): Promise<void> {

@@ -62,7 +62,7 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
       for (const [member, root] of uf.pairs()) if (member !== root) writer.add(member, root);
       await writer.close();
       ctx.stats.count('minhash_band_collisions', collisions);
-      ctx.log.info(`cells ${first}..${last - 1}: ${buckets} shared buckets, ${uf.size} documents, ${writer.edges} edges out`);
+      ctx.log.debug(`cells ${first}..${last - 1}: ${buckets} shared buckets, ${uf.size} documents, ${writer.edges} edges out`);
     },
   };
 }

@@ -55,7 +55,7 @@ export function clustersStep(layout: DedupWorkLayout, c: MinhashConfig): GlobalS
       }
       ctx.stats.count('minhash_clusters', resolver.clusters);
       await writeRemovals(layout, p, resolver.removals);
-      ctx.log.info(`${resolver.clusters} clusters, ${resolver.removals.length} documents to remove`);
+      ctx.log.debug(`${resolver.clusters} clusters, ${resolver.removals.length} documents to remove`);
     },
   };
 }

@@ -60,7 +60,7 @@ export function starRoundStep(layout: DedupWorkLayout, c: MinhashConfig, round: 
         if (previous.settled) {
           const status: RoundStatus = { task: p, unsettled: 0, edgesIn: 0, edgesOut: 0, edges: previous.edges, skipped: true };
           await writeFileAtomic(layout.roundStatus(roundName(round), p), JSON.stringify(status) + '\n');
-          ctx.log.info(`round ${round}: settled before, nothing to do`);
+          ctx.log.debug(`round ${round}: settled before, nothing to do`);
           return;
         }
       }
@@ -77,7 +77,7 @@ export function starRoundStep(layout: DedupWorkLayout, c: MinhashConfig, round: 
       await writer.close();
       const status: RoundStatus = { task: p, unsettled, edgesIn: edges.length / 2, edgesOut: writer.edges, edges: roundName(round) };
       await writeFileAtomic(layout.roundStatus(roundName(round), p), JSON.stringify(status) + '\n');
-      ctx.log.info(`round ${round}: ${status.edgesIn} edges in, ${status.edgesOut} out, ${unsettled} documents not yet in a star`);
+      ctx.log.debug(`round ${round}: ${status.edgesIn} edges in, ${status.edgesOut} out, ${unsettled} documents not yet in a star`);
     },
   };
 }
