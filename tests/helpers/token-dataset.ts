@@ -155,3 +155,41 @@ export async function runTokenPipeline(pipelineFile: string, out: string): Promi
   registerTestStages();
   await runPipeline({ pipelineFile, out, workers: 1, fresh: true, log: silentLogger });
 }
+
+/**
+ * Identity data through the real runner: JSONL files whose records carry `first`, `n` and
+ * `src`, a pipeline that tokenizes them with the identity test stage into small shards.
+ * Returns the dataset directory (the run's output), the vocabulary (EOS = vocab - 1) and the
+ * total number of tokens.
+ */
+export async function runIdentityPipeline(work: string, docLengths: number[], sources: string[], files = 4): Promise<{ dir: string; total: number; eos: number }> {
+  let first = 0;
+  const lines: string[][] = Array.from({ length: files }, () => []);
+  docLengths.forEach((n, i) => {
+    lines[i % files]!.push(JSON.stringify({ id: `d${i}`, text: `document ${i}`, first, n, src: sources[i % sources.length] }));
+    first += n;
+  });
+  lines.forEach((l, f) => writeFileSync(join(work, `part-${f}.jsonl`), l.join('\n') + '\n'));
+  const total = first;
+  const pipeline = join(work, 'identity.yaml');
+  writeFileSync(
+    pipeline,
+    [
+      'name: identity',
+      'inputs:',
+      '  - reader: jsonl',
+      `    paths: ["${join(work, 'part-*.jsonl')}"]`,
+      '    source_field: src',
+      'stages:',
+      `  - test-identity-tokens: {vocab_size: ${total + 1}}`,
+      'output:',
+      `  dir: ${join(work, 'out')}`,
+      '  shard_bytes: 48KiB',
+      '  row_group_bytes: 8KiB',
+      '  keep_text: false',
+      '',
+    ].join('\n'),
+  );
+  await runTokenPipeline(pipeline, join(work, 'out'));
+  return { dir: join(work, 'out'), total, eos: total };
+}
