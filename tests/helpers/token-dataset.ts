@@ -61,7 +61,8 @@ export async function writeTokenDataset(dir: string, docs: TokenDoc[], opts: Tok
     shards.push(...(await writer.close()));
   }
   const list = shards.map((s) => ({ path: `shards/${s.path}`, rows: s.rows, bytes: s.bytes, sha256: s.sha256, tokens: s.tokens }));
-  const maxId = docs.reduce((m, d) => Math.max(m, ...Array.from(d.tokens)), 0);
+  let maxId = 0;
+  for (const d of docs) for (const t of d.tokens) maxId = Math.max(maxId, t);
   const manifest: Record<string, JsonValue> = {
     format: 'sluice-shards',
     version: 1,
