@@ -16,7 +16,7 @@ export interface PythonResult {
 export function runPython(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): PythonResult {
   const r = spawnSync(PYTHON, args, {
     cwd: ROOT,
-    env: { ...process.env, PYTHONPATH: PY_PACKAGE_DIR, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '2', ...opts.env },
+    env: { ...process.env, PYTHONPATH: PY_PACKAGE_DIR, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1', ...opts.env },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     timeout: opts.timeoutMs ?? 120_000,
