@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
+import { benchLoader, loaderBenchDefaults } from './loader.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
 import { benchRedact } from './redact.js';
@@ -41,6 +42,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'parquet', run: runParquet },
   { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
   { name: 'redact', run: (full) => benchRedact({ full }) },
+  { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
 ];
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDataset } from '../../src/loader/dataset.js';
-import { decodeFrames, type Frame } from '../../src/loader/frame.js';
+import { decodeFrames } from '../../src/loader/frame.js';
 import { TokenLoader } from '../../src/loader/loader.js';
 import { CLI } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';

@@ -146,6 +146,11 @@ class LoaderClient:
             self._fail(f"expected a hello frame, got {frame[0]}")
         return frame[1]
 
+    @property
+    def server_pid(self):
+        """Process id of the server this client started (None when connected to a socket)."""
+        return self._proc.pid if self._proc is not None else None
+
     # -- iteration ---------------------------------------------------------------------------
     def __iter__(self):
         return self

@@ -40,6 +40,10 @@ class SluiceDataset(IterableDataset):
         """The server's hello: vocab_size, eos_id, tokenizer, docs, tokens, state, ... (starts the server if needed)."""
         return self._open().hello
 
+    @property
+    def server_pid(self):
+        return self._client.server_pid if self._client is not None else None
+
     def __iter__(self):
         worker = get_worker_info()
         if worker is not None and worker.num_workers > 1:
