@@ -125,7 +125,10 @@ function readRequest(socket: Socket): Promise<ServeRequest> {
  */
 export async function serveSocket(path: string, makeLoader: () => TokenLoader, log: Logger, signal: AbortSignal): Promise<void> {
   rmSync(path, { force: true });
+  const open = new Set<Socket>();
   const server = createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     void (async () => {
       const loader = makeLoader();
       try {
@@ -150,5 +153,6 @@ export async function serveSocket(path: string, makeLoader: () => TokenLoader, l
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
   server.close();
+  for (const socket of open) socket.destroy();
   rmSync(path, { force: true });
 }

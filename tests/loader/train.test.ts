@@ -75,8 +75,8 @@ describe('reference training script', () => {
     expect(summary.steps).toBe(200);
     expect(summary.vocab_size).toBe(257);
     expect(summary.device).toBe('cpu');
-    // from about ln(257) = 5.5 at the start
-    expect(summary.first_loss).toBeGreaterThan(4.5);
+    // it starts near ln(vocab) (an untrained model) and falls well below it
+    expect(summary.first_loss).toBeGreaterThan(0.8 * Math.log(summary.vocab_size));
     expect(summary.last_loss).toBeLessThan(summary.first_loss - 1.5);
   }, 300_000);
 

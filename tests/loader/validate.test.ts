@@ -99,6 +99,16 @@ describe('refused before the first batch', () => {
     expect(err.message).toMatch(/PAR1/);
   });
 
+  it('verify: size skips hashing but still checks sizes and structure', async () => {
+    expect((await TokenDataset.open(pristine, { verify: 'size' })).docs).toBe(60);
+    const c = copy();
+    c.manifest.shards[0]!.sha256 = 'f'.repeat(64);
+    c.save(c.manifest);
+    expect((await TokenDataset.open(c.dir, { verify: 'size' })).docs).toBe(60);
+    truncateSync(c.shard(1), 1000);
+    expect((await refusal(c.dir, { verify: 'size' })).message).toMatch(/truncated/);
+  });
+
   it('a manifest whose checksum does not match its shard', async () => {
     const c = copy();
     c.manifest.shards[0]!.sha256 = 'f'.repeat(64);

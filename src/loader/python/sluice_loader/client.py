@@ -118,8 +118,8 @@ class LoaderClient:
         if self._stderr is None:
             return ""
         if self._proc is not None:
-            try:
-                self._proc.wait(timeout=10)
+            try:  # a failing server exits right after its message; give it a moment to flush stderr
+                self._proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 pass
         self._stderr.seek(0)

@@ -8,7 +8,8 @@ from .client import LoaderClient, LoaderError, check_state
 
 class SluiceDataset(IterableDataset):
     """Batches of a sluice dataset as int32 tensors: each item is (inputs, targets), both
-    [batch, seq_len] views of one [batch, seq_len + 1] buffer (plus doc_start with doc_mask=True).
+    [batch, seq_len] views of one [batch, seq_len + 1] buffer; with doc_mask=True a third item,
+    doc_start (uint8 [batch, seq_len + 1], 1 where a document starts), aligned with that buffer.
 
     Items are whole batches: iterate it directly, or wrap it in a DataLoader with
     batch_size=None and num_workers=0 (the server is already a separate process running ahead).
