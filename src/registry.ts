@@ -4,13 +4,18 @@
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
-// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd command
+// side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd
+// command, and http(s) paths open as remote inputs; every command that resolves inputs loads this file
 import './io/bzip2.js';
 import './io/zstd-cli.js';
+import './io/remote-inputs.js';
 import { booksReader } from './readers/books.js';
+import { codeReader } from './readers/code.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { parquetReader } from './readers/parquet.js';
 import { redditReader } from './readers/reddit.js';
+import { warcReader } from './readers/warc.js';
+import { wetReader } from './readers/wet.js';
 import { wikipediaReader } from './readers/wikipedia.js';
 import { lengthFilter } from './filters/length.js';
 import { redactStage } from './redact/redact.js';
@@ -21,6 +26,9 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
   parquet: parquetReader,
   reddit: redditReader,
   wikipedia: wikipediaReader,
+  warc: warcReader,
+  wet: wetReader,
+  code: codeReader,
 };
 
 export const stages: Readonly<Record<string, StageDefinition>> = {

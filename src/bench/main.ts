@@ -11,6 +11,7 @@ import { benchCore } from './core.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
+import { benchReadersB } from './readers-b.js';
 import { benchRedact } from './redact.js';
 import { report } from './report.js';
 import type { BenchRow } from './types.js';
@@ -41,6 +42,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
   { name: 'parquet', run: runParquet },
   { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
+  { name: 'readers-b', run: (full) => benchReadersB({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }) },
   { name: 'redact', run: (full) => benchRedact({ full }) },
   { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
 ];

@@ -3,7 +3,7 @@
  * in tests/golden/<case>.json. After an intended change, regenerate with
  * SLUICE_UPDATE_GOLDEN=1 and review the diff.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localFile } from '../../src/io/input.js';
 import { readers } from '../../src/registry.js';
@@ -25,6 +25,10 @@ const CASES: GoldenCase[] = [
   { name: 'reddit-threads', reader: 'reddit', input: 'sample-corpora/reddit/RC_2019-01.zst', params: { group: 'thread', bot_authors: ['RemindMeBot'] } },
   { name: 'wikipedia-multistream-bz2', reader: 'wikipedia', input: 'sample-corpora/wikipedia/enwiki-sample-pages-articles.xml.bz2' },
   { name: 'jsonl-two-members', reader: 'jsonl', input: 'sample-corpora/jsonl/sample.jsonl.gz' },
+  { name: 'warc-cc-sample', reader: 'warc', input: 'sample-corpora/web/CC-sample.warc.gz' },
+  { name: 'wet-cc-sample', reader: 'wet', input: 'sample-corpora/web/CC-sample.warc.wet.gz' },
+  { name: 'code-folder-of-repos', reader: 'code', input: 'sample-corpora/code' },
+  { name: 'code-repo-tar-gz', reader: 'code', input: 'sample-corpora/code/repo-gamma.tar.gz' },
 ];
 
 const update = process.env['SLUICE_UPDATE_GOLDEN'] === '1';
@@ -33,7 +37,7 @@ describe('golden outputs of the readers on sample-corpora', () => {
   for (const c of CASES) {
     it(`${c.name}: ${c.input}`, async () => {
       const reader = readers[c.reader]!;
-      const r = await runReader(reader, localFile(c.input), c.params ?? {});
+      const r = await runReader(reader, localFile(c.input, statSync(c.input).isDirectory()), c.params ?? {});
       const actual = {
         reader: c.reader,
         input: c.input,
