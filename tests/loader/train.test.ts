@@ -1,49 +1,44 @@
 /**
  * The reference training script runs 200 steps on the sample-corpora dataset on the CPU and
- * its loss falls. The dataset is a real `sluice run` over every sample corpus; until the
- * tokenize stage is merged, tokens are UTF-8 bytes from a test stage (the lead switches this
- * to the real tokenizer after the merge).
+ * its loss falls. The dataset is a real `sluice run` of pipelines/default.yaml (every sample
+ * corpus, every stage) with lean shards. Until that pipeline has a tokenize stage, a test stage
+ * stands in for it (UTF-8 bytes as tokens, vocab 257); once default.yaml tokenizes, the real
+ * tokenizer is used and the stand-in is left out.
  */
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { TokenDataset } from '../../src/loader/dataset.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';
 import { requirePythonDeps, runPython } from '../helpers/python.js';
-import { runTokenPipeline } from '../helpers/token-dataset.js';
+import { byteTokensStage, runTokenPipeline } from '../helpers/token-dataset.js';
+
+interface PipelineFile {
+  name: string;
+  inputs: { paths: string[] }[];
+  stages: Record<string, unknown>[];
+  output: Record<string, unknown>;
+}
 
 let work: string;
 let dataset: string;
+let standIn = false;
 
 beforeAll(async () => {
   requirePythonDeps();
   work = tempDir('sluice-train-');
-  const corpora = join(ROOT, 'sample-corpora');
-  const pipeline = join(work, 'sample-bytes.yaml');
-  writeFileSync(
-    pipeline,
-    `name: sample-bytes
-inputs:
-  - reader: jsonl
-    paths: ["${corpora}/jsonl/*.jsonl.gz"]
-    source: web
-  - reader: books
-    paths: ["${corpora}/books/*.txt", "${corpora}/books/*.txt.gz", "${corpora}/books/*.zip"]
-  - reader: reddit
-    paths: ["${corpora}/reddit/*.zst"]
-  - reader: wikipedia
-    paths: ["${corpora}/wikipedia/*.xml.bz2"]
-stages:
-  - length: {min_chars: 50}
-  - test-byte-tokens: {}
-output:
-  dir: ${join(work, 'out')}
-  keep_text: false
-`,
-  );
   dataset = join(work, 'out');
-  await runTokenPipeline(pipeline, dataset);
+  const pipeline = parse(readFileSync(join(ROOT, 'pipelines', 'default.yaml'), 'utf8')) as PipelineFile;
+  pipeline.name = 'sample-train';
+  for (const input of pipeline.inputs) input.paths = input.paths.map((p) => (isAbsolute(p) ? p : join(ROOT, p)));
+  standIn = !pipeline.stages.some((s) => 'tokenize' in s);
+  if (standIn) pipeline.stages.push({ [byteTokensStage.name]: {} });
+  pipeline.output = { ...pipeline.output, dir: dataset, keep_text: false };
+  const file = join(work, 'sample-train.yaml');
+  writeFileSync(file, stringify(pipeline));
+  await runTokenPipeline(file, dataset);
 }, 180_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -66,18 +61,19 @@ function train(args: string[]): { lines: Record<string, unknown>[]; summary: Sum
 describe('reference training script', () => {
   it('the sample corpora make a dataset with every source', async () => {
     const ds = await TokenDataset.open(dataset);
-    expect(ds.sources().names).toEqual(expect.arrayContaining(['web', 'books', 'reddit', 'wikipedia']));
+    expect(ds.sources().names).toEqual(expect.arrayContaining(['web', 'books', 'reddit', 'wikipedia', 'code']));
     expect(ds.tokens).toBeGreaterThan(10_000);
   });
 
   it('trains 200 steps on the CPU and the loss falls', () => {
     const { summary } = train(['--steps', '200']);
     expect(summary.steps).toBe(200);
-    expect(summary.vocab_size).toBe(257);
+    if (standIn) expect(summary.vocab_size).toBe(257);
     expect(summary.device).toBe('cpu');
-    // it starts near ln(vocab) (an untrained model) and falls well below it
+    // the first steps score near ln(vocab), as an untrained model should; the last ten average
+    // at least a nat lower (5.2 -> 3.6 with the byte stand-in)
     expect(summary.first_loss).toBeGreaterThan(0.8 * Math.log(summary.vocab_size));
-    expect(summary.last_loss).toBeLessThan(summary.first_loss - 1.5);
+    expect(summary.last_loss).toBeLessThan(summary.first_loss - 1);
   }, 300_000);
 
   it('a checkpoint carries the data position: 30 + 30 steps see the batches of 60', () => {
