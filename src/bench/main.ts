@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
+import { benchLoader, loaderBenchDefaults } from './loader.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
 import { benchReadersB } from './readers-b.js';
@@ -47,6 +48,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'redact', run: (full) => benchRedact({ full }) },
   { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
   { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
+  { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
 ];
 
 async function main(): Promise<void> {
