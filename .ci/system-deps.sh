@@ -3,7 +3,8 @@
 # (slurm and munge: the Slurm executor's tests run a one-machine cluster, tests/slurm/local-cluster.sh).
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
-packages=(zstd bzip2 lbzip2 slurmctld slurmd slurm-client munge)
+# python3-numpy + python3-torch: the loader's Python client, its cross-language and training tests, `make bench`
+packages=(zstd bzip2 lbzip2 python3-numpy python3-torch slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -27,6 +27,8 @@ import { gopherRepetitionFilter } from './filters/gopher-repetition.js';
 import { languageFilter } from './filters/language.js';
 import { lengthFilter } from './filters/length.js';
 import { urlBlocklistFilter } from './filters/url-blocklist.js';
+import { exactDedupStage } from './dedup/exact.js';
+import { minhashDedupStage } from './dedup/minhash/stage.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
   books: booksReader,
@@ -50,4 +52,6 @@ export const stages: Readonly<Record<string, StageDefinition>> = {
   fineweb: finewebFilter,
   code_quality: codeQualityFilter,
   url_blocklist: urlBlocklistFilter,
+  exact_dedup: exactDedupStage,
+  minhash_dedup: minhashDedupStage,
 };

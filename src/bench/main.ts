@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchFilters } from './filters.js';
+import { benchDedup, dedupSizes } from './dedup.js';
+import { benchLoader, loaderBenchDefaults } from './loader.js';
 import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
 import { benchReadersB } from './readers-b.js';
@@ -45,6 +47,8 @@ const BENCHES: BenchEntry[] = [
   { name: 'readers-b', run: (full) => benchReadersB({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }) },
   { name: 'redact', run: (full) => benchRedact({ full }) },
   { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
+  { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
+  { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
 ];
 
 async function main(): Promise<void> {

@@ -1,10 +1,12 @@
 import type { Command } from './command.js';
+import { exportCommand } from './export.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
+import { loaderCommand } from './loader.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { statsCommand } from './stats.js';
 import { validateCommand } from './validate.js';
 
 /** Every `sluice <command>`, in the order --help lists them. */
-export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand];

@@ -11,6 +11,8 @@ import {
   inputBaseSchema,
   outputSchema,
   runnerSchema,
+  stageSourcesSchema,
+  STAGE_RUNNER_KEYS,
   type InputConfig,
   type PipelineConfig,
   type StageConfig,
@@ -125,6 +127,14 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
     issues.push({ path, message: `a stage must be a mapping with exactly one key, the stage name (got ${describeValue(raw)})`, hint: 'write e.g. `- length: {min_chars: 200}`' });
     return undefined;
   }
+  let sources: string[] | undefined;
+  if (isPlainObject(params) && 'sources' in params) {
+    const { sources: rawSources, ...rest } = params;
+    const parsed = stageSourcesSchema.safeParse(rawSources);
+    if (!parsed.success) issues.push({ path: [...path, name, 'sources'], message: `sources must be a non-empty list of source labels (got ${describeValue(rawSources)})` });
+    else sources = parsed.data;
+    params = rest;
+  }
   const def = stages[name];
   if (!def) {
     issues.push({ path: [...path, name], message: `unknown stage "${name}"`, hint: suggestionHint(name, Object.keys(stages)) });
@@ -133,12 +143,14 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
   const parsed = def.params.safeParse(params);
   if (!parsed.success) {
     const base = [...path, name];
-    issues.push(...zodIssues(parsed.error, base, params, objectKeys(def.params)).map((i) => fixRoot(i, params, base)));
+    issues.push(...zodIssues(parsed.error, base, params, [...objectKeys(def.params), ...STAGE_RUNNER_KEYS]).map((i) => fixRoot(i, params, base)));
     return undefined;
   }
   const count = (seen.get(name) ?? 0) + 1;
   seen.set(name, count);
-  return { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+  const config: StageConfig = { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+  if (sources) config.sources = sources;
+  return config;
 }
 
 function isNode(v: unknown): v is { range?: [number, number, number] } {

@@ -53,7 +53,13 @@ export interface StageConfig {
   /** Unique instance name: the stage name, suffixed `#2`, `#3` when a stage appears twice. */
   id: string;
   params: unknown;
+  /** Apply the stage only to documents of these sources (`sources:` in the stage's mapping); others pass through. */
+  sources?: string[];
 }
+
+/** Keys the runner reads from a stage's mapping before the stage's own parameters are validated. */
+export const STAGE_RUNNER_KEYS = ['sources'] as const;
+export const stageSourcesSchema = z.array(z.string().min(1)).min(1).describe('apply this stage only to documents of these sources; the others pass through untouched');
 
 export interface PipelineConfig {
   name: string;

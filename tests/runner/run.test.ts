@@ -122,4 +122,21 @@ describe('runner', () => {
     const rows = await readDataset(join(dir, 'out'));
     expect(rows.length).toBe(90);
   });
+
+  it('applies a stage only to the sources it names; the others bypass it', async () => {
+    const dir = tempDir();
+    writeJsonlCorpus(dir, [
+      { name: 'web.jsonl.gz', docs: 30, chars: 100 },
+      { name: 'code.jsonl.gz', docs: 20, chars: 100 },
+    ]);
+    const file = writePipeline(
+      dir,
+      `name: routed\ninputs:\n  - {reader: jsonl, paths: ["${dir}/web.jsonl.gz"], source: web}\n  - {reader: jsonl, paths: ["${dir}/code.jsonl.gz"], source: code}\nstages:\n  - length: {min_chars: 1000, sources: [web]}\noutput:\n  dir: ${dir}/out\n`,
+    );
+    const r = await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
+    const stats = r.report!.stats;
+    expect(stats.ledger).toMatchObject({ docs_in: 50, kept: 20, rejected: 30, balanced: true });
+    expect(stats.stages['length']).toMatchObject({ in: 30, out: 0, rejected: { too_short: 30 }, counters: { bypassed: 20 } });
+    expect(stats.sources['code']).toMatchObject({ kept: 20 });
+  });
 });
