@@ -42,7 +42,7 @@ run: $(DIST) $(SYSTEM_DEPS_STAMP)
 	node dist/cli/main.js run $(PIPELINE) --out $(OUT)
 
 test: $(DIST) $(SYSTEM_DEPS_STAMP)
-	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts
+	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)
 
 bench: $(DIST) $(SYSTEM_DEPS_STAMP)
 	node --expose-gc dist/bench/main.js

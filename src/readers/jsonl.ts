@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { z } from 'zod';
 import type { JsonValue, Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
@@ -23,7 +22,7 @@ export const jsonlReader = defineReader({
     })
     .strict(),
   async *read(file, params, ctx) {
-    const name = basename(file.uri);
+    const name = file.uri;
     const { bytes } = await openDecoded(file);
     const where = (line: number): string => `${file.uri}:${line}`;
     try {

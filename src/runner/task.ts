@@ -41,6 +41,8 @@ export interface TaskMarker {
   seconds: number;
   host: string;
   pid: number;
+  /** Peak resident memory of the process that ran the task, in MiB. */
+  peak_rss_mb: number;
 }
 
 export interface TaskRun {
@@ -160,6 +162,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     seconds: (Date.now() - started.getTime()) / 1000,
     host: hostname(),
     pid: process.pid,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   await writeFileAtomic(layout.taskMarker(phase.id, rank), JSON.stringify(marker) + '\n');
   return marker;

@@ -1,0 +1,21 @@
+/** Child side of isolate.ts: import the module, run the export, send back the value and peak RSS. */
+const [modulePath, exportName, argsJson] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  const mod = (await import(new URL(modulePath!, import.meta.url).href)) as Record<string, (args: unknown) => Promise<unknown>>;
+  const fn = mod[exportName!];
+  if (typeof fn !== 'function') throw new Error(`${modulePath} has no export ${exportName}`);
+  const started = process.hrtime.bigint();
+  const value = await fn(JSON.parse(argsJson ?? 'null'));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.send!({ ok: true, result: { value, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 } });
+}
+
+main().then(
+  () => process.disconnect(),
+  (err: unknown) => {
+    process.send!({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.disconnect();
+    process.exitCode = 1;
+  },
+);

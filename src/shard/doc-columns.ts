@@ -1,0 +1,108 @@
+import type { Doc } from '../core/doc.js';
+import type { ColumnBatch, ColumnSpec } from './parquet/index.js';
+
+/** The shard schema for docs with or without token ids. */
+export function shardColumns(keepText: boolean, withTokens: boolean): ColumnSpec[] {
+  const cols: ColumnSpec[] = [
+    { name: 'id', type: 'utf8' },
+    { name: 'source', type: 'utf8' },
+  ];
+  if (keepText) cols.push({ name: 'text', type: 'utf8' });
+  cols.push({ name: 'meta', type: 'utf8' });
+  if (withTokens) cols.push({ name: 'input_ids', type: 'list<int32>' }, { name: 'num_tokens', type: 'int32' });
+  return cols;
+}
+
+/**
+ * Docs buffered column-wise until they make a row group. Strings are kept as references
+ * (they are encoded once, straight into page buffers); token ids are copied into one
+ * growing Int32Array with Arrow-style offsets, which the list encoder uses as is.
+ */
+export class DocColumns {
+  private ids: string[] = [];
+  private sources: string[] = [];
+  private texts: string[] = [];
+  private metas: string[] = [];
+  private values: Int32Array;
+  private offsets: Int32Array;
+  private numTokens: Int32Array;
+  private valueCount = 0;
+  /** Approximate uncompressed size: UTF-16 length for strings (exact for ASCII), 4 bytes per id. */
+  estimatedBytes = 0;
+  tokens = 0;
+
+  /**
+   * `hint` is the previous row group's size: starting at its capacity avoids regrowing
+   * (and transiently holding two copies of) the token array for every row group.
+   */
+  constructor(
+    private readonly keepText: boolean,
+    private readonly withTokens: boolean,
+    hint?: { rows: number; tokens: number },
+  ) {
+    const rows = withTokens ? Math.max(1024, Math.ceil((hint?.rows ?? 0) * 1.05)) : 1;
+    this.values = new Int32Array(withTokens ? Math.max(1 << 16, Math.ceil((hint?.tokens ?? 0) * 1.05)) : 0);
+    this.offsets = new Int32Array(rows + 1);
+    this.numTokens = new Int32Array(rows);
+  }
+
+  get rows(): number {
+    return this.ids.length;
+  }
+
+  append(doc: Doc): void {
+    const meta = JSON.stringify(doc.meta);
+    const row = this.ids.length;
+    this.ids.push(doc.id);
+    this.sources.push(doc.source);
+    this.metas.push(meta);
+    let bytes = doc.id.length + doc.source.length + meta.length + 12;
+    if (this.keepText) {
+      this.texts.push(doc.text);
+      bytes += doc.text.length + 4;
+    }
+    if (this.withTokens) {
+      const t = doc.tokens ?? new Int32Array(0);
+      this.ensureRows(row + 2);
+      this.ensureValues(this.valueCount + t.length);
+      this.values.set(t, this.valueCount);
+      this.valueCount += t.length;
+      this.offsets[row + 1] = this.valueCount;
+      this.numTokens[row] = t.length;
+      this.tokens += t.length;
+      bytes += t.length * 4 + 4;
+    }
+    this.estimatedBytes += bytes;
+  }
+
+  toBatch(): ColumnBatch {
+    const rows = this.rows;
+    const batch: Record<string, ColumnBatch[string]> = { id: this.ids, source: this.sources, meta: this.metas };
+    if (this.keepText) batch['text'] = this.texts;
+    if (this.withTokens) {
+      batch['input_ids'] = { values: this.values.subarray(0, this.valueCount), offsets: this.offsets.subarray(0, rows + 1) };
+      batch['num_tokens'] = this.numTokens.subarray(0, rows);
+    }
+    return batch;
+  }
+
+  private ensureRows(n: number): void {
+    if (n <= this.offsets.length) return;
+    const cap = Math.max(n, this.offsets.length * 2);
+    const offsets = new Int32Array(cap);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const numTokens = new Int32Array(cap);
+    numTokens.set(this.numTokens);
+    this.numTokens = numTokens;
+  }
+
+  private ensureValues(n: number): void {
+    if (n <= this.values.length) return;
+    let cap = Math.max(this.values.length * 2, 1024);
+    while (cap < n) cap *= 2;
+    const values = new Int32Array(cap);
+    values.set(this.values.subarray(0, this.valueCount));
+    this.values = values;
+  }
+}

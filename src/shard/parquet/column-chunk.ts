@@ -1,0 +1,220 @@
+import { ByteBuffer } from './byte-buffer.js';
+import type { ColumnData } from './column-batch.js';
+import type { PageCompressor } from './compression.js';
+import { plainInts, plainIntsSkippingNulls, plainStrings } from './encoding.js';
+import { LevelEncoder } from './levels.js';
+import { Encoding, PageType, encodePageHeader, type Statistics } from './metadata.js';
+import type { LeafColumn } from './schema.js';
+
+/** One column chunk, encoded and compressed, ready to be written. */
+export interface EncodedChunk {
+  /** Page header, page body, page header, page body, ... in file order. */
+  buffers: Buffer[];
+  numValues: number;
+  totalUncompressedSize: number;
+  totalCompressedSize: number;
+  statistics: Statistics;
+  encodings: Encoding[];
+}
+
+function intStats(values: Int32Array, from: number, to: number, nullCount: number): Statistics {
+  if (to <= from) return { nullCount };
+  let min = values[from] ?? 0;
+  let max = min;
+  for (let i = from + 1; i < to; i++) {
+    const v = values[i] ?? 0;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const b = Buffer.allocUnsafe(8);
+  b.writeInt32LE(min, 0);
+  b.writeInt32LE(max, 4);
+  return { nullCount, min: b.subarray(0, 4), max: b.subarray(4, 8) };
+}
+
+function intStatsWithNulls(values: Int32Array | BigInt64Array, nulls: Uint8Array | null, nullCount: number): Statistics {
+  if (nulls === null && values instanceof Int32Array) return intStats(values, 0, values.length, nullCount);
+  let min: number | bigint | undefined;
+  let max: number | bigint | undefined;
+  for (let i = 0; i < values.length; i++) {
+    if (nulls !== null && nulls[i] === 1) continue;
+    const v = values[i] ?? 0;
+    if (min === undefined || v < min) min = v;
+    if (max === undefined || v > max) max = v;
+  }
+  if (min === undefined || max === undefined) return { nullCount };
+  const width = values.BYTES_PER_ELEMENT;
+  const b = Buffer.allocUnsafe(width * 2);
+  if (typeof min === 'bigint' && typeof max === 'bigint') {
+    b.writeBigInt64LE(min, 0);
+    b.writeBigInt64LE(max, 8);
+  } else {
+    b.writeInt32LE(Number(min), 0);
+    b.writeInt32LE(Number(max), 4);
+  }
+  return { nullCount, min: b.subarray(0, width), max: b.subarray(width) };
+}
+
+/** Index of the first offset >= target in offsets[lo, hi] (offsets are non-decreasing). */
+function lowerBound(offsets: Int32Array, lo: number, hi: number, target: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((offsets[mid] ?? 0) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Encodes a leaf column's values for one row group into data pages (v1, PLAIN values,
+ * RLE/bit-packed levels). Pages are cut at row boundaries once about `pageBytes` of values
+ * have been gathered, so readers can stream a chunk page by page. Scratch buffers are kept
+ * between calls; the returned buffers are owned by the caller.
+ */
+export class ColumnChunkEncoder {
+  private readonly body = new ByteBuffer(1 << 20);
+  private readonly values = new ByteBuffer(1 << 20);
+  private readonly header = new ByteBuffer(256);
+  private readonly rep: LevelEncoder | null;
+  private readonly def: LevelEncoder | null;
+  private chunk: EncodedChunk = ColumnChunkEncoder.emptyChunk();
+
+  constructor(
+    private readonly leaf: LeafColumn,
+    private readonly compressor: PageCompressor,
+    private readonly pageBytes: number,
+  ) {
+    this.rep = leaf.maxRep > 0 ? new LevelEncoder(leaf.maxRep) : null;
+    this.def = leaf.maxDef > 0 ? new LevelEncoder(leaf.maxDef) : null;
+  }
+
+  private static emptyChunk(): EncodedChunk {
+    return { buffers: [], numValues: 0, totalUncompressedSize: 0, totalCompressedSize: 0, statistics: { nullCount: 0 }, encodings: [] };
+  }
+
+  encode(data: ColumnData): EncodedChunk {
+    this.chunk = ColumnChunkEncoder.emptyChunk();
+    switch (data.kind) {
+      case 'utf8':
+        this.encodeStrings(data.values, data.rows);
+        this.chunk.statistics = { nullCount: data.nullCount };
+        break;
+      case 'int32':
+      case 'int64':
+        this.encodeInts(data.values, data.nulls);
+        this.chunk.statistics = intStatsWithNulls(data.values, data.nulls, data.nullCount);
+        break;
+      case 'list':
+        this.encodeList(data.values, data.offsets, data.rows);
+        break;
+    }
+    this.chunk.encodings = this.rep !== null || this.def !== null ? [Encoding.PLAIN, Encoding.RLE] : [Encoding.PLAIN];
+    return this.chunk;
+  }
+
+  private encodeStrings(values: readonly (string | null)[], rows: number): void {
+    let row = 0;
+    while (row < rows) {
+      this.values.reset();
+      const end = plainStrings(values, row, rows, this.pageBytes, this.values);
+      if (this.def !== null) {
+        this.def.reset();
+        for (let i = row; i < end; i++) this.def.push(values[i] === null ? 0 : 1);
+      }
+      this.emitPage(end - row, this.values.view());
+      row = end;
+    }
+  }
+
+  private encodeInts(values: Int32Array | BigInt64Array, nulls: Uint8Array | null): void {
+    const rows = values.length;
+    const perPage = Math.max(1, Math.floor(this.pageBytes / values.BYTES_PER_ELEMENT));
+    for (let row = 0; row < rows; row += perPage) {
+      const end = Math.min(rows, row + perPage);
+      this.values.reset();
+      if (nulls === null) {
+        plainInts(values, row, end, this.values);
+      } else {
+        plainIntsSkippingNulls(values, nulls, row, end, this.values);
+      }
+      if (this.def !== null) {
+        this.def.reset();
+        for (let i = row; i < end; i++) this.def.push(nulls !== null && nulls[i] === 1 ? 0 : 1);
+      }
+      this.emitPage(end - row, this.values.view());
+    }
+  }
+
+  private encodeList(values: Int32Array, offsets: Int32Array, rows: number): void {
+    const rep = this.rep;
+    const def = this.def;
+    if (rep === null || def === null) throw new Error('list column without levels');
+    const perPage = Math.max(1, Math.floor(this.pageBytes / 4));
+    const maxDef = this.leaf.maxDef;
+    let emptyRows = 0;
+    let row = 0;
+    while (row < rows) {
+      const start = offsets[row] ?? 0;
+      // first row whose start offset is a page's worth of values further on
+      let end = lowerBound(offsets, row + 1, rows, start + perPage);
+      if (end <= row) end = row + 1;
+      rep.reset();
+      def.reset();
+      let levels = 0;
+      for (let r = row; r < end; r++) {
+        const n = (offsets[r + 1] ?? 0) - (offsets[r] ?? 0);
+        rep.push(0);
+        if (n === 0) {
+          def.push(maxDef - 1);
+          emptyRows++;
+          levels++;
+        } else {
+          rep.push(1, n - 1);
+          def.push(maxDef, n);
+          levels += n;
+        }
+      }
+      const valueEnd = offsets[end] ?? 0;
+      this.values.reset();
+      plainInts(values, start, valueEnd, this.values);
+      this.emitPage(levels, this.values.view());
+      row = end;
+    }
+    // Statistics describe the leaf: entries without a value (empty lists) count as nulls,
+    // as parquet-java and Arrow count them.
+    this.chunk.statistics = intStats(values, offsets[0] ?? 0, offsets[rows] ?? 0, emptyRows);
+  }
+
+  /** Assembles levels + values into a page body, compresses it and appends header and body. */
+  private emitPage(numValues: number, valueBytes: Buffer): void {
+    let body: Buffer;
+    if (this.rep === null && this.def === null) {
+      body = valueBytes;
+    } else {
+      this.body.reset();
+      this.rep?.finishTo(this.body);
+      this.def?.finishTo(this.body);
+      this.body.bytes(valueBytes);
+      body = this.body.view();
+    }
+    const compressed = this.compressor.compress(body);
+    this.header.reset();
+    encodePageHeader(this.header, {
+      type: PageType.DATA_PAGE,
+      uncompressedSize: body.length,
+      compressedSize: compressed.length,
+      dataPage: {
+        numValues,
+        encoding: Encoding.PLAIN,
+        defLevelEncoding: Encoding.RLE,
+        repLevelEncoding: Encoding.RLE,
+      },
+    });
+    const header = this.header.copy();
+    const c = this.chunk;
+    c.buffers.push(header, compressed);
+    c.numValues += numValues;
+    c.totalUncompressedSize += header.length + body.length;
+    c.totalCompressedSize += header.length + compressed.length;
+  }
+}
