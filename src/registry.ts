@@ -6,6 +6,7 @@ import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { lengthFilter } from './filters/length.js';
+import { tokenizeStage } from './tokenize/stage.js';
 
 export const readers: Readonly<Record<string, ReaderDefinition>> = {
   jsonl: jsonlReader,
@@ -13,4 +14,5 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
+  tokenize: tokenizeStage,
 };
