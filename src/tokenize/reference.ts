@@ -95,7 +95,7 @@ export class ReferenceTokenizer {
   }
 
   private bytePairMerge(bytes: string): number[] {
-    let parts = [...bytes];
+    const parts = [...bytes];
     for (;;) {
       let best: number | undefined;
       let at = -1;
@@ -107,7 +107,7 @@ export class ReferenceTokenizer {
         }
       }
       if (at < 0) break;
-      parts = [...parts.slice(0, at), parts[at]! + parts[at + 1]!, ...parts.slice(at + 2)];
+      parts.splice(at, 2, parts[at]! + parts[at + 1]!);
     }
     return parts.map((p) => {
       const id = this.ids.get(p);
