@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
 import { report } from './report.js';
+import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
 
 interface BenchEntry {
@@ -13,7 +14,10 @@ interface BenchEntry {
   run(full: boolean): Promise<BenchRow[]>;
 }
 
-const BENCHES: BenchEntry[] = [{ name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) }];
+const BENCHES: BenchEntry[] = [
+  { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
+  { name: 'tokenize', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
+];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' } } });

@@ -13,6 +13,18 @@ const SMALL_PIECE = 48;
 const NONE = 0x7fffffff;
 const POS_SCALE = 2 ** 32;
 
+const cores = new WeakMap<Vocabulary, BpeCore>();
+
+/** One BpeCore per vocabulary: its tables take a few hundred ms to build and are read-only after. */
+export function bpeCoreFor(vocab: Vocabulary): BpeCore {
+  let core = cores.get(vocab);
+  if (!core) {
+    core = new BpeCore(vocab);
+    cores.set(vocab, core);
+  }
+  return core;
+}
+
 export class BpeCore {
   readonly bytesTable: BytesTable;
   readonly pairs: PairTable;
@@ -62,12 +74,12 @@ export class BpeCore {
   }
 
   private pairAt(i: number): void {
-    const slot = this.pairs.find(this.ids[i]!, this.ids[i + 1]!);
-    if (slot < 0) {
+    const at = this.pairs.find(this.ids[i]!, this.ids[i + 1]!);
+    if (at < 0) {
       this.prio[i] = NONE;
     } else {
-      this.prio[i] = this.pairs.priority[slot]!;
-      this.res[i] = this.pairs.merged[slot]!;
+      this.prio[i] = this.pairs.table[at + 2]!;
+      this.res[i] = this.pairs.table[at + 3]!;
     }
   }
 
@@ -116,8 +128,8 @@ export class BpeCore {
       if (i < 0) return;
       const j = next[i]!;
       if (j >= n) return;
-      const slot = pairs.find(ids[i]!, ids[j]!);
-      if (slot >= 0) heap.push(pairs.priority[slot]! * POS_SCALE + i);
+      const at = pairs.find(ids[i]!, ids[j]!);
+      if (at >= 0) heap.push(pairs.table[at + 2]! * POS_SCALE + i);
     };
     for (let i = 0; i < n - 1; i++) pushPair(i);
     while (heap.size > 0) {
@@ -127,10 +139,10 @@ export class BpeCore {
       if (ids[i]! < 0) continue;
       const j = next[i]!;
       if (j >= n) continue;
-      const slot = pairs.find(ids[i]!, ids[j]!);
+      const at = pairs.find(ids[i]!, ids[j]!);
       // Stale entry: the pair at i changed since it was pushed.
-      if (slot < 0 || pairs.priority[slot] !== priority) continue;
-      ids[i] = pairs.merged[slot]!;
+      if (at < 0 || pairs.table[at + 2] !== priority) continue;
+      ids[i] = pairs.table[at + 3]!;
       ids[j] = -1;
       next[i] = next[j]!;
       if (next[j]! < n) prev[next[j]!] = i;

@@ -60,21 +60,20 @@ export class BytesTable {
   }
 }
 
-/** (left id, right id) -> merge priority and merged id. Lower priority merges first. */
+/**
+ * (left id, right id) -> merge priority and merged id. Lower priority merges first. Each slot is
+ * four adjacent ints (left, right, priority, merged), so a probe reads one cache line.
+ */
 export class PairTable {
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  readonly priority: Int32Array;
-  readonly merged: Int32Array;
+  /** Slot i: table[4i] left (-1 when empty), [4i+1] right, [4i+2] priority, [4i+3] merged id. */
+  readonly table: Int32Array;
   private readonly mask: number;
   private count = 0;
 
   constructor(expected: number) {
     const cap = capacityFor(Math.max(expected, 8));
-    this.left = new Int32Array(cap).fill(-1);
-    this.right = new Int32Array(cap);
-    this.priority = new Int32Array(cap);
-    this.merged = new Int32Array(cap);
+    this.table = new Int32Array(cap * 4);
+    for (let i = 0; i < this.table.length; i += 4) this.table[i] = -1;
     this.mask = cap - 1;
   }
 
@@ -88,28 +87,31 @@ export class PairTable {
 
   /** Adds the pair unless present (the first, highest-priority entry wins). */
   add(a: number, b: number, priority: number, merged: number): void {
+    const t = this.table;
     let slot = PairTable.hash(a, b) & this.mask;
     for (;;) {
-      const l = this.left[slot]!;
+      const l = t[4 * slot]!;
       if (l === -1) break;
-      if (l === a && this.right[slot] === b) return;
+      if (l === a && t[4 * slot + 1] === b) return;
       slot = (slot + 1) & this.mask;
     }
-    if ((this.count + 1) * 2 > this.left.length) throw new Error('PairTable over capacity');
-    this.left[slot] = a;
-    this.right[slot] = b;
-    this.priority[slot] = priority;
-    this.merged[slot] = merged;
+    if ((this.count + 1) * 2 > this.mask + 1) throw new Error('PairTable over capacity');
+    t[4 * slot] = a;
+    t[4 * slot + 1] = b;
+    t[4 * slot + 2] = priority;
+    t[4 * slot + 3] = merged;
     this.count++;
   }
 
-  /** Slot of the pair, or -1; read priority[slot] and merged[slot]. */
+  /** Offset of the pair in `table` (priority at +2, merged id at +3), or -1. */
   find(a: number, b: number): number {
+    const t = this.table;
     let slot = PairTable.hash(a, b) & this.mask;
     for (;;) {
-      const l = this.left[slot]!;
+      const at = 4 * slot;
+      const l = t[at]!;
       if (l === -1) return -1;
-      if (l === a && this.right[slot] === b) return slot;
+      if (l === a && t[at + 1] === b) return at;
       slot = (slot + 1) & this.mask;
     }
   }

@@ -15,6 +15,11 @@ export class IdBuffer {
     this.data = next;
   }
 
+  /** Makes room for `extra` more ids. */
+  reserve(extra: number): void {
+    if (this.length + extra > this.data.length) this.grow(this.length + extra);
+  }
+
   push(id: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = id;

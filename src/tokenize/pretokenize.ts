@@ -48,13 +48,32 @@ function flagsAt(text: string, i: number, end: number): number {
 
 /** End of the run of code points whose flags intersect `mask`. */
 function runOf(text: string, i: number, end: number, mask: number): number {
-  while (i < end && (flagsAt(text, i, end) & mask) !== 0) i += width;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    // Most text is in the BMP outside the surrogates: one table read, no width bookkeeping.
+    if ((c & 0xf800) !== 0xd800) {
+      if ((F[c]! & mask) === 0) break;
+      i++;
+    } else {
+      if ((flagsAt(text, i, end) & mask) === 0) break;
+      i += width;
+    }
+  }
   return i;
 }
 
 /** End of the run of code points whose flags do not intersect `mask`. */
 function runOfNot(text: string, i: number, end: number, mask: number): number {
-  while (i < end && (flagsAt(text, i, end) & mask) === 0) i += width;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if ((c & 0xf800) !== 0xd800) {
+      if ((F[c]! & mask) !== 0) break;
+      i++;
+    } else {
+      if ((flagsAt(text, i, end) & mask) !== 0) break;
+      i += width;
+    }
+  }
   return i;
 }
 

@@ -67,7 +67,7 @@ function caseVariants(ch: string): string[] {
 }
 
 function escapeClassChar(ch: string): string {
-  return /[\\\]\[^\-]/.test(ch) ? `\\${ch}` : ch;
+  return /[\\\][^-]/.test(ch) ? `\\${ch}` : ch;
 }
 
 function escapeLiteral(ch: string): string {

@@ -4,7 +4,7 @@
  * readable version the tests compare it with.
  */
 import { SluiceError } from '../core/errors.js';
-import { BpeCore } from './bpe.js';
+import { bpeCoreFor, type BpeCore } from './bpe.js';
 import { IdBuffer } from './id-buffer.js';
 import { PieceCache } from './piece-cache.js';
 import { PreTokenizer, type Scanner } from './pretokenize.js';
@@ -47,7 +47,7 @@ export class Tokenizer {
 
   constructor(vocab: Vocabulary, opts: TokenizerOptions = {}) {
     this.vocab = vocab;
-    this.core = new BpeCore(vocab);
+    this.core = bpeCoreFor(vocab);
     this.pre = new PreTokenizer(vocab.pattern, vocab.keepUnmatched);
     this.scanner = vocab.prefixSpace ? undefined : this.pre.scanner;
     const entries = opts.cacheEntries ?? 1 << 17;
@@ -153,13 +153,21 @@ export class Tokenizer {
     const cache = this.cache;
     const maxCached = this.maxCached;
     const byteIds = this.core.byteIds;
+    // The output array and length live in locals; a piece of n code units needs at most 3n ids.
+    let data = out.data;
+    let n = out.length;
     for (let pos = start; pos < end; ) {
       const e = scanner(text, pos, end);
       const len = e - pos;
+      if (n + 3 * len > data.length) {
+        out.length = n;
+        out.reserve(3 * len);
+        data = out.data;
+      }
       if (len === 1) {
         const c = text.charCodeAt(pos);
         if (c < 0x80) {
-          out.push(byteIds[c]!);
+          data[n++] = byteIds[c]!;
           pos = e;
           continue;
         }
@@ -167,19 +175,33 @@ export class Tokenizer {
       if (cache !== undefined && len <= maxCached) {
         let h = 0x811c9dc5;
         for (let i = pos; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-        const hit = cache.find(text, pos, e, h);
-        if (hit >= 0) {
-          out.pushRange(cache.values, cache.valueStart[hit]!, cache.valueLen[hit]!);
+        const at = cache.find(text, pos, e, h);
+        if (at >= 0) {
+          const entries = cache.entries;
+          const count = entries[at + 3]!;
+          if (count === 1) {
+            data[n++] = entries[at + 2]!;
+          } else {
+            const values = cache.values;
+            const from = entries[at + 2]!;
+            for (let k = 0; k < count; k++) data[n++] = values[from + k]!;
+          }
         } else {
-          const before = out.length;
+          out.length = n;
           this.encodePiece(text, pos, e, out);
-          cache.insert(text, pos, e, h, out.data, before, out.length - before);
+          cache.insert(text, pos, e, h, out.data, n, out.length - n);
+          data = out.data;
+          n = out.length;
         }
       } else {
+        out.length = n;
         this.encodePiece(text, pos, e, out);
+        data = out.data;
+        n = out.length;
       }
       pos = e;
     }
+    out.length = n;
   }
 
   /** Patterns without a scanner, and HF's add_prefix_space. */
