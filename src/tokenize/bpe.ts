@@ -5,7 +5,7 @@
  * linked list so a 100k-byte run stays O(n log n) instead of quadratic.
  */
 import { SluiceError } from '../core/errors.js';
-import { BytesTable, PairTable } from './hash-tables.js';
+import { BytesTable, findPair, PairTable } from './hash-tables.js';
 import type { IdBuffer } from './id-buffer.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -73,42 +73,50 @@ export class BpeCore {
     else this.mergeLarge(bytes, n, out);
   }
 
-  private pairAt(i: number): void {
-    const at = this.pairs.find(this.ids[i]!, this.ids[i + 1]!);
-    if (at < 0) {
-      this.prio[i] = NONE;
-    } else {
-      this.prio[i] = this.pairs.table[at + 2]!;
-      this.res[i] = this.pairs.table[at + 3]!;
-    }
-  }
-
   private mergeSmall(bytes: Uint8Array, n: number, out: IdBuffer): void {
     const ids = this.ids;
     const prio = this.prio;
     const res = this.res;
-    for (let i = 0; i < n; i++) ids[i] = this.byteIds[bytes[i]!]!;
+    const table = this.pairs.table;
+    const mask = this.pairs.mask;
+    const byteIds = this.byteIds;
+    for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]!]!;
+    for (let i = 0; i < n - 1; i++) {
+      const at = findPair(table, mask, ids[i]!, ids[i + 1]!);
+      prio[i] = at < 0 ? NONE : table[at + 2]!;
+      if (at >= 0) res[i] = table[at + 3]!;
+    }
     let len = n;
-    for (let i = 0; i < len - 1; i++) this.pairAt(i);
     for (;;) {
+      // tiktoken's rule: the lowest priority, the leftmost on ties.
       let best = NONE;
-      let at = -1;
+      let m = -1;
       for (let i = 0; i < len - 1; i++) {
         if (prio[i]! < best) {
           best = prio[i]!;
-          at = i;
+          m = i;
         }
       }
-      if (at < 0) break;
-      ids[at] = res[at]!;
-      for (let j = at + 1; j < len - 1; j++) {
+      if (m < 0) break;
+      ids[m] = res[m]!;
+      for (let j = m + 1; j < len - 1; j++) {
         ids[j] = ids[j + 1]!;
         prio[j] = prio[j + 1]!;
         res[j] = res[j + 1]!;
       }
       len--;
-      if (at < len - 1) this.pairAt(at);
-      if (at > 0) this.pairAt(at - 1);
+      if (m < len - 1) {
+        const at = findPair(table, mask, ids[m]!, ids[m + 1]!);
+        prio[m] = at < 0 ? NONE : table[at + 2]!;
+        if (at >= 0) res[m] = table[at + 3]!;
+      } else {
+        prio[m] = NONE;
+      }
+      if (m > 0) {
+        const at = findPair(table, mask, ids[m - 1]!, ids[m]!);
+        prio[m - 1] = at < 0 ? NONE : table[at + 2]!;
+        if (at >= 0) res[m - 1] = table[at + 3]!;
+      }
     }
     for (let i = 0; i < len; i++) out.push(ids[i]!);
   }

@@ -6,7 +6,6 @@
  *
  * Ties go to the smaller (left id, right id) so training is deterministic. Byte b starts as id b.
  */
-import { utf8Bytes } from './utf8.js';
 
 export interface LearnedMerges {
   /** Bytes of every token id; ids 0..255 are the single bytes. */
@@ -180,28 +179,42 @@ export interface LearnOptions {
 }
 
 export function learnMerges(words: ReadonlyMap<string, number>, opts: LearnOptions): LearnedMerges {
-  // Words as symbol lists in flat arrays.
-  const wordCount: number[] = [];
-  const symbols: number[] = [];
-  const wordStart: number[] = [];
+  // Words as symbol lists in flat typed arrays, sized in a first pass so no intermediate JS
+  // arrays of millions of numbers are built. Each word ends with a -1 separator.
+  let nWords = 0;
+  let total = 0;
+  for (const word of words.keys()) {
+    const n = Buffer.byteLength(word);
+    if (n < 2) continue; // a one-byte word has no pairs
+    nWords++;
+    total += n + 1;
+  }
+  const sym = new Int32Array(total);
+  const next = new Int32Array(total);
+  const prev = new Int32Array(total);
+  const counts = new Float64Array(nWords);
+  const starts = new Int32Array(nWords);
+  const scratch = Buffer.alloc(1 << 16);
+  let w = 0;
+  let at = 0;
   for (const [word, count] of words) {
-    const bytes = utf8Bytes(word);
-    if (bytes.length < 2) continue; // a one-byte word has no pairs
-    wordStart.push(symbols.length);
-    wordCount.push(count);
-    for (const b of bytes) symbols.push(b);
-    symbols.push(-1); // separator; never part of a pair
+    const len = Buffer.byteLength(word);
+    if (len < 2) continue;
+    const bytes = len <= scratch.length ? scratch : Buffer.alloc(len);
+    const n = bytes.write(word, 0, 'utf8');
+    starts[w] = at;
+    counts[w] = count;
+    for (let i = 0; i < n; i++) {
+      sym[at + i] = bytes[i]!;
+      next[at + i] = i + 1 < n ? at + i + 1 : -1;
+      prev[at + i] = i > 0 ? at + i - 1 : -1;
+    }
+    sym[at + n] = -1;
+    next[at + n] = -1;
+    prev[at + n] = -1;
+    at += n + 1;
+    w++;
   }
-  const nWords = wordStart.length;
-  const sym = Int32Array.from(symbols);
-  const next = new Int32Array(sym.length);
-  const prev = new Int32Array(sym.length);
-  for (let i = 0; i < sym.length; i++) {
-    next[i] = sym[i + 1] !== undefined && sym[i + 1]! >= 0 && sym[i]! >= 0 ? i + 1 : -1;
-    prev[i] = i > 0 && sym[i - 1]! >= 0 && sym[i]! >= 0 ? i - 1 : -1;
-  }
-  const counts = Float64Array.from(wordCount);
-  const starts = Int32Array.from(wordStart);
 
   const index = new PairIndex();
   const occWord = new Growable(sym.length);
