@@ -191,7 +191,7 @@ function whitespace(r: Rng): string {
   const parts: string[] = [];
   for (let k = 3 + r.int(10); k > 0; k--) {
     const roll = r.int(6);
-    if (roll === 0) parts.push(' '.repeat(1 + r.int(r.chance(0.1) ? 5000 : 80)));
+    if (roll === 0) parts.push(' '.repeat(1 + r.int(r.chance(0.1) ? 4000 : 80)));
     else if (roll === 1) parts.push('\t'.repeat(1 + r.int(40)));
     else if (roll === 2) parts.push('\r\n'.repeat(1 + r.int(5)));
     else if (roll === 3) {
@@ -208,7 +208,7 @@ function digits(r: Rng): string {
   const parts: string[] = [];
   for (let k = 2 + r.int(8); k > 0; k--) {
     let run = '';
-    const len = 1 + r.int(r.chance(0.1) ? 10_000 : 40);
+    const len = 1 + r.int(r.chance(0.1) ? 4000 : 40);
     for (let i = 0; i < len; i++) run += String(r.int(10));
     parts.push(run, r.pick(['', ' ', '.', ',', 'e-', 'x', ' ٣٤٥', '١٢', '１２３', 'Ⅻ', '½', '²', '𝟙𝟚', '০১']));
   }

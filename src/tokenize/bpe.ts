@@ -9,7 +9,7 @@ import { BytesTable, findPair, PairTable } from './hash-tables.js';
 import type { IdBuffer } from './id-buffer.js';
 import type { Vocabulary } from './vocabulary.js';
 
-const SMALL_PIECE = 48;
+const SMALL_PIECE = 64;
 const NONE = 0x7fffffff;
 const POS_SCALE = 2 ** 32;
 
@@ -121,23 +121,29 @@ export class BpeCore {
     for (let i = 0; i < len; i++) out.push(ids[i]!);
   }
 
+  /** Scratch for mergeLarge, grown on demand and reused. */
+  private large = { ids: new Int32Array(0), next: new Int32Array(0), prev: new Int32Array(0), heap: new MinHeap(0) };
+
   private mergeLarge(bytes: Uint8Array, n: number, out: IdBuffer): void {
-    const ids = new Int32Array(n);
-    const next = new Int32Array(n);
-    const prev = new Int32Array(n);
+    if (this.large.ids.length < n) {
+      const cap = Math.max(n, this.large.ids.length * 2);
+      this.large = { ids: new Int32Array(cap), next: new Int32Array(cap), prev: new Int32Array(cap), heap: new MinHeap(cap * 2) };
+    }
+    const { ids, next, prev, heap } = this.large;
+    heap.size = 0;
     for (let i = 0; i < n; i++) {
       ids[i] = this.byteIds[bytes[i]!]!;
       next[i] = i + 1;
       prev[i] = i - 1;
     }
-    const heap = new MinHeap(n * 2);
-    const pairs = this.pairs;
+    const table = this.pairs.table;
+    const mask = this.pairs.mask;
     const pushPair = (i: number): void => {
       if (i < 0) return;
       const j = next[i]!;
       if (j >= n) return;
-      const at = pairs.find(ids[i]!, ids[j]!);
-      if (at >= 0) heap.push(pairs.table[at + 2]! * POS_SCALE + i);
+      const at = findPair(table, mask, ids[i]!, ids[j]!);
+      if (at >= 0) heap.push(table[at + 2]! * POS_SCALE + i);
     };
     for (let i = 0; i < n - 1; i++) pushPair(i);
     while (heap.size > 0) {
@@ -147,10 +153,10 @@ export class BpeCore {
       if (ids[i]! < 0) continue;
       const j = next[i]!;
       if (j >= n) continue;
-      const at = pairs.find(ids[i]!, ids[j]!);
+      const at = findPair(table, mask, ids[i]!, ids[j]!);
       // Stale entry: the pair at i changed since it was pushed.
-      if (at < 0 || pairs.table[at + 2] !== priority) continue;
-      ids[i] = pairs.table[at + 3]!;
+      if (at < 0 || table[at + 2] !== priority) continue;
+      ids[i] = table[at + 3]!;
       ids[j] = -1;
       next[i] = next[j]!;
       if (next[j]! < n) prev[next[j]!] = i;

@@ -26,7 +26,7 @@ export class PieceCache {
   /** `entries` pieces of up to `maxPieceLength` code units each, on average 8 units and 4 ids. */
   constructor(
     entries = 1 << 17,
-    readonly maxPieceLength = 32,
+    readonly maxPieceLength = 64,
   ) {
     let cap = 16;
     while (cap < entries * 2) cap *= 2;

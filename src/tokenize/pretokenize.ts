@@ -189,14 +189,23 @@ function o200kLowerTail(text: string, s: number, end: number): number {
   // until the last one that is also lower-ish (Lm, Lo, M) can start the lower-ish run.
   let r = s;
   let lastBothEnd = -1;
+  let f = 0;
   while (r < end) {
-    const f = flagsAt(text, r, end);
-    if ((f & UPPERISH) === 0) break;
-    r += width;
+    const c = text.charCodeAt(r);
+    if ((c & 0xf800) !== 0xd800) {
+      f = F[c]!;
+      if ((f & UPPERISH) === 0) break;
+      r++;
+    } else {
+      f = flagsAt(text, r, end);
+      if ((f & UPPERISH) === 0) break;
+      r += width;
+    }
     if ((f & LOWERISH) !== 0) lastBothEnd = r;
   }
   let e: number;
-  if (r < end && (flagsAt(text, r, end) & LOWERISH) !== 0) e = runOf(text, r + width, end, LOWERISH);
+  // The loop stopped on a code point without UPPERISH, with its flags in f.
+  if (r < end && (f & LOWERISH) !== 0) e = runOf(text, r, end, LOWERISH);
   else if (lastBothEnd >= 0) e = lastBothEnd;
   else return -1;
   const k = contractionCaseless(text, e, end);

@@ -47,7 +47,7 @@ const HARD_CASES = [
   "'ſ 'ſx IT'S it'S we'LL y'all ''s",
   ' '.repeat(20_000) + 'x',
   '\n'.repeat(3000) + ' \t'.repeat(500),
-  '9'.repeat(50_000),
+  '9'.repeat(12_000),
   '1234567890'.repeat(1000) + ' ١٢٣٤٥٦٧٨٩٠ １２３４',
   '👨‍👩‍👧‍👦🏳️‍🌈👩🏽‍💻🇯🇵1️⃣ 🫠🫠🫠',
   'line one\r\nline two\r\n\r\n  indented\r\n',
