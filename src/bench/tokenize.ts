@@ -218,6 +218,27 @@ export async function benchEncode(opts: TokenizeBenchOptions): Promise<BenchRow[
       rows.push({ bench: 'tokenize', variant: `${name} ${kind}: sluice / its pre-tokenizer only`, metric: 'ratio', value: s / mbps.get('sluice pre-tokenizer only')!, unit: 'x' });
       log(`  ${name} ${kind}: ${(bytes / 1e6).toFixed(1)} MB timed, ${measured.length} documents`);
     }
+    rows.push(...perCall(name, encoders, texts.english, opts.rounds));
+  }
+  return rows;
+}
+
+/** Per-call overhead: many short strings (about 24 characters, a chat message or a title). */
+function perCall(name: string, encoders: Encoders[], english: readonly string[], rounds: number): BenchRow[] {
+  const short: string[] = [];
+  for (const d of english) {
+    for (let i = 0; i + 24 <= d.length && short.length < 100_000; i += 24) short.push(d.slice(i, i + 24));
+    if (short.length >= 100_000) break;
+  }
+  const rows: BenchRow[] = [];
+  for (const e of encoders.filter((x) => x.warm && !x.label.includes('only'))) {
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const fn = e.fresh();
+      for (const d of short.slice(0, 10_000)) fn(d);
+      times.push(timed(short, fn)[0]);
+    }
+    rows.push({ bench: 'tokenize', variant: `${name} per call: ${e.label}`, metric: 'time per call', value: (median(times) / short.length) * 1e6, unit: 'us', note: `${short.length} strings of 24 characters` });
   }
   return rows;
 }
