@@ -39,7 +39,7 @@ $(DIST): $(NODE_MODULES) $(SRC) .config/tsconfig.build.json tsconfig.json
 build: $(DIST)
 
 run: $(DIST) $(SYSTEM_DEPS_STAMP)
-	node dist/cli/main.js run $(PIPELINE) --out $(OUT)
+	node dist/cli/main.js run $(PIPELINE) --out $(OUT) --fresh
 
 test: $(DIST) $(SYSTEM_DEPS_STAMP)
 	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)
@@ -50,7 +50,7 @@ bench: $(DIST) $(SYSTEM_DEPS_STAMP)
 pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
 	@set -e; for p in pipelines/*.yaml; do \
 	  name=$$(basename $$p .yaml); echo "== $$p -> out/$$name"; \
-	  node dist/cli/main.js run $$p --out out/$$name; done
+	  node dist/cli/main.js run $$p --out out/$$name --fresh; done
 
 lint: $(NODE_MODULES)
 	npx eslint -c .config/eslint.config.js .

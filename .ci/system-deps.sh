@@ -2,7 +2,8 @@
 # Installs the Debian packages sluice's readers and test suite use, when missing.
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
-packages=(zstd bzip2 lbzip2)
+# python3-numpy + python3-torch: the loader's Python client, its cross-language and training tests, `make bench`
+packages=(zstd bzip2 lbzip2 python3-numpy python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,7 +4,17 @@
  * Default sizes finish in minutes on a 2-core machine; --full uses the sizes the issues name.
  */
 import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
+import { benchFilters } from './filters.js';
+import { benchDedup, dedupSizes } from './dedup.js';
+import { benchLoader, loaderBenchDefaults } from './loader.js';
+import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
+import { benchReadersA } from './readers-a.js';
+import { benchReadersB } from './readers-b.js';
+import { benchRedact } from './redact.js';
 import { report } from './report.js';
 import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
@@ -14,8 +24,32 @@ interface BenchEntry {
   run(full: boolean): Promise<BenchRow[]>;
 }
 
+function parquetRows(rows: ParquetRow[]): BenchRow[] {
+  return rows.flatMap((r) => [
+    { bench: 'parquet', variant: r.variant, metric: 'throughput', value: r.mbPerSec, unit: 'MB/s', ...(r.ratio === undefined ? {} : { note: `${r.ratio.toFixed(1)}x @dsnp/parquetjs` }) },
+    { bench: 'parquet', variant: r.variant, metric: 'rows', value: r.rowsPerSec, unit: 'rows/s' },
+    { bench: 'parquet', variant: r.variant, metric: 'peak RSS', value: r.peakRssMb, unit: 'MiB', note: `${(r.fileBytes / 1e6).toFixed(1)} MB file` },
+  ]);
+}
+
+async function runParquet(full: boolean): Promise<BenchRow[]> {
+  const outDir = join(tmpdir(), `sluice-bench-parquet-${process.pid}`);
+  try {
+    return parquetRows(await benchParquet({ rows: full ? 200_000 : 50_000, textBytes: 2000, idsPerRow: 500, outDir }));
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 const BENCHES: BenchEntry[] = [
   { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
+  { name: 'parquet', run: runParquet },
+  { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
+  { name: 'readers-b', run: (full) => benchReadersB({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }) },
+  { name: 'redact', run: (full) => benchRedact({ full }) },
+  { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
+  { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
+  { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
   { name: 'tokenize', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
 ];
 

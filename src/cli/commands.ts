@@ -1,5 +1,8 @@
 import type { Command } from './command.js';
+import { exportCommand } from './export.js';
 import { inspectCommand } from './inspect.js';
+import { listCommand } from './list.js';
+import { loaderCommand } from './loader.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { statsCommand } from './stats.js';
@@ -7,4 +10,4 @@ import { tokenizerCommand } from './tokenizer.js';
 import { validateCommand } from './validate.js';
 
 /** Every `sluice <command>`, in the order --help lists them. */
-export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, schemaCommand, tokenizerCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand, tokenizerCommand];

@@ -55,6 +55,8 @@ const io: CliIO = { out: (text) => process.stdout.write(text + '\n'), log: creat
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
+    // a worker's IPC channel would keep it alive after its task
+    if (process.connected) process.disconnect();
   },
   (err: unknown) => {
     process.stderr.write(`fatal: ${String(err)}\n`);

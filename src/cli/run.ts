@@ -44,7 +44,9 @@ export const runCommand: Command = {
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (args.values['worker']) process.once('disconnect', () => process.exit(1));
+    // a worker whose parent died (even by SIGKILL) must not finish its task unobserved
+    const orphaned = (): never => process.exit(1);
+    if (args.values['worker']) process.once('disconnect', orphaned);
     const out = stringOption(args.values, 'out');
     const workers = intOption(args.values, 'workers');
     const phase = stringOption(args.values, 'phase');
@@ -60,7 +62,7 @@ export const runCommand: Command = {
       worker: Boolean(args.values['worker']),
       log: io.log,
       signal: controller.signal,
-    });
+    }).finally(() => process.off('disconnect', orphaned));
     if (result.report) {
       io.out(renderStats(result.report.stats));
       io.out(`\nwrote ${result.report.manifest.shards.length} shard(s), ${result.report.manifest.rows.toLocaleString('en-US')} rows to ${result.prepared.layout.dir}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readers, stages } from '../registry.js';
-import { inputBaseSchema, outputSchema, runnerSchema } from './schema.js';
+import { inputBaseSchema, outputSchema, runnerSchema, stageSourcesSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -25,11 +25,14 @@ export function pipelineJsonSchema(): JsonSchema {
       additionalProperties: false,
     };
   });
+  const sources = toSchema(stageSourcesSchema);
+  const withSources = (params: JsonSchema): JsonSchema =>
+    params['type'] === 'object' ? { ...params, properties: { ...((params['properties'] ?? {}) as Record<string, JsonSchema>), sources } } : params;
   const stageVariants = Object.values(stages).map((stage) => ({
     title: stage.name,
     description: stage.summary,
     type: 'object',
-    properties: { [stage.name]: { anyOf: [toSchema(stage.params), { type: 'null' }] } },
+    properties: { [stage.name]: { anyOf: [withSources(toSchema(stage.params)), { type: 'null' }] } },
     required: [stage.name],
     additionalProperties: false,
   }));

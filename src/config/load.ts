@@ -10,6 +10,8 @@ import {
   inputBaseSchema,
   outputSchema,
   runnerSchema,
+  stageSourcesSchema,
+  STAGE_RUNNER_KEYS,
   type InputConfig,
   type PipelineConfig,
   type StageConfig,
@@ -78,7 +80,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   }
   const readerName = raw['reader'];
   const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
-  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'] });
+  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'], base_url: raw['base_url'] });
   if (!base.success) issues.push(...zodIssues(base.error, path, { inputs: { [index]: raw } }));
   if (typeof readerName === 'string' && reader === undefined) {
     issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
@@ -91,7 +93,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
     issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]).map((i) => fixRoot(i, own, path)));
     return undefined;
   }
-  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), params: parsed.data as Record<string, unknown> };
+  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), ...(base.data.base_url ? { base_url: base.data.base_url } : {}), params: parsed.data as Record<string, unknown> };
 }
 
 /** Issues from a sub-schema validated against `root` (not the whole config) name values relative to it. */
@@ -117,6 +119,14 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
     issues.push({ path, message: `a stage must be a mapping with exactly one key, the stage name (got ${describeValue(raw)})`, hint: 'write e.g. `- length: {min_chars: 200}`' });
     return undefined;
   }
+  let sources: string[] | undefined;
+  if (isPlainObject(params) && 'sources' in params) {
+    const { sources: rawSources, ...rest } = params;
+    const parsed = stageSourcesSchema.safeParse(rawSources);
+    if (!parsed.success) issues.push({ path: [...path, name, 'sources'], message: `sources must be a non-empty list of source labels (got ${describeValue(rawSources)})` });
+    else sources = parsed.data;
+    params = rest;
+  }
   const def = stages[name];
   if (!def) {
     issues.push({ path: [...path, name], message: `unknown stage "${name}"`, hint: suggestionHint(name, Object.keys(stages)) });
@@ -125,12 +135,14 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
   const parsed = def.params.safeParse(params);
   if (!parsed.success) {
     const base = [...path, name];
-    issues.push(...zodIssues(parsed.error, base, params, objectKeys(def.params)).map((i) => fixRoot(i, params, base)));
+    issues.push(...zodIssues(parsed.error, base, params, [...objectKeys(def.params), ...STAGE_RUNNER_KEYS]).map((i) => fixRoot(i, params, base)));
     return undefined;
   }
   const count = (seen.get(name) ?? 0) + 1;
   seen.set(name, count);
-  return { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+  const config: StageConfig = { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+  if (sources) config.sources = sources;
+  return config;
 }
 
 function isNode(v: unknown): v is { range?: [number, number, number] } {

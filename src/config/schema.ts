@@ -6,8 +6,13 @@ export const inputBaseSchema = z.object({
   reader: z.string().describe('reader name: jsonl | parquet | books | warc | wet | reddit | wikipedia | code'),
   paths: z.array(z.string().min(1)).min(1).describe('files, globs, directories (tree readers) or http(s) URLs'),
   source: z.string().min(1).optional().describe("source label for stats and loader mixtures (default: the reader's)"),
+  base_url: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('URL or directory that relative entries of paths and of path lists (*.paths, *.paths.gz) resolve against, e.g. https://data.commoncrawl.org/'),
 });
-export const INPUT_BASE_KEYS = ['reader', 'paths', 'source'] as const;
+export const INPUT_BASE_KEYS = ['reader', 'paths', 'source', 'base_url'] as const;
 
 export const outputSchema = z
   .object({
@@ -33,6 +38,8 @@ export interface InputConfig {
   reader: string;
   paths: string[];
   source?: string;
+  /** Relative `paths` entries and path-list lines resolve against it. */
+  base_url?: string;
   /** Reader-specific keys, validated and defaulted by the reader's schema. */
   params: Record<string, unknown>;
 }
@@ -43,7 +50,13 @@ export interface StageConfig {
   /** Unique instance name: the stage name, suffixed `#2`, `#3` when a stage appears twice. */
   id: string;
   params: unknown;
+  /** Apply the stage only to documents of these sources (`sources:` in the stage's mapping); others pass through. */
+  sources?: string[];
 }
+
+/** Keys the runner reads from a stage's mapping before the stage's own parameters are validated. */
+export const STAGE_RUNNER_KEYS = ['sources'] as const;
+export const stageSourcesSchema = z.array(z.string().min(1)).min(1).describe('apply this stage only to documents of these sources; the others pass through untouched');
 
 export interface PipelineConfig {
   name: string;

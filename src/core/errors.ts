@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'SLUICE_TOKENIZER'
   | 'SLUICE_LOADER'
   | 'SLUICE_EXECUTOR'
+  /** An intermediate file between phases (dedup indexes) is missing, truncated or fails its checksum. */
+  | 'SLUICE_ARTEFACT'
   | 'SLUICE_INTERNAL';
 
 export interface ErrorDetails {

@@ -28,7 +28,7 @@ export function registerDecoder(codec: Codec, decoder: ExternalDecoder): void {
 }
 
 /** Reads ahead until `n` bytes are available (or the stream ends) without losing them. */
-async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
   const it = stream[Symbol.asyncIterator]();
   const held: Uint8Array[] = [];
   let have = 0;
@@ -61,6 +61,15 @@ function through(source: AsyncIterable<Uint8Array>, transform: Transform): Async
   return transform;
 }
 
+/**
+ * zstd in this process (zstd-napi). Note: a `--long=31` frame makes the context reserve its
+ * 2 GiB window, and contexts are freed only by garbage collection, so many such streams in one
+ * process pile up address space (see src/io/zstd-cli.ts, which avoids it).
+ */
+export function decodeZstdInProcess(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return through(raw, new DecompressStream({ windowLogMax: ZSTD_WINDOW_LOG_MAX }));
+}
+
 function wrapErrors(stream: AsyncIterable<Uint8Array>, codec: Codec, uri: string): AsyncIterable<Uint8Array> {
   return (async function* () {
     try {
@@ -85,8 +94,10 @@ export async function decodeStream(raw: AsyncIterable<Uint8Array>, uri: string):
       return { codec, bytes: rest };
     case 'gzip':
       return { codec, bytes: wrapErrors(through(rest, createGunzip({ chunkSize: 1 << 20 })), codec, uri) };
-    case 'zstd':
-      return { codec, bytes: wrapErrors(through(rest, new DecompressStream({ windowLogMax: ZSTD_WINDOW_LOG_MAX })), codec, uri) };
+    case 'zstd': {
+      const external = externalDecoders.get('zstd');
+      return { codec, bytes: wrapErrors(external ? external(rest, uri) : decodeZstdInProcess(rest), codec, uri) };
+    }
     case 'bzip2': {
       const decoder = externalDecoders.get('bzip2');
       if (!decoder) {

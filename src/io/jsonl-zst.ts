@@ -22,7 +22,11 @@ export class JsonlZstWriter {
   private bufferedChars = 0;
   rows = 0;
 
-  constructor(readonly path: string) {
+  /** `keepEmpty`: write a file even with no records (a reader downstream expects one per task). */
+  constructor(
+    readonly path: string,
+    private readonly opts: { keepEmpty?: boolean } = {},
+  ) {
     this.tmp = tempPathFor(path);
   }
 
@@ -61,10 +65,11 @@ export class JsonlZstWriter {
     if (!this.zstd.write(data)) await once(this.zstd, 'drain');
   }
 
-  /** Finishes the file and moves it into place. Returns false (and writes nothing) when empty. */
+  /** Finishes the file and moves it into place. Returns false (and writes nothing) when empty, unless keepEmpty. */
   async commit(): Promise<boolean> {
-    if (this.rows === 0) return false;
+    if (this.rows === 0 && !this.opts.keepEmpty) return false;
     await this.flush();
+    await this.open();
     const file = this.file;
     if (!file) throw new SluiceError('SLUICE_INTERNAL', `jsonl writer for ${this.path} never opened`);
     const finished = once(file, 'finish');

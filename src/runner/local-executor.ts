@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../core/errors.js';
@@ -7,9 +7,7 @@ import type { PhaseSpec } from './pipeline.js';
 import { newProgress, readMarker, type TaskProgress } from './task.js';
 import type { OutputLayout } from './layout.js';
 import { ProgressReporter } from './progress.js';
-
-/** Messages a worker process sends its parent. */
-export type WorkerMessage = { type: 'progress'; progress: TaskProgress };
+import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
 export interface LocalExecution {
   layout: OutputLayout;
@@ -18,8 +16,8 @@ export interface LocalExecution {
   log: Logger;
   /** Runs one task in this process (used when workers = 1). */
   runInProcess(phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void>;
-  /** Arguments that make `sluice` run one task as a worker. */
-  workerArgs(phase: PhaseSpec, rank: number): string[];
+  /** Arguments that start `sluice` as a task-serving worker of this run. */
+  workerArgs: string[];
   signal: AbortSignal;
 }
 
@@ -38,24 +36,101 @@ function addInto(into: TaskProgress, from: TaskProgress): void {
   into.docsOut += from.docsOut;
 }
 
-/**
- * Runs the phases in order on this machine, `workers` tasks at a time, skipping tasks whose
- * marker exists. Workers are child processes running the same entry point a scheduler would.
- */
-export async function runPhasesLocally(exec: LocalExecution): Promise<void> {
-  for (const phase of exec.phases) {
-    const pending: number[] = [];
-    for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(exec.layout, phase.id, rank))) pending.push(rank);
-    if (pending.length === 0) {
-      exec.log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
-      continue;
-    }
-    if (pending.length < phase.tasks) exec.log.info(`${phase.id}: resuming, ${phase.tasks - pending.length}/${phase.tasks} tasks already done`);
-    await runPhase(exec, phase, pending);
+/** A long-lived worker process: prepares the run once, then runs the tasks it is sent. */
+class Worker {
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+  private current: { resolve: () => void; reject: (err: Error) => void; progress: TaskProgress } | undefined;
+  private stderrTail = '';
+  private exited = false;
+
+  constructor(args: string[]) {
+    this.child = fork(cliEntry(), args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'ready') resolve();
+        else if (msg.type === 'progress' && this.current) Object.assign(this.current.progress, msg.progress);
+        else if (msg.type === 'done') this.finish();
+        else if (msg.type === 'failed') this.finish(new Error(msg.error));
+      });
+      this.child.on('exit', (code, sig) => {
+        this.exited = true;
+        const why = new Error(`worker exited with ${sig ?? `code ${code}`}${this.tail()}`);
+        reject(why);
+        this.finish(why);
+      });
+    });
+    this.ready.catch(() => {});
+  }
+
+  private tail(): string {
+    const lines = this.stderrTail.trim().split('\n').slice(-8).join('\n');
+    return lines ? `; last output:\n${lines}` : '';
+  }
+
+  private finish(err?: Error): void {
+    const c = this.current;
+    this.current = undefined;
+    if (!c) return;
+    if (err) c.reject(err);
+    else c.resolve();
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  async run(phase: string, rank: number, progress: TaskProgress): Promise<void> {
+    await this.ready;
+    return new Promise((resolve, reject) => {
+      this.current = { resolve, reject, progress };
+      this.child.send({ type: 'task', phase, rank } satisfies ParentMessage);
+    });
+  }
+
+  stop(signal?: NodeJS.Signals): void {
+    if (this.exited) return;
+    if (signal) this.child.kill(signal);
+    else if (this.child.connected) this.child.send({ type: 'exit' } satisfies ParentMessage);
+  }
+
+  exitedPromise(): Promise<void> {
+    return this.exited ? Promise.resolve() : new Promise((r) => this.child.once('exit', () => r()));
   }
 }
 
-async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[]): Promise<void> {
+/**
+ * Runs the phases in order on this machine, `workers` tasks at a time, skipping tasks whose
+ * marker exists. Workers are child processes that load the pipeline once and serve tasks; each
+ * task does exactly what `sluice run --phase P --rank R` does under a scheduler.
+ */
+export async function runPhasesLocally(exec: LocalExecution): Promise<void> {
+  const pool: Worker[] = [];
+  const onAbort = (): void => pool.forEach((w) => w.stop('SIGTERM'));
+  exec.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const phase of exec.phases) {
+      const pending: number[] = [];
+      for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(exec.layout, phase.id, rank))) pending.push(rank);
+      if (pending.length === 0) {
+        exec.log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
+        continue;
+      }
+      if (pending.length < phase.tasks) exec.log.info(`${phase.id}: resuming, ${phase.tasks - pending.length}/${phase.tasks} tasks already done`);
+      await runPhase(exec, phase, pending, pool);
+    }
+  } finally {
+    exec.signal.removeEventListener('abort', onAbort);
+    pool.forEach((w) => w.stop());
+    await Promise.all(pool.map((w) => w.exitedPromise()));
+  }
+}
+
+async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[], pool: Worker[]): Promise<void> {
   const finished = newProgress();
   const live = new Map<number, TaskProgress>();
   let done = phase.tasks - pending.length;
@@ -69,25 +144,29 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
   const queue = [...pending];
   const slots = Math.max(1, Math.min(exec.workers, queue.length));
 
-  const runOne = async (rank: number): Promise<void> => {
+  const runOne = async (slot: number, rank: number): Promise<void> => {
     const progress = newProgress();
     live.set(rank, progress);
     try {
       if (exec.workers <= 1) await exec.runInProcess(phase, rank, progress);
-      else await runWorker(exec, phase, rank, progress);
+      else {
+        let worker = pool[slot];
+        if (!worker || !worker.alive) pool[slot] = worker = new Worker(exec.workerArgs);
+        await worker.run(phase.id, rank, progress);
+      }
       done++;
     } catch (err) {
-      failures.push({ rank, error: err instanceof SluiceError ? err.describe() : String(err) });
+      failures.push({ rank, error: err instanceof SluiceError ? err.describe() : err instanceof Error ? err.message : String(err) });
     } finally {
       live.delete(rank);
       addInto(finished, progress);
     }
   };
   await Promise.all(
-    Array.from({ length: slots }, async () => {
+    Array.from({ length: slots }, async (_, slot) => {
       for (let rank = queue.shift(); rank !== undefined; rank = queue.shift()) {
         if (exec.signal.aborted) break;
-        await runOne(rank);
+        await runOne(slot, rank);
       }
     }),
   );
@@ -99,28 +178,4 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
     });
   }
   exec.log.info(reporter.line());
-}
-
-function runWorker(exec: LocalExecution, phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = fork(cliEntry(), exec.workerArgs(phase, rank), { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      stderrTail = (stderrTail + chunk.toString()).slice(-4000);
-    });
-    child.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'progress') Object.assign(progress, msg.progress);
-    });
-    const onAbort = (): void => {
-      child.kill('SIGTERM');
-    };
-    exec.signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', reject);
-    child.on('exit', (code, sig) => {
-      exec.signal.removeEventListener('abort', onAbort);
-      if (code === 0) resolve();
-      else reject(new Error(`worker exited with ${sig ?? `code ${code}`}${stderrTail ? `; last output:\n${stderrTail.trim().split('\n').slice(-8).join('\n')}` : ''}`));
-    });
-  });
 }

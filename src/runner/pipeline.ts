@@ -21,12 +21,14 @@ import type { OutputLayout } from './layout.js';
 export interface NamedStage {
   id: string;
   run: Stage;
+  /** Only documents of these sources go through the stage; the rest bypass it. */
+  sources?: ReadonlySet<string>;
 }
 
 export interface Segment {
   stages: NamedStage[];
   /** The barrier that ends this segment; the last segment has none and ends in the shard writer. */
-  barrier?: { id: string; barrier: Barrier };
+  barrier?: { id: string; barrier: Barrier; sources?: ReadonlySet<string> };
 }
 
 export interface BuiltPipeline {
@@ -48,9 +50,10 @@ export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout
     const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), log: log.child(cfg.id) });
     if (built.manifest) Object.assign(manifest, built.manifest);
     const current = segments[segments.length - 1]!;
-    if (built.kind === 'stream') current.stages.push({ id: cfg.id, run: built.run });
+    const sources = cfg.sources ? { sources: new Set(cfg.sources) } : {};
+    if (built.kind === 'stream') current.stages.push({ id: cfg.id, run: built.run, ...sources });
     else {
-      current.barrier = { id: cfg.id, barrier: built.barrier };
+      current.barrier = { id: cfg.id, barrier: built.barrier, ...sources };
       segments.push({ stages: [] });
     }
   }

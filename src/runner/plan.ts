@@ -37,7 +37,7 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
   for (const [i, input] of loaded.config.inputs.entries()) {
     const reader = readers[input.reader]!;
     for (const [j, pattern] of input.paths.entries()) {
-      const files = await expandPath({ pattern, yamlPath: `inputs[${i}].paths[${j}]` }, reader.acceptsDirectories ?? false);
+      const files = await expandPath({ pattern, yamlPath: `inputs[${i}].paths[${j}]`, ...(input.base_url === undefined ? {} : { baseUrl: input.base_url }) }, reader.acceptsDirectories ?? false);
       for (const file of files) {
         const key = `${i}\u0000${file.uri}`;
         if (seen.has(key)) continue;

@@ -31,6 +31,8 @@ export class ProgressReporter {
   ) {}
 
   start(): void {
+    this.phase = this.sample().phase;
+    this.phaseStarted = Date.now();
     this.timer = setInterval(() => this.print(), this.intervalMs);
     this.timer.unref();
   }

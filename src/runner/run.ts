@@ -4,9 +4,11 @@ import { resolve } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadPipeline, type LoadedPipeline } from '../config/load.js';
+// side effect: http(s) inputs (and path lists that name them) resolve through undici
 import { OutputLayout } from './layout.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
-import { runPhasesLocally, type WorkerMessage } from './local-executor.js';
+import { runPhasesLocally } from './local-executor.js';
+import { serveTasks } from './worker.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
 import { commitPlan, configHash, defaultWorld, resolveUnits, type Plan, type ResolvedUnit } from './plan.js';
 import { newProgress, readMarker, runTask, type TaskProgress } from './task.js';
@@ -23,7 +25,7 @@ export interface RunOptions {
   strict?: boolean;
   /** Discard an existing output directory first. */
   fresh?: boolean;
-  /** This process is a worker of a local run: report progress over IPC, never finalize. */
+  /** This process is a worker of a local run: serve tasks sent over IPC, never finalize. */
   worker?: boolean;
   log: Logger;
   signal?: AbortSignal;
@@ -89,21 +91,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (opts.rank < 0 || opts.rank >= world) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${world - 1}`);
     const phase = pickPhase(phases, opts.phase);
     if (opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `phase ${phase.id} has ${phase.tasks} tasks; --rank ${opts.rank} has nothing to do`);
-    if (await readMarker(layout, phase.id, opts.rank)) {
-      opts.log.info(`${phase.id} task ${opts.rank} already done`);
-    } else {
-      const progress = newProgress();
-      const timer = opts.worker ? setInterval(() => process.send?.({ type: 'progress', progress } satisfies WorkerMessage), 500) : undefined;
-      try {
-        await runOne(phase, opts.rank, progress);
-      } finally {
-        if (timer) clearInterval(timer);
-        if (opts.worker) process.send?.({ type: 'progress', progress } satisfies WorkerMessage);
-      }
-    }
-    if (opts.worker) return { prepared };
+    if (await readMarker(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
+    else await runOne(phase, opts.rank, newProgress());
     const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest);
     return report ? { prepared, report } : { prepared };
+  }
+
+  if (opts.worker) {
+    await serveTasks(prepared, { strict, log: opts.log, signal });
+    return { prepared };
   }
 
   const workers = Math.max(1, opts.workers ?? prepared.loaded.config.runner.workers ?? availableParallelism());
@@ -117,7 +113,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     runInProcess: async (phase, rank, progress) => {
       await runOne(phase, rank, progress);
     },
-    workerArgs: (phase, rank) => ['run', opts.pipelineFile, '--out', layout.dir, '--phase', phase.id, '--rank', String(rank), '--world', String(world), '--worker', ...strictArg],
+    workerArgs: ['run', opts.pipelineFile, '--out', layout.dir, '--world', String(world), '--worker', ...strictArg],
   });
   const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest);
   if (!report) throw new SluiceError('SLUICE_INTERNAL', 'all phases ran but some task markers are missing', { file: layout.stateDir });

@@ -5,6 +5,7 @@ import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Stage, StageContext } from '../core/stage.js';
+import { routeWhere } from '../core/route.js';
 import { StatsRecorder, type RunStats } from '../core/stats.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -117,8 +118,11 @@ function toSpilled(doc: Doc): SpilledDoc {
   return out;
 }
 
-/** Wraps a stage so its stats entry counts what goes in and what comes out. */
-function counted(stage: Stage, ctx: StageContext): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
+/**
+ * Wraps a stage so its stats entry counts what goes in and what comes out; with `sources`, only
+ * documents of those sources enter it and the others, counted as `bypassed`, go around it.
+ */
+function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
   const counts = ctx.stats.counts;
   async function* countIn(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
     for await (const d of docs) {
@@ -132,7 +136,8 @@ function counted(stage: Stage, ctx: StageContext): (docs: AsyncIterable<Doc>) =>
       yield d;
     }
   }
-  return (docs) => countOut(stage(countIn(docs), ctx));
+  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countOut(stage(countIn(docs), ctx));
+  return sources ? routeWhere(run, (doc) => sources.has(doc.source), () => ctx.stats.count('bypassed')) : run;
 }
 
 /** Runs one task of one phase to completion and writes its marker. */
@@ -197,12 +202,16 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
   let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects) : readSpill(layout.spill(`docs-${k - 1}`, rank));
   if (k > 0) {
     const previous = pipeline.segments[k - 1]!.barrier!;
-    stream = counted(previous.barrier.apply, contextFor(previous.id))(stream);
+    stream = counted(previous.barrier.apply, contextFor(previous.id), previous.sources)(stream);
   }
-  for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id))(stream);
+  for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id), stage.sources)(stream);
 
   const sink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder);
-  if (segment.barrier) stream = segment.barrier.barrier.collect(stream, contextFor(segment.barrier.id));
+  if (segment.barrier) {
+    const { barrier, id, sources } = segment.barrier;
+    const collect = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => barrier.collect(docs, contextFor(id));
+    stream = sources ? routeWhere(collect, (doc) => sources.has(doc.source))(stream) : collect(stream);
+  }
   try {
     for await (const doc of stream) {
       if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', `task ${phase.id}/${rank} was cancelled`);
@@ -264,7 +273,7 @@ class SpillSink implements DocSink {
   private readonly writer: JsonlZstWriter;
 
   constructor(path: string) {
-    this.writer = new JsonlZstWriter(path);
+    this.writer = new JsonlZstWriter(path, { keepEmpty: true });
   }
 
   write(doc: Doc): Promise<void> {

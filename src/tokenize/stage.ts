@@ -5,6 +5,10 @@
  * Documents are data: a special-token string inside a document (`<|endoftext|>` typed in a forum
  * post) is encoded as ordinary text. The only special token is the EOS sluice appends.
  *
+ * `eos` is off by default: sluice's loader and its exports put the EOS between documents
+ * themselves, so ids stored with an EOS would end up followed by two. Turn it on for consumers
+ * that read input_ids as they are. The manifest always records the EOS id (the loader needs it).
+ *
  * `max_tokens` rejects (reason `too_many_tokens`) rather than truncates: a truncated document
  * would carry ids that no longer match its text, and the loader packs long documents across
  * sequences anyway; the rejects keep what was dropped inspectable.
@@ -23,8 +27,8 @@ export const tokenizeStage = defineStage({
     .object({
       /** cl100k_base, o200k_base, p50k_base, r50k_base, gpt2, or a path: trained tokenizer dir, tokenizer.json, .tiktoken. */
       tokenizer: z.string().default('cl100k_base'),
-      /** Append the end-of-text token to every document. */
-      eos: z.boolean().default(true),
+      /** Store the end-of-text id after every document's ids (off: the loader and exports add it). */
+      eos: z.boolean().default(false),
       /** Which special token is the EOS (default: <|endoftext|>, or <|end_of_text|>, </s>). */
       eos_token: z.string().optional(),
       /** Reject documents with more tokens than this (EOS included). */
@@ -43,28 +47,28 @@ export const tokenizeStage = defineStage({
       ...(params.special_tokens !== undefined ? { specialTokens: params.special_tokens } : {}),
     });
     const vocab = tokenizer.vocab;
-    let eosId: number | null = null;
-    if (params.eos) {
-      if (params.eos_token !== undefined) {
-        const id = vocab.specialTokens.get(params.eos_token);
-        if (id === undefined) {
-          throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize.eos_token: ${JSON.stringify(params.eos_token)} is not a special token of ${vocab.name}`, {
-            path: 'tokenize.eos_token',
-            hint: `special tokens: ${[...vocab.specialTokens.keys()].join(', ') || '(none)'}`,
-          });
-        }
-        eosId = id;
-      } else {
-        const eos = vocab.defaultEos();
-        if (!eos) {
-          throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize.eos: ${vocab.name} has no end-of-text special token`, {
-            path: 'tokenize.eos',
-            hint: 'set eos_token to one of its special tokens, or eos: false',
-          });
-        }
-        eosId = eos.id;
+    // The EOS id goes into the manifest whether or not it is stored after each document.
+    let eosId: number;
+    if (params.eos_token !== undefined) {
+      const id = vocab.specialTokens.get(params.eos_token);
+      if (id === undefined) {
+        throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize.eos_token: ${JSON.stringify(params.eos_token)} is not a special token of ${vocab.name}`, {
+          path: 'tokenize.eos_token',
+          hint: `special tokens: ${[...vocab.specialTokens.keys()].join(', ') || '(none)'}`,
+        });
       }
+      eosId = id;
+    } else {
+      const eos = vocab.defaultEos();
+      if (!eos) {
+        throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize: ${vocab.name} has no end-of-text special token`, {
+          path: 'tokenize.eos_token',
+          hint: 'set eos_token to one of its special tokens: the manifest records it and the loader puts it between documents',
+        });
+      }
+      eosId = eos.id;
     }
+    const appendEos = params.eos;
     const maxTokens = params.max_tokens;
     return {
       kind: 'stream',
@@ -74,7 +78,7 @@ export const tokenizeStage = defineStage({
         for await (const doc of docs) {
           buffer.reset();
           tokenizer.encodeOrdinaryInto(doc.text, buffer);
-          if (eosId !== null) buffer.push(eosId);
+          if (appendEos) buffer.push(eosId);
           const n = buffer.length;
           if (maxTokens !== undefined && n > maxTokens) {
             ctx.reject(doc, 'too_many_tokens', { tokens: n, max_tokens: maxTokens });

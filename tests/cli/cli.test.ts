@@ -63,10 +63,18 @@ describe('sluice CLI', () => {
     expect(shard.stdout).toContain('- b.jsonl.gz-1 [jsonl]');
   });
 
+  it('lists readers and stages with their parameters and defaults', () => {
+    const r = sluice(['list', 'stages']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('stage length: drop documents shorter or longer than a number of characters');
+    expect(r.stdout).toContain('    min_chars: integer = 0');
+    expect(r.stdout).not.toContain('reader jsonl');
+  });
+
   it('prints help for every command', () => {
     const top = sluice(['--help']);
     expect(top.status).toBe(0);
-    for (const cmd of ['run', 'validate', 'stats', 'inspect', 'schema']) {
+    for (const cmd of ['run', 'validate', 'stats', 'inspect', 'list', 'schema']) {
       expect(top.stdout).toContain(cmd);
       const r = sluice([cmd, '--help']);
       expect(r.status).toBe(0);

@@ -91,4 +91,11 @@ describe('pipeline config', () => {
     expect(err.code).toBe('SLUICE_CONFIG_PARSE');
     expect(err.message).toMatch(/p\.yaml:\d+:\d+: YAML syntax error/);
   });
+
+  it('takes `sources:` on any stage and checks it', () => {
+    const cfg = parsePipeline(VALID.replace('{min_chars: 200}', '{min_chars: 200, sources: [web, books]}'), 'p.yaml');
+    expect(cfg.stages[0]).toEqual({ stage: 'length', id: 'length', params: { min_chars: 200 }, sources: ['web', 'books'] });
+    const err = errorOf(VALID.replace('{min_chars: 200}', '{min_chars: 200, sources: web}'));
+    expect(err.message).toContain('stages[0].length.sources: sources must be a non-empty list of source labels (got "web")');
+  });
 });

@@ -69,7 +69,7 @@ describe('runner', () => {
     writeJsonlCorpus(dir, [{ name: 'a.jsonl.gz', docs: 20, badLines: [5] }]);
     const file = writePipeline(dir, pipelineYaml(dir));
     await expect(runPipeline({ pipelineFile: file, workers: 1, strict: true, log: silentLogger })).rejects.toSatisfy(
-      (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_BAD_RECORD' && e.message.includes(`${dir}/a.jsonl.gz:5`),
+      (e: unknown) => e instanceof SluiceError && e.message.includes(`error[SLUICE_BAD_RECORD]: ${dir}/a.jsonl.gz:5: invalid JSON`),
     );
     expect(existsSync(join(dir, 'out', 'manifest.json'))).toBe(false);
   });
@@ -121,5 +121,22 @@ describe('runner', () => {
     expect(r1.report?.stats.ledger).toMatchObject({ docs_in: 90, kept: 90, balanced: true });
     const rows = await readDataset(join(dir, 'out'));
     expect(rows.length).toBe(90);
+  });
+
+  it('applies a stage only to the sources it names; the others bypass it', async () => {
+    const dir = tempDir();
+    writeJsonlCorpus(dir, [
+      { name: 'web.jsonl.gz', docs: 30, chars: 100 },
+      { name: 'code.jsonl.gz', docs: 20, chars: 100 },
+    ]);
+    const file = writePipeline(
+      dir,
+      `name: routed\ninputs:\n  - {reader: jsonl, paths: ["${dir}/web.jsonl.gz"], source: web}\n  - {reader: jsonl, paths: ["${dir}/code.jsonl.gz"], source: code}\nstages:\n  - length: {min_chars: 1000, sources: [web]}\noutput:\n  dir: ${dir}/out\n`,
+    );
+    const r = await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
+    const stats = r.report!.stats;
+    expect(stats.ledger).toMatchObject({ docs_in: 50, kept: 20, rejected: 30, balanced: true });
+    expect(stats.stages['length']).toMatchObject({ in: 30, out: 0, rejected: { too_short: 30 }, counters: { bypassed: 20 } });
+    expect(stats.sources['code']).toMatchObject({ kept: 20 });
   });
 });

@@ -5,6 +5,8 @@ import { silentLogger } from '../../src/core/log.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { runPipeline } from '../../src/runner/run.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
+import { TokenDataset } from '../../src/loader/dataset.js';
+import { TokenLoader } from '../../src/loader/loader.js';
 import { tokenizeStage } from '../../src/tokenize/stage.js';
 import { BpeTrainer, writeTrainedTokenizer } from '../../src/tokenize/trainer.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
@@ -12,8 +14,8 @@ import { buildStage, doc, runStage, streamStage, testBuildEnv } from '../helpers
 import { readDataset, readManifest } from '../helpers/parquet.js';
 
 describe('tokenize stage', () => {
-  it('sets doc.tokens to the ordinary encoding plus the EOS id', async () => {
-    const stage = await streamStage(tokenizeStage, { tokenizer: 'cl100k_base' });
+  it('with eos, sets doc.tokens to the ordinary encoding plus the EOS id', async () => {
+    const stage = await streamStage(tokenizeStage, { tokenizer: 'cl100k_base', eos: true });
     const tok = loadTokenizer({ tokenizer: 'cl100k_base' });
     const texts = ['Hello, world.', '', 'def f(x):\r\n    return x\n', '中文 😀'];
     const { kept, rejected } = await runStage(stage, texts.map((t, i) => doc(t, `d${i}`)));
@@ -23,7 +25,7 @@ describe('tokenize stage', () => {
   });
 
   it('treats a special-token string inside a document as text: only the appended EOS is special', async () => {
-    const stage = await streamStage(tokenizeStage, {});
+    const stage = await streamStage(tokenizeStage, { eos: true });
     const { kept } = await runStage(stage, [doc('forum post: <|endoftext|> and <|fim_prefix|>')]);
     const ids = Array.from(kept[0]!.tokens!);
     expect(ids.filter((id) => id === 100257)).toEqual([100257]);
@@ -32,26 +34,28 @@ describe('tokenize stage', () => {
     expect(loadTokenizer({ tokenizer: 'cl100k_base' }).decode(ids)).toBe('forum post: <|endoftext|> and <|fim_prefix|><|endoftext|>');
   });
 
-  it('records the tokenizer in the manifest facts', async () => {
-    const built = await buildStage(tokenizeStage, { tokenizer: 'o200k_base' });
-    expect(built.manifest).toEqual({
-      tokenizer: { name: 'o200k_base', vocab_size: 200019, sha256: '446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d', eos_id: 199999 },
-    });
-    const noEos = await buildStage(tokenizeStage, { tokenizer: 'o200k_base', eos: false });
-    expect((noEos.manifest!['tokenizer'] as { eos_id: unknown }).eos_id).toBeNull();
+  it('records the tokenizer, EOS id included, in the manifest facts whether or not EOS is stored', async () => {
+    const facts = { tokenizer: { name: 'o200k_base', vocab_size: 200019, sha256: '446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d', eos_id: 199999 } };
+    expect((await buildStage(tokenizeStage, { tokenizer: 'o200k_base' })).manifest).toEqual(facts);
+    expect((await buildStage(tokenizeStage, { tokenizer: 'o200k_base', eos: true })).manifest).toEqual(facts);
+    const other = await buildStage(tokenizeStage, { tokenizer: 'o200k_base', eos_token: '<|endofprompt|>' });
+    expect((other.manifest!['tokenizer'] as { eos_id: number }).eos_id).toBe(200018);
   });
 
   it('rejects documents over max_tokens with the count, and records a length histogram', async () => {
     const stage = await streamStage(tokenizeStage, { max_tokens: 5 });
     const { kept, rejected, stats } = await runStage(stage, [doc('one two', 'short'), doc('one two three four five six seven', 'long')], 'tokenize');
     expect(kept.map((d) => d.id)).toEqual(['short']);
-    expect(rejected).toMatchObject([{ reason: 'too_many_tokens', detail: { tokens: 8, max_tokens: 5 }, doc: { id: 'long' } }]);
+    expect(rejected).toMatchObject([{ reason: 'too_many_tokens', detail: { tokens: 7, max_tokens: 5 }, doc: { id: 'long' } }]);
     expect(stats.stats.histograms['tokens_per_doc']).toEqual({ '2-3': 1 });
-    expect(stats.stats.stages['tokenize']!.counters['tokens']).toBe(3);
+    expect(stats.stats.stages['tokenize']!.counters['tokens']).toBe(2);
+    // The EOS, when stored, counts towards max_tokens.
+    const withEos = await streamStage(tokenizeStage, { max_tokens: 2, eos: true });
+    expect((await runStage(withEos, [doc('one two')])).rejected).toMatchObject([{ reason: 'too_many_tokens', detail: { tokens: 3 } }]);
   });
 
-  it('without eos adds nothing after the text', async () => {
-    const stage = await streamStage(tokenizeStage, { tokenizer: 'r50k_base', eos: false });
+  it('by default stores no EOS: the loader and the exports put it between documents', async () => {
+    const stage = await streamStage(tokenizeStage, { tokenizer: 'r50k_base' });
     const { kept } = await runStage(stage, [doc('abc')]);
     expect(Array.from(kept[0]!.tokens!)).toEqual(Array.from(loadTokenizer({ tokenizer: 'r50k_base' }).encodeOrdinary('abc')));
   });
@@ -101,7 +105,7 @@ output:
     let total = 0;
     for (const row of rows) {
       const ids = Array.from(row['input_ids'] as ArrayLike<number>, Number);
-      expect(ids).toEqual([...tok.encodeOrdinary(row['text'] as string), 100257]);
+      expect(ids).toEqual(Array.from(tok.encodeOrdinary(row['text'] as string)));
       expect(Number(row['num_tokens'])).toBe(ids.length);
       total += ids.length;
     }
@@ -110,5 +114,15 @@ output:
     expect(stats.sources['jsonl']!.tokens).toBe(total);
     expect(stats.stages['tokenize']!.rejected['too_many_tokens']).toBe(80); // the 2000-character documents
     expect(Object.values(stats.histograms['tokens_per_doc']!).reduce((a, b) => a + b, 0)).toBe(rows.length);
+
+    // The loader accepts the dataset and packs it with exactly one EOS after each document.
+    const dataset = await TokenDataset.open(out, { tokenizer: { name: 'cl100k_base', eos_id: 100257 } });
+    expect(dataset.docs).toBe(rows.length);
+    const loader = new TokenLoader(dataset, { seqLen: 127, batch: 4, shuffleBuffer: 1 });
+    const epoch = total + rows.length;
+    const stream: number[] = [];
+    while (stream.length < epoch) stream.push(...loader.next().tokens);
+    const eosCount = stream.slice(0, epoch).filter((id) => id === 100257).length;
+    expect(eosCount).toBe(rows.length);
   });
 });

@@ -1,0 +1,4 @@
+"""One-pass running statistics."""
+from .mean import RunningStats
+
+__all__ = ["RunningStats"]

@@ -1,0 +1,68 @@
+/**
+ * Word lists, punctuation sets and blocklists live as files under src/filters/data/, never as
+ * tables in code. tsc does not copy them to dist/, so they are looked up relative to this module
+ * in both layouts: src/filters/ (vitest, tsx) and dist/filters/ (the built CLI, which finds them
+ * in ../../src/filters/data/ because the package ships src/ beside dist/).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { SluiceError } from '../core/errors.js';
+
+const candidates = [new URL('./data/', import.meta.url), new URL('../../src/filters/data/', import.meta.url)];
+
+let dataDir: string | undefined;
+
+/** Absolute path of the data directory; throws with a hint if neither layout has it. */
+export function filterDataDir(): string {
+  if (dataDir !== undefined) return dataDir;
+  for (const url of candidates) {
+    const dir = fileURLToPath(url);
+    if (existsSync(dir)) return (dataDir = dir);
+  }
+  throw new SluiceError('SLUICE_INTERNAL', `filter data directory not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`, {
+    hint: 'the package must ship src/filters/data/ next to dist/; reinstall or rebuild sluice',
+  });
+}
+
+export function filterDataPath(name: string): string {
+  return filterDataDir() + name;
+}
+
+const jsonCache = new Map<string, unknown>();
+
+/** Parsed JSON data file, read once per process. */
+export function readFilterJson<T>(name: string): T {
+  let value = jsonCache.get(name);
+  if (value === undefined) {
+    value = JSON.parse(readFileSync(filterDataPath(name), 'utf8')) as unknown;
+    jsonCache.set(name, value);
+  }
+  return value as T;
+}
+
+/** One entry per line; blank lines and lines starting with `#` (comments) are skipped. */
+export function parseListFile(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    out.push(line);
+  }
+  return out;
+}
+
+export function readFilterList(name: string): string[] {
+  return parseListFile(readFileSync(filterDataPath(name), 'utf8'));
+}
+
+const require = createRequire(import.meta.url);
+
+/** A file shipped inside an npm dependency (e.g. `naughty-words/en.json`), or undefined if absent. */
+export function packageDataPath(specifier: string): string | undefined {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}

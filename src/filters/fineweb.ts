@@ -1,0 +1,139 @@
+/**
+ * FineWeb's own quality rules (Penedo et al. 2024), with datatrove's semantics: lines are
+ * `text.split("\n")` without the blank ones; a line "ends in punctuation" when its last
+ * character (not stripped) is terminal punctuation; duplicated-line characters are counted over
+ * the text without its newlines; the list ratio is newlines per token.
+ *
+ * Languages: tokens count each Han/Kana/Thai character as a word, and terminal punctuation
+ * covers many scripts (。 ۔ । ؟ ...). A short line is measured in characters, which carry more
+ * text in Chinese and Japanese, so `per_language` lowers `short_line_length` to 12 for zh and ja
+ * by default (English and other languages keep FineWeb's 30). The language comes from
+ * src/filters/text/doc-language.ts.
+ */
+import { z } from 'zod';
+import type { Doc } from '../core/doc.js';
+import { defineFilter, drop, type Drop } from '../core/stage.js';
+import { languageParams, ratio } from './params.js';
+import { CHAR_FLAGS, SPACE, TERMINAL, flagsBefore } from './text/chars.js';
+import { SPAN_HASH_SEED, SpanInterner } from './text/hash-table.js';
+import { documentLanguage } from './text/doc-language.js';
+import { countTokens } from './text/tokens.js';
+
+const thresholds = z
+  .object({
+    line_punct_thr: ratio(0.12),
+    line_punct_exclude_zero: z.boolean().default(false),
+    short_line_thr: ratio(0.67),
+    short_line_length: z.number().int().nonnegative().default(30),
+    char_duplicates_ratio: ratio(0.01),
+    new_line_ratio: ratio(0.3),
+  })
+  .strict();
+
+type Thresholds = z.output<typeof thresholds>;
+
+export const finewebParams = thresholds
+  .extend({
+    /** Characters that count as terminal punctuation; default: datatrove's TERMINAL_PUNCTUATION. */
+    stop_chars: z.string().min(1).optional(),
+    ...languageParams,
+    per_language: z.record(z.string(), thresholds.partial().strict()).default({ zh: { short_line_length: 12 }, ja: { short_line_length: 12 } }),
+  })
+  .strict();
+
+export type FinewebParams = z.output<typeof finewebParams>;
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
+  const custom = params.stop_chars === undefined ? undefined : new Set([...params.stop_chars].map((ch) => ch.codePointAt(0)!));
+  const endsWithStop = custom
+    ? (text: string, end: number): boolean => {
+        const c = text.codePointAt(end - 1)!;
+        if (c >= 0xdc00 && c <= 0xdfff && end >= 2) return custom.has(text.codePointAt(end - 2)!);
+        return custom.has(c);
+      }
+    : (text: string, end: number): boolean => (flagsBefore(text, end) & TERMINAL) !== 0;
+  const spans = new SpanInterner();
+  const base: Thresholds = {
+    line_punct_thr: params.line_punct_thr,
+    line_punct_exclude_zero: params.line_punct_exclude_zero,
+    short_line_thr: params.short_line_thr,
+    short_line_length: params.short_line_length,
+    char_duplicates_ratio: params.char_duplicates_ratio,
+    new_line_ratio: params.new_line_ratio,
+  };
+  const perLanguage = new Map<string, Thresholds>();
+  for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
+
+  const languageOf = (doc: Doc): string => documentLanguage(doc, params.language, params.default_language);
+
+  return (doc) => {
+    const text = doc.text;
+    const L = text.length;
+    // The script guess needs tokens; a language from the param or meta does not.
+    const t = perLanguage.size === 0 ? base : (perLanguage.get(languageOf(doc)) ?? base);
+    let lines = 0;
+    let punct = 0;
+    let short = 0;
+    let dupChars = 0;
+    let newlines = 0;
+    spans.reset(text, 64);
+    let p = 0;
+    // Whitespace-separated chunks bound the token count from below (each chunk is at least one
+    // token), so the list ratio usually passes without counting tokens.
+    let chunks = 0;
+    for (;;) {
+      const i = text.indexOf('\n', p);
+      const end = i === -1 ? L : i;
+      let h = SPAN_HASH_SEED;
+      let inChunk = false;
+      let lineChunks = 0;
+      for (let j = p; j < end; j++) {
+        const c = text.charCodeAt(j);
+        h = Math.imul(h ^ c, 0x01000193);
+        if (CHAR_FLAGS[c]! & SPACE) inChunk = false;
+        else if (!inChunk) {
+          inChunk = true;
+          lineChunks++;
+        }
+      }
+      if (lineChunks > 0) {
+        chunks += lineChunks;
+        lines++;
+        if (endsWithStop(text, end)) punct++;
+        if (end - p <= t.short_line_length) short++;
+        spans.internHashed(p, end, h);
+        if (!spans.added) dupChars += end - p;
+      }
+      if (i === -1) break;
+      newlines++;
+      p = i + 1;
+    }
+    if (lines === 0) return drop('empty');
+    const punctRatio = punct / lines;
+    if (t.line_punct_thr !== null && punctRatio < t.line_punct_thr && !(punctRatio === 0 && t.line_punct_exclude_zero)) {
+      return drop('line_punct_ratio', { value: round(punctRatio), min: t.line_punct_thr });
+    }
+    if (t.short_line_thr !== null && short / lines > t.short_line_thr) {
+      return drop('short_line_ratio', { value: round(short / lines), max: t.short_line_thr });
+    }
+    const dupRatio = dupChars / (L - newlines);
+    if (t.char_duplicates_ratio !== null && dupRatio > t.char_duplicates_ratio) {
+      return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
+    }
+    if (t.new_line_ratio !== null && newlines > t.new_line_ratio * chunks) {
+      const words = countTokens(text);
+      const listRatio = words === 0 ? Infinity : newlines / words;
+      if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });
+    }
+    return undefined;
+  };
+}
+
+export const finewebFilter = defineFilter({
+  name: 'fineweb',
+  summary: 'FineWeb quality rules: lines ending in punctuation, short lines, duplicated lines, list-like documents',
+  params: finewebParams,
+  create: (params) => fineweb(params),
+});

@@ -1,0 +1,202 @@
+/**
+ * Allocation-free hash tables for the repetition rules: one interns text spans (words, lines,
+ * paragraphs) into ids, the other counts fixed-length id sequences (n-grams). Both verify every
+ * hash hit by comparing the actual characters or ids, so counts are exact, and both reuse their
+ * typed arrays from one document to the next.
+ */
+
+function capacityFor(expected: number): number {
+  let cap = 64;
+  while (cap < expected * 2) cap *= 2;
+  return cap;
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  if (a.length >= size) return a;
+  let n = a.length * 2;
+  while (n < size) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/** Start state of the span hash (FNV-1a over UTF-16 code units); step: Math.imul(h ^ c, 0x01000193). */
+export const SPAN_HASH_SEED = 0x811c9dc5 | 0;
+
+/** Interns spans `text[start, end)` into dense ids (0, 1, ... in first-seen order) and counts them. */
+export class SpanInterner {
+  size = 0;
+  /** Whether the last `intern` call saw the span for the first time. */
+  added = false;
+  firstStart = new Int32Array(1024);
+  spanLength = new Int32Array(1024);
+  counts = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+  private text = '';
+
+  reset(text: string, expected: number): void {
+    this.text = text;
+    this.size = 0;
+    const cap = capacityFor(expected);
+    if (this.slots.length < cap) this.slots = new Int32Array(cap);
+    else this.slots.fill(0, 0, cap);
+    this.mask = cap - 1;
+  }
+
+  intern(start: number, end: number): number {
+    const text = this.text;
+    let h = SPAN_HASH_SEED;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return this.internHashed(start, end, h);
+  }
+
+  /** `intern` with the FNV-1a state over the span's characters already computed (see spanHashStep). */
+  internHashed(start: number, end: number, fnv: number): number {
+    const h = fmix32(fnv ^ (end - start));
+    const len = end - start;
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const e = slots[s]!;
+      if (e === 0) break;
+      const id = e - 1;
+      if (this.hashes[id] === h && this.spanLength[id] === len && this.sameSpan(this.firstStart[id]!, start, len)) {
+        this.counts[id]!++;
+        this.added = false;
+        return id;
+      }
+      s = (s + 1) & mask;
+    }
+    const id = this.size++;
+    if (id >= this.firstStart.length) {
+      this.firstStart = grownInt32(this.firstStart, id + 1);
+      this.spanLength = grownInt32(this.spanLength, id + 1);
+      this.counts = grownInt32(this.counts, id + 1);
+      this.hashes = grownInt32(this.hashes, id + 1);
+    }
+    this.firstStart[id] = start;
+    this.spanLength[id] = len;
+    this.counts[id] = 1;
+    this.hashes[id] = h;
+    slots[s] = id + 1;
+    if (this.size * 2 > this.mask + 1) this.rehash();
+    this.added = true;
+    return id;
+  }
+
+  private sameSpan(a: number, b: number, len: number): boolean {
+    const text = this.text;
+    for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const cap = (this.mask + 1) * 2;
+    const slots = this.slots.length >= cap ? this.slots.fill(0, 0, cap) : new Int32Array(cap);
+    const mask = cap - 1;
+    for (let id = 0; id < this.size; id++) {
+      let s = this.hashes[id]! & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** Counts the n-grams `ids[pos, pos + n)` of one id sequence; entries are dense in first-seen order. */
+export class SequenceCounter {
+  size = 0;
+  added = false;
+  firstPos = new Int32Array(1024);
+  counts = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+  private ids: Int32Array = new Int32Array(0);
+  private n = 1;
+
+  reset(ids: Int32Array, n: number, expected: number): void {
+    this.ids = ids;
+    this.n = n;
+    this.size = 0;
+    const cap = capacityFor(expected);
+    if (this.slots.length < cap) this.slots = new Int32Array(cap);
+    else this.slots.fill(0, 0, cap);
+    this.mask = cap - 1;
+    if (this.firstPos.length < expected) {
+      this.firstPos = grownInt32(this.firstPos, expected);
+      this.counts = grownInt32(this.counts, expected);
+      this.hashes = grownInt32(this.hashes, expected);
+    }
+  }
+
+  /** Adds the n-gram at `pos`; returns its entry. `added` tells whether it was new. */
+  add(pos: number): number {
+    const ids = this.ids;
+    const n = this.n;
+    let h = 0x9747b28c;
+    for (let j = 0; j < n; j++) {
+      h = Math.imul(h ^ ids[pos + j]!, 0x9e3779b1);
+      h ^= h >>> 15;
+    }
+    h = fmix32(h);
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const e = slots[s]!;
+      if (e === 0) break;
+      const entry = e - 1;
+      if (this.hashes[entry] === h && this.sameSequence(this.firstPos[entry]!, pos)) {
+        this.counts[entry]!++;
+        this.added = false;
+        return entry;
+      }
+      s = (s + 1) & mask;
+    }
+    const entry = this.size++;
+    if (entry >= this.firstPos.length) {
+      this.firstPos = grownInt32(this.firstPos, entry + 1);
+      this.counts = grownInt32(this.counts, entry + 1);
+      this.hashes = grownInt32(this.hashes, entry + 1);
+    }
+    this.firstPos[entry] = pos;
+    this.counts[entry] = 1;
+    this.hashes[entry] = h;
+    slots[s] = entry + 1;
+    if (this.size * 2 > this.mask + 1) this.rehash();
+    this.added = true;
+    return entry;
+  }
+
+  private sameSequence(a: number, b: number): boolean {
+    const ids = this.ids;
+    for (let j = 0; j < this.n; j++) if (ids[a + j] !== ids[b + j]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const cap = (this.mask + 1) * 2;
+    const slots = this.slots.length >= cap ? this.slots.fill(0, 0, cap) : new Int32Array(cap);
+    const mask = cap - 1;
+    for (let e = 0; e < this.size; e++) {
+      let s = this.hashes[e]! & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = e + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}

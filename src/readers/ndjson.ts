@@ -1,0 +1,55 @@
+import { errorMessage } from '../core/errors.js';
+import type { JsonValue } from '../core/doc.js';
+import { splitLines } from '../io/lines.js';
+import type { ReaderContext } from './reader.js';
+import { rethrowIfStrictStop } from './strict.js';
+
+const RAW_LIMIT = 4096;
+
+export interface JsonRecord {
+  value: Record<string, JsonValue>;
+  lineNo: number;
+}
+
+/**
+ * JSON objects from newline-delimited JSON bytes. Every line that is not one (too long, not
+ * UTF-8, not JSON, not an object) is reported through `ctx.invalid` with its line number;
+ * blank lines are ignored. A damaged compressed stream ends the file with a `truncated_input`
+ * invalid record; the lines before the damage have been yielded.
+ */
+export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: ReaderContext, name: string, maxLineBytes: number): AsyncIterable<JsonRecord> {
+  try {
+    for await (const line of splitLines(bytes, { maxLineBytes })) {
+      const id = `${name}:${line.lineNo}`;
+      if (line.tooLong) {
+        ctx.invalid({ id, reason: 'line_too_long', record: line.lineNo, error: `line of ${line.bytes} bytes exceeds max_line_bytes=${maxLineBytes}` });
+        continue;
+      }
+      if (line.text.trim().length === 0) continue;
+      if (line.invalidUtf8) {
+        ctx.invalid({ id, reason: 'invalid_utf8', record: line.lineNo, error: 'line is not valid UTF-8', raw: line.text.slice(0, RAW_LIMIT) });
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(line.text);
+      } catch (err) {
+        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: `invalid JSON: ${errorMessage(err)}`, raw: line.text.slice(0, RAW_LIMIT) });
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: 'line is JSON but not an object', raw: line.text.slice(0, RAW_LIMIT) });
+        continue;
+      }
+      yield { value: value as Record<string, JsonValue>, lineNo: line.lineNo };
+    }
+  } catch (err) {
+    rethrowIfStrictStop(err);
+    ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
+  }
+}
+
+/** The raw line of a record for rejects, bounded. */
+export function rawOf(value: unknown): string {
+  return JSON.stringify(value).slice(0, RAW_LIMIT);
+}

@@ -1,0 +1,140 @@
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { z } from 'zod';
+import type { JsonValue, Meta } from '../core/doc.js';
+import { errorMessage } from '../core/errors.js';
+import type { InputFile } from '../io/input.js';
+import { defineReader } from './reader.js';
+
+const params = z
+  .object({
+    id_column: z.string().default('id').describe('column holding the document id (row position when absent)'),
+    text_column: z.string().default('text'),
+    source_column: z.string().optional().describe('column whose value overrides the source label per row (sluice shards: "source")'),
+    meta_json_column: z.string().default('meta').describe('a string column holding a JSON object, merged into meta (sluice shards write one)'),
+  })
+  .strict();
+
+/** Random access to an input: local files are read in place, others through `open(offset)`. */
+async function asyncBufferOf(file: InputFile): Promise<AsyncBuffer> {
+  if (file.localPath) return asyncBufferFromFile(file.localPath);
+  const size = await file.size();
+  if (size === undefined) throw new Error(`the size of ${file.uri} is unknown, and Parquet is read from its end`);
+  return {
+    byteLength: size,
+    async slice(start: number, end = size): Promise<ArrayBuffer> {
+      const out = new Uint8Array(end - start);
+      let at = 0;
+      for await (const chunk of file.open(start)) {
+        const take = Math.min(chunk.length, out.length - at);
+        out.set(chunk.subarray(0, take), at);
+        at += take;
+        if (at >= out.length) break;
+      }
+      if (at < out.length) throw new Error(`${file.uri} ended at byte ${start + at}, expected ${end}`);
+      return out.buffer;
+    },
+  };
+}
+
+/** Top-level columns that hold one scalar per row (lists and structs are left out of meta). */
+function scalarColumns(metadata: FileMetaData): string[] {
+  const out: string[] = [];
+  const schema = metadata.schema;
+  let i = 1;
+  const rootChildren = schema[0]?.num_children ?? 0;
+  for (let c = 0; c < rootChildren && i < schema.length; c++) {
+    const el = schema[i]!;
+    if (!el.num_children && el.repetition_type !== 'REPEATED') out.push(el.name);
+    i = skipSubtree(schema, i);
+  }
+  return out;
+}
+
+function skipSubtree(schema: FileMetaData['schema'], i: number): number {
+  let pending = 1;
+  while (pending > 0 && i < schema.length) {
+    pending += (schema[i]!.num_children ?? 0) - 1;
+    i++;
+  }
+  return i;
+}
+
+function toJson(v: unknown): JsonValue | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  return undefined;
+}
+
+/**
+ * Parquet files (sluice shards, Hugging Face datasets), read with hyparquet one row group at a
+ * time: memory holds one row group's scalar columns, not the file.
+ */
+export const parquetReader = defineReader({
+  name: 'parquet',
+  summary: 'Parquet files (sluice shards, HF datasets): id/text columns (names configurable), other scalar columns into meta',
+  defaultSource: 'parquet',
+  params,
+  async *read(file, p, ctx) {
+    const name = file.uri;
+    let buffer: AsyncBuffer;
+    let metadata: FileMetaData;
+    try {
+      buffer = await asyncBufferOf(file);
+      metadata = await parquetMetadataAsync(buffer);
+    } catch (err) {
+      ctx.invalid({ id: `${name}:footer`, reason: 'bad_parquet', record: 'footer', error: `not a readable Parquet file: ${errorMessage(err)}` });
+      return;
+    }
+    const columns = scalarColumns(metadata);
+    if (!columns.includes(p.text_column)) {
+      ctx.invalid({ id: `${name}:schema`, reason: 'bad_parquet', record: 'schema', error: `no scalar column "${p.text_column}" (columns: ${columns.join(', ')})` });
+      return;
+    }
+    let rowStart = 0;
+    for (const [g, group] of metadata.row_groups.entries()) {
+      const rowEnd = rowStart + Number(group.num_rows);
+      let rows: Record<string, unknown>[];
+      try {
+        rows = (await parquetReadObjects({ file: buffer, metadata, compressors, columns, rowStart, rowEnd })) as Record<string, unknown>[];
+      } catch (err) {
+        ctx.invalid({ id: `${name}:rg${g}`, reason: 'bad_row_group', record: `row group ${g}`, error: `rows ${rowStart}-${rowEnd - 1} are unreadable: ${errorMessage(err)}` });
+        rowStart = rowEnd;
+        continue;
+      }
+      for (const [k, row] of rows.entries()) {
+        const index = rowStart + k;
+        const text = row[p.text_column];
+        const rawId = toJson(row[p.id_column]);
+        const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${name}:${index}`;
+        if (typeof text !== 'string') {
+          ctx.invalid({ id, reason: 'bad_record', record: index, error: `column "${p.text_column}" is ${text === null || text === undefined ? 'null' : `a ${typeof text}`} in row ${index}` });
+          continue;
+        }
+        const meta: Meta = {};
+        for (const col of columns) {
+          if (col === p.text_column || col === p.id_column || col === p.source_column) continue;
+          const v = row[col];
+          if (col === p.meta_json_column && typeof v === 'string') {
+            try {
+              const parsed: unknown = JSON.parse(v);
+              if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+                Object.assign(meta, parsed as Meta);
+                continue;
+              }
+            } catch {
+              // not JSON: kept as a plain string below
+            }
+          }
+          const j = toJson(v);
+          if (j !== undefined) meta[col] = j;
+        }
+        const source = p.source_column === undefined ? undefined : row[p.source_column];
+        yield { id, text, source: typeof source === 'string' && source !== '' ? source : ctx.source, meta };
+      }
+      rowStart = rowEnd;
+    }
+  },
+});

@@ -1,0 +1,117 @@
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { Meta } from '../core/doc.js';
+import { sizeSchema } from '../config/size.js';
+import { charsetFromContentType, decodeHtml, undecodableChars } from '../extract/charset.js';
+import { extractHtml } from '../extract/html.js';
+import { defineReader } from './reader.js';
+import { mimeType, parseHttpResponse } from './warc/http.js';
+import { countRecordType, recordIdOf, reportProblem, warcEvents } from './warc/records.js';
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const MIN_UNDECODABLE_CHARS = 4;
+
+function looksLikeHtml(body: Buffer): boolean {
+  const head = body.toString('latin1', 0, Math.min(body.length, 1024)).trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html') || /<(?:head|body|title)[\s>]/.test(head);
+}
+
+const params = z
+  .object({
+    /** Records whose block is larger are skipped (`too_large`) without being held in memory. */
+    max_record_bytes: sizeSchema.default(16 * 1024 * 1024),
+    /** Blocks of mostly link text (menus built from divs) are dropped from the extracted text. */
+    max_link_density: z.number().min(0).max(1).default(0.5),
+    /** Pages whose text has a larger share of U+FFFD / control characters are `undecodable`. */
+    max_undecodable_ratio: z.number().min(0).max(1).default(0.01),
+  })
+  .strict();
+
+/**
+ * Common Crawl WARC files: HTML `response` records become documents with their main text;
+ * other record types are counted (`records_<type>`), other responses skipped with a reason.
+ */
+export const warcReader = defineReader({
+  name: 'warc',
+  summary: 'WARC (.warc, .warc.gz): HTML responses decoded by charset and reduced to their main text',
+  defaultSource: 'web',
+  params,
+  async *read(file, p, ctx) {
+    const name = basename(file.uri);
+    for await (const e of warcEvents(file, { maxBlockBytes: p.max_record_bytes })) {
+      if (e.kind === 'problem') {
+        reportProblem(e, name, ctx);
+        continue;
+      }
+      const type = countRecordType(e.headers, ctx);
+      if (type !== 'response') continue;
+      const id = recordIdOf(e.headers) ?? `${name}@${e.offset}`;
+      const url = e.headers.get('warc-target-uri') ?? '';
+      if (e.kind === 'oversize') {
+        const head = parseHttpResponse(e.head, e.head.length);
+        const mime = head.ok ? mimeType(head.response.headers.get('content-type')) : undefined;
+        const reason = mime !== undefined && !HTML_TYPES.has(mime) ? 'non_html' : 'too_large';
+        ctx.skip({ id, reason, meta: { url }, detail: { bytes: e.length, max_record_bytes: p.max_record_bytes, content_type: mime ?? null } });
+        continue;
+      }
+      const warcType = mimeType(e.headers.get('content-type'));
+      if (warcType !== undefined && warcType !== 'application/http') {
+        ctx.skip({ id, reason: 'non_html', meta: { url }, detail: { warc_content_type: warcType } });
+        continue;
+      }
+      const parsed = parseHttpResponse(e.block, p.max_record_bytes);
+      if (!parsed.ok) {
+        ctx.invalid({ id, reason: 'bad_http', record: e.offset, error: parsed.error, raw: e.block.toString('latin1', 0, 512) });
+        continue;
+      }
+      const res = parsed.response;
+      if (res.status < 200 || res.status > 299) {
+        const location = res.headers.get('location');
+        ctx.skip({ id, reason: 'http_status', meta: { url }, detail: location === undefined ? { status: res.status } : { status: res.status, location } });
+        continue;
+      }
+      const contentType = res.headers.get('content-type');
+      const mime = mimeType(contentType) ?? mimeType(e.headers.get('warc-identified-payload-type'));
+      const html = mime === undefined ? looksLikeHtml(res.body) : HTML_TYPES.has(mime);
+      if (!html) {
+        ctx.skip({ id, reason: 'non_html', meta: { url }, detail: { content_type: mime ?? null } });
+        continue;
+      }
+      const decoded = decodeHtml(res.body, charsetFromContentType(contentType));
+      ctx.stats.count(`charset_${decoded.source}`);
+      if (decoded.rejectedLabel !== undefined) ctx.stats.count('charset_declaration_ignored');
+      const page = extractHtml(decoded.text, { maxLinkDensity: p.max_link_density });
+      if (page.linkBlocksDropped > 0) ctx.stats.count('link_blocks_dropped', page.linkBlocksDropped);
+      const bad = undecodableChars(page.text);
+      // a stray byte or two in a short page is damage, not a failed decode
+      if (bad >= MIN_UNDECODABLE_CHARS && bad > p.max_undecodable_ratio * page.text.length) {
+        const share = ((bad / page.text.length) * 100).toFixed(1);
+        ctx.invalid({ id, reason: 'undecodable', record: e.offset, error: `${share}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`, raw: page.text.slice(0, 512) });
+        continue;
+      }
+      const meta: Meta = {
+        url,
+        date: e.headers.get('warc-date') ?? null,
+        warc_record_id: id,
+        content_type: mime ?? 'text/html',
+        charset: decoded.charset,
+        charset_source: decoded.source,
+        language: languageHint(res.headers.get('content-language'), page.lang),
+        title: page.title,
+      };
+      const truncated = e.headers.get('warc-truncated');
+      if (truncated !== undefined) meta['warc_truncated'] = truncated;
+      if (page.text.trim() === '') {
+        ctx.skip({ id, reason: 'empty_text', meta });
+        continue;
+      }
+      yield { id, text: page.text, source: ctx.source, meta };
+    }
+  },
+});
+
+/** The first tag of Content-Language, else `<html lang>`; null when neither says. */
+function languageHint(contentLanguage: string | undefined, htmlLang: string | undefined): string | null {
+  const first = contentLanguage?.split(',')[0]?.trim().toLowerCase();
+  return first || htmlLang || null;
+}

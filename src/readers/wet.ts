@@ -1,0 +1,56 @@
+import { isUtf8 } from 'node:buffer';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { Meta } from '../core/doc.js';
+import { sizeSchema } from '../config/size.js';
+import { defineReader } from './reader.js';
+import { countRecordType, recordIdOf, reportProblem, warcEvents } from './warc/records.js';
+
+/**
+ * Common Crawl WET files: `conversion` records hold the text Common Crawl extracted, as UTF-8.
+ * The text is taken as given; other record types (warcinfo) are counted, not read.
+ */
+export const wetReader = defineReader({
+  name: 'wet',
+  summary: 'Common Crawl WET (.warc.wet.gz): the extracted text of each conversion record',
+  defaultSource: 'web',
+  params: z
+    .object({
+      max_record_bytes: sizeSchema.default(16 * 1024 * 1024),
+    })
+    .strict(),
+  async *read(file, p, ctx) {
+    const name = basename(file.uri);
+    for await (const e of warcEvents(file, { maxBlockBytes: p.max_record_bytes })) {
+      if (e.kind === 'problem') {
+        reportProblem(e, name, ctx);
+        continue;
+      }
+      if (countRecordType(e.headers, ctx) !== 'conversion') continue;
+      const id = recordIdOf(e.headers) ?? `${name}@${e.offset}`;
+      const meta: Meta = {
+        url: e.headers.get('warc-target-uri') ?? '',
+        date: e.headers.get('warc-date') ?? null,
+        warc_record_id: id,
+      };
+      const refersTo = e.headers.get('warc-refers-to');
+      if (refersTo !== undefined) meta['refers_to'] = refersTo.replace(/^<(.*)>$/, '$1');
+      const language = e.headers.get('warc-identified-content-language');
+      if (language !== undefined) meta['identified_language'] = language;
+      if (e.kind === 'oversize') {
+        ctx.skip({ id, reason: 'too_large', meta, detail: { bytes: e.length, max_record_bytes: p.max_record_bytes } });
+        continue;
+      }
+      if (!isUtf8(e.block)) {
+        ctx.invalid({ id, reason: 'undecodable', record: e.offset, error: 'conversion record is not valid UTF-8', raw: e.block.toString('utf8', 0, 512) });
+        continue;
+      }
+      const text = e.block.toString('utf8');
+      if (text.trim() === '') {
+        ctx.skip({ id, reason: 'empty_text', meta });
+        continue;
+      }
+      yield { id, text, source: ctx.source, meta };
+    }
+  },
+});

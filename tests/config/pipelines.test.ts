@@ -1,0 +1,28 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePipeline } from '../../src/config/load.js';
+import { pipelineJsonSchema } from '../../src/config/json-schema.js';
+import { ROOT } from '../helpers/cli.js';
+
+const dir = join(ROOT, 'pipelines');
+
+describe('shipped pipelines', () => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+  it('include default.yaml', () => {
+    expect(files).toContain('default.yaml');
+  });
+
+  for (const f of files) {
+    it(`${f} is valid`, () => {
+      const cfg = parsePipeline(readFileSync(join(dir, f), 'utf8'), f);
+      expect(cfg.inputs.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('sluice.schema.json is the schema the code generates (run `make schema` after changing a schema)', () => {
+    const committed = JSON.parse(readFileSync(join(dir, 'sluice.schema.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(pipelineJsonSchema());
+  });
+});

@@ -1,0 +1,197 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Doc } from '../../src/core/doc.js';
+import { SluiceError } from '../../src/core/errors.js';
+import { ledgerBalance } from '../../src/core/stats.js';
+import { minhashDedupStage } from '../../src/dedup/minhash/stage.js';
+import { decisions, runBarrier, type BarrierRun } from './barrier-harness.js';
+import { familyCorpus, jaccard, shingleSet, type GeneratedDoc } from './generate.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sluice-minhash-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let runs = 0;
+const workDir = (): string => join(root, `run-${runs++}`);
+
+const asDocs = (g: GeneratedDoc[]): Doc[] => g.map((d) => ({ id: d.id, text: d.text, source: 'test', meta: {} }));
+
+function expectBalanced(run: BarrierRun, docsIn: number): void {
+  const ledger = run.stats.stats.ledger;
+  expect(ledger.docs_in).toBe(docsIn);
+  expect(ledger.kept + ledger.duplicates).toBe(docsIn);
+  expect(ledgerBalance(ledger)).toBe(0);
+  expect(run.stats.stats.stages['minhash_dedup']!.duplicates).toBe(run.removed.length);
+}
+
+/** Near-duplicate families at several edit rates, chains of small edits, and unrelated documents. */
+function mixedCorpus(): Doc[] {
+  const families = familyCorpus({ families: 60, rates: [0, 0.01, 0.02, 0.03, 0.1, 0.3], unrelated: 150, words: 200, seed: 42 });
+  const docs = asDocs(families);
+  // a chain: each link 1.5% away from the previous one, so the ends are far apart and the
+  // components take several clustering rounds to settle
+  let words = families[0]!.text.split(' ');
+  for (let i = 0; i < 40; i++) {
+    words = words.map((w, j) => ((j * 7 + i * 13) % 67 === 0 ? `chain${i}x${j}` : w));
+    docs.push({ id: `chain-${String(i).padStart(2, '0')}`, text: words.join(' '), source: 'test', meta: {} });
+  }
+  return docs;
+}
+
+describe('minhash_dedup: streaming and scale-out remove exactly the same documents', () => {
+  const docs = mixedCorpus();
+  const results = new Map<string, string[]>();
+
+  const variants: [string, Record<string, unknown>, number][] = [
+    ['streaming, 1 task', { mode: 'streaming' }, 1],
+    ['streaming, 3 tasks', { mode: 'streaming' }, 3],
+    ['scale_out, 1 task', { mode: 'scale_out' }, 1],
+    ['scale_out, 3 tasks (default)', {}, 3],
+    ['scale_out, 4 tasks, 7 step tasks', { tasks: 7 }, 4],
+    ['scale_out, 5 tasks, 7 step tasks, 1 round (fallback)', { tasks: 7, cluster_rounds: 1 }, 5],
+  ];
+
+  it.each(variants)('%s', async (name, params, world) => {
+    const run = await runBarrier(minhashDedupStage, params, docs, { workDir: workDir(), world });
+    expectBalanced(run, docs.length);
+    expect(run.removed.length).toBeGreaterThan(200);
+    for (const r of run.removed) {
+      expect(r.reason).toBe('minhash_duplicate');
+      expect(typeof r.detail['kept_id']).toBe('string');
+      expect(r.detail['similarity']).toBeGreaterThanOrEqual(0);
+      expect(r.detail['similarity']).toBeLessThanOrEqual(1);
+    }
+    const kept = new Set(run.kept.map((d) => d.id));
+    for (const r of run.removed) expect(kept.has(String(r.detail['kept_id']))).toBe(true);
+    // one histogram entry per cluster, whichever task found it
+    const histogram = run.stats.stats.histograms['minhash_cluster_size'] ?? {};
+    const clusters = run.stats.stats.stages['minhash_dedup']!.counters['minhash_clusters'];
+    expect(Object.values(histogram).reduce((a, b) => a + b, 0)).toBe(clusters);
+    if (name.includes('fallback')) expect(run.stats.stats.stages['minhash_dedup']!.counters['minhash_cluster_fallback_edges']).toBeGreaterThan(0);
+    else if (name.startsWith('scale_out')) expect(run.stats.stats.stages['minhash_dedup']!.counters['minhash_cluster_fallback_edges']).toBeUndefined();
+    results.set(name, [...decisions(run), `histogram ${JSON.stringify(Object.entries(histogram).sort())}`]);
+  });
+
+  it('every variant made the same decisions (removed ids, kept ids, similarities, histogram)', () => {
+    expect(results.size).toBe(variants.length);
+    const [first, ...rest] = [...results.values()];
+    for (const r of rest) expect(r).toEqual(first);
+  });
+});
+
+describe('minhash_dedup quality on near-duplicates with known ground truth', () => {
+  // 250 families of 300-word documents. Duplicates: a base, an exact copy and copies with 0.5%,
+  // 1% and 1.5% of words replaced (Jaccard to the base about 1, 0.95, 0.9, 0.86; single
+  // documents spread from 0.74 to 1). Distinct relatives: 12%, 20%, 40% replaced (Jaccard about
+  // 0.36, 0.2, 0.06). Plus 500 unrelated documents. Ids are random, so the kept one is too.
+  const DUPLICATE_RATES = [0, 0.005, 0.01, 0.015];
+  const gen = familyCorpus({ families: 250, rates: [...DUPLICATE_RATES, 0.12, 0.2, 0.4], unrelated: 500, words: 300, seed: 7 });
+  const byId = new Map(gen.map((d) => [d.id, d]));
+  const isDuplicate = (d: GeneratedDoc): boolean => d.family >= 0 && DUPLICATE_RATES.includes(d.rate);
+  let run: BarrierRun;
+
+  it('runs', async () => {
+    run = await runBarrier(minhashDedupStage, {}, asDocs(gen), { workDir: workDir(), world: 1 });
+    expectBalanced(run, gen.length);
+  });
+
+  it('precision >= 0.99 and recall >= 0.95 against the generated truth', () => {
+    // a removal is right when the removed and the kept document are duplicates of one base
+    let right = 0;
+    const rightPerFamily = new Map<number, number>();
+    for (const r of run.removed) {
+      const removed = byId.get(r.doc.id)!;
+      const kept = byId.get(String(r.detail['kept_id']))!;
+      if (isDuplicate(removed) && isDuplicate(kept) && removed.family === kept.family) {
+        right++;
+        rightPerFamily.set(removed.family, (rightPerFamily.get(removed.family) ?? 0) + 1);
+      }
+    }
+    const perFamily = DUPLICATE_RATES.length; // of the base and its duplicates, all but one go
+    const found = [...rightPerFamily.values()].reduce((s, n) => s + Math.min(n, perFamily), 0);
+    expect(right / run.removed.length).toBeGreaterThanOrEqual(0.99);
+    expect(found / (250 * perFamily)).toBeGreaterThanOrEqual(0.95);
+    for (const r of run.removed) expect(byId.get(r.doc.id)!.family).toBeGreaterThanOrEqual(0);
+  });
+
+  it('recall >= 0.95 of the pairs whose true Jaccard is >= 0.8', () => {
+    const cluster = new Map<string, string>();
+    for (const r of run.removed) cluster.set(r.doc.id, String(r.detail['kept_id']));
+    const sameCluster = (a: string, b: string): boolean => (cluster.get(a) ?? a) === (cluster.get(b) ?? b);
+    const families = new Map<number, GeneratedDoc[]>();
+    for (const d of gen) if (d.family >= 0) families.set(d.family, [...(families.get(d.family) ?? []), d]);
+    let pairs = 0;
+    let caught = 0;
+    for (const members of families.values()) {
+      const sets = members.map((d) => shingleSet(d.text));
+      for (let i = 0; i < members.length; i++) {
+        for (let j = i + 1; j < members.length; j++) {
+          if (jaccard(sets[i]!, sets[j]!) < 0.8) continue;
+          pairs++;
+          if (sameCluster(members[i]!.id, members[j]!.id)) caught++;
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(1000);
+    expect(caught / pairs).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('minhash_dedup edge cases', () => {
+  it('a cluster of 10,000 copies collapses to one, in both modes', async () => {
+    const text = familyCorpus({ families: 1, rates: [], unrelated: 0, words: 120, seed: 3 })[0]!.text;
+    const docs: Doc[] = [];
+    for (let i = 0; i < 10_000; i++) docs.push({ id: `copy-${String(i).padStart(5, '0')}`, text, source: 'test', meta: {} });
+    for (const d of asDocs(familyCorpus({ families: 0, rates: [], unrelated: 50, words: 120, seed: 4 }))) docs.push(d);
+    for (const [params, world] of [[{ mode: 'streaming' }, 1], [{ mode: 'scale_out' }, 4]] as const) {
+      const run = await runBarrier(minhashDedupStage, params, docs, { workDir: workDir(), world });
+      expectBalanced(run, docs.length);
+      expect(run.kept.length).toBe(51);
+      expect(run.kept.filter((d) => d.id.startsWith('copy-')).map((d) => d.id)).toEqual(['copy-00000']);
+      expect(run.removed.every((r) => r.detail['kept_id'] === 'copy-00000' && r.detail['similarity'] === 1)).toBe(true);
+      expect(run.stats.stats.histograms['minhash_cluster_size']).toEqual({ '8192-16383': 1 });
+    }
+  });
+
+  it('empty and one-word documents neither crash nor all collide', async () => {
+    const docs: Doc[] = [];
+    for (let i = 0; i < 50; i++) docs.push({ id: `empty-${i}`, text: i % 2 ? '' : ' ... ', source: 'test', meta: {} });
+    for (let i = 0; i < 50; i++) docs.push({ id: `word-${i}`, text: `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`, source: 'test', meta: {} });
+    docs.push({ id: 'word-repeat', text: 'Wordaa!', source: 'test', meta: {} });
+    for (const world of [1, 3]) {
+      const run = await runBarrier(minhashDedupStage, {}, docs, { workDir: workDir(), world });
+      expectBalanced(run, docs.length);
+      expect(run.removed.map((r) => [r.doc.id, r.detail['kept_id']])).toEqual([['word-repeat', 'word-0']]);
+      expect(run.stats.stats.stages['minhash_dedup']!.counters['minhash_no_shingles']).toBe(50);
+    }
+  });
+
+  it('keep rules: smallest id, longest, first', async () => {
+    const base = familyCorpus({ families: 1, rates: [], unrelated: 0, words: 200, seed: 5 })[0]!.text;
+    const docs: Doc[] = [
+      { id: 'b', text: base, source: 'test', meta: {} },
+      { id: 'c', text: `${base} tail`, source: 'test', meta: {} },
+      { id: 'a', text: base.replace(/^\S+/, 'x'), source: 'test', meta: {} },
+    ];
+    const kept = async (keep: string): Promise<string> => (await runBarrier(minhashDedupStage, { keep }, docs, { workDir: workDir(), world: 1 })).kept.map((d) => d.id).join();
+    expect(await kept('smallest_id')).toBe('a');
+    expect(await kept('longest')).toBe('c');
+    expect(await kept('first')).toBe('b');
+  });
+
+  it('a damaged intermediate file stops the run with SLUICE_ARTEFACT', async () => {
+    const docs = asDocs(familyCorpus({ families: 5, rates: [0, 0.01], unrelated: 5, words: 100, seed: 6 }));
+    const dir = workDir();
+    const damage = (phase: string): void => {
+      if (phase !== 'collect') return;
+      const file = join(dir, 'collect', readdirSync(join(dir, 'collect')).find((n) => n.endsWith('.b003.keys'))!);
+      const bytes = readFileSync(file);
+      bytes.writeUInt8(bytes.readUInt8(40) ^ 0xff, 40);
+      writeFileSync(file, bytes);
+    };
+    const err = await runBarrier(minhashDedupStage, { mode: 'scale_out' }, docs, { workDir: dir, world: 2, betweenPhases: damage }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SluiceError);
+    expect((err as SluiceError).code).toBe('SLUICE_ARTEFACT');
+    expect((err as SluiceError).message).toMatch(/b003\.keys: block 0 .* fails its CRC-32/);
+  });
+});

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { simplifyText } from '../../src/dedup/normalize.js';
+import { Shingler, wordHash } from '../../src/dedup/minhash/shingles.js';
+
+/** The words the tokenizer must produce: the reference normalizer, split on spaces. */
+function referenceWordHashes(text: string): number[] {
+  const s = simplifyText(text);
+  return s === '' ? [] : s.split(' ').map(wordHash);
+}
+
+function tokenizerWordHashes(text: string): number[] {
+  const sh = new Shingler('word', 5, 1);
+  const n = sh.wordHashes(text);
+  return Array.from(sh.wordHashView(n));
+}
+
+describe('simple normalization', () => {
+  it.each([
+    ['Hello, World!', 'hello world'],
+    ['  Café  déjà-vu\t\n', 'cafe deja vu'],
+    ['Price: $1,299.99 (2024)', 'price 0 000 00 0000'],
+    ['ÀÉÎÕÜ ñ ç', 'aeiou n c'],
+    ['İstanbul', 'istanbul'],
+    ['٣ apples and ４ pears', '0 apples and 0 pears'],
+    ['emoji 😀 between', 'emoji between'],
+    ['math 𝟘𝟙 digits', 'math 00 digits'],
+    ['', ''],
+    ['...!!!', ''],
+    ['a\u0301\u0301b', 'ab'],
+  ])('%j -> %j', (input, expected) => {
+    expect(simplifyText(input)).toBe(expected);
+  });
+});
+
+describe('the word tokenizer agrees with simplifyText', () => {
+  it.each([
+    'Hello, World!',
+    'Café déjà-vu',
+    'x\u0300 \u0300 y', // a word made only of marks disappears
+    'İI ǅ ß ẞ',
+    'lone \ud800 high and \udc00 low surrogates',
+    'pair 𝒜𝒷 and 😀😀 and 𝟗',
+    '日本語のテキスト、句読点。',
+    'tabs\tand\u00a0nbsp\u2028line',
+    '',
+  ])('%j', (text) => {
+    expect(tokenizerWordHashes(text)).toEqual(referenceWordHashes(text));
+  });
+
+  it('on arbitrary Unicode strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(tokenizerWordHashes(text)).toEqual(referenceWordHashes(text));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        expect(tokenizerWordHashes(text)).toEqual(referenceWordHashes(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
