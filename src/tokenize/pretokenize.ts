@@ -8,7 +8,6 @@
  * A lone surrogate counts as U+FFFD, which is what tiktoken sees (its JS binding encodes strings
  * to UTF-8 with replacement).
  */
-import { SluiceError } from '../core/errors.js';
 import { compilePattern } from './regex-translate.js';
 import { patternFamily } from './patterns.js';
 import { codePointFlags, Flag } from './unicode/classes.js';
@@ -305,12 +304,4 @@ export class PreTokenizer {
     this.split(text, 0, text.length, (s, e) => out.push(text.slice(s, e)));
     return out;
   }
-}
-
-export function requireScanner(pattern: string): Scanner {
-  const family = patternFamily(pattern);
-  if (family === 'r50k') return scanR50k;
-  if (family === 'cl100k') return scanCl100k;
-  if (family === 'o200k') return scanO200k;
-  throw new SluiceError('SLUICE_TOKENIZER', `no hand-written scanner for pattern ${JSON.stringify(pattern)}`);
 }
