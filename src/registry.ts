@@ -26,6 +26,7 @@ import { gopherQualityFilter } from './filters/gopher-quality.js';
 import { gopherRepetitionFilter } from './filters/gopher-repetition.js';
 import { languageFilter } from './filters/language.js';
 import { lengthFilter } from './filters/length.js';
+import { tokenizeStage } from './tokenize/stage.js';
 import { urlBlocklistFilter } from './filters/url-blocklist.js';
 import { exactDedupStage } from './dedup/exact.js';
 import { minhashDedupStage } from './dedup/minhash/stage.js';
@@ -43,6 +44,7 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
 
 export const stages: Readonly<Record<string, StageDefinition>> = {
   length: lengthFilter,
+  tokenize: tokenizeStage,
   redact: redactStage,
   language: languageFilter,
   gopher_quality: gopherQualityFilter,

@@ -16,6 +16,7 @@ import { benchReadersA } from './readers-a.js';
 import { benchReadersB } from './readers-b.js';
 import { benchRedact } from './redact.js';
 import { report } from './report.js';
+import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
 
 interface BenchEntry {
@@ -49,6 +50,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'filters', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
   { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
   { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
+  { name: 'tokenize', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
 ];
 
 async function main(): Promise<void> {

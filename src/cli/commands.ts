@@ -6,7 +6,8 @@ import { loaderCommand } from './loader.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { statsCommand } from './stats.js';
+import { tokenizerCommand } from './tokenizer.js';
 import { validateCommand } from './validate.js';
 
 /** Every `sluice <command>`, in the order --help lists them. */
-export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand, tokenizerCommand];

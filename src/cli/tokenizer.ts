@@ -1,0 +1,251 @@
+import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { SluiceError } from '../core/errors.js';
+import { openDecoded } from '../io/decompress.js';
+import { localFile } from '../io/input.js';
+import { splitLines } from '../io/lines.js';
+import { documentsFrom } from '../tokenize/documents.js';
+import { IdBuffer } from '../tokenize/id-buffer.js';
+import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
+import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
+import { BpeTrainer, writeTrainedTokenizer } from '../tokenize/trainer.js';
+import { intOption, stringOption, type ParsedArgs } from './args.js';
+import type { CliIO, Command } from './command.js';
+
+const SUBCOMMANDS = ['encode', 'decode', 'train', 'info'] as const;
+
+function tokenizerSpec(values: ParsedArgs['values']): TokenizerSpec {
+  const pattern = stringOption(values, 'pattern');
+  return { tokenizer: stringOption(values, 'tokenizer') ?? 'cl100k_base', ...(pattern !== undefined ? { pattern } : {}) };
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').filter((s) => s !== '');
+}
+
+/** Writes lines to stdout in batches, waiting for the pipe to drain (large encodes, `| head`). */
+class LineWriter {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly io: CliIO) {}
+  async line(s: string): Promise<void> {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const text = this.parts.join('\n');
+    this.parts = [];
+    this.size = 0;
+    this.io.out(text);
+    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  }
+}
+
+async function encodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  const tok = loadTokenizer(tokenizerSpec(args.values));
+  const allowed = stringOption(args.values, 'allowed-special');
+  const opts: EncodeOptions | undefined = allowed === undefined ? undefined : { allowedSpecial: allowed === 'all' ? 'all' : list(allowed)!, disallowedSpecial: [] };
+  const eos = Boolean(args.values['eos']);
+  const eosId = eos ? eosIdOf(tok) : undefined;
+  const buffer = new IdBuffer(1 << 16);
+  const encode = (text: string): number[] => {
+    buffer.reset();
+    if (opts) tok.encodeInto(text, buffer, opts);
+    else tok.encodeOrdinaryInto(text, buffer);
+    if (eosId !== undefined) buffer.push(eosId);
+    return Array.from(buffer.data.subarray(0, buffer.length));
+  };
+  const literal = stringOption(args.values, 'text');
+  if (literal !== undefined) {
+    io.out(JSON.stringify(encode(literal)));
+    return 0;
+  }
+  const files = args.positionals.length > 0 ? args.positionals : ['-'];
+  const out = new LineWriter(io);
+  const textField = stringOption(args.values, 'text-field');
+  for await (const doc of documentsFrom(files, textField !== undefined ? { textField } : {})) {
+    await out.line(`{"id":${JSON.stringify(doc.id)},"input_ids":[${encode(doc.text).join(',')}]}`);
+  }
+  await out.flush();
+  return 0;
+}
+
+function eosIdOf(tok: Tokenizer): number {
+  const eos = tok.vocab.defaultEos();
+  if (!eos) throw new SluiceError('SLUICE_USAGE', `${tok.name} has no end-of-text special token`, { hint: 'drop --eos' });
+  return eos.id;
+}
+
+async function decodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  const tok = loadTokenizer(tokenizerSpec(args.values));
+  const ids = stringOption(args.values, 'ids');
+  if (ids !== undefined) {
+    const parsed = ids.split(/[\s,[\]]+/).filter((s) => s !== '').map(Number);
+    if (parsed.some((n) => !Number.isInteger(n) || n < 0)) throw new SluiceError('SLUICE_USAGE', '--ids takes non-negative integers separated by commas');
+    io.out(tok.decode(parsed));
+    return 0;
+  }
+  const files = args.positionals.length > 0 ? args.positionals : ['-'];
+  const out = new LineWriter(io);
+  for (const file of files) {
+    const input = file === '-' ? { uri: '-', isDirectory: false, open: () => process.stdin, size: async () => undefined } : localFile(file);
+    const { bytes } = await openDecoded(input);
+    for await (const line of splitLines(bytes)) {
+      if (line.text.trim() === '') continue;
+      let record: { id?: unknown; input_ids?: unknown };
+      try {
+        record = JSON.parse(line.text) as typeof record;
+      } catch {
+        throw new SluiceError('SLUICE_BAD_RECORD', `${file}:${line.lineNo}: not JSON`, { file, record: line.lineNo });
+      }
+      const ids = record.input_ids;
+      if (!Array.isArray(ids) || ids.some((n) => !Number.isInteger(n))) {
+        throw new SluiceError('SLUICE_BAD_RECORD', `${file}:${line.lineNo}: no integer input_ids array`, { file, record: line.lineNo });
+      }
+      await out.line(JSON.stringify({ id: record.id ?? `${file}:${line.lineNo}`, text: tok.decode(ids as number[]) }));
+    }
+  }
+  await out.flush();
+  return 0;
+}
+
+async function trainCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  const vocabSize = intOption(args.values, 'vocab-size');
+  const out = stringOption(args.values, 'out');
+  if (vocabSize === undefined || out === undefined || args.positionals.length === 0) {
+    throw new SluiceError('SLUICE_USAGE', 'tokenizer train needs --vocab-size, --out and at least one input', { hint: 'sluice tokenizer train --vocab-size 32000 --out DIR corpus.jsonl ...' });
+  }
+  const minFrequency = intOption(args.values, 'min-frequency');
+  const maxPretokens = intOption(args.values, 'max-pretokens');
+  const specials = list(stringOption(args.values, 'special-tokens'));
+  const pattern = stringOption(args.values, 'pattern');
+  const trainer = new BpeTrainer({
+    vocabSize,
+    ...(minFrequency !== undefined ? { minFrequency } : {}),
+    ...(maxPretokens !== undefined ? { maxPretokens } : {}),
+    ...(specials !== undefined ? { specialTokens: specials } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
+    name: stringOption(args.values, 'name') ?? 'sluice-bpe',
+  });
+  const started = performance.now();
+  const textField = stringOption(args.values, 'text-field');
+  let docs = 0;
+  for await (const doc of documentsFrom(args.positionals, textField !== undefined ? { textField } : {})) {
+    trainer.add(doc.text);
+    if (++docs % 100_000 === 0) io.log.info(`counted ${docs.toLocaleString('en-US')} documents`);
+  }
+  const counted = performance.now();
+  io.log.info(`counted pre-tokens of ${docs.toLocaleString('en-US')} documents in ${((counted - started) / 1000).toFixed(1)} s; learning merges`);
+  const trained = trainer.finish((learned, total) => io.log.debug(`learned ${learned}/${total}`));
+  await mkdir(out, { recursive: true });
+  const meta = await writeTrainedTokenizer(out, trained);
+  const r = trained.report;
+  io.log.info(`learned ${r.learned_tokens} tokens in ${((performance.now() - counted) / 1000).toFixed(1)} s (stopped by ${r.stop})`);
+  io.out(
+    [
+      `wrote ${out}/tokenizer.tiktoken, tokenizer.json, sluice-tokenizer.json`,
+      `vocab size ${meta.vocab_size} (requested ${vocabSize}); ${r.distinct.toLocaleString('en-US')} distinct pre-tokens from ${r.documents.toLocaleString('en-US')} documents`,
+      r.prunes > 0 ? `pre-token table pruned ${r.prunes} time(s), counts <= ${r.pruneThreshold} dropped` : 'pre-token table never pruned',
+      `sha256 ${meta.sha256}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+async function infoCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  const tok = loadTokenizer(tokenizerSpec(args.values));
+  const v = tok.vocab;
+  const specials = [...v.specialTokens].sort((a, b) => a[1] - b[1]);
+  const info = {
+    name: v.name,
+    source: v.source,
+    vocab_size: v.size,
+    ordinary_tokens: v.tokens.count(),
+    special_tokens: Object.fromEntries(specials),
+    eos: v.defaultEos() ?? null,
+    sha256: v.sha256,
+    pattern: v.pattern,
+    merge_rule: v.mergeRule.kind === 'rank' ? 'rank (tiktoken)' : `merges (HF, ${v.mergeRule.pairs.length / 2} pairs)`,
+  };
+  if (args.values['json']) {
+    io.out(JSON.stringify(info, null, 2));
+    return 0;
+  }
+  io.out(
+    [
+      `name            ${info.name}`,
+      `source          ${info.source}`,
+      `vocab size      ${info.vocab_size}`,
+      `ordinary tokens ${info.ordinary_tokens}`,
+      `special tokens  ${specials.map(([t, id]) => `${t}=${id}`).join(' ') || '(none)'}`,
+      `eos             ${info.eos ? `${info.eos.token}=${info.eos.id}` : '(none)'}`,
+      `sha256          ${info.sha256}`,
+      `merge rule      ${info.merge_rule}`,
+      `pattern         ${info.pattern}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+export const tokenizerCommand: Command = {
+  spec: {
+    name: 'tokenizer',
+    usage: 'sluice tokenizer encode|decode|train|info [options] [FILES...]',
+    summary:
+      'Byte-level BPE: encode JSONL to token ids, decode them, train a vocabulary, show a vocabulary. Special-token strings inside documents are text unless --allowed-special says otherwise.',
+    options: {
+      tokenizer: { type: 'string', short: 't' },
+      pattern: { type: 'string' },
+      'allowed-special': { type: 'string' },
+      eos: { type: 'boolean' },
+      text: { type: 'string' },
+      'text-field': { type: 'string' },
+      ids: { type: 'string' },
+      'vocab-size': { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      'min-frequency': { type: 'string' },
+      'max-pretokens': { type: 'string' },
+      'special-tokens': { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: [
+      'encode [FILE.jsonl ...]   JSONL {"id","text"} (or - for stdin) to JSONL {"id","input_ids"} on stdout',
+      '  -t, --tokenizer T       cl100k_base (default), o200k_base, p50k_base, r50k_base, gpt2, or a path:',
+      '                          trained tokenizer dir, tokenizer.json, .tiktoken rank file',
+      '  --allowed-special L     "all" or a comma list: encode these special-token strings as special ids',
+      '                          (default: none; "<|endoftext|>" in a document is ordinary text)',
+      '  --eos                   append the end-of-text id to each document',
+      '  --text S                encode one string, print its ids as a JSON array',
+      '  --text-field F          JSONL field holding the text (default text)',
+      '  --pattern P             for a bare .tiktoken file: standard name or regex (default cl100k_base)',
+      'decode [FILE.jsonl ...]   JSONL {"id","input_ids"} to JSONL {"id","text"}; or --ids 1,2,3',
+      'train --vocab-size N --out DIR INPUTS...   inputs: JSONL(.gz/.zst), Parquet shards, text files',
+      '  --min-frequency N       stop when the best pair is rarer (default 2)',
+      '  --pattern P             pre-tokenization of a standard vocabulary, or a regex (default cl100k_base)',
+      '  --special-tokens L      comma list appended after the learned tokens (default <|endoftext|>)',
+      '  --max-pretokens N       distinct pre-tokens kept while counting; rare ones are pruned (default 2000000)',
+      'info [--json]             vocabulary size, special tokens, sha256, pattern',
+    ],
+  },
+  async run(args, io) {
+    const [sub, ...rest] = args.positionals;
+    const subArgs: ParsedArgs = { values: args.values, positionals: rest };
+    if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
+      io.log.error(`usage: ${this.spec.usage}`);
+      return 2;
+    }
+    switch (sub) {
+      case 'encode':
+        return encodeCommand(subArgs, io);
+      case 'decode':
+        return decodeCommand(subArgs, io);
+      case 'train':
+        return trainCommand(subArgs, io);
+      default:
+        return infoCommand(subArgs, io);
+    }
+  },
+};

@@ -1,0 +1,254 @@
+/**
+ * The merge loop: turns the UTF-8 bytes of one pre-token into token ids. Pieces up to
+ * SMALL_PIECE bytes use tiktoken's own scheme (rescan the pair priorities after each merge,
+ * cheap at that size); longer ones (whitespace runs, long numbers in r50k) use a heap over a
+ * linked list so a 100k-byte run stays O(n log n) instead of quadratic.
+ */
+import { SluiceError } from '../core/errors.js';
+import { BytesTable, findPair, PairTable } from './hash-tables.js';
+import type { IdBuffer } from './id-buffer.js';
+import type { Vocabulary } from './vocabulary.js';
+
+const SMALL_PIECE = 64;
+const NONE = 0x7fffffff;
+const POS_SCALE = 2 ** 32;
+
+const cores = new WeakMap<Vocabulary, BpeCore>();
+
+/** One BpeCore per vocabulary: its tables take a few hundred ms to build and are read-only after. */
+export function bpeCoreFor(vocab: Vocabulary): BpeCore {
+  let core = cores.get(vocab);
+  if (!core) {
+    core = new BpeCore(vocab);
+    cores.set(vocab, core);
+  }
+  return core;
+}
+
+export class BpeCore {
+  readonly bytesTable: BytesTable;
+  readonly pairs: PairTable;
+  /** Id of each single-byte token. */
+  readonly byteIds = new Int32Array(256);
+  private readonly wholePieceLookup: boolean;
+
+  private readonly ids = new Int32Array(SMALL_PIECE);
+  private readonly prio = new Int32Array(SMALL_PIECE);
+  private readonly res = new Int32Array(SMALL_PIECE);
+
+  constructor(vocab: Vocabulary) {
+    const tokens = vocab.tokens;
+    this.bytesTable = new BytesTable(tokens);
+    this.wholePieceLookup = vocab.wholePieceLookup;
+    const missing: number[] = [];
+    const one = new Uint8Array(1);
+    for (let b = 0; b < 256; b++) {
+      one[0] = b;
+      const id = this.bytesTable.get(one, 0, 1);
+      this.byteIds[b] = id;
+      if (id < 0) missing.push(b);
+    }
+    if (missing.length > 0) {
+      throw new SluiceError('SLUICE_TOKENIZER', `${vocab.name}: no token for ${missing.length} of the 256 byte values (first: 0x${missing[0]!.toString(16)})`, {
+        hint: 'sluice needs a byte-level vocabulary that can encode any text; a tokenizer trained by sluice always has all 256 bytes',
+      });
+    }
+    this.pairs = vocab.mergeRule.kind === 'rank' ? rankPairs(vocab, this.bytesTable) : listedPairs(vocab, this.bytesTable, vocab.mergeRule.pairs);
+  }
+
+  /** Appends the ids of the pre-token whose UTF-8 bytes are bytes[0, n). */
+  encodePiece(bytes: Uint8Array, n: number, out: IdBuffer): void {
+    if (n === 1) {
+      out.push(this.byteIds[bytes[0]!]!);
+      return;
+    }
+    if (this.wholePieceLookup) {
+      const id = this.bytesTable.get(bytes, 0, n);
+      if (id >= 0) {
+        out.push(id);
+        return;
+      }
+    }
+    if (n <= SMALL_PIECE) this.mergeSmall(bytes, n, out);
+    else this.mergeLarge(bytes, n, out);
+  }
+
+  private mergeSmall(bytes: Uint8Array, n: number, out: IdBuffer): void {
+    const ids = this.ids;
+    const prio = this.prio;
+    const res = this.res;
+    const table = this.pairs.table;
+    const mask = this.pairs.mask;
+    const byteIds = this.byteIds;
+    for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]!]!;
+    for (let i = 0; i < n - 1; i++) {
+      const at = findPair(table, mask, ids[i]!, ids[i + 1]!);
+      prio[i] = at < 0 ? NONE : table[at + 2]!;
+      if (at >= 0) res[i] = table[at + 3]!;
+    }
+    let len = n;
+    for (;;) {
+      // tiktoken's rule: the lowest priority, the leftmost on ties.
+      let best = NONE;
+      let m = -1;
+      for (let i = 0; i < len - 1; i++) {
+        if (prio[i]! < best) {
+          best = prio[i]!;
+          m = i;
+        }
+      }
+      if (m < 0) break;
+      ids[m] = res[m]!;
+      for (let j = m + 1; j < len - 1; j++) {
+        ids[j] = ids[j + 1]!;
+        prio[j] = prio[j + 1]!;
+        res[j] = res[j + 1]!;
+      }
+      len--;
+      if (m < len - 1) {
+        const at = findPair(table, mask, ids[m]!, ids[m + 1]!);
+        prio[m] = at < 0 ? NONE : table[at + 2]!;
+        if (at >= 0) res[m] = table[at + 3]!;
+      } else {
+        prio[m] = NONE;
+      }
+      if (m > 0) {
+        const at = findPair(table, mask, ids[m - 1]!, ids[m]!);
+        prio[m - 1] = at < 0 ? NONE : table[at + 2]!;
+        if (at >= 0) res[m - 1] = table[at + 3]!;
+      }
+    }
+    for (let i = 0; i < len; i++) out.push(ids[i]!);
+  }
+
+  /** Scratch for mergeLarge, grown on demand and reused. */
+  private large = { ids: new Int32Array(0), next: new Int32Array(0), prev: new Int32Array(0), heap: new MinHeap(0) };
+
+  private mergeLarge(bytes: Uint8Array, n: number, out: IdBuffer): void {
+    if (this.large.ids.length < n) {
+      const cap = Math.max(n, this.large.ids.length * 2);
+      this.large = { ids: new Int32Array(cap), next: new Int32Array(cap), prev: new Int32Array(cap), heap: new MinHeap(cap * 2) };
+    }
+    const { ids, next, prev, heap } = this.large;
+    heap.size = 0;
+    for (let i = 0; i < n; i++) {
+      ids[i] = this.byteIds[bytes[i]!]!;
+      next[i] = i + 1;
+      prev[i] = i - 1;
+    }
+    const table = this.pairs.table;
+    const mask = this.pairs.mask;
+    const pushPair = (i: number): void => {
+      if (i < 0) return;
+      const j = next[i]!;
+      if (j >= n) return;
+      const at = findPair(table, mask, ids[i]!, ids[j]!);
+      if (at >= 0) heap.push(table[at + 2]! * POS_SCALE + i);
+    };
+    for (let i = 0; i < n - 1; i++) pushPair(i);
+    while (heap.size > 0) {
+      const key = heap.pop();
+      const priority = Math.floor(key / POS_SCALE);
+      const i = key - priority * POS_SCALE;
+      if (ids[i]! < 0) continue;
+      const j = next[i]!;
+      if (j >= n) continue;
+      const at = findPair(table, mask, ids[i]!, ids[j]!);
+      // Stale entry: the pair at i changed since it was pushed.
+      if (at < 0 || table[at + 2] !== priority) continue;
+      ids[i] = table[at + 3]!;
+      ids[j] = -1;
+      next[i] = next[j]!;
+      if (next[j]! < n) prev[next[j]!] = i;
+      pushPair(prev[i]!);
+      pushPair(i);
+    }
+    for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
+  }
+}
+
+/** tiktoken's rule as a pair table: every split of every token into two tokens. */
+function rankPairs(vocab: Vocabulary, table: BytesTable): PairTable {
+  const { pool, offsets } = vocab.tokens;
+  const found: number[] = [];
+  for (let id = 0; id < vocab.tokens.size; id++) {
+    const s = offsets[id]!;
+    const e = offsets[id + 1]!;
+    for (let k = s + 1; k < e; k++) {
+      const a = table.get(pool, s, k);
+      if (a < 0) continue;
+      const b = table.get(pool, k, e);
+      if (b < 0) continue;
+      found.push(a, b, id);
+    }
+  }
+  const pairs = new PairTable(found.length / 3);
+  for (let i = 0; i < found.length; i += 3) pairs.add(found[i]!, found[i + 1]!, found[i + 2]!, found[i + 2]!);
+  return pairs;
+}
+
+/** HF's rule: the listed merges, priority = position in the list. */
+function listedPairs(vocab: Vocabulary, table: BytesTable, list: Int32Array): PairTable {
+  const pairs = new PairTable(list.length / 2);
+  const { pool, offsets } = vocab.tokens;
+  const scratch = new Uint8Array(1024);
+  for (let i = 0; i < list.length; i += 2) {
+    const a = list[i]!;
+    const b = list[i + 1]!;
+    const la = offsets[a + 1]! - offsets[a]!;
+    const lb = offsets[b + 1]! - offsets[b]!;
+    const buf = la + lb <= scratch.length ? scratch : new Uint8Array(la + lb);
+    buf.set(pool.subarray(offsets[a]!, offsets[a + 1]!), 0);
+    buf.set(pool.subarray(offsets[b]!, offsets[b + 1]!), la);
+    const merged = table.get(buf, 0, la + lb);
+    if (merged < 0) {
+      throw new SluiceError('SLUICE_TOKENIZER', `${vocab.name}: merge #${i / 2} joins tokens ${a} and ${b} into bytes that are not in the vocabulary`);
+    }
+    pairs.add(a, b, i / 2, merged);
+  }
+  return pairs;
+}
+
+/** Binary min-heap of float64 keys. */
+class MinHeap {
+  private keys: Float64Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(capacity, 4));
+  }
+
+  push(key: number): void {
+    if (this.size === this.keys.length) {
+      const next = new Float64Array(this.keys.length * 2);
+      next.set(this.keys);
+      this.keys = next;
+    }
+    const keys = this.keys;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+  }
+
+  pop(): number {
+    const keys = this.keys;
+    const top = keys[0]!;
+    const last = keys[--this.size]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && keys[child + 1]! < keys[child]!) child++;
+      if (keys[child]! >= last) break;
+      keys[i] = keys[child]!;
+      i = child;
+    }
+    keys[i] = last;
+    return top;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The standard OpenAI vocabularies, loaded from the rank data that ships inside the js-tiktoken
+ * npm package (a pinned runtime dependency, MIT): nothing is downloaded. Every load re-serialises
+ * the ranks in tiktoken's rank-file format and checks its sha256 against the hash tiktoken
+ * itself pins for the published `.tiktoken` file, so a corrupted or altered package fails loudly.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { SluiceError } from '../core/errors.js';
+import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from './patterns.js';
+import { parseCompactRanks } from './rank-file.js';
+import { sha256Hex, Vocabulary } from './vocabulary.js';
+
+interface StandardSpec {
+  /** js-tiktoken module holding the ranks. */
+  module: string;
+  pattern: string;
+  specialTokens: Record<string, number>;
+  /** sha256 of the `.tiktoken` rank file, as pinned in tiktoken's openai_public.py. */
+  sha256: string;
+  size: number;
+}
+
+const ENDOFTEXT_50K = { '<|endoftext|>': 50256 };
+
+export const STANDARD_VOCABULARIES: Readonly<Record<string, StandardSpec>> = {
+  gpt2: { module: 'js-tiktoken/ranks/gpt2', pattern: R50K_PATTERN, specialTokens: ENDOFTEXT_50K, sha256: '306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930', size: 50257 },
+  r50k_base: { module: 'js-tiktoken/ranks/r50k_base', pattern: R50K_PATTERN, specialTokens: ENDOFTEXT_50K, sha256: '306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930', size: 50257 },
+  p50k_base: { module: 'js-tiktoken/ranks/p50k_base', pattern: R50K_PATTERN, specialTokens: ENDOFTEXT_50K, sha256: '94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069', size: 50281 },
+  p50k_edit: {
+    module: 'js-tiktoken/ranks/p50k_edit',
+    pattern: R50K_PATTERN,
+    specialTokens: { '<|endoftext|>': 50256, '<|fim_prefix|>': 50281, '<|fim_middle|>': 50282, '<|fim_suffix|>': 50283 },
+    sha256: '94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069',
+    size: 50284,
+  },
+  cl100k_base: {
+    module: 'js-tiktoken/ranks/cl100k_base',
+    pattern: CL100K_PATTERN,
+    specialTokens: { '<|endoftext|>': 100257, '<|fim_prefix|>': 100258, '<|fim_middle|>': 100259, '<|fim_suffix|>': 100260, '<|endofprompt|>': 100276 },
+    sha256: '223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7',
+    size: 100277,
+  },
+  o200k_base: {
+    module: 'js-tiktoken/ranks/o200k_base',
+    pattern: O200K_PATTERN,
+    specialTokens: { '<|endoftext|>': 199999, '<|endofprompt|>': 200018 },
+    sha256: '446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d',
+    size: 200019,
+  },
+};
+
+export function isStandardName(name: string): boolean {
+  return Object.hasOwn(STANDARD_VOCABULARIES, name);
+}
+
+const require = createRequire(import.meta.url);
+
+interface RanksModule {
+  special_tokens: Record<string, number>;
+  bpe_ranks: string;
+}
+
+/** Loads a standard vocabulary and verifies it (sha256 of the ranks, special tokens, size). */
+export function loadStandard(name: string): Vocabulary {
+  const spec = STANDARD_VOCABULARIES[name];
+  if (!spec) {
+    throw new SluiceError('SLUICE_TOKENIZER', `unknown vocabulary "${name}"`, { hint: `standard vocabularies: ${Object.keys(STANDARD_VOCABULARIES).join(', ')}; or give a path` });
+  }
+  let file: string;
+  let data: RanksModule;
+  try {
+    file = require.resolve(spec.module);
+    const text = readFileSync(file, 'utf8');
+    data = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as RanksModule;
+  } catch (err) {
+    throw new SluiceError('SLUICE_TOKENIZER', `cannot read the ${name} ranks from ${spec.module}: ${(err as Error).message}`, {
+      hint: 'run `npm install`: the ranks ship inside the js-tiktoken package',
+      cause: err,
+    });
+  }
+  const tokens = parseCompactRanks(data.bpe_ranks, file);
+  const vocab = new Vocabulary({
+    name,
+    pattern: spec.pattern,
+    tokens,
+    specialTokens: new Map(Object.entries(spec.specialTokens)),
+    mergeRule: { kind: 'rank' },
+    wholePieceLookup: true,
+    keepUnmatched: false,
+    prefixSpace: false,
+    source: `${file} (js-tiktoken)`,
+  });
+  const sha = sha256Hex(vocab.rankFile());
+  if (sha !== spec.sha256) {
+    throw new SluiceError('SLUICE_TOKENIZER', `${name}: ranks loaded from ${file} have sha256 ${sha}, expected ${spec.sha256}`, {
+      file,
+      hint: 'the js-tiktoken package is not the pinned version or was altered; reinstall it (npm install)',
+    });
+  }
+  const shipped = JSON.stringify(Object.entries(data.special_tokens).sort());
+  if (shipped !== JSON.stringify(Object.entries(spec.specialTokens).sort()) || vocab.size !== spec.size) {
+    throw new SluiceError('SLUICE_TOKENIZER', `${name}: special tokens or size in ${file} differ from tiktoken's`, { file });
+  }
+  return new Vocabulary({
+    name,
+    pattern: spec.pattern,
+    tokens,
+    specialTokens: vocab.specialTokens,
+    mergeRule: { kind: 'rank' },
+    wholePieceLookup: true,
+    keepUnmatched: false,
+    prefixSpace: false,
+    source: vocab.source,
+    sha256: sha,
+  });
+}
