@@ -4,8 +4,8 @@
  * (tokenizer facts included, as a tokenize stage's build() returns them).
  *
  * `writeTokenDataset` controls shard boundaries exactly (one writer per shard);
- * `runTokenPipeline` goes end to end through the runner, with a test stage standing in for the
- * tokenize stage, which lives on another branch.
+ * `runIdentityPipeline` goes end to end through the runner, with a test stage that gives each
+ * document identity tokens (token id = global position), which no real tokenizer can.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -105,25 +105,6 @@ export function lengths(count: number, lo: number, hi: number, seed = 1): number
 }
 
 /**
- * A stand-in for the tokenize stage: UTF-8 bytes as token ids (vocab 257, EOS 256). The lead
- * swaps the training test to the real tokenizer once the tokenize branch is merged.
- */
-export const byteTokensStage: StageDefinition = defineStage({
-  name: 'test-byte-tokens',
-  summary: 'test only: UTF-8 bytes as tokens',
-  params: z.object({}).strict(),
-  build() {
-    return {
-      kind: 'stream',
-      run: mapStage((doc) => {
-        doc.tokens = Int32Array.from(Buffer.from(doc.text, 'utf8'));
-      }),
-      manifest: { tokenizer: { name: 'bytes', vocab_size: 257, sha256: createHash('sha256').update('bytes-257').digest('hex'), eos_id: 256 } },
-    };
-  },
-});
-
-/**
  * Identity tokens through the runner: a document whose meta carries `first` and `n` (as
  * generated JSONL records do) gets tokens first, first + 1, ..., first + n - 1.
  */
@@ -147,7 +128,6 @@ export const identityTokensStage: StageDefinition = defineStage({
 /** Registers the test stages in this process's registry (the runner resolves stage names there). */
 export function registerTestStages(): void {
   const registry = stages as Record<string, StageDefinition>;
-  registry[byteTokensStage.name] = byteTokensStage;
   registry[identityTokensStage.name] = identityTokensStage;
 }
 
