@@ -9,12 +9,12 @@ SYSTEM_DEPS_STAMP := .cache/system-deps-installed
 PIPELINE ?= pipelines/default.yaml
 OUT ?= out/default
 
-.PHONY: help install build run test bench pipelines lint typecheck schema clean system-deps
+.PHONY: help install build run test bench bench-full pipelines lint typecheck schema clean system-deps
 
 help:
 	@echo "make run        install what is missing, run $(PIPELINE) on sample-corpora into $(OUT), print stats"
 	@echo "make test       install what is missing, run the test suite"
-	@echo "make bench      benchmarks (table on stdout, JSON under .bench/)"
+	@echo "make bench      benchmarks (table on stdout, JSON under .bench/); make bench-full: the issues' full sizes"
 	@echo "make pipelines  run every pipeline under pipelines/"
 	@echo "make lint | typecheck | schema | clean"
 
@@ -45,7 +45,11 @@ test: $(DIST) $(SYSTEM_DEPS_STAMP)
 	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)
 
 bench: $(DIST) $(SYSTEM_DEPS_STAMP)
-	node --expose-gc dist/bench/main.js
+	node --expose-gc dist/bench/main.js $(BENCH_ARGS)
+
+# the sizes the issues name: 100 MB of web text for filters, 1M documents for dedup, 100 MB of tokenizer training
+bench-full:
+	$(MAKE) bench BENCH_ARGS=--full
 
 pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
 	@set -e; for p in pipelines/*.yaml; do \

@@ -42,7 +42,7 @@ async function runParquet(full: boolean): Promise<BenchRow[]> {
 }
 
 const BENCHES: BenchEntry[] = [
-  { name: 'core', run: (full) => benchCore({ mb: full ? 1000 : 200, files: 8 }) },
+  { name: 'core', run: () => benchCore({ mb: 1000, files: 8 }) },
   { name: 'parquet', run: runParquet },
   { name: 'readers-a', run: (full) => benchReadersA({ mb: full ? 40 : 4 }) },
   { name: 'readers-b', run: (full) => benchReadersB({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }) },
