@@ -30,6 +30,13 @@ export class BpeCore {
   readonly pairs: PairTable;
   /** Id of each single-byte token. */
   readonly byteIds = new Int32Array(256);
+  /**
+   * (priority, merged id) of each pair of single-byte tokens, indexed by (byte0 << 8 | byte1) * 2;
+   * priority NONE when the bytes do not merge. The first round of a merge looks up every adjacent
+   * byte pair, most of a short piece's lookups: this 512 KB table (its ASCII part stays in the CPU
+   * cache) replaces probes into the pair table, which is megabytes and read at random.
+   */
+  private readonly bytePairs = new Int32Array(65536 * 2);
   private readonly wholePieceLookup: boolean;
 
   private readonly ids = new Int32Array(SMALL_PIECE);
@@ -54,6 +61,12 @@ export class BpeCore {
       });
     }
     this.pairs = vocab.mergeRule.kind === 'rank' ? rankPairs(vocab, this.bytesTable) : listedPairs(vocab, this.bytesTable, vocab.mergeRule.pairs);
+    const { table, mask } = this.pairs;
+    for (let pair = 0; pair < 65536; pair++) {
+      const at = findPair(table, mask, this.byteIds[pair >> 8]!, this.byteIds[pair & 0xff]!);
+      this.bytePairs[2 * pair] = at < 0 ? NONE : table[at + 2]!;
+      this.bytePairs[2 * pair + 1] = at < 0 ? -1 : table[at + 3]!;
+    }
   }
 
   /** Appends the ids of the pre-token whose UTF-8 bytes are bytes[0, n). */
@@ -80,11 +93,12 @@ export class BpeCore {
     const table = this.pairs.table;
     const mask = this.pairs.mask;
     const byteIds = this.byteIds;
+    const bytePairs = this.bytePairs;
     for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]!]!;
     for (let i = 0; i < n - 1; i++) {
-      const at = findPair(table, mask, ids[i]!, ids[i + 1]!);
-      prio[i] = at < 0 ? NONE : table[at + 2]!;
-      if (at >= 0) res[i] = table[at + 3]!;
+      const k = ((bytes[i]! << 8) | bytes[i + 1]!) * 2;
+      prio[i] = bytePairs[k]!;
+      res[i] = bytePairs[k + 1]!;
     }
     let len = n;
     for (;;) {

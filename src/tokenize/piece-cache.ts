@@ -1,118 +1,200 @@
 /**
  * Pre-token -> ids cache keyed on the UTF-16 code units of the piece, so a repeated word costs a
- * hash over its characters and one comparison: no substring, no UTF-8 conversion, no merging.
+ * pass over its characters and one slot read: no substring, no UTF-8 conversion, no merging.
  *
- * Layout is chosen for few memory reads per lookup: the slot table holds (hash, entry) pairs, so
- * a probe that meets another piece rarely touches its entry; an entry is four adjacent ints
- * (key start, key length, value, count), and a piece that is one token (most are) keeps the id
- * in the entry itself. Memory is fixed at construction; when any part fills up, the whole cache
- * is dropped and refilled (word frequencies are Zipfian, so the common pieces come back at once).
+ * Layout is chosen for one memory read per lookup. A hit used to chase slot -> entry -> key
+ * (three reads that miss the CPU cache once the table outgrows L2, about 30 ns a piece); now a
+ * slot is eight adjacent ints (32 bytes, never straddling a cache line) holding the key's length,
+ * the value and the first 10 code units of the key, two per int. Most pieces are that short,
+ * so a hit reads one line; longer keys keep the rest of their code units in `overflow`. A piece
+ * that is one token (most are) keeps the id in the slot itself; longer values go to `values`.
+ *
+ * Memory is fixed at construction (see `bytesFor`); when any part fills up, the whole cache is
+ * dropped and refilled (word frequencies are Zipfian, so the common pieces come back at once).
  */
+import type { Units } from './code-units.js';
+
+/** Ints per slot: meta (key length | id count << 8; 0 = empty), value, overflow start, 5 key words. */
+const SLOT = 8;
+const INLINE_WORDS = 5;
+const META = 0;
+const VALUE = 1;
+const OVERFLOW = 2;
+const WORDS = 3;
+
 export class PieceCache {
-  private slots: Int32Array;
+  /** Slot i is slots[8i, 8i+8); see SLOT. Read it with the offset find() returns. */
+  slots: Int32Array;
   private mask: number;
   private readonly maxMask: number;
   private readonly maxEntries: number;
-  /** Per entry: key start, key length, value (the id if count is 1, else start in `values`), count. */
-  readonly entries: Int32Array;
-  private readonly keys: Uint16Array;
+  /** Key words past the first five, two code units per int. */
+  private readonly overflow: Int32Array;
+  /** Ids of pieces that are more than one token. */
   readonly values: Int32Array;
   private count = 0;
-  private keyUsed = 0;
+  private overflowUsed = 0;
   private valueUsed = 0;
+  /** The key of the last find(), packed two code units per int, its word count, length and hash: insert() reuses them. */
+  private readonly words: Int32Array;
+  private wordCount = 0;
+  private keyLength = 0;
+  private hash = 0;
   /** Times the cache was dropped because it was full (for benchmarks and tuning). */
   resets = 0;
 
-  /** `entries` pieces of up to `maxPieceLength` code units each, on average 8 units and 4 ids. */
+  /** `entries` pieces of up to `maxPieceLength` code units each, on average 8 more units past the inline 10 and 4 ids. */
   constructor(
     entries = 1 << 17,
     readonly maxPieceLength = 64,
   ) {
+    if (maxPieceLength > 255) throw new Error('PieceCache: keys are at most 255 code units');
     let cap = 16;
     while (cap < entries * 2) cap *= 2;
     // The slot table starts small and doubles as entries arrive, so a small working set stays
     // in the CPU caches.
     this.maxMask = cap - 1;
     const initial = Math.min(cap, 1 << 12);
-    this.slots = new Int32Array(initial * 2);
+    this.slots = new Int32Array(initial * SLOT);
     this.mask = initial - 1;
     this.maxEntries = entries;
-    this.entries = new Int32Array(entries * 4);
-    this.keys = new Uint16Array(entries * 8);
+    this.overflow = new Int32Array(entries * 4);
     this.values = new Int32Array(entries * 4);
+    this.words = new Int32Array((maxPieceLength + 1) >> 1);
+  }
+
+  /** Upper bound of the cache's memory in bytes for `entries` entries (the slot table at its largest). */
+  static bytesFor(entries: number): number {
+    let cap = 16;
+    while (cap < entries * 2) cap *= 2;
+    return cap * SLOT * 4 + entries * 4 * 4 * 2;
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** Offset of the entry for text[start, end) (whose FNV-1a hash is `hash`) in `entries`, or -1. */
-  find(text: string, start: number, end: number, hash: number): number {
-    const slots = this.slots;
+  /**
+   * Offset in `slots` of the entry for text[start, end) (at most maxPieceLength units), or -1.
+   * At the offset: [0] key length | id count << 8, [1] the id if the count is 1, else the start
+   * of the ids in `values`.
+   */
+  find(text: Units, start: number, end: number): number {
+    const words = this.words;
     const len = end - start;
-    let slot = hash & this.mask;
+    // Two code units per word halves the hash's multiply chain; the finalizer folds the high
+    // halves (the odd code units) into the low bits the table index uses.
+    let h = 0x811c9dc5;
+    let n = 0;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const w = text[i]! | (text[i + 1]! << 16);
+      words[n++] = w;
+      h = Math.imul(h ^ w, 0x01000193);
+    }
+    if (i < end) {
+      const w = text[i]!;
+      words[n++] = w;
+      h = Math.imul(h ^ w, 0x01000193);
+    }
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    this.wordCount = n;
+    this.keyLength = len;
+    this.hash = h;
+    return this.probe(h, len, n);
+  }
+
+  private probe(h: number, len: number, n: number): number {
+    const slots = this.slots;
+    const words = this.words;
+    const inline = n < INLINE_WORDS ? n : INLINE_WORDS;
+    let slot = h & this.mask;
     for (;;) {
-      const e = slots[2 * slot + 1]!;
-      if (e === 0) return -1;
-      if (slots[2 * slot] === hash) {
-        const at = (e - 1) * 4;
-        if (this.entries[at + 1] === len) {
-          const k = this.entries[at]!;
-          let i = 0;
-          while (i < len && this.keys[k + i] === text.charCodeAt(start + i)) i++;
-          if (i === len) return at;
+      const at = slot * SLOT;
+      const meta = slots[at + META]!;
+      if (meta === 0) return -1;
+      if ((meta & 0xff) === len) {
+        let k = 0;
+        while (k < inline && slots[at + WORDS + k] === words[k]) k++;
+        if (k === inline) {
+          if (n <= INLINE_WORDS) return at;
+          const ov = slots[at + OVERFLOW]! - INLINE_WORDS;
+          const overflow = this.overflow;
+          while (k < n && overflow[ov + k] === words[k]) k++;
+          if (k === n) return at;
         }
       }
       slot = (slot + 1) & this.mask;
     }
   }
 
-  /** Stores ids[from, from+count) as the value of text[start, end) (not already present). */
-  insert(text: string, start: number, end: number, hash: number, ids: Int32Array, from: number, count: number): void {
-    const len = end - start;
+  /** Stores ids[from, from+count) as the value of the key of the last find(), which missed. */
+  insert(ids: Int32Array, from: number, count: number): void {
+    const n = this.wordCount;
+    const extra = n > INLINE_WORDS ? n - INLINE_WORDS : 0;
     const spill = count === 1 ? 0 : count;
-    if (this.count === this.maxEntries || this.keyUsed + len > this.keys.length || this.valueUsed + spill > this.values.length) {
-      if (spill > this.values.length || len > this.keys.length) return;
+    if (count > 255) return;
+    if (this.count === this.maxEntries || this.overflowUsed + extra > this.overflow.length || this.valueUsed + spill > this.values.length) {
+      if (spill > this.values.length || extra > this.overflow.length) return;
       this.clear();
       this.resets++;
     }
-    const e = this.count++;
-    const at = e * 4;
-    this.entries[at] = this.keyUsed;
-    this.entries[at + 1] = len;
-    for (let i = 0; i < len; i++) this.keys[this.keyUsed + i] = text.charCodeAt(start + i);
-    this.keyUsed += len;
+    this.count++;
+    if (this.count * 2 > this.mask + 1 && this.mask < this.maxMask) this.grow();
+    const slots = this.slots;
+    let slot = this.hash & this.mask;
+    while (slots[slot * SLOT + META] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * SLOT;
+    const words = this.words;
+    slots[at + META] = this.keyLength | (count << 8);
+    for (let k = 0; k < n && k < INLINE_WORDS; k++) slots[at + WORDS + k] = words[k]!;
+    if (extra > 0) {
+      slots[at + OVERFLOW] = this.overflowUsed;
+      this.overflow.set(words.subarray(INLINE_WORDS, n), this.overflowUsed);
+      this.overflowUsed += extra;
+    }
     if (count === 1) {
-      this.entries[at + 2] = ids[from]!;
+      slots[at + VALUE] = ids[from]!;
     } else {
-      this.entries[at + 2] = this.valueUsed;
+      slots[at + VALUE] = this.valueUsed;
       this.values.set(ids.subarray(from, from + count), this.valueUsed);
       this.valueUsed += count;
     }
-    this.entries[at + 3] = count;
-    if (this.count * 2 > this.mask + 1 && this.mask < this.maxMask) this.grow();
-    this.place(hash, e + 1);
   }
 
-  private place(hash: number, entry: number): void {
-    let slot = hash & this.mask;
-    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
-    this.slots[2 * slot] = hash;
-    this.slots[2 * slot + 1] = entry;
-  }
-
+  /** Doubles the slot table; slots hold no hash, so each key's hash is recomputed from its words. */
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    this.mask = this.mask * 2 + 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
+    const mask = this.mask * 2 + 1;
+    const slots = new Int32Array((mask + 1) * SLOT);
+    const overflow = this.overflow;
+    for (let from = 0; from < old.length; from += SLOT) {
+      const meta = old[from + META]!;
+      if (meta === 0) continue;
+      const n = ((meta & 0xff) + 1) >> 1;
+      let h = 0x811c9dc5;
+      for (let k = 0; k < n; k++) {
+        const w = k < INLINE_WORDS ? old[from + WORDS + k]! : overflow[old[from + OVERFLOW]! + k - INLINE_WORDS]!;
+        h = Math.imul(h ^ w, 0x01000193);
+      }
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      let slot = h & mask;
+      while (slots[slot * SLOT + META] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(from, from + SLOT), slot * SLOT);
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   clear(): void {
     this.slots.fill(0);
     // Keep the grown table: a stream that filled the cache once will fill it again.
     this.count = 0;
-    this.keyUsed = 0;
+    this.overflowUsed = 0;
     this.valueUsed = 0;
   }
 }

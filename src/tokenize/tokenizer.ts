@@ -5,6 +5,7 @@
  */
 import { SluiceError } from '../core/errors.js';
 import { bpeCoreFor, type BpeCore } from './bpe.js';
+import { CodeUnits, type Units } from './code-units.js';
 import { IdBuffer } from './id-buffer.js';
 import { PieceCache } from './piece-cache.js';
 import { PreTokenizer, type Scanner } from './pretokenize.js';
@@ -42,6 +43,7 @@ export class Tokenizer {
   private readonly maxCached: number;
   private readonly out = new IdBuffer(1 << 14);
   private bytes = new Uint8Array(4096);
+  private readonly codeUnits = new CodeUnits();
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly specialRegexes = new Map<string, RegExp>();
 
@@ -88,7 +90,7 @@ export class Tokenizer {
   }
 
   encodeOrdinaryInto(text: string, out: IdBuffer): void {
-    this.encodeSegment(text, 0, text.length, out);
+    this.encodeSegment(text, this.unitsFor(text), 0, text.length, out);
   }
 
   encodeInto(text: string, out: IdBuffer, opts: EncodeOptions = {}): void {
@@ -103,18 +105,19 @@ export class Tokenizer {
         });
       }
     }
+    const units = this.unitsFor(text);
     if (allowed.length === 0) {
-      this.encodeSegment(text, 0, text.length, out);
+      this.encodeSegment(text, units, 0, text.length, out);
       return;
     }
     const re = this.specialRegex(allowed);
     let start = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      this.encodeSegment(text, start, m.index, out);
+      this.encodeSegment(text, units, start, m.index, out);
       out.push(this.vocab.specialTokens.get(m[0])!);
       start = m.index + m[0].length;
     }
-    this.encodeSegment(text, start, text.length, out);
+    this.encodeSegment(text, units, start, text.length, out);
   }
 
   private resolveSpecial(which: 'all' | Iterable<string>): string[] {
@@ -143,10 +146,16 @@ export class Tokenizer {
     return re;
   }
 
-  private encodeSegment(text: string, start: number, end: number, out: IdBuffer): void {
+  /** The code units the fast path reads (in the reused buffer); undefined when the slow path runs, which converts its own segments. */
+  private unitsFor(text: string): Units | undefined {
+    return this.scanner === undefined ? undefined : this.codeUnits.of(text);
+  }
+
+  /** Encodes text[start, end); `units` are text's code units (unitsFor). */
+  private encodeSegment(text: string, units: Units | undefined, start: number, end: number, out: IdBuffer): void {
     if (start >= end) return;
     const scanner = this.scanner;
-    if (scanner === undefined) {
+    if (scanner === undefined || units === undefined) {
       this.encodeSegmentSlow(text, start, end, out);
       return;
     }
@@ -157,7 +166,7 @@ export class Tokenizer {
     let data = out.data;
     let n = out.length;
     for (let pos = start; pos < end; ) {
-      const e = scanner(text, pos, end);
+      const e = scanner(units, pos, end);
       const len = e - pos;
       if (n + 3 * len > data.length) {
         out.length = n;
@@ -165,7 +174,7 @@ export class Tokenizer {
         data = out.data;
       }
       if (len === 1) {
-        const c = text.charCodeAt(pos);
+        const c = units[pos]!;
         if (c < 0x80) {
           data[n++] = byteIds[c]!;
           pos = e;
@@ -173,29 +182,27 @@ export class Tokenizer {
         }
       }
       if (cache !== undefined && len <= maxCached) {
-        let h = 0x811c9dc5;
-        for (let i = pos; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-        const at = cache.find(text, pos, e, h);
+        const at = cache.find(units, pos, e);
         if (at >= 0) {
-          const entries = cache.entries;
-          const count = entries[at + 3]!;
+          const slots = cache.slots;
+          const count = slots[at]! >>> 8;
           if (count === 1) {
-            data[n++] = entries[at + 2]!;
+            data[n++] = slots[at + 1]!;
           } else {
             const values = cache.values;
-            const from = entries[at + 2]!;
+            const from = slots[at + 1]!;
             for (let k = 0; k < count; k++) data[n++] = values[from + k]!;
           }
         } else {
           out.length = n;
-          this.encodePiece(text, pos, e, out);
-          cache.insert(text, pos, e, h, out.data, n, out.length - n);
+          this.encodePiece(units, pos, e, out);
+          cache.insert(out.data, n, out.length - n);
           data = out.data;
           n = out.length;
         }
       } else {
         out.length = n;
-        this.encodePiece(text, pos, e, out);
+        this.encodePiece(units, pos, e, out);
         data = out.data;
         n = out.length;
       }
@@ -214,19 +221,20 @@ export class Tokenizer {
       s = 0;
       e = segment.length;
     }
+    const units = this.codeUnits.of(segment);
     const scanner = this.pre.scanner;
     if (scanner) {
       for (let pos = s; pos < e; ) {
-        const next = scanner(segment, pos, e);
-        this.encodePiece(segment, pos, next, out);
+        const next = scanner(units, pos, e);
+        this.encodePiece(units, pos, next, out);
         pos = next;
       }
       return;
     }
-    this.pre.split(segment, s, e, (ps, pe) => this.encodePiece(segment, ps, pe, out));
+    this.pre.split(segment, s, e, (ps, pe) => this.encodePiece(units, ps, pe, out));
   }
 
-  private encodePiece(text: string, start: number, end: number, out: IdBuffer): void {
+  private encodePiece(text: Units, start: number, end: number, out: IdBuffer): void {
     const need = (end - start) * 3;
     if (need > this.bytes.length) this.bytes = new Uint8Array(Math.max(need, this.bytes.length * 2));
     const n = encodeUtf8Into(text, start, end, this.bytes);

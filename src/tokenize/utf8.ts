@@ -2,12 +2,13 @@
  * UTF-8 helpers on UTF-16 code units. A lone surrogate becomes U+FFFD (EF BF BD), as the
  * WHATWG encoder (and so tiktoken's JS binding) writes it.
  */
+import type { Units } from './code-units.js';
 
-/** Writes text[start, end) as UTF-8 into out at 0; returns the byte count. out needs 3 bytes per code unit. */
-export function encodeUtf8Into(text: string, start: number, end: number, out: Uint8Array): number {
+/** Writes the code units text[start, end) as UTF-8 into out at 0; returns the byte count. out needs 3 bytes per code unit. */
+export function encodeUtf8Into(text: Units, start: number, end: number, out: Uint8Array): number {
   let n = 0;
   for (let i = start; i < end; i++) {
-    let c = text.charCodeAt(i);
+    let c = text[i]!;
     if (c < 0x80) {
       out[n++] = c;
       continue;
@@ -18,7 +19,7 @@ export function encodeUtf8Into(text: string, start: number, end: number, out: Ui
       continue;
     }
     if ((c & 0xf800) === 0xd800) {
-      const d = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+      const d = i + 1 < end ? text[i + 1]! : 0;
       if (c < 0xdc00 && (d & 0xfc00) === 0xdc00) {
         const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
         out[n++] = 0xf0 | (cp >> 18);
