@@ -28,20 +28,21 @@ export function bpeCoreFor(vocab: Vocabulary): BpeCore {
 export class BpeCore {
   readonly bytesTable: BytesTable;
   readonly pairs: PairTable;
+  /** Merged id by priority for HF merge lists; undefined for tiktoken ranks, where the priority is the merged id. */
+  private readonly mergedOf: Int32Array | undefined;
   /** Id of each single-byte token. */
   readonly byteIds = new Int32Array(256);
   /**
-   * (priority, merged id) of each pair of single-byte tokens, indexed by (byte0 << 8 | byte1) * 2;
-   * priority NONE when the bytes do not merge. The first round of a merge looks up every adjacent
-   * byte pair, most of a short piece's lookups: this 512 KB table (its ASCII part stays in the CPU
-   * cache) replaces probes into the pair table, which is megabytes and read at random.
+   * Priority of each pair of single-byte tokens, indexed by byte0 << 8 | byte1; NONE when the
+   * bytes do not merge. The first round of a merge looks up every adjacent byte pair, most of a
+   * short piece's lookups: this 256 KB table (its ASCII part stays in the CPU cache) replaces
+   * probes into the pair table, which is megabytes and read at random.
    */
-  private readonly bytePairs = new Int32Array(65536 * 2);
+  private readonly bytePairs = new Int32Array(65536);
   private readonly wholePieceLookup: boolean;
 
   private readonly ids = new Int32Array(SMALL_PIECE);
   private readonly prio = new Int32Array(SMALL_PIECE);
-  private readonly res = new Int32Array(SMALL_PIECE);
 
   constructor(vocab: Vocabulary) {
     const tokens = vocab.tokens;
@@ -60,12 +61,15 @@ export class BpeCore {
         hint: 'sluice needs a byte-level vocabulary that can encode any text; a tokenizer trained by sluice always has all 256 bytes',
       });
     }
-    this.pairs = vocab.mergeRule.kind === 'rank' ? rankPairs(vocab, this.bytesTable) : listedPairs(vocab, this.bytesTable, vocab.mergeRule.pairs);
-    const { table, mask } = this.pairs;
+    if (vocab.mergeRule.kind === 'rank') {
+      this.pairs = rankPairs(vocab, this.bytesTable);
+      this.mergedOf = undefined;
+    } else {
+      [this.pairs, this.mergedOf] = listedPairs(vocab, this.bytesTable, vocab.mergeRule.pairs);
+    }
     for (let pair = 0; pair < 65536; pair++) {
-      const at = findPair(table, mask, this.byteIds[pair >> 8]!, this.byteIds[pair & 0xff]!);
-      this.bytePairs[2 * pair] = at < 0 ? NONE : table[at + 2]!;
-      this.bytePairs[2 * pair + 1] = at < 0 ? -1 : table[at + 3]!;
+      const p = this.pairs.find(this.byteIds[pair >> 8]!, this.byteIds[pair & 0xff]!);
+      this.bytePairs[pair] = p < 0 ? NONE : p;
     }
   }
 
@@ -89,17 +93,13 @@ export class BpeCore {
   private mergeSmall(bytes: Uint8Array, n: number, out: IdBuffer): void {
     const ids = this.ids;
     const prio = this.prio;
-    const res = this.res;
     const table = this.pairs.table;
-    const mask = this.pairs.mask;
+    const capacity = this.pairs.capacity;
+    const mergedOf = this.mergedOf;
     const byteIds = this.byteIds;
     const bytePairs = this.bytePairs;
     for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]!]!;
-    for (let i = 0; i < n - 1; i++) {
-      const k = ((bytes[i]! << 8) | bytes[i + 1]!) * 2;
-      prio[i] = bytePairs[k]!;
-      res[i] = bytePairs[k + 1]!;
-    }
+    for (let i = 0; i < n - 1; i++) prio[i] = bytePairs[(bytes[i]! << 8) | bytes[i + 1]!]!;
     let len = n;
     for (;;) {
       // tiktoken's rule: the lowest priority, the leftmost on ties.
@@ -112,24 +112,21 @@ export class BpeCore {
         }
       }
       if (m < 0) break;
-      ids[m] = res[m]!;
+      ids[m] = mergedOf === undefined ? best : mergedOf[best]!;
       for (let j = m + 1; j < len - 1; j++) {
         ids[j] = ids[j + 1]!;
         prio[j] = prio[j + 1]!;
-        res[j] = res[j + 1]!;
       }
       len--;
       if (m < len - 1) {
-        const at = findPair(table, mask, ids[m]!, ids[m + 1]!);
-        prio[m] = at < 0 ? NONE : table[at + 2]!;
-        if (at >= 0) res[m] = table[at + 3]!;
+        const p = findPair(table, capacity, ids[m]!, ids[m + 1]!);
+        prio[m] = p < 0 ? NONE : p;
       } else {
         prio[m] = NONE;
       }
       if (m > 0) {
-        const at = findPair(table, mask, ids[m - 1]!, ids[m]!);
-        prio[m - 1] = at < 0 ? NONE : table[at + 2]!;
-        if (at >= 0) res[m - 1] = table[at + 3]!;
+        const p = findPair(table, capacity, ids[m - 1]!, ids[m]!);
+        prio[m - 1] = p < 0 ? NONE : p;
       }
     }
     for (let i = 0; i < len; i++) out.push(ids[i]!);
@@ -151,13 +148,14 @@ export class BpeCore {
       prev[i] = i - 1;
     }
     const table = this.pairs.table;
-    const mask = this.pairs.mask;
+    const capacity = this.pairs.capacity;
+    const mergedOf = this.mergedOf;
     const pushPair = (i: number): void => {
       if (i < 0) return;
       const j = next[i]!;
       if (j >= n) return;
-      const at = findPair(table, mask, ids[i]!, ids[j]!);
-      if (at >= 0) heap.push(table[at + 2]! * POS_SCALE + i);
+      const p = findPair(table, capacity, ids[i]!, ids[j]!);
+      if (p >= 0) heap.push(p * POS_SCALE + i);
     };
     for (let i = 0; i < n - 1; i++) pushPair(i);
     while (heap.size > 0) {
@@ -167,10 +165,9 @@ export class BpeCore {
       if (ids[i]! < 0) continue;
       const j = next[i]!;
       if (j >= n) continue;
-      const at = findPair(table, mask, ids[i]!, ids[j]!);
       // Stale entry: the pair at i changed since it was pushed.
-      if (at < 0 || table[at + 2] !== priority) continue;
-      ids[i] = table[at + 3]!;
+      if (findPair(table, capacity, ids[i]!, ids[j]!) !== priority) continue;
+      ids[i] = mergedOf === undefined ? priority : mergedOf[priority]!;
       ids[j] = -1;
       next[i] = next[j]!;
       if (next[j]! < n) prev[next[j]!] = i;
@@ -197,13 +194,14 @@ function rankPairs(vocab: Vocabulary, table: BytesTable): PairTable {
     }
   }
   const pairs = new PairTable(found.length / 3);
-  for (let i = 0; i < found.length; i += 3) pairs.add(found[i]!, found[i + 1]!, found[i + 2]!, found[i + 2]!);
+  for (let i = 0; i < found.length; i += 3) pairs.add(found[i]!, found[i + 1]!, found[i + 2]!);
   return pairs;
 }
 
-/** HF's rule: the listed merges, priority = position in the list. */
-function listedPairs(vocab: Vocabulary, table: BytesTable, list: Int32Array): PairTable {
+/** HF's rule: the listed merges, priority = position in the list; and the merged id by priority. */
+function listedPairs(vocab: Vocabulary, table: BytesTable, list: Int32Array): [PairTable, Int32Array] {
   const pairs = new PairTable(list.length / 2);
+  const mergedOf = new Int32Array(list.length / 2);
   const { pool, offsets } = vocab.tokens;
   const scratch = new Uint8Array(1024);
   for (let i = 0; i < list.length; i += 2) {
@@ -218,9 +216,10 @@ function listedPairs(vocab: Vocabulary, table: BytesTable, list: Int32Array): Pa
     if (merged < 0) {
       throw new SluiceError('SLUICE_TOKENIZER', `${vocab.name}: merge #${i / 2} joins tokens ${a} and ${b} into bytes that are not in the vocabulary`);
     }
-    pairs.add(a, b, i / 2, merged);
+    pairs.add(a, b, i / 2);
+    mergedOf[i / 2] = merged;
   }
-  return pairs;
+  return [pairs, mergedOf];
 }
 
 /** Binary min-heap of float64 keys. */

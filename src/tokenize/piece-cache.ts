@@ -184,7 +184,8 @@ export class PieceCache {
       h ^= h >>> 13;
       let slot = h & mask;
       while (slots[slot * SLOT + META] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(from, from + SLOT), slot * SLOT);
+      const to = slot * SLOT;
+      for (let k = 0; k < SLOT; k++) slots[to + k] = old[from + k]!;
     }
     this.slots = slots;
     this.mask = mask;
