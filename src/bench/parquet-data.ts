@@ -1,4 +1,5 @@
 import type { Doc } from '../core/doc.js';
+import { mulberry32 } from '../core/random.js';
 
 /**
  * Deterministic synthetic docs for the Parquet writer benchmark: English-like text drawn
@@ -29,17 +30,6 @@ const VOCAB: string[] = (() => {
   }
   return words;
 })();
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Yields the benchmark rows in batches of `batchRows` docs. */
 export function* benchDocs(opts: BenchDataOptions, batchRows = 1000): Generator<Doc[]> {

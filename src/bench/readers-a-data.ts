@@ -8,22 +8,12 @@ import { createWriteStream, readFileSync, readdirSync, statSync, writeFileSync }
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { mulberry32 as rng } from '../core/random.js';
 
 export interface GeneratedInput {
   files: string[];
   compressedBytes: number;
   rawBytes: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let vocabulary: string[] | undefined;

@@ -5,19 +5,13 @@
  * surrogates and arbitrary code points. The sentences are original; the rest is generated from
  * a seeded PRNG, so a seed names the same text on every machine.
  */
+import { mulberry32 } from '../core/random.js';
 
-/** mulberry32: small, fast, and the same sequence everywhere. */
+/** Seeded draws: a seed names the same text on every machine. */
 export class Rng {
-  private s: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -3,6 +3,8 @@
  * the same on every run and machine.
  */
 
+import { mulberry32 } from '../core/random.js';
+
 /** 53-bit string hash (cyrb53): well mixed and fast; not cryptographic. */
 export function hash53(text: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
@@ -17,21 +19,17 @@ export function hash53(text: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** mulberry32: a tiny seeded generator of uniform 32-bit values. */
+/** Seeded draws for fake values; a 53-bit seed (from hash53) folds into mulberry32's 32. */
 export class Prng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = (seed ^ Math.floor(seed / 4294967296)) >>> 0;
+    this.draw = mulberry32(seed ^ Math.floor(seed / 4294967296));
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Integer in [lo, hi] inclusive. */

@@ -9,6 +9,10 @@ import {
   type SchemaTree,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { mulberry32 } from '../../src/core/random.js';
+
+/** Deterministic PRNG so failures reproduce. */
+export const rng = mulberry32;
 
 /*
  * Read-back helpers built on hyparquet (+ hyparquet-compressors for ZSTD/GZIP/SNAPPY), a
@@ -60,18 +64,6 @@ export async function countPages(path: string): Promise<Map<string, number>> {
     }
   }
   return pages;
-}
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALPHABET = ['a', 'b', 'z', ' ', '0', 'é', 'ß', 'ж', '日', '本', '語', '😀', '🚀', '\u0000', '\n', '"'];

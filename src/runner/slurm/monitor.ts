@@ -15,17 +15,10 @@ export interface MonitoredPhase {
 }
 
 /** How one submitted task ended, when it did not end well. */
-export interface FailedTask {
+export interface FailedTask extends TaskRecord {
   phase: string;
   rank: number;
-  jobId: string;
-  index: number;
-  /** Slurm's last word on it (FAILED, TIMEOUT, ...), or what sluice saw. */
-  state: string;
-  reason: string;
-  exitCode?: number;
-  signal?: number;
-  node?: string;
+  /** `state` is Slurm's last word on it (FAILED, TIMEOUT, ...), or what sluice saw. */
   log: string;
   /** The log's last lines. */
   tail: string[];
