@@ -1,7 +1,6 @@
 /**
- * One Parquet writer variant of the benchmark, run in its own process so its peak RSS is
- * its own. Usage: node parquet-child.js '<json ChildRequest>'; prints one JSON ChildResult
- * line on stdout.
+ * One Parquet writer variant of the benchmark: `writeVariant`, run through isolate.ts in its
+ * own process so its peak RSS is its own.
  *
  * Every variant writes the same generated docs (same seed) as one file. Time spent
  * generating docs is measured and subtracted; time spent converting docs into what a writer
@@ -31,9 +30,9 @@ export interface ChildResult {
   variant: Variant;
   rows: number;
   rawBytes: number;
+  /** Writing time, generating the docs excluded. */
   seconds: number;
   fileBytes: number;
-  peakRssMb: number;
   note?: string;
 }
 
@@ -62,7 +61,7 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function runSluice(req: ChildRequest, compression: Compression): Promise<Omit<ChildResult, 'peakRssMb'>> {
+async function runSluice(req: ChildRequest, compression: Compression): Promise<ChildResult> {
   const dir = join(req.outDir, req.variant);
   await mkdir(dir, { recursive: true });
   const rowBytes = req.textBytes + req.idsPerRow * 4 + 80;
@@ -84,7 +83,7 @@ async function runSluice(req: ChildRequest, compression: Compression): Promise<O
   return { variant: req.variant, rows: req.rows, rawBytes, seconds, fileBytes };
 }
 
-async function runParquetjs(req: ChildRequest): Promise<Omit<ChildResult, 'peakRssMb'>> {
+async function runParquetjs(req: ChildRequest): Promise<ChildResult> {
   const pq = await import('@dsnp/parquetjs');
   const codecs = await import('@dsnp/parquetjs/dist/lib/compression.js');
   const zstd = await import('zstd-napi');
@@ -136,7 +135,7 @@ async function runParquetjs(req: ChildRequest): Promise<Omit<ChildResult, 'peakR
   return { variant: req.variant, rows: req.rows, rawBytes, seconds, fileBytes: await dirBytes(dir), note };
 }
 
-async function runParquetWasm(req: ChildRequest): Promise<Omit<ChildResult, 'peakRssMb'>> {
+async function runParquetWasm(req: ChildRequest): Promise<ChildResult> {
   const pw = await import('parquet-wasm');
   const arrow = await import('apache-arrow');
   const dir = join(req.outDir, req.variant);
@@ -201,31 +200,16 @@ async function runParquetWasm(req: ChildRequest): Promise<Omit<ChildResult, 'pea
   return { variant: req.variant, rows: req.rows, rawBytes, seconds, fileBytes: await dirBytes(dir) };
 }
 
-async function main(): Promise<void> {
-  const arg = process.argv[2];
-  if (arg === undefined) throw new Error('usage: parquet-child <json request>');
-  const req = JSON.parse(arg) as ChildRequest;
-  let r: Omit<ChildResult, 'peakRssMb'>;
+/** Writes the request's docs with its writer (the export isolate.ts runs in a child process). */
+export async function writeVariant(req: ChildRequest): Promise<ChildResult> {
   switch (req.variant) {
     case 'sluice':
-      r = await runSluice(req, 'zstd');
-      break;
+      return runSluice(req, 'zstd');
     case 'sluice-snappy':
-      r = await runSluice(req, 'snappy');
-      break;
+      return runSluice(req, 'snappy');
     case 'parquetjs':
-      r = await runParquetjs(req);
-      break;
+      return runParquetjs(req);
     case 'parquet-wasm':
-      r = await runParquetWasm(req);
-      break;
+      return runParquetWasm(req);
   }
-  // maxRSS is in KiB
-  const result: ChildResult = { ...r, peakRssMb: process.resourceUsage().maxRSS / 1024 };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});

@@ -1,5 +1,5 @@
 /**
- * Standalone Parquet writer benchmark.
+ * Standalone Parquet writer benchmark: prints a table and writes .bench/parquet.json.
  *
  *   node dist/bench/parquet-main.js [--rows 50000] [--text-bytes 2000] [--ids 500]
  *     [--row-group-mb 64] [--variants sluice,parquetjs,parquet-wasm] [--out DIR] [--keep]
@@ -9,30 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Variant } from './parquet-child.js';
-import { benchParquet, DEFAULT_VARIANTS, type BenchRow } from './parquet.js';
+import { benchParquet, DEFAULT_VARIANTS, parquetTableRows } from './parquet.js';
+import { report } from './report.js';
 
 function num(v: string | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
   return n;
-}
-
-export function formatTable(rows: BenchRow[]): string {
-  const head = ['variant', 'rows', 'seconds', 'MB/s', 'rows/s', 'peak RSS MiB', 'file MB', 'ratio'];
-  const body = rows.map((r) => [
-    r.variant,
-    String(r.rows),
-    r.seconds.toFixed(2),
-    r.mbPerSec.toFixed(1),
-    Math.round(r.rowsPerSec).toString(),
-    r.peakRssMb.toFixed(0),
-    (r.fileBytes / 1e6).toFixed(1),
-    r.ratio === undefined ? '' : `${r.ratio.toFixed(1)}x`,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -66,7 +50,7 @@ async function main(): Promise<void> {
       rowGroupBytes,
       onRow: (r) => process.stderr.write(`  ${r.variant}: ${r.mbPerSec.toFixed(1)} MB/s\n`),
     });
-    process.stdout.write(`${formatTable(result)}\n`);
+    report('parquet', parquetTableRows(result));
   } finally {
     if (values.keep !== true && values.out === undefined) await rm(outDir, { recursive: true, force: true });
   }

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isolated } from './isolate.js';
 import type { ChildRequest, ChildResult, Variant } from './parquet-child.js';
+import type { BenchRow as TableRow } from './types.js';
 
 export interface BenchRow {
   bench: string;
@@ -40,38 +39,15 @@ const LABEL: Record<Variant, string> = {
   'parquet-wasm': 'parquet-wasm 0.8.0 + arrow',
 };
 
-function runChild(script: string, req: ChildRequest): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(req)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || last === '') {
-        reject(new Error(`${req.variant} bench exited with ${code}: ${err.trim().split('\n').slice(-5).join(' | ')}`));
-        return;
-      }
-      resolve(JSON.parse(last) as ChildResult);
-    });
-  });
-}
-
 /**
  * Compares Parquet writers on the same generated rows (text + token ids, ZSTD). Each writer
- * runs in its own child process, one after another, so its peak RSS and CPU are its own.
- * Needs the compiled child script next to this module (run from dist/).
+ * runs in its own child process (isolate.ts), one after another, so its peak RSS and CPU are
+ * its own. Run from dist/.
  */
 export async function benchParquet(opts: BenchParquetOptions): Promise<BenchRow[]> {
-  const script = fileURLToPath(new URL('./parquet-child.js', import.meta.url));
-  if (!existsSync(script)) {
-    throw new Error(`benchmark child ${script} is missing: build first (npm run build) and run from dist/`);
-  }
   const rowBytes = opts.textBytes + opts.idsPerRow * 4 + 80;
   const rowGroupRows = Math.max(1, Math.round((opts.rowGroupBytes ?? 64 * 1024 * 1024) / rowBytes));
-  const results: { variant: Variant; r: ChildResult }[] = [];
+  const results: { variant: Variant; r: ChildResult; peakRssMb: number }[] = [];
   for (const variant of opts.variants ?? DEFAULT_VARIANTS) {
     const req: ChildRequest = {
       variant,
@@ -82,9 +58,9 @@ export async function benchParquet(opts: BenchParquetOptions): Promise<BenchRow[
       rowGroupRows,
     };
     try {
-      const r = await runChild(script, req);
-      results.push({ variant, r });
-      opts.onRow?.(toRow(variant, r));
+      const { value: r, peakRssMb } = await isolated<ChildResult>('./parquet-child.js', 'writeVariant', req);
+      results.push({ variant, r, peakRssMb });
+      opts.onRow?.(toRow(variant, r, peakRssMb));
     } catch (err) {
       if (!OPTIONAL.has(variant)) throw err;
       process.stderr.write(`skipping ${variant}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -92,14 +68,14 @@ export async function benchParquet(opts: BenchParquetOptions): Promise<BenchRow[
   }
   const base = results.find((x) => x.variant === 'parquetjs');
   const baseRate = base === undefined ? undefined : base.r.rawBytes / 1e6 / base.r.seconds;
-  return results.map(({ variant, r }) => {
-    const row = toRow(variant, r);
+  return results.map(({ variant, r, peakRssMb }) => {
+    const row = toRow(variant, r, peakRssMb);
     if (variant.startsWith('sluice') && baseRate !== undefined) row.ratio = row.mbPerSec / baseRate;
     return row;
   });
 }
 
-function toRow(variant: Variant, r: ChildResult): BenchRow {
+function toRow(variant: Variant, r: ChildResult, peakRssMb: number): BenchRow {
   return {
     bench: 'parquet-write',
     variant: r.note === undefined ? LABEL[variant] : `${LABEL[variant]} (${r.note})`,
@@ -107,7 +83,16 @@ function toRow(variant: Variant, r: ChildResult): BenchRow {
     seconds: r.seconds,
     mbPerSec: r.rawBytes / 1e6 / r.seconds,
     rowsPerSec: r.rows / r.seconds,
-    peakRssMb: r.peakRssMb,
+    peakRssMb,
     fileBytes: r.fileBytes,
   };
+}
+
+/** The figures in the common table form: MB/s (with the ratio to @dsnp/parquetjs), rows/s, peak RSS. */
+export function parquetTableRows(rows: BenchRow[]): TableRow[] {
+  return rows.flatMap((r) => [
+    { bench: 'parquet', variant: r.variant, metric: 'throughput', value: r.mbPerSec, unit: 'MB/s', ...(r.ratio === undefined ? {} : { note: `${r.ratio.toFixed(1)}x @dsnp/parquetjs` }) },
+    { bench: 'parquet', variant: r.variant, metric: 'rows', value: r.rowsPerSec, unit: 'rows/s' },
+    { bench: 'parquet', variant: r.variant, metric: 'peak RSS', value: r.peakRssMb, unit: 'MiB', note: `${(r.fileBytes / 1e6).toFixed(1)} MB file` },
+  ]);
 }
