@@ -4,14 +4,11 @@
  * state it exactly and another implementation can reproduce every order bit for bit.
  */
 
-/** murmur3's 32-bit finaliser: a bijection that mixes every input bit into every output bit. */
-export function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
+import { fmix32 } from '../dedup/hash32.js';
+
+/** murmur3's 32-bit finaliser (FORMAT.md's mix32), as an unsigned value. */
+function mix32(x: number): number {
+  return fmix32(x) >>> 0;
 }
 
 const GOLDEN = 0x9e3779b9;
