@@ -36,32 +36,40 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET = 5e6;
 
 const PY_CLIENT = `
-import json, sys, time
+import json, os, sys, time
 from sluice_loader import SluiceDataset
 c = json.loads(sys.argv[1])
 ds = SluiceDataset(c["dataset"], seq_len=c["seq_len"], batch=c["batch"], rank=c["rank"], world=c["world"], seed=1)
+def server_cpu():
+    with open(f"/proc/{ds.server_pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 t_open = time.perf_counter()
 it = iter(ds)
 x, y = next(it)
 opened = time.perf_counter() - t_open
 n = 0
+cpu0 = time.process_time() + server_cpu()
 t0 = time.perf_counter()
 for _ in range(c["steps"]):
     x, y = next(it)
     n += x.numel()
 dt = time.perf_counter() - t0
+cpu = time.process_time() + server_cpu() - cpu0
 rss = 0
 with open(f"/proc/{ds.server_pid}/status") as f:
     for line in f:
         if line.startswith("VmHWM:"):
             rss = int(line.split()[1])
 ds.close()
-print(json.dumps({"tokens": n, "seconds": dt, "open_seconds": opened, "server_rss_kb": rss}))
+print(json.dumps({"tokens": n, "seconds": dt, "cpu_seconds": cpu, "open_seconds": opened, "server_rss_kb": rss}))
 `;
 
 interface RankResult {
   tokens: number;
   seconds: number;
+  /** CPU seconds of the trainer process and its server together. */
+  cpu_seconds: number;
   open_seconds: number;
   server_rss_kb: number;
 }
@@ -85,27 +93,41 @@ function runRank(python: string, cfg: Record<string, unknown>): Promise<RankResu
   });
 }
 
-async function hyparquetTokensPerSec(file: string): Promise<number> {
-  const buf = await asyncBufferFromFile(file);
-  const t0 = performance.now();
-  let n = 0;
-  await parquetRead({ file: buf, compressors, columns: ['input_ids'], onComplete: (rows) => rows.forEach((r) => (n += (r as number[][])[0]!.length)) });
-  return n / ((performance.now() - t0) / 1000);
+/** Tokens per wall-clock second and per CPU second of this process (the latter holds up when other jobs share the cores). */
+interface Rate {
+  wall: number;
+  cpu: number;
 }
 
-function sluiceTokensPerSec(ds: TokenDataset, shard: number): number {
+async function measure(work: () => number | Promise<number>): Promise<Rate> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const tokens = await work();
+  const c = process.cpuUsage(c0);
+  return { wall: tokens / ((performance.now() - t0) / 1000), cpu: tokens / ((c.user + c.system) / 1e6) };
+}
+
+const perCpu = (r: Rate): string => `${(r.cpu / 1e6).toFixed(1)} M per CPU second`;
+
+async function hyparquetTokens(file: string): Promise<number> {
+  const buf = await asyncBufferFromFile(file);
+  let n = 0;
+  await parquetRead({ file: buf, compressors, columns: ['input_ids'], onComplete: (rows) => rows.forEach((r) => (n += (r as number[][])[0]!.length)) });
+  return n;
+}
+
+function sluiceTokens(ds: TokenDataset, shard: number): number {
   const reader = new DocReader(ds);
   const from = ds.shardDocStart[shard]!;
   const to = ds.shardDocStart[shard + 1]!;
   const scratch = new Int32Array(1 << 16);
-  const t0 = performance.now();
   let n = 0;
   for (let d = from; d < to; d++) {
     reader.copyTokens(d, scratch, 0);
     n += ds.numTokens[d]!;
   }
   reader.close();
-  return n / ((performance.now() - t0) / 1000);
+  return n;
 }
 
 export async function benchLoader(opts: LoaderBenchOptions): Promise<BenchRow[]> {
@@ -119,19 +141,20 @@ export async function benchLoader(opts: LoaderBenchOptions): Promise<BenchRow[]>
     const openS = (performance.now() - t0) / 1000;
     rows.push({ bench: 'loader', variant: 'open + validate (sha256, index)', metric: 'throughput', value: made.bytes / 1e6 / openS, unit: 'MB/s', note: `${(made.tokens / 1e6).toFixed(0)}M tokens, ${(made.bytes / 1e6).toFixed(0)} MB zstd` });
 
-    const hyp = await hyparquetTokensPerSec(ds.shards[0]!.file);
-    const own = sluiceTokensPerSec(ds, 0);
-    rows.push({ bench: 'loader', variant: 'decode input_ids: hyparquet', metric: 'throughput', value: hyp / 1e6, unit: 'M tokens/s' });
-    rows.push({ bench: 'loader', variant: 'decode input_ids: sluice page reader', metric: 'throughput', value: own / 1e6, unit: 'M tokens/s', note: `${(own / hyp).toFixed(1)}x hyparquet` });
+    const hyp = await measure(() => hyparquetTokens(ds.shards[0]!.file));
+    const own = await measure(() => sluiceTokens(ds, 0));
+    rows.push({ bench: 'loader', variant: 'decode input_ids: hyparquet', metric: 'throughput', value: hyp.wall / 1e6, unit: 'M tokens/s', note: perCpu(hyp) });
+    rows.push({ bench: 'loader', variant: 'decode input_ids: sluice page reader', metric: 'throughput', value: own.wall / 1e6, unit: 'M tokens/s', note: `${(own.wall / hyp.wall).toFixed(1)}x hyparquet; ${perCpu(own)}` });
 
     const loader = new TokenLoader(ds, { seqLen: opts.seqLen, batch: opts.batch, world: opts.ranks, rank: 0, seed: 1 });
     loader.next();
-    const t1 = performance.now();
-    let n = 0;
-    for (let i = 0; i < opts.steps; i++) n += loader.next().tokens.length;
-    const tsRate = n / ((performance.now() - t1) / 1000);
+    const ts = await measure(() => {
+      let n = 0;
+      for (let i = 0; i < opts.steps; i++) n += loader.next().tokens.length;
+      return n;
+    });
     loader.close();
-    rows.push({ bench: 'loader', variant: `TypeScript loader, in process, rank 0 of ${opts.ranks}`, metric: 'throughput', value: tsRate / 1e6, unit: 'M tokens/s', note: shape });
+    rows.push({ bench: 'loader', variant: `TypeScript loader, in process, rank 0 of ${opts.ranks}`, metric: 'throughput', value: ts.wall / 1e6, unit: 'M tokens/s', note: `${shape}; ${perCpu(ts)}` });
 
     const python = opts.python ?? process.env['SLUICE_PYTHON'] ?? '/usr/bin/python3';
     let results: RankResult[];
@@ -153,7 +176,7 @@ export async function benchLoader(opts: LoaderBenchOptions): Promise<BenchRow[]>
         metric: 'throughput',
         value: rate / 1e6,
         unit: 'M tokens/s',
-        note: `${shape}; ${rate >= TARGET ? 'meets' : 'BELOW'} the 5M/rank target; first batch after ${r.open_seconds.toFixed(1)} s`,
+        note: `${shape}; ${rate >= TARGET ? 'meets' : 'BELOW'} the 5M/rank target; ${perCpu({ wall: rate, cpu: r.tokens / r.cpu_seconds })} (client + server); first batch after ${r.open_seconds.toFixed(1)} s`,
       });
     });
     rows.push({ bench: 'loader', variant: 'loader serve process', metric: 'peak RSS', value: Math.max(...results.map((r) => r.server_rss_kb)) / 1024, unit: 'MiB' });

@@ -30,7 +30,7 @@ const rotl = (x: bigint, k: bigint): bigint => ((x << k) | (x >> (32n - k))) & M
 function R(s: number, purpose: number, k: number, e: number): (n: number) => number {
   const h = H([BigInt(s), BigInt(purpose), BigInt(k), BigInt(e % 2 ** 32), BigInt(Math.floor(e / 2 ** 32))]);
   const st = [1n, 2n, 3n, 4n].map((i) => mix32((h + i * GOLDEN) & M));
-  if (st.every((w) => w === 0n)) st[0] = 1n;
+  if (!st.some((w) => w !== 0n)) st[0] = 1n;
   const next = (): bigint => {
     const [s0, s1, s2, s3] = st as [bigint, bigint, bigint, bigint];
     const result = (rotl((s1 * 5n) & M, 7n) * 9n) & M;
