@@ -4,7 +4,6 @@
  * little-endian int32 tokens, then the optional document-start mask), then END when a step
  * limit was given, or ERROR when the server fails. All integers little-endian.
  */
-import { endianness } from 'node:os';
 import { SluiceError } from '../core/errors.js';
 import type { Batch } from './loader.js';
 import type { LoaderState } from './state.js';
@@ -79,15 +78,9 @@ export function batchHeader(batch: Batch, state: LoaderState): Buffer {
   return h;
 }
 
-const LITTLE = endianness() === 'LE';
-
-/** The batch's tokens as little-endian bytes (a view on little-endian hosts). */
+/** The batch's tokens as little-endian bytes: a view, since the loader runs only on little-endian hosts (token-shard.ts). */
 export function tokenBytes(tokens: Int32Array): Buffer {
-  const view = Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength);
-  if (LITTLE) return view;
-  const out = Buffer.alloc(tokens.byteLength);
-  for (let i = 0; i < tokens.length; i++) out.writeInt32LE(tokens[i]!, i * 4);
-  return out;
+  return Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength);
 }
 
 export type Frame =

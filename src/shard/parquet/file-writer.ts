@@ -75,10 +75,6 @@ export class ParquetFileWriter {
     return this.sink.bytesWritten;
   }
 
-  get rowsWritten(): number {
-    return this.rows;
-  }
-
   /**
    * Writes one row group from columnar data. A batch with zero rows writes nothing. Await
    * each call before the next one (or close()).

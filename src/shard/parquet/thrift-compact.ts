@@ -2,8 +2,8 @@ import { ByteBuffer } from './byte-buffer.js';
 
 /**
  * Encoder for the Thrift compact protocol, the serialisation Parquet uses for page headers
- * and the file footer. Only what Parquet's structs need: structs, lists, i16/i32/i64,
- * booleans and binary. Field ids must be written in increasing order within a struct, which
+ * and the file footer. Only what this writer's structs need: structs, lists, i16/i32/i64
+ * and binary. Field ids must be written in increasing order within a struct, which
  * lets most field headers fit in one byte (delta encoding).
  */
 
@@ -64,10 +64,6 @@ export class CompactWriter {
     if (!Number.isSafeInteger(v)) throw new RangeError(`thrift i64 field ${id}: ${v} is not a safe integer`);
     this.fieldHeader(id, CType.I64);
     this.writeZigzag(v);
-  }
-
-  bool(id: number, v: boolean): void {
-    this.fieldHeader(id, v ? CType.BoolTrue : CType.BoolFalse);
   }
 
   binary(id: number, v: Uint8Array): void {
