@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from '../core/random.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
 
 export interface BenchDatasetOptions {
@@ -16,8 +17,7 @@ export interface BenchDatasetOptions {
  */
 export async function writeBenchDataset(dir: string, opts: BenchDatasetOptions): Promise<{ tokens: number; docs: number; bytes: number }> {
   mkdirSync(dir, { recursive: true });
-  let s = 0x2545f491;
-  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rnd = mulberry32(0x2545f491);
   const perShard = Math.ceil(opts.tokens / opts.shards);
   const infos: ShardInfo[] = [];
   let docs = 0;

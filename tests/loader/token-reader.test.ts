@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random.js';
 import { DocReader, TokenDataset } from '../../src/loader/dataset.js';
 import type { Compression } from '../../src/shard/parquet/index.js';
 import { tempDir } from '../helpers/corpus.js';
@@ -16,14 +17,14 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function randomDocs(count: number, seed: number): TokenDoc[] {
-  let s = seed >>> 0;
-  const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+  const rand = mulberry32(seed);
+  const below = (n: number): number => Math.floor(rand() * n);
   const docs: TokenDoc[] = [];
   for (let i = 0; i < count; i++) {
     // mostly short, some empty, two over a 1 MiB page (262144 tokens)
-    const n = i === 7 || i === 30 ? 300_000 + (next() % 1000) : next() % 9 === 0 ? 0 : next() % 3000;
+    const n = i === 7 || i === 30 ? 300_000 + below(1000) : below(9) === 0 ? 0 : below(3000);
     const tokens = new Int32Array(n);
-    for (let k = 0; k < n; k++) tokens[k] = next() % 100_000;
+    for (let k = 0; k < n; k++) tokens[k] = below(100_000);
     docs.push({ tokens, source: ['web', 'code', 'wiki'][i % 3]!, text: `text of ${i} ` + 'é'.repeat(i % 5) });
   }
   return docs;
@@ -52,8 +53,9 @@ describe('token column reader', () => {
       expect(mine.length).toBe(rows[d]!['num_tokens']);
       expect(Array.from(mine)).toEqual(Array.from(theirs));
     }
-    // reading in order decodes each page once
-    expect(reader.pagesDecoded).toBe(ds.shards.reduce((a, s) => a + s.pages.length, 0));
+    // reading in order decodes each page once; a page of empty documents only is never needed
+    const withTokens = ds.shards.flatMap((s) => s.pages).filter((p) => p.valueEnd > p.valueStart).length;
+    expect(reader.pagesDecoded).toBe(withTokens);
     reader.close();
     const sources = ds.sources();
     expect(sources.names).toEqual(['code', 'web', 'wiki']);
