@@ -11,7 +11,7 @@ import { benchCore } from './core.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
-import { benchParquet, type BenchRow as ParquetRow } from './parquet.js';
+import { benchParquet, parquetTableRows } from './parquet.js';
 import { benchReadersA } from './readers-a.js';
 import { benchReadersB } from './readers-b.js';
 import { benchRedact } from './redact.js';
@@ -24,18 +24,10 @@ interface BenchEntry {
   run(full: boolean): Promise<BenchRow[]>;
 }
 
-function parquetRows(rows: ParquetRow[]): BenchRow[] {
-  return rows.flatMap((r) => [
-    { bench: 'parquet', variant: r.variant, metric: 'throughput', value: r.mbPerSec, unit: 'MB/s', ...(r.ratio === undefined ? {} : { note: `${r.ratio.toFixed(1)}x @dsnp/parquetjs` }) },
-    { bench: 'parquet', variant: r.variant, metric: 'rows', value: r.rowsPerSec, unit: 'rows/s' },
-    { bench: 'parquet', variant: r.variant, metric: 'peak RSS', value: r.peakRssMb, unit: 'MiB', note: `${(r.fileBytes / 1e6).toFixed(1)} MB file` },
-  ]);
-}
-
 async function runParquet(full: boolean): Promise<BenchRow[]> {
   const outDir = join(tmpdir(), `sluice-bench-parquet-${process.pid}`);
   try {
-    return parquetRows(await benchParquet({ rows: full ? 200_000 : 50_000, textBytes: 2000, idsPerRow: 500, outDir }));
+    return parquetTableRows(await benchParquet({ rows: full ? 200_000 : 50_000, textBytes: 2000, idsPerRow: 500, outDir }));
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
