@@ -119,24 +119,34 @@ function toSpilled(doc: Doc): SpilledDoc {
 }
 
 /**
+ * Passes `docs` through unchanged, calling `onDoc` for each. A plain iterator rather than an async
+ * generator: it sits twice around every stage, and a generator's per-item promise hops cost more
+ * than a cheap filter does.
+ */
+function countEach(docs: AsyncIterable<Doc>, onDoc: () => void): AsyncIterable<Doc> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = docs[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          it.next().then((r) => {
+            if (!r.done) onDoc();
+            return r;
+          }),
+        // a consumer that stops early (an error downstream) lets the source clean up
+        return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
+}
+
+/**
  * Wraps a stage so its stats entry counts what goes in and what comes out; with `sources`, only
  * documents of those sources enter it and the others, counted as `bypassed`, go around it.
  */
 function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
   const counts = ctx.stats.counts;
-  async function* countIn(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
-    for await (const d of docs) {
-      counts.in++;
-      yield d;
-    }
-  }
-  async function* countOut(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
-    for await (const d of docs) {
-      counts.out++;
-      yield d;
-    }
-  }
-  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countOut(stage(countIn(docs), ctx));
+  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countEach(stage(countEach(docs, () => counts.in++), ctx), () => counts.out++);
   return sources ? routeWhere(run, (doc) => sources.has(doc.source), () => ctx.stats.count('bypassed')) : run;
 }
 
