@@ -121,12 +121,16 @@ export class StatsRecorder {
   private nextOrder = 0;
 
   stage(name: string, order?: number): StageRecorder {
+    return new StageRecorder(this.stats, this.countsOf(name, order));
+  }
+
+  private countsOf(name: string, order?: number): StageCounts {
     const existing = this.stats.stages[name];
-    if (existing) return new StageRecorder(this.stats, existing);
+    if (existing) return existing;
     const counts = emptyStage(order ?? this.nextOrder);
     this.nextOrder = Math.max(this.nextOrder, counts.order) + 1;
     this.stats.stages[name] = counts;
-    return new StageRecorder(this.stats, counts);
+    return counts;
   }
 
   source(name: string): SourceCounts {
@@ -156,14 +160,14 @@ export class StatsRecorder {
   rejected(stage: string, source: string, reason: string): void {
     this.stats.ledger.rejected++;
     this.source(source).rejected++;
-    const s = this.stage(stage).counts;
+    const s = this.countsOf(stage);
     s.rejected[reason] = (s.rejected[reason] ?? 0) + 1;
   }
 
   duplicate(stage: string, source: string): void {
     this.stats.ledger.duplicates++;
     this.source(source).duplicates++;
-    this.stage(stage).counts.duplicates++;
+    this.countsOf(stage).duplicates++;
   }
 }
 

@@ -227,7 +227,7 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
       if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', `task ${phase.id}/${rank} was cancelled`);
       await sink.write(doc);
       progress.docsOut++;
-      await rejects.drain();
+      if (rejects.full) await rejects.drain();
     }
     const shards = await sink.close();
     const rejectFiles = await rejects.commit();
