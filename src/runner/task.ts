@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { rm, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -14,7 +14,6 @@ import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
 import type { OutputLayout } from './layout.js';
-import { pad } from './layout.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
 import { RejectsSink, truncateRaw } from './rejects.js';
@@ -70,6 +69,15 @@ export async function readMarker(layout: OutputLayout, phase: string, rank: numb
   }
 }
 
+/** Ranks of `phase` without a completion marker, the ones a (re)run still has to run; says what it skips. */
+export async function unfinishedRanks(layout: OutputLayout, phase: { id: string; tasks: number }, log: Logger): Promise<number[]> {
+  const ranks: number[] = [];
+  for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(layout, phase.id, rank))) ranks.push(rank);
+  if (ranks.length === 0) log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
+  else if (ranks.length < phase.tasks) log.info(`${phase.id}: resuming, ${phase.tasks - ranks.length}/${phase.tasks} tasks already done`);
+  return ranks;
+}
+
 async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
   let names: string[];
   try {
@@ -84,16 +92,13 @@ async function removeMatching(dir: string, match: (name: string) => boolean): Pr
 export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank: number): Promise<void> {
   const prefix = layout.shardPrefix(rank);
   await removeMatching(layout.shardsDir, (n) => n.startsWith(`${prefix}-`) || n.startsWith(`.${prefix}-`));
-  const rejectName = `${phase}-${pad(rank)}.jsonl.zst`;
-  let stageDirs: string[] = [];
-  try {
-    stageDirs = await readdir(layout.rejectsDir);
-  } catch {
-    /* no rejects yet */
-  }
-  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), (n) => n === rejectName || n.startsWith(`.${rejectName}.`));
+  // the file itself, or a temp name tempPathFor() gave it while it was being written
+  const fileOrTemp = (name: string) => (n: string) => n === name || n.startsWith(`.${name}.`);
+  const rejectName = layout.rejectsFileName(phase, rank);
+  const stageDirs = await readdir(layout.rejectsDir).catch((): string[] => []);
+  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), fileOrTemp(rejectName));
   const spill = layout.spill(phase, rank);
-  await removeMatching(join(spill, '..'), (n) => n === `${pad(rank)}.jsonl.zst` || n.startsWith(`.${pad(rank)}.jsonl.zst.`));
+  await removeMatching(dirname(spill), fileOrTemp(basename(spill)));
 }
 
 interface SpilledDoc {
