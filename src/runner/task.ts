@@ -16,7 +16,7 @@ import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
 import type { OutputLayout } from './layout.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
-import { RejectsSink, truncateRaw } from './rejects.js';
+import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
 
 /** Live counters a task updates and the executor samples for progress lines. */
 export interface TaskProgress {
@@ -315,11 +315,15 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     const stageId = reader.name;
     const stats = recorder.stage(stageId, 0);
     const counts = stats.counts;
-    const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
+    // a record that never became a document (bad input, or dropped by the reader's policy): in, and rejected
+    const rejectRecord = (id: string, reason: string, chars: number, rest: Omit<RejectRecord, 'id' | 'source' | 'stage' | 'reason' | 'kind' | 'file'>): void => {
       counts.in++;
-      recorder.docIn(source, raw?.length ?? 0);
+      recorder.docIn(source, chars);
       recorder.rejected(stageId, source, reason);
-      rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
+      rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, ...rest });
+    };
+    const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
+      rejectRecord(id, reason, raw?.length ?? 0, { record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
       if (run.strict) {
         throw new SluiceError('SLUICE_BAD_RECORD', `${unit.uri}:${record}: ${error}`, {
           file: unit.uri,
@@ -335,13 +339,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       log: log.child(stageId),
       signal,
       invalid: (r) => fail(r.reason, r.record, r.error, r.id, r.raw),
-      skip(r) {
-        counts.in++;
-        recorder.docIn(source, r.text?.length ?? 0);
-        recorder.rejected(stageId, source, r.reason);
-        const rec = { id: r.id, source, stage: stageId, reason: r.reason, kind: 'rejected' as const, file: unit.uri, text: r.text ?? '', meta: r.meta ?? {} };
-        rejects.add(r.detail === undefined ? rec : { ...rec, detail: r.detail });
-      },
+      skip: (r) => rejectRecord(r.id, r.reason, r.text?.length ?? 0, { text: r.text ?? '', meta: r.meta ?? {}, ...(r.detail === undefined ? {} : { detail: r.detail }) }),
     };
     try {
       for await (const doc of reader.read(unit.file, input.params, ctx)) {
