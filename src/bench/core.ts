@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { silentLogger } from '../core/log.js';
+import { mulberry32 } from '../core/random.js';
 import { localFile } from '../io/input.js';
 import { jsonlReader } from '../readers/jsonl.js';
 import { runPipeline } from '../runner/run.js';
@@ -27,7 +28,7 @@ const VOCAB = 'data pipeline shard token corpus filter stream reader writer parq
 
 async function generate(dir: string, mb: number, files: number): Promise<{ docs: number; bytes: number }> {
   mkdirSync(dir, { recursive: true });
-  let seed = 12345;
+  const random = mulberry32(12345);
   let docs = 0;
   let bytes = 0;
   const perFile = (mb * 1e6) / files;
@@ -38,8 +39,7 @@ async function generate(dir: string, mb: number, files: number): Promise<{ docs:
       const words: string[] = [];
       let len = 0;
       while (len < 2000) {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        const w = VOCAB[seed % VOCAB.length]!;
+        const w = VOCAB[Math.floor(random() * VOCAB.length)]!;
         words.push(w);
         len += w.length + 1;
       }

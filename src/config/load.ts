@@ -88,14 +88,14 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   }
   const readerName = raw['reader'];
   const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
-  const base = inputBaseSchema.safeParse({ reader: raw['reader'], paths: raw['paths'], source: raw['source'], base_url: raw['base_url'] });
+  const base = inputBaseSchema.safeParse(Object.fromEntries(INPUT_BASE_KEYS.map((k) => [k, raw[k]])));
   if (!base.success) issues.push(...zodIssues(base.error, path, { inputs: { [index]: raw } }));
   if (typeof readerName === 'string' && reader === undefined) {
     issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
   }
   if (!reader || !base.success) return undefined;
   const own: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (!(INPUT_BASE_KEYS as readonly string[]).includes(k)) own[k] = v;
+  for (const [k, v] of Object.entries(raw)) if (!INPUT_BASE_KEYS.includes(k)) own[k] = v;
   const parsed = reader.params.safeParse(own);
   if (!parsed.success) {
     issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]).map((i) => fixRoot(i, own, path)));

@@ -15,7 +15,7 @@ export const inputBaseSchema = z.object({
     .optional()
     .describe('URL or directory that relative entries of paths and of path lists (*.paths, *.paths.gz) resolve against, e.g. https://data.commoncrawl.org/'),
 });
-export const INPUT_BASE_KEYS = ['reader', 'paths', 'source', 'base_url'] as const;
+export const INPUT_BASE_KEYS: readonly string[] = Object.keys(inputBaseSchema.shape);
 
 export const outputSchema = z
   .object({

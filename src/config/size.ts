@@ -17,17 +17,6 @@ export function parseSize(text: string | number): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 /** A byte size in YAML: a positive number or a string with a unit. */
 export const sizeSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const bytes = parseSize(value);

@@ -16,7 +16,3 @@ export interface Doc {
   /** Token ids, present once a `tokenize` stage has run. */
   tokens?: Int32Array;
 }
-
-export function makeDoc(id: string, text: string, source: string, meta: Meta = {}): Doc {
-  return { id, text, source, meta };
-}

@@ -58,8 +58,12 @@ function emptySource(): SourceCounts {
   return { docs_in: 0, kept: 0, rejected: 0, duplicates: 0, chars_in: 0, chars_kept: 0, tokens: 0 };
 }
 
+function bump(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
 function addInto(target: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, v] of Object.entries(from)) target[k] = (target[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from)) bump(target, k, v);
 }
 
 export function mergeStats(into: RunStats, from: RunStats): RunStats {
@@ -102,7 +106,7 @@ export class StageRecorder {
   ) {}
 
   count(counter: string, n = 1): void {
-    this.counts.counters[counter] = (this.counts.counters[counter] ?? 0) + n;
+    bump(this.counts.counters, counter, n);
   }
 
   modified(n = 1): void {
@@ -110,8 +114,7 @@ export class StageRecorder {
   }
 
   histogram(name: string, bucket: string, n = 1): void {
-    const h = (this.stats.histograms[name] ??= {});
-    h[bucket] = (h[bucket] ?? 0) + n;
+    bump((this.stats.histograms[name] ??= {}), bucket, n);
   }
 }
 
@@ -121,12 +124,16 @@ export class StatsRecorder {
   private nextOrder = 0;
 
   stage(name: string, order?: number): StageRecorder {
+    return new StageRecorder(this.stats, this.countsOf(name, order));
+  }
+
+  private countsOf(name: string, order?: number): StageCounts {
     const existing = this.stats.stages[name];
-    if (existing) return new StageRecorder(this.stats, existing);
+    if (existing) return existing;
     const counts = emptyStage(order ?? this.nextOrder);
     this.nextOrder = Math.max(this.nextOrder, counts.order) + 1;
     this.stats.stages[name] = counts;
-    return new StageRecorder(this.stats, counts);
+    return counts;
   }
 
   source(name: string): SourceCounts {
@@ -134,8 +141,7 @@ export class StatsRecorder {
   }
 
   histogram(name: string, bucket: string, n = 1): void {
-    const h = (this.stats.histograms[name] ??= {});
-    h[bucket] = (h[bucket] ?? 0) + n;
+    bump((this.stats.histograms[name] ??= {}), bucket, n);
   }
 
   docIn(source: string, chars: number): void {
@@ -156,14 +162,13 @@ export class StatsRecorder {
   rejected(stage: string, source: string, reason: string): void {
     this.stats.ledger.rejected++;
     this.source(source).rejected++;
-    const s = this.stage(stage).counts;
-    s.rejected[reason] = (s.rejected[reason] ?? 0) + 1;
+    bump(this.countsOf(stage).rejected, reason);
   }
 
   duplicate(stage: string, source: string): void {
     this.stats.ledger.duplicates++;
     this.source(source).duplicates++;
-    this.stage(stage).counts.duplicates++;
+    this.countsOf(stage).duplicates++;
   }
 }
 

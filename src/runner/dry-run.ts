@@ -2,8 +2,7 @@ import type { Logger } from '../core/log.js';
 import { loadPipeline } from '../config/load.js';
 import { readers } from '../registry.js';
 import { OutputLayout } from './layout.js';
-import { buildPipeline, phasesOf } from './pipeline.js';
-import { defaultWorld, resolveUnits } from './plan.js';
+import { planRun } from './plan.js';
 
 export interface DryRunPlan {
   name: string;
@@ -16,10 +15,7 @@ export interface DryRunPlan {
 /** Everything `run` checks before it starts, without writing anything. */
 export async function prepareRunDryRun(file: string, log: Logger): Promise<DryRunPlan> {
   const loaded = await loadPipeline(file);
-  const units = await resolveUnits(loaded);
-  const world = defaultWorld(loaded, units.length);
-  const layout = new OutputLayout(loaded.config.output.dir);
-  const pipeline = await buildPipeline(loaded, layout, world, log);
+  const { units, phases } = await planRun(loaded, new OutputLayout(loaded.config.output.dir), undefined, log);
   return {
     name: loaded.config.name,
     inputs: loaded.config.inputs.map((input, i) => ({
@@ -28,7 +24,7 @@ export async function prepareRunDryRun(file: string, log: Logger): Promise<DryRu
       units: units.filter((u) => u.input === i).length,
     })),
     stages: loaded.config.stages.map((s) => s.id),
-    phases: phasesOf(pipeline, world).map((p) => ({ id: p.id, tasks: p.tasks })),
+    phases: phases.map((p) => ({ id: p.id, tasks: p.tasks })),
     output: loaded.config.output.dir,
   };
 }

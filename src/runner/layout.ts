@@ -36,15 +36,24 @@ export class OutputLayout {
     return join(this.stateDir, 'spill', phase, `${pad(rank)}.jsonl.zst`);
   }
   stageWorkDir(stageId: string): string {
-    return join(this.stateDir, 'work', stageId.replace(/[^A-Za-z0-9_.-]/g, '_'));
+    return join(this.stateDir, 'work', fileSafeName(stageId));
   }
   /** Shard files of a task are `part-<rank>-<seq>.parquet`. */
   shardPrefix(rank: number): string {
     return `part-${pad(rank)}`;
   }
   rejectsFile(stage: string, phase: string, rank: number): string {
-    return join(this.rejectsDir, stage.replace(/[^A-Za-z0-9_.-]/g, '_'), `${phase}-${pad(rank)}.jsonl.zst`);
+    return join(this.rejectsDir, fileSafeName(stage), this.rejectsFileName(phase, rank));
   }
+  /** A task's rejects file in each `rejects/<stage>/` it rejected documents in. */
+  rejectsFileName(phase: string, rank: number): string {
+    return `${phase}-${pad(rank)}.jsonl.zst`;
+  }
+}
+
+/** Stage ids (`length#2`) and phase ids as file and directory names. */
+export function fileSafeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
 export function pad(n: number): string {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { PhaseSpec } from './pipeline.js';
-import { newProgress, readMarker, type TaskProgress } from './task.js';
+import { newProgress, unfinishedRanks, type TaskProgress } from './task.js';
 import type { OutputLayout } from './layout.js';
 import { ProgressReporter } from './progress.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
@@ -114,14 +114,8 @@ export async function runPhasesLocally(exec: LocalExecution): Promise<void> {
   exec.signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (const phase of exec.phases) {
-      const pending: number[] = [];
-      for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(exec.layout, phase.id, rank))) pending.push(rank);
-      if (pending.length === 0) {
-        exec.log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
-        continue;
-      }
-      if (pending.length < phase.tasks) exec.log.info(`${phase.id}: resuming, ${phase.tasks - pending.length}/${phase.tasks} tasks already done`);
-      await runPhase(exec, phase, pending, pool);
+      const pending = await unfinishedRanks(exec.layout, phase, exec.log);
+      if (pending.length > 0) await runPhase(exec, phase, pending, pool);
     }
   } finally {
     exec.signal.removeEventListener('abort', onAbort);

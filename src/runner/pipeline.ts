@@ -16,7 +16,7 @@ import type { Barrier, GlobalStep, Stage } from '../core/stage.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { configDir } from '../config/load.js';
 import { stages as stageRegistry } from '../registry.js';
-import type { OutputLayout } from './layout.js';
+import { fileSafeName, type OutputLayout } from './layout.js';
 
 export interface NamedStage {
   id: string;
@@ -66,7 +66,7 @@ export function phasesOf(pipeline: BuiltPipeline, world: number): PhaseSpec[] {
   pipeline.segments.forEach((segment, k) => {
     phases.push({ id: `docs-${k}`, kind: 'docs', segment: k, tasks: world });
     for (const step of segment.barrier?.barrier.steps ?? []) {
-      phases.push({ id: `${segment.barrier!.id}.${step.name}`.replace(/[^A-Za-z0-9_.-]/g, '_'), kind: 'step', segment: k, step, tasks: Math.max(1, step.tasks(world)) });
+      phases.push({ id: fileSafeName(`${segment.barrier!.id}.${step.name}`), kind: 'step', segment: k, step, tasks: Math.max(1, step.tasks(world)) });
     }
   });
   return phases;

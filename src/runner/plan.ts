@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LoadedPipeline } from '../config/load.js';
 import { SluiceError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { createFileExclusive } from '../io/atomic.js';
 import { expandPath } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
+import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
 
 /** One unit of input work: a file, URL or tree, tagged with the `inputs[]` entry it came from. */
 export interface Unit {
@@ -48,6 +50,21 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
   }
   units.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.input - b.input));
   return units;
+}
+
+export interface RunShape {
+  units: ResolvedUnit[];
+  world: number;
+  pipeline: BuiltPipeline;
+  phases: PhaseSpec[];
+}
+
+/** What a run decides before it writes anything: the input units, the task count, the built stages and the phases. */
+export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, world: number | undefined, log: Logger): Promise<RunShape> {
+  const units = await resolveUnits(loaded);
+  const w = world ?? defaultWorld(loaded, units.length);
+  const pipeline = await buildPipeline(loaded, layout, w, log);
+  return { units, world: w, pipeline, phases: phasesOf(pipeline, w) };
 }
 
 /** Units of task `rank`: sorted(units)[rank::world]. */

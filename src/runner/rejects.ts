@@ -48,9 +48,13 @@ export class RejectsSink {
     this.add(record);
   }
 
-  /** Backpressure point: the task loop awaits this between documents. */
+  /** True once enough is buffered that the task loop should `drain()` before the next document. */
+  get full(): boolean {
+    return this.pendingChars >= FLUSH_CHARS;
+  }
+
+  /** Backpressure point: writes out what the writers buffered. */
   async drain(): Promise<void> {
-    if (this.pendingChars < FLUSH_CHARS) return;
     this.pendingChars = 0;
     for (const w of this.writers.values()) await w.flushIfFull();
   }

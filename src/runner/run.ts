@@ -4,13 +4,12 @@ import { resolve } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadPipeline, type LoadedPipeline } from '../config/load.js';
-// side effect: http(s) inputs (and path lists that name them) resolve through undici
 import { OutputLayout } from './layout.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
 import { runPhasesLocally } from './local-executor.js';
 import { serveTasks } from './worker.js';
-import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
-import { commitPlan, configHash, defaultWorld, resolveUnits, type Plan, type ResolvedUnit } from './plan.js';
+import type { PhaseSpec } from './pipeline.js';
+import { commitPlan, configHash, planRun, type Plan, type RunShape } from './plan.js';
 import { newProgress, readMarker, runTask, type TaskProgress } from './task.js';
 import { runOnSlurm } from './slurm/executor.js';
 import type { SlurmFlags } from './slurm/options.js';
@@ -38,13 +37,9 @@ export interface RunOptions {
 }
 
 /** Everything a run needs once the configuration is loaded and the inputs resolved. */
-export interface PreparedRun {
+export interface PreparedRun extends RunShape {
   loaded: LoadedPipeline;
   layout: OutputLayout;
-  units: ResolvedUnit[];
-  world: number;
-  pipeline: BuiltPipeline;
-  phases: PhaseSpec[];
   plan: Plan;
 }
 
@@ -53,10 +48,7 @@ export async function prepareRun(opts: Pick<RunOptions, 'pipelineFile' | 'out' |
   if (opts.out !== undefined) loaded.config.output.dir = opts.out;
   const layout = new OutputLayout(resolve(loaded.config.output.dir));
   if (opts.fresh) await rm(layout.dir, { recursive: true, force: true });
-  const units = await resolveUnits(loaded);
-  const world = opts.world ?? defaultWorld(loaded, units.length);
-  const pipeline = await buildPipeline(loaded, layout, world, opts.log);
-  const phases = phasesOf(pipeline, world);
+  const { units, world, pipeline, phases } = await planRun(loaded, layout, opts.world, opts.log);
   const plan = await commitPlan(layout, {
     version: 1,
     name: loaded.config.name,

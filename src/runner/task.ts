@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { rm, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -14,10 +14,9 @@ import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
 import type { OutputLayout } from './layout.js';
-import { pad } from './layout.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
-import { RejectsSink, truncateRaw } from './rejects.js';
+import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
 
 /** Live counters a task updates and the executor samples for progress lines. */
 export interface TaskProgress {
@@ -70,6 +69,15 @@ export async function readMarker(layout: OutputLayout, phase: string, rank: numb
   }
 }
 
+/** Ranks of `phase` without a completion marker, the ones a (re)run still has to run; says what it skips. */
+export async function unfinishedRanks(layout: OutputLayout, phase: { id: string; tasks: number }, log: Logger): Promise<number[]> {
+  const ranks: number[] = [];
+  for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(layout, phase.id, rank))) ranks.push(rank);
+  if (ranks.length === 0) log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
+  else if (ranks.length < phase.tasks) log.info(`${phase.id}: resuming, ${phase.tasks - ranks.length}/${phase.tasks} tasks already done`);
+  return ranks;
+}
+
 async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
   let names: string[];
   try {
@@ -84,16 +92,13 @@ async function removeMatching(dir: string, match: (name: string) => boolean): Pr
 export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank: number): Promise<void> {
   const prefix = layout.shardPrefix(rank);
   await removeMatching(layout.shardsDir, (n) => n.startsWith(`${prefix}-`) || n.startsWith(`.${prefix}-`));
-  const rejectName = `${phase}-${pad(rank)}.jsonl.zst`;
-  let stageDirs: string[] = [];
-  try {
-    stageDirs = await readdir(layout.rejectsDir);
-  } catch {
-    /* no rejects yet */
-  }
-  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), (n) => n === rejectName || n.startsWith(`.${rejectName}.`));
+  // the file itself, or a temp name tempPathFor() gave it while it was being written
+  const fileOrTemp = (name: string) => (n: string) => n === name || n.startsWith(`.${name}.`);
+  const rejectName = layout.rejectsFileName(phase, rank);
+  const stageDirs = await readdir(layout.rejectsDir).catch((): string[] => []);
+  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), fileOrTemp(rejectName));
   const spill = layout.spill(phase, rank);
-  await removeMatching(join(spill, '..'), (n) => n === `${pad(rank)}.jsonl.zst` || n.startsWith(`.${pad(rank)}.jsonl.zst.`));
+  await removeMatching(dirname(spill), fileOrTemp(basename(spill)));
 }
 
 interface SpilledDoc {
@@ -119,24 +124,34 @@ function toSpilled(doc: Doc): SpilledDoc {
 }
 
 /**
+ * Passes `docs` through unchanged, calling `onDoc` for each. A plain iterator rather than an async
+ * generator: it sits twice around every stage, and a generator's per-item promise hops cost more
+ * than a cheap filter does.
+ */
+function countEach(docs: AsyncIterable<Doc>, onDoc: () => void): AsyncIterable<Doc> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = docs[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          it.next().then((r) => {
+            if (!r.done) onDoc();
+            return r;
+          }),
+        // a consumer that stops early (an error downstream) lets the source clean up
+        return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
+}
+
+/**
  * Wraps a stage so its stats entry counts what goes in and what comes out; with `sources`, only
  * documents of those sources enter it and the others, counted as `bypassed`, go around it.
  */
 function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
   const counts = ctx.stats.counts;
-  async function* countIn(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
-    for await (const d of docs) {
-      counts.in++;
-      yield d;
-    }
-  }
-  async function* countOut(docs: AsyncIterable<Doc>): AsyncIterable<Doc> {
-    for await (const d of docs) {
-      counts.out++;
-      yield d;
-    }
-  }
-  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countOut(stage(countIn(docs), ctx));
+  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countEach(stage(countEach(docs, () => counts.in++), ctx), () => counts.out++);
   return sources ? routeWhere(run, (doc) => sources.has(doc.source), () => ctx.stats.count('bypassed')) : run;
 }
 
@@ -217,7 +232,7 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
       if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', `task ${phase.id}/${rank} was cancelled`);
       await sink.write(doc);
       progress.docsOut++;
-      await rejects.drain();
+      if (rejects.full) await rejects.drain();
     }
     const shards = await sink.close();
     const rejectFiles = await rejects.commit();
@@ -300,11 +315,15 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     const stageId = reader.name;
     const stats = recorder.stage(stageId, 0);
     const counts = stats.counts;
-    const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
+    // a record that never became a document (bad input, or dropped by the reader's policy): in, and rejected
+    const rejectRecord = (id: string, reason: string, chars: number, rest: Omit<RejectRecord, 'id' | 'source' | 'stage' | 'reason' | 'kind' | 'file'>): void => {
       counts.in++;
-      recorder.docIn(source, raw?.length ?? 0);
+      recorder.docIn(source, chars);
       recorder.rejected(stageId, source, reason);
-      rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
+      rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, ...rest });
+    };
+    const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
+      rejectRecord(id, reason, raw?.length ?? 0, { record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
       if (run.strict) {
         throw new SluiceError('SLUICE_BAD_RECORD', `${unit.uri}:${record}: ${error}`, {
           file: unit.uri,
@@ -320,13 +339,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       log: log.child(stageId),
       signal,
       invalid: (r) => fail(r.reason, r.record, r.error, r.id, r.raw),
-      skip(r) {
-        counts.in++;
-        recorder.docIn(source, r.text?.length ?? 0);
-        recorder.rejected(stageId, source, r.reason);
-        const rec = { id: r.id, source, stage: stageId, reason: r.reason, kind: 'rejected' as const, file: unit.uri, text: r.text ?? '', meta: r.meta ?? {} };
-        rejects.add(r.detail === undefined ? rec : { ...rec, detail: r.detail });
-      },
+      skip: (r) => rejectRecord(r.id, r.reason, r.text?.length ?? 0, { text: r.text ?? '', meta: r.meta ?? {}, ...(r.detail === undefined ? {} : { detail: r.detail }) }),
     };
     try {
       for await (const doc of reader.read(unit.file, input.params, ctx)) {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../src/config/load.js';
-import { SluiceError } from '../../src/core/errors.js';
-
-function errorOf(yaml: string): SluiceError {
-  try {
-    parsePipeline(yaml, 'p.yaml');
-  } catch (err) {
-    if (err instanceof SluiceError) return err;
-    throw err;
-  }
-  throw new Error('expected the pipeline to be rejected');
-}
+import { configError } from '../helpers/config.js';
 
 const VALID = `
 name: web-sample
@@ -40,7 +30,7 @@ describe('pipeline config', () => {
   });
 
   it('rejects an unknown stage parameter with its YAML path, line and a hint', () => {
-    const err = errorOf(VALID.replace('{min_chars: 200}', '{min_char: 200}'));
+    const err = configError(VALID.replace('{min_chars: 200}', '{min_char: 200}'));
     expect(err.code).toBe('SLUICE_CONFIG_INVALID');
     expect(err.message).toContain('stages[0].length.min_char: unknown key "min_char"');
     expect(err.message).toMatch(/p\.yaml:7:\d+/);
@@ -48,25 +38,25 @@ describe('pipeline config', () => {
   });
 
   it('rejects an unknown top-level key with a suggestion', () => {
-    const err = errorOf(VALID + 'outptu: {}\n');
+    const err = configError(VALID + 'outptu: {}\n');
     expect(err.message).toContain('outptu: unknown key "outptu"');
     expect(err.message).toContain('did you mean "output"');
   });
 
   it('rejects a value of the wrong type, naming the value', () => {
-    const err = errorOf(VALID.replace('{min_chars: 200}', '{min_chars: "lots"}'));
+    const err = configError(VALID.replace('{min_chars: 200}', '{min_chars: "lots"}'));
     expect(err.message).toContain('stages[0].length.min_chars');
     expect(err.message).toContain('(got "lots")');
   });
 
   it('rejects a bad byte size', () => {
-    const err = errorOf(VALID.replace('256MiB', '256 parsecs'));
+    const err = configError(VALID.replace('256MiB', '256 parsecs'));
     expect(err.message).toContain('output.shard_bytes');
     expect(err.message).toContain('not a byte size');
   });
 
   it('rejects an unknown reader and an unknown stage with suggestions', () => {
-    const err = errorOf(VALID.replace('reader: jsonl', 'reader: jsnl').replace('- length:', '- lenght:'));
+    const err = configError(VALID.replace('reader: jsonl', 'reader: jsnl').replace('- length:', '- lenght:'));
     expect(err.message).toContain('inputs[0].reader: unknown reader "jsnl"');
     expect(err.message).toContain('did you mean "jsonl"');
     expect(err.message).toContain('stages[0].lenght: unknown stage "lenght"');
@@ -74,20 +64,20 @@ describe('pipeline config', () => {
   });
 
   it('rejects an unknown reader key', () => {
-    const err = errorOf(VALID.replace('    paths:', '    text_feild: body\n    paths:'));
+    const err = configError(VALID.replace('    paths:', '    text_feild: body\n    paths:'));
     expect(err.message).toContain('inputs[0].text_feild: unknown key "text_feild"');
     expect(err.message).toContain('did you mean "text_field"');
   });
 
   it('requires inputs and reports missing paths', () => {
-    const err = errorOf('name: x\ninputs: []\noutput: {dir: out}\n');
+    const err = configError('name: x\ninputs: []\noutput: {dir: out}\n');
     expect(err.message).toContain('inputs must be a non-empty list');
-    const err2 = errorOf('name: x\ninputs: [{reader: jsonl}]\noutput: {dir: out}\n');
+    const err2 = configError('name: x\ninputs: [{reader: jsonl}]\noutput: {dir: out}\n');
     expect(err2.message).toContain('inputs[0].paths');
   });
 
   it('reports YAML syntax errors with a line number', () => {
-    const err = errorOf('name: x\ninputs: [\n');
+    const err = configError('name: x\ninputs: [\n');
     expect(err.code).toBe('SLUICE_CONFIG_PARSE');
     expect(err.message).toMatch(/p\.yaml:\d+:\d+: YAML syntax error/);
   });
@@ -95,7 +85,7 @@ describe('pipeline config', () => {
   it('takes `sources:` on any stage and checks it', () => {
     const cfg = parsePipeline(VALID.replace('{min_chars: 200}', '{min_chars: 200, sources: [web, books]}'), 'p.yaml');
     expect(cfg.stages[0]).toEqual({ stage: 'length', id: 'length', params: { min_chars: 200 }, sources: ['web', 'books'] });
-    const err = errorOf(VALID.replace('{min_chars: 200}', '{min_chars: 200, sources: web}'));
+    const err = configError(VALID.replace('{min_chars: 200}', '{min_chars: 200, sources: web}'));
     expect(err.message).toContain('stages[0].length.sources: sources must be a non-empty list of source labels (got "web")');
   });
 });

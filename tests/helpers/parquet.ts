@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { Manifest } from '../../src/runner/finalize.js';
 
@@ -11,10 +11,6 @@ export type Row = Record<string, unknown>;
 export async function readShard(path: string, columns?: string[]): Promise<Row[]> {
   const file = await asyncBufferFromFile(path);
   return (await parquetReadObjects(columns ? { file, compressors, columns } : { file, compressors })) as Row[];
-}
-
-export async function shardRowCount(path: string): Promise<number> {
-  return Number((await parquetMetadataAsync(await asyncBufferFromFile(path))).num_rows);
 }
 
 export function readManifest(dir: string): Manifest {

@@ -28,15 +28,26 @@ export function startLocalCluster(settings: { nodes?: number; cpus?: number } = 
     return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   const wasUp = script('status').status === 0;
+  const t0 = performance.now();
   const started = script('start');
   const conf = /export SLURM_CONF=(\S+)/.exec(started.stdout)?.[1];
   if (started.status !== 0 || !conf) {
     throw new Error(`could not start the local Slurm cluster (${SCRIPT} start):\n${started.stderr}${started.stdout}\n` + 'It needs the Debian packages slurmctld, slurmd, slurm-client and munge (installed by the script when run as root).');
   }
+  // the README's Slurm timing table quotes these lines
+  console.log(`local Slurm cluster: ${wasUp ? 'already up, reused' : `started in ${seconds(t0)} s`}`);
   return {
     env: { ...process.env, SLURM_CONF: conf },
     stop() {
-      if (!wasUp) script('stop');
+      if (wasUp) return;
+      const t1 = performance.now();
+      script('stop');
+      console.log(`local Slurm cluster: stopped in ${seconds(t1)} s`);
     },
   };
+}
+
+/** Seconds since `since` (a performance.now() reading), for timing lines in test output. */
+export function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(2);
 }

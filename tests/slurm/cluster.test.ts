@@ -16,7 +16,7 @@ import type { Submission } from '../../src/runner/slurm/submission.js';
 import { CLI, ROOT, sluice } from '../helpers/cli.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
 import { readDataset, readManifest } from '../helpers/parquet.js';
-import { startLocalCluster, type LocalCluster } from '../helpers/slurm.js';
+import { seconds, startLocalCluster, type LocalCluster } from '../helpers/slurm.js';
 
 let cluster: LocalCluster;
 const dir = tempDir('sluice-slurm-');
@@ -79,16 +79,22 @@ describe('sluice run --executor slurm on a local two-node cluster', () => {
     const slurmOut = join(dir, 'default-slurm');
     const localOut = join(dir, 'default-local');
     // started elsewhere: --workdir makes the relative sample-corpora paths resolve as in the repository
+    const t0 = performance.now();
     const r = sluice(['run', join(ROOT, 'pipelines', 'default.yaml'), '--executor', 'slurm', '--world', '4', '--out', slurmOut, '--workdir', ROOT], { cwd: dir, env: cluster.env });
+    const slurmSeconds = seconds(t0);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('[balanced]');
+    const t1 = performance.now();
     const local = sluice(['run', 'pipelines/default.yaml', '--world', '4', '--workers', '1', '--out', localOut]);
+    const localSeconds = seconds(t1);
     expect(local.status, local.stderr).toBe(0);
     await expectSameOutput(slurmOut, localOut);
 
     const plan = readJson<Plan>(join(slurmOut, '.sluice', 'plan.json'));
     const submission = submissionOf(slurmOut);
     expect(submission.arrays.map((a) => [a.phase, a.ranks.length])).toEqual(plan.phases.map((p) => [p.id, p.tasks]));
+    const arrayTasks = submission.arrays.reduce((n, a) => n + a.ranks.length, 0);
+    console.log(`default pipeline: ${plan.phases.length} phases, ${arrayTasks} array tasks, submit to ledger ${slurmSeconds} s on Slurm; ${localSeconds} s locally (--workers 1)`);
     for (const p of plan.phases) expect(p.tasks).toBeGreaterThanOrEqual(4);
     submission.arrays.forEach((a, i) => expect(a.after).toEqual(i === 0 ? [] : [submission.arrays[i - 1]!.jobId]));
     expect([...nodesInLogs(slurmOut)].sort()).toEqual(['c1', 'c2']);
@@ -132,7 +138,9 @@ executor:
       const out = join(dir, 'fault-slurm');
       const file = pipeline(out);
 
+      const t0 = performance.now();
       const first = sluice(['run', file, '--strict'], { env: cluster.env });
+      console.log(`fault test: failing run (${files.length} inputs, 3 phases) ${seconds(t0)} s`);
       expect(first.status).toBe(1);
       // part-3 is the 4th of 6 sorted inputs: task 3 of docs-0
       expect(first.stderr).toContain('1 Slurm task(s) failed');
@@ -175,7 +183,9 @@ executor:
       expect(after.arrays.map((a) => a.after)).toEqual([[], [after.arrays[0]!.jobId], [after.arrays[1]!.jobId]]);
 
       // the same command once more: it finds its jobs still queued and watches them to the end
+      const t1 = performance.now();
       const third = sluice(['run', file, '--strict'], { env: cluster.env });
+      console.log(`fault test: re-attached run, watching the resubmitted tasks to the end ${seconds(t1)} s`);
       expect(third.status, third.stderr).toBe(0);
       expect(third.stderr).toContain('from an earlier submit are still queued or running: watching them instead of submitting again');
       expect(submissionOf(out)).toEqual(after);

@@ -4,9 +4,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../src/config/load.js';
-import { SluiceError } from '../../src/core/errors.js';
 import { withFlags, type SlurmOptions } from '../../src/runner/slurm/options.js';
 import { phaseScript, type PhaseScript } from '../../src/runner/slurm/script.js';
+import { configError } from '../helpers/config.js';
 import { tempDir } from '../helpers/corpus.js';
 
 const BASE = `
@@ -17,16 +17,6 @@ inputs:
 output:
   dir: out/p
 `;
-
-function errorOf(yaml: string): SluiceError {
-  try {
-    parsePipeline(yaml, 'p.yaml');
-  } catch (err) {
-    if (err instanceof SluiceError) return err;
-    throw err;
-  }
-  throw new Error('expected the pipeline to be rejected');
-}
 
 describe('executor: in the pipeline', () => {
   it('defaults to the local executor, with Slurm defaults filled in', () => {
@@ -58,7 +48,7 @@ describe('executor: in the pipeline', () => {
   });
 
   it('rejects a misspelt key with its YAML path, line and the key it meant', () => {
-    const err = errorOf(`${BASE}executor:\n  type: slurm\n  slurm:\n    partiton: cpu\n`);
+    const err = configError(`${BASE}executor:\n  type: slurm\n  slurm:\n    partiton: cpu\n`);
     expect(err.code).toBe('SLUICE_CONFIG_INVALID');
     expect(err.message).toContain('executor.slurm.partiton: unknown key "partiton"');
     expect(err.message).toMatch(/p\.yaml:11:\d+/);
@@ -66,7 +56,7 @@ describe('executor: in the pipeline', () => {
   });
 
   it('rejects values sbatch would refuse, naming them', () => {
-    const err = errorOf(`${BASE}executor:\n  type: pbs\n  slurm:\n    time: soon\n    mem: 8 gigs\n    max_running: 0\n`);
+    const err = configError(`${BASE}executor:\n  type: pbs\n  slurm:\n    time: soon\n    mem: 8 gigs\n    max_running: 0\n`);
     expect(err.message).toContain('executor.type');
     expect(err.message).toContain('(got "pbs")');
     expect(err.message).toContain('executor.slurm.time: not a Slurm time limit');

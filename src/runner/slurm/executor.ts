@@ -14,9 +14,8 @@ import type { Logger } from '../../core/log.js';
 import type { LoadedPipeline } from '../../config/load.js';
 import { cliEntry } from '../local-executor.js';
 import { OutputLayout } from '../layout.js';
-import type { PhaseSpec } from '../pipeline.js';
 import { prepareRun, type PreparedRun } from '../run.js';
-import { readMarker } from '../task.js';
+import { unfinishedRanks } from '../task.js';
 import { arraySpec, chunkRanks } from './array-spec.js';
 import { SlurmClient } from './client.js';
 import { monitorSubmission, type MonitorResult } from './monitor.js';
@@ -100,12 +99,6 @@ interface SubmitPlan {
   log: Logger;
 }
 
-async function unfinishedRanks(layout: OutputLayout, phase: PhaseSpec): Promise<number[]> {
-  const ranks: number[] = [];
-  for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(layout, phase.id, rank))) ranks.push(rank);
-  return ranks;
-}
-
 /**
  * One array per phase holding only the tasks without a completion marker, each waiting (afterok)
  * for the arrays submitted just before it in this same call: never for ids from an earlier call,
@@ -120,12 +113,8 @@ async function submitPhases(plan: SubmitPlan): Promise<Submission | undefined> {
   let previous: string[] = [];
   try {
     for (const phase of phases) {
-      const ranks = await unfinishedRanks(layout, phase);
-      if (ranks.length === 0) {
-        log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
-        continue;
-      }
-      if (ranks.length < phase.tasks) log.info(`${phase.id}: resuming, ${phase.tasks - ranks.length}/${phase.tasks} tasks already done`);
+      const ranks = await unfinishedRanks(layout, phase, log);
+      if (ranks.length === 0) continue;
       maxArraySize ??= await client.maxArraySize();
       await mkdir(taskLogDir(layout, phase.id), { recursive: true });
       const ids: string[] = [];
