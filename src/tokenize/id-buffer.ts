@@ -25,20 +25,6 @@ export class IdBuffer {
     this.data[this.length++] = id;
   }
 
-  pushRange(src: Int32Array, start: number, count: number): void {
-    if (this.length + count > this.data.length) this.grow(this.length + count);
-    if (count < 8) {
-      for (let i = 0; i < count; i++) this.data[this.length + i] = src[start + i]!;
-    } else {
-      this.data.set(src.subarray(start, start + count), this.length);
-    }
-    this.length += count;
-  }
-
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
-  }
-
   reset(): void {
     this.length = 0;
   }

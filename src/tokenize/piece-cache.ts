@@ -2,15 +2,18 @@
  * Pre-token -> ids cache keyed on the UTF-16 code units of the piece, so a repeated word costs a
  * pass over its characters and one slot read: no substring, no UTF-8 conversion, no merging.
  *
- * Layout is chosen for one memory read per lookup. A hit used to chase slot -> entry -> key
- * (three reads that miss the CPU cache once the table outgrows L2, about 30 ns a piece); now a
- * slot is eight adjacent ints (32 bytes, never straddling a cache line) holding the key's length,
- * the value and the first 10 code units of the key, two per int. Most pieces are that short,
- * so a hit reads one line; longer keys keep the rest of their code units in `overflow`. A piece
- * that is one token (most are) keeps the id in the slot itself; longer values go to `values`.
+ * Layout is chosen for one memory read per lookup (an entry reached through a slot, and a key
+ * through the entry, would be three reads that miss the CPU cache once the table outgrows L2):
+ * a slot is eight adjacent ints (32 bytes, never straddling a cache line) holding the key's
+ * length, the value and the first 10 code units of the key, two per int. Most pieces are that
+ * short, so a hit reads one line; longer keys keep the rest of their code units in `overflow`.
+ * A piece that is one token (most are) keeps the id in the slot itself; longer values go to
+ * `values`.
  *
- * Memory is fixed at construction (see `bytesFor`); when any part fills up, the whole cache is
- * dropped and refilled (word frequencies are Zipfian, so the common pieces come back at once).
+ * Memory is bounded at construction: the slot table grows to at most 2 x `entries` slots
+ * (rounded up to a power of two), and `overflow` and `values` are fixed. When any part fills
+ * up, the whole cache is dropped and refilled (word frequencies are Zipfian, so the common
+ * pieces come back at once).
  */
 import type { Units } from './code-units.js';
 
@@ -61,13 +64,6 @@ export class PieceCache {
     this.overflow = new Int32Array(entries * 4);
     this.values = new Int32Array(entries * 4);
     this.words = new Int32Array((maxPieceLength + 1) >> 1);
-  }
-
-  /** Upper bound of the cache's memory in bytes for `entries` entries (the slot table at its largest). */
-  static bytesFor(entries: number): number {
-    let cap = 16;
-    while (cap < entries * 2) cap *= 2;
-    return cap * SLOT * 4 + entries * 4 * 4 * 2;
   }
 
   get size(): number {
