@@ -116,7 +116,8 @@ export class PairTable {
   }
 }
 
-function pairHash(a: number, b: number): number {
+/** Hash of an id pair (also the trainer's pair index). */
+export function pairHash(a: number, b: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
 }
 

@@ -25,6 +25,13 @@ const VALUE = 1;
 const OVERFLOW = 2;
 const WORDS = 3;
 
+/** Folds the high halves of the hashed words (the odd code units) into the low bits the table index uses. */
+function finishHash(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 export class PieceCache {
   /** Slot i is slots[8i, 8i+8); see SLOT. Read it with the offset find() returns. */
   slots: Int32Array;
@@ -78,8 +85,7 @@ export class PieceCache {
   find(text: Units, start: number, end: number): number {
     const words = this.words;
     const len = end - start;
-    // Two code units per word halves the hash's multiply chain; the finalizer folds the high
-    // halves (the odd code units) into the low bits the table index uses.
+    // Two code units per word halves the hash's multiply chain.
     let h = 0x811c9dc5;
     let n = 0;
     let i = start;
@@ -93,9 +99,7 @@ export class PieceCache {
       words[n++] = w;
       h = Math.imul(h ^ w, 0x01000193);
     }
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
+    h = finishHash(h);
     this.wordCount = n;
     this.keyLength = len;
     this.hash = h;
@@ -175,10 +179,7 @@ export class PieceCache {
         const w = k < INLINE_WORDS ? old[from + WORDS + k]! : overflow[old[from + OVERFLOW]! + k - INLINE_WORDS]!;
         h = Math.imul(h ^ w, 0x01000193);
       }
-      h ^= h >>> 15;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      let slot = h & mask;
+      let slot = finishHash(h) & mask;
       while (slots[slot * SLOT + META] !== 0) slot = (slot + 1) & mask;
       const to = slot * SLOT;
       for (let k = 0; k < SLOT; k++) slots[to + k] = old[from + k]!;
