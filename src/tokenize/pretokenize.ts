@@ -258,9 +258,9 @@ function scanO200k(text: Units, pos: number, end: number): number {
 export type Scanner = (text: Units, pos: number, end: number) => number;
 
 /**
- * Splits text into pre-tokens. `next(text, pos, end)` returns the end of the piece at pos; for
- * patterns without a hand-written scanner the translated regex runs instead. Text the regex
- * does not match is skipped (tiktoken) or kept as its own piece (HF's Split "Isolated").
+ * Splits text into pre-tokens: with the pattern's hand-written `scanner` when it has one, else
+ * with the translated regex. Text the regex does not match is skipped (tiktoken) or kept as its
+ * own piece (HF's Split "Isolated").
  */
 export class PreTokenizer {
   readonly scanner: Scanner | undefined;
