@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bpeCoreFor } from '../tokenize/bpe.js';
 import { loadStandard } from '../tokenize/standard.js';
 import { PreTokenizer } from '../tokenize/pretokenize.js';
 import { Tokenizer } from '../tokenize/tokenizer.js';
@@ -187,6 +188,8 @@ export async function benchEncode(opts: TokenizeBenchOptions): Promise<BenchRow[
   for (const name of opts.vocabularies) {
     const vocab = loadStandard(name);
     const encoders = await encodersFor(name, vocab);
+    const pairs = bpeCoreFor(vocab).pairs;
+    rows.push({ bench: 'tokenize', variant: `${name}: merge pair table`, metric: 'memory', value: pairs.table.byteLength / 1e6, unit: 'MB', note: `${pairs.capacity} slots of 8 bytes, at most 60% full` });
     for (const [kind, docs] of Object.entries(texts)) {
       const warmup = docs.slice(0, Math.floor(docs.length / 4));
       const measured = docs.slice(warmup.length);
