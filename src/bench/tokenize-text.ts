@@ -283,17 +283,3 @@ export function mixedCorpus(seed: number, chars: number, opts: { lone?: boolean 
   }
   return docs;
 }
-
-/** English-only or code-only documents for throughput figures. */
-export function corpusOf(kind: 'english' | 'code', seed: number, chars: number): string[] {
-  const r = new Rng(seed);
-  const docs: string[] = [];
-  let total = 0;
-  while (total < chars) {
-    let doc = '';
-    while (doc.length < 2000) doc += generateDocument(r, kind) + '\n\n';
-    docs.push(doc);
-    total += doc.length;
-  }
-  return docs;
-}

@@ -9,10 +9,12 @@
  * starts each cached encoder fresh and warms it on a separate quarter of the text, so the timed
  * part is not a rerun of text already in a cache.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bpeCoreFor } from '../tokenize/bpe.js';
 import { loadStandard } from '../tokenize/standard.js';
 import { PreTokenizer } from '../tokenize/pretokenize.js';
 import { Tokenizer } from '../tokenize/tokenizer.js';
@@ -186,6 +188,8 @@ export async function benchEncode(opts: TokenizeBenchOptions): Promise<BenchRow[
   for (const name of opts.vocabularies) {
     const vocab = loadStandard(name);
     const encoders = await encodersFor(name, vocab);
+    const pairs = bpeCoreFor(vocab).pairs;
+    rows.push({ bench: 'tokenize', variant: `${name}: merge pair table`, metric: 'memory', value: pairs.table.byteLength / 1e6, unit: 'MB', note: `${pairs.capacity} slots of 8 bytes, at most 60% full` });
     for (const [kind, docs] of Object.entries(texts)) {
       const warmup = docs.slice(0, Math.floor(docs.length / 4));
       const measured = docs.slice(warmup.length);
@@ -247,6 +251,8 @@ export interface TrainChildArgs {
   mb: number;
   vocabSize: number;
   maxPretokens?: number;
+  /** Where to write the learned tokens (ids 256 up, base64, JSON): runs are compared by them. Too large for the IPC reply. */
+  learnedFile: string;
 }
 
 export interface TrainChildResult {
@@ -298,6 +304,9 @@ export async function trainChild(args: TrainChildArgs): Promise<TrainChildResult
   const trained = trainer.finish();
   const t2 = process.hrtime.bigint();
   const r = trained.report;
+  const learned: string[] = [];
+  for (let id = 256; id < trained.vocab.tokens.size; id++) learned.push(Buffer.from(trained.vocab.tokens.bytes(id)).toString('base64'));
+  writeFileSync(args.learnedFile, JSON.stringify(learned));
   return {
     bytes,
     documents: r.documents,
@@ -311,13 +320,20 @@ export async function trainChild(args: TrainChildArgs): Promise<TrainChildResult
   };
 }
 
-/** Training with the default pre-token bound, then with a tight one to show what the bound buys. */
+/**
+ * Training with the default pre-token bound, then with a tight one to show what the bound buys
+ * and what it costs: the share of the bounded run's tokens that the unbounded run also learned.
+ */
 export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]> {
   if (opts.trainMb <= 0) return [];
   const rows: BenchRow[] = [];
+  let unbounded: Set<string> | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-train-bench-'));
   for (const maxPretokens of [undefined, 200_000]) {
-    const args: TrainChildArgs = { mb: opts.trainMb, vocabSize: opts.trainVocab, ...(maxPretokens !== undefined ? { maxPretokens } : {}) };
+    const learnedFile = join(dir, 'learned.json');
+    const args: TrainChildArgs = { mb: opts.trainMb, vocabSize: opts.trainVocab, learnedFile, ...(maxPretokens !== undefined ? { maxPretokens } : {}) };
     const { value: r, peakRssMb, seconds } = await isolated<TrainChildResult>('./tokenize.js', 'trainChild', args);
+    const learned = JSON.parse(readFileSync(learnedFile, 'utf8')) as string[];
     const variant = `train ${(r.bytes / 1e6).toFixed(0)} MB -> ${r.vocabSize} tokens, max_pretokens ${maxPretokens ?? 'default 2M'}`;
     const note = `${r.documents} docs, ${r.distinct} distinct pre-tokens kept, ${r.prunes} prunes (counts <= ${r.pruneThreshold}), stopped by ${r.stop}`;
     rows.push(
@@ -326,8 +342,16 @@ export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]
       { bench: 'tokenize', variant, metric: 'total', value: seconds, unit: 's', note },
       { bench: 'tokenize', variant, metric: 'peak RSS', value: peakRssMb, unit: 'MiB', note: 'child process; the text is streamed, not held' },
     );
+    if (unbounded === undefined) {
+      unbounded = new Set(learned);
+    } else {
+      const inBoth = unbounded;
+      const shared = learned.filter((t) => inBoth.has(t)).length;
+      rows.push({ bench: 'tokenize', variant, metric: 'tokens also learned without the bound', value: (100 * shared) / learned.length, unit: '%', note: `${shared} of ${learned.length}` });
+    }
     opts.log?.(`  ${variant}: ${seconds.toFixed(1)} s, ${peakRssMb.toFixed(0)} MiB`);
   }
+  rmSync(dir, { recursive: true, force: true });
   return rows;
 }
 

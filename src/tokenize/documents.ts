@@ -1,7 +1,7 @@
 /**
  * Text documents from files, for the tokenizer CLI (encode, train): JSONL (plain, .gz, .zst)
  * through the jsonl reader, Parquet shards written by `sluice run` (their `text` column, one
- * row group at a time), and any other file as one document.
+ * row group at a time) through the parquet reader, and any other file as one document.
  */
 import { stat } from 'node:fs/promises';
 import type { Doc } from '../core/doc.js';
@@ -11,6 +11,7 @@ import { StatsRecorder } from '../core/stats.js';
 import { openDecoded } from '../io/decompress.js';
 import { localFile, type InputFile } from '../io/input.js';
 import { jsonlReader } from '../readers/jsonl.js';
+import { parquetReader } from '../readers/parquet.js';
 import type { ReaderContext } from '../readers/reader.js';
 
 export interface DocumentSourceOptions {
@@ -22,10 +23,11 @@ function stdinFile(): InputFile {
   return { uri: '-', isDirectory: false, open: () => process.stdin, size: async () => undefined };
 }
 
-async function* jsonlDocuments(file: InputFile, opts: DocumentSourceOptions): AsyncIterable<Doc> {
-  const ctx: ReaderContext = {
+/** A reader context outside a run: a record the reader cannot read is an error (there are no rejects to write it to). */
+function cliReaderContext(file: InputFile, source: string): ReaderContext {
+  return {
     file,
-    source: 'jsonl',
+    source,
     stats: new StatsRecorder().stage('read'),
     log: silentLogger,
     signal: new AbortController().signal,
@@ -34,29 +36,16 @@ async function* jsonlDocuments(file: InputFile, opts: DocumentSourceOptions): As
     },
     skip() {},
   };
-  const params = jsonlReader.params.parse({ text_field: opts.textField ?? 'text', id_field: opts.idField ?? 'id' });
-  yield* jsonlReader.read(file, params, ctx);
 }
 
-async function* parquetDocuments(path: string, opts: DocumentSourceOptions): AsyncIterable<Doc> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
-  const { compressors } = await import('hyparquet-compressors');
-  const file = await asyncBufferFromFile(path);
-  const meta = await parquetMetadataAsync(file);
-  const textField = opts.textField ?? 'text';
-  const idField = opts.idField ?? 'id';
-  let rowStart = 0;
-  for (const group of meta.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows);
-    const rows = (await parquetReadObjects({ file, metadata: meta, compressors, columns: [idField, textField], rowStart, rowEnd })) as Record<string, unknown>[];
-    for (const [i, row] of rows.entries()) {
-      const text = row[textField];
-      if (typeof text !== 'string') throw new SluiceError('SLUICE_BAD_RECORD', `${path}: row ${rowStart + i} has no string column "${textField}"`, { file: path, record: rowStart + i });
-      const id = row[idField];
-      yield { id: typeof id === 'string' ? id : `${path}:${rowStart + i}`, text, source: 'parquet', meta: {} };
-    }
-    rowStart = rowEnd;
-  }
+function jsonlDocuments(file: InputFile, opts: DocumentSourceOptions): AsyncIterable<Doc> {
+  const params = jsonlReader.params.parse({ text_field: opts.textField ?? 'text', id_field: opts.idField ?? 'id' });
+  return jsonlReader.read(file, params, cliReaderContext(file, 'jsonl'));
+}
+
+function parquetDocuments(file: InputFile, opts: DocumentSourceOptions): AsyncIterable<Doc> {
+  const params = parquetReader.params.parse({ text_column: opts.textField ?? 'text', id_column: opts.idField ?? 'id' });
+  return parquetReader.read(file, params, cliReaderContext(file, 'parquet'));
 }
 
 /** Documents from each path in order; '-' is stdin (JSONL). */
@@ -68,7 +57,7 @@ export async function* documentsFrom(paths: readonly string[], opts: DocumentSou
     }
     if (path === '-') yield* jsonlDocuments(stdinFile(), opts);
     else if (/\.jsonl(\.gz|\.zst|\.zstd)?$|\.ndjson$/.test(path)) yield* jsonlDocuments(localFile(path), opts);
-    else if (path.endsWith('.parquet')) yield* parquetDocuments(path, opts);
+    else if (path.endsWith('.parquet')) yield* parquetDocuments(localFile(path), opts);
     else {
       const { bytes } = await openDecoded(localFile(path));
       const chunks: Buffer[] = [];

@@ -11,7 +11,7 @@ function capacityFor(n: number): number {
 }
 
 /** FNV-1a over bytes. */
-export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return h >>> 0;
@@ -69,7 +69,7 @@ export class BytesTable {
 }
 
 /** Ids and priorities a PairTable slot can hold: 21 bits each (2,097,151). */
-export const MAX_PAIR_VALUE = (1 << 21) - 1;
+const MAX_PAIR_VALUE = (1 << 21) - 1;
 
 /** The pair table is at most 60% full: linear probing stays short (see PairTable). */
 const PAIR_LOAD = 0.6;
@@ -95,10 +95,6 @@ export class PairTable {
     this.table = new Int32Array(this.capacity * 2).fill(-1);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Adds the pair unless present (the first, highest-priority entry wins). */
   add(a: number, b: number, priority: number): void {
     if (a > MAX_PAIR_VALUE || b > MAX_PAIR_VALUE || priority > MAX_PAIR_VALUE || a < 0 || b < 0 || priority < 0) {
@@ -120,7 +116,8 @@ export class PairTable {
   }
 }
 
-function pairHash(a: number, b: number): number {
+/** Hash of an id pair (also the trainer's pair index). */
+export function pairHash(a: number, b: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
 }
 

@@ -1,4 +1,4 @@
-/** A growable Int32Array the encoder appends token ids to, reused across documents. */
+/** A growable Int32Array of ids (the encoder's output, the trainer's lists), reused across calls. */
 export class IdBuffer {
   data: Int32Array;
   length = 0;
@@ -8,7 +8,7 @@ export class IdBuffer {
   }
 
   private grow(min: number): void {
-    let cap = this.data.length * 2;
+    let cap = Math.max(this.data.length * 2, 16);
     while (cap < min) cap *= 2;
     const next = new Int32Array(cap);
     next.set(this.data.subarray(0, this.length));
@@ -23,20 +23,6 @@ export class IdBuffer {
   push(id: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = id;
-  }
-
-  pushRange(src: Int32Array, start: number, count: number): void {
-    if (this.length + count > this.data.length) this.grow(this.length + count);
-    if (count < 8) {
-      for (let i = 0; i < count; i++) this.data[this.length + i] = src[start + i]!;
-    } else {
-      this.data.set(src.subarray(start, start + count), this.length);
-    }
-    this.length += count;
-  }
-
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
   }
 
   reset(): void {

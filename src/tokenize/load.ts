@@ -1,7 +1,7 @@
 /**
  * Resolves a tokenizer spec to a Vocabulary: a standard name (cl100k_base, ...), a directory
- * written by `sluice tokenizer train`, an HF tokenizer.json, or a tiktoken rank file. Loaded
- * vocabularies are cached per process (loading o200k_base takes a few hundred ms).
+ * written by `sluice tokenizer train`, an HF tokenizer.json, or a tiktoken rank file.
+ * loadTokenizer caches a Tokenizer per spec and process (loading o200k_base takes a few hundred ms).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -6,6 +6,8 @@
  *
  * Ties go to the smaller (left id, right id) so training is deterministic. Byte b starts as id b.
  */
+import { pairHash } from './hash-tables.js';
+import { IdBuffer } from './id-buffer.js';
 
 export interface LearnedMerges {
   /** Bytes of every token id; ids 0..255 are the single bytes. */
@@ -21,29 +23,12 @@ export interface LearnedMerges {
   duplicates: number;
 }
 
-class Growable {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(capacity, 16));
-  }
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
-  }
-}
-
 /** Pair (a, b) -> dense pair index, open addressing, grows at half load. */
 class PairIndex {
   private slots: Int32Array;
   private mask: number;
-  readonly left = new Growable(1 << 16);
-  readonly right = new Growable(1 << 16);
+  readonly left = new IdBuffer(1 << 16);
+  readonly right = new IdBuffer(1 << 16);
   count = new Float64Array(1 << 16);
   head = new Int32Array(1 << 16).fill(-1);
 
@@ -56,12 +41,8 @@ class PairIndex {
     return this.left.length;
   }
 
-  private static hash(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-  }
-
   find(a: number, b: number): number {
-    let slot = PairIndex.hash(a, b) & this.mask;
+    let slot = pairHash(a, b) & this.mask;
     for (;;) {
       const p = this.slots[slot]!;
       if (p < 0 || (this.left.data[p] === a && this.right.data[p] === b)) return p;
@@ -70,14 +51,15 @@ class PairIndex {
   }
 
   findOrAdd(a: number, b: number): number {
-    let slot = PairIndex.hash(a, b) & this.mask;
+    let slot = pairHash(a, b) & this.mask;
     for (;;) {
       const p = this.slots[slot]!;
       if (p < 0) break;
       if (this.left.data[p] === a && this.right.data[p] === b) return p;
       slot = (slot + 1) & this.mask;
     }
-    const p = this.left.push(a);
+    const p = this.left.length;
+    this.left.push(a);
     this.right.push(b);
     if (p >= this.count.length) {
       const count = new Float64Array(this.count.length * 2);
@@ -96,7 +78,7 @@ class PairIndex {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
     this.mask = this.slots.length - 1;
     for (let p = 0; p < this.size; p++) {
-      let slot = PairIndex.hash(this.left.data[p]!, this.right.data[p]!) & this.mask;
+      let slot = pairHash(this.left.data[p]!, this.right.data[p]!) & this.mask;
       while (this.slots[slot]! >= 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = p;
     }
@@ -217,14 +199,14 @@ export function learnMerges(words: ReadonlyMap<string, number>, opts: LearnOptio
   }
 
   const index = new PairIndex();
-  const occWord = new Growable(sym.length);
-  const occNext = new Growable(sym.length);
+  const occWord = new IdBuffer(sym.length);
+  const occNext = new IdBuffer(sym.length);
   const addOccurrence = (p: number, w: number): void => {
     const h = index.head[p]!;
     if (h >= 0 && occWord.data[h] === w) return;
-    const node = occWord.push(w);
+    index.head[p] = occWord.length;
+    occWord.push(w);
     occNext.push(h);
-    index.head[p] = node;
   };
   for (let w = 0; w < nWords; w++) {
     const c = counts[w]!;
@@ -244,7 +226,7 @@ export function learnMerges(words: ReadonlyMap<string, number>, opts: LearnOptio
   const merges: number[] = [];
   const merged: number[] = [];
   const lastSeen = new Int32Array(nWords).fill(-1);
-  const changed = new Growable(1024);
+  const changed = new IdBuffer(1024);
   let marks = new Uint8Array(1 << 16);
   let lastCount = 0;
   let duplicates = 0;
@@ -294,7 +276,7 @@ export function learnMerges(words: ReadonlyMap<string, number>, opts: LearnOptio
     lastCount = pairCount;
 
     if (marks.length < index.size + 1024) marks = new Uint8Array((index.size + 1024) * 2);
-    changed.length = 0;
+    changed.reset();
     const touch = (q: number): void => {
       if (marks[q] === 0) {
         marks[q] = 1;

@@ -2,15 +2,18 @@
  * Pre-token -> ids cache keyed on the UTF-16 code units of the piece, so a repeated word costs a
  * pass over its characters and one slot read: no substring, no UTF-8 conversion, no merging.
  *
- * Layout is chosen for one memory read per lookup. A hit used to chase slot -> entry -> key
- * (three reads that miss the CPU cache once the table outgrows L2, about 30 ns a piece); now a
- * slot is eight adjacent ints (32 bytes, never straddling a cache line) holding the key's length,
- * the value and the first 10 code units of the key, two per int. Most pieces are that short,
- * so a hit reads one line; longer keys keep the rest of their code units in `overflow`. A piece
- * that is one token (most are) keeps the id in the slot itself; longer values go to `values`.
+ * Layout is chosen for one memory read per lookup (an entry reached through a slot, and a key
+ * through the entry, would be three reads that miss the CPU cache once the table outgrows L2):
+ * a slot is eight adjacent ints (32 bytes, never straddling a cache line) holding the key's
+ * length, the value and the first 10 code units of the key, two per int. Most pieces are that
+ * short, so a hit reads one line; longer keys keep the rest of their code units in `overflow`.
+ * A piece that is one token (most are) keeps the id in the slot itself; longer values go to
+ * `values`.
  *
- * Memory is fixed at construction (see `bytesFor`); when any part fills up, the whole cache is
- * dropped and refilled (word frequencies are Zipfian, so the common pieces come back at once).
+ * Memory is bounded at construction: the slot table grows to at most 2 x `entries` slots
+ * (rounded up to a power of two), and `overflow` and `values` are fixed. When any part fills
+ * up, the whole cache is dropped and refilled (word frequencies are Zipfian, so the common
+ * pieces come back at once).
  */
 import type { Units } from './code-units.js';
 
@@ -21,6 +24,13 @@ const META = 0;
 const VALUE = 1;
 const OVERFLOW = 2;
 const WORDS = 3;
+
+/** Folds the high halves of the hashed words (the odd code units) into the low bits the table index uses. */
+function finishHash(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
 
 export class PieceCache {
   /** Slot i is slots[8i, 8i+8); see SLOT. Read it with the offset find() returns. */
@@ -63,13 +73,6 @@ export class PieceCache {
     this.words = new Int32Array((maxPieceLength + 1) >> 1);
   }
 
-  /** Upper bound of the cache's memory in bytes for `entries` entries (the slot table at its largest). */
-  static bytesFor(entries: number): number {
-    let cap = 16;
-    while (cap < entries * 2) cap *= 2;
-    return cap * SLOT * 4 + entries * 4 * 4 * 2;
-  }
-
   get size(): number {
     return this.count;
   }
@@ -82,8 +85,7 @@ export class PieceCache {
   find(text: Units, start: number, end: number): number {
     const words = this.words;
     const len = end - start;
-    // Two code units per word halves the hash's multiply chain; the finalizer folds the high
-    // halves (the odd code units) into the low bits the table index uses.
+    // Two code units per word halves the hash's multiply chain.
     let h = 0x811c9dc5;
     let n = 0;
     let i = start;
@@ -97,9 +99,7 @@ export class PieceCache {
       words[n++] = w;
       h = Math.imul(h ^ w, 0x01000193);
     }
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
+    h = finishHash(h);
     this.wordCount = n;
     this.keyLength = len;
     this.hash = h;
@@ -179,10 +179,7 @@ export class PieceCache {
         const w = k < INLINE_WORDS ? old[from + WORDS + k]! : overflow[old[from + OVERFLOW]! + k - INLINE_WORDS]!;
         h = Math.imul(h ^ w, 0x01000193);
       }
-      h ^= h >>> 15;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      let slot = h & mask;
+      let slot = finishHash(h) & mask;
       while (slots[slot * SLOT + META] !== 0) slot = (slot + 1) & mask;
       const to = slot * SLOT;
       for (let k = 0; k < SLOT; k++) slots[to + k] = old[from + k]!;

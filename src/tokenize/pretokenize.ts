@@ -134,7 +134,7 @@ function newlineOrTrailingSpace(text: Units, i: number, end: number): number {
 }
 
 /** r50k_base, p50k_base, gpt2: `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` */
-export function scanR50k(text: Units, pos: number, end: number): number {
+function scanR50k(text: Units, pos: number, end: number): number {
   const c = text[pos]!;
   if (c === APOS) {
     const e = contraction(text, pos, end);
@@ -154,7 +154,7 @@ export function scanR50k(text: Units, pos: number, end: number): number {
  * cl100k_base: `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|
  * ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
  */
-export function scanCl100k(text: Units, pos: number, end: number): number {
+function scanCl100k(text: Units, pos: number, end: number): number {
   const c = text[pos]!;
   if (c === APOS) {
     const e = contractionCaseless(text, pos, end);
@@ -224,7 +224,7 @@ function o200kUpperHead(text: Units, s: number, end: number): number {
 }
 
 /** o200k_base (see O200K_PATTERN). */
-export function scanO200k(text: Units, pos: number, end: number): number {
+function scanO200k(text: Units, pos: number, end: number): number {
   const c = text[pos]!;
   const f = flagsAt(text, pos, end);
   const w = width;
@@ -258,9 +258,9 @@ export function scanO200k(text: Units, pos: number, end: number): number {
 export type Scanner = (text: Units, pos: number, end: number) => number;
 
 /**
- * Splits text into pre-tokens. `next(text, pos, end)` returns the end of the piece at pos; for
- * patterns without a hand-written scanner the translated regex runs instead. Text the regex
- * does not match is skipped (tiktoken) or kept as its own piece (HF's Split "Isolated").
+ * Splits text into pre-tokens: with the pattern's hand-written `scanner` when it has one, else
+ * with the translated regex. Text the regex does not match is skipped (tiktoken) or kept as its
+ * own piece (HF's Split "Isolated").
  */
 export class PreTokenizer {
   readonly scanner: Scanner | undefined;

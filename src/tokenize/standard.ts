@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { SluiceError } from '../core/errors.js';
 import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from './patterns.js';
 import { parseCompactRanks } from './rank-file.js';
-import { sha256Hex, Vocabulary } from './vocabulary.js';
+import { Vocabulary } from './vocabulary.js';
 
 interface StandardSpec {
   /** js-tiktoken module holding the ranks. */
@@ -79,11 +79,10 @@ export function loadStandard(name: string): Vocabulary {
       cause: err,
     });
   }
-  const tokens = parseCompactRanks(data.bpe_ranks, file);
   const vocab = new Vocabulary({
     name,
     pattern: spec.pattern,
-    tokens,
+    tokens: parseCompactRanks(data.bpe_ranks, file),
     specialTokens: new Map(Object.entries(spec.specialTokens)),
     mergeRule: { kind: 'rank' },
     wholePieceLookup: true,
@@ -91,9 +90,9 @@ export function loadStandard(name: string): Vocabulary {
     prefixSpace: false,
     source: `${file} (js-tiktoken)`,
   });
-  const sha = sha256Hex(vocab.rankFile());
-  if (sha !== spec.sha256) {
-    throw new SluiceError('SLUICE_TOKENIZER', `${name}: ranks loaded from ${file} have sha256 ${sha}, expected ${spec.sha256}`, {
+  // The Vocabulary computes the sha256 of its rank file once and keeps it.
+  if (vocab.sha256 !== spec.sha256) {
+    throw new SluiceError('SLUICE_TOKENIZER', `${name}: ranks loaded from ${file} have sha256 ${vocab.sha256}, expected ${spec.sha256}`, {
       file,
       hint: 'the js-tiktoken package is not the pinned version or was altered; reinstall it (npm install)',
     });
@@ -102,16 +101,5 @@ export function loadStandard(name: string): Vocabulary {
   if (shipped !== JSON.stringify(Object.entries(spec.specialTokens).sort()) || vocab.size !== spec.size) {
     throw new SluiceError('SLUICE_TOKENIZER', `${name}: special tokens or size in ${file} differ from tiktoken's`, { file });
   }
-  return new Vocabulary({
-    name,
-    pattern: spec.pattern,
-    tokens,
-    specialTokens: vocab.specialTokens,
-    mergeRule: { kind: 'rank' },
-    wholePieceLookup: true,
-    keepUnmatched: false,
-    prefixSpace: false,
-    source: vocab.source,
-    sha256: sha,
-  });
+  return vocab;
 }

@@ -211,27 +211,21 @@ export class Tokenizer {
     out.length = n;
   }
 
-  /** Patterns without a scanner, and HF's add_prefix_space. */
+  /** Patterns without a scanner, and HF's add_prefix_space. Works on a copy of the segment alone, not of the whole text. */
   private encodeSegmentSlow(text: string, start: number, end: number, out: IdBuffer): void {
-    let segment = text;
-    let s = start;
-    let e = end;
-    if (this.vocab.prefixSpace && text.charCodeAt(start) !== 0x20) {
-      segment = ' ' + text.slice(start, end);
-      s = 0;
-      e = segment.length;
-    }
+    let segment = text.slice(start, end);
+    if (this.vocab.prefixSpace && segment.charCodeAt(0) !== 0x20) segment = ' ' + segment;
     const units = this.codeUnits.of(segment);
     const scanner = this.pre.scanner;
     if (scanner) {
-      for (let pos = s; pos < e; ) {
-        const next = scanner(units, pos, e);
+      for (let pos = 0; pos < segment.length; ) {
+        const next = scanner(units, pos, segment.length);
         this.encodePiece(units, pos, next, out);
         pos = next;
       }
       return;
     }
-    this.pre.split(segment, s, e, (ps, pe) => this.encodePiece(units, ps, pe, out));
+    this.pre.split(segment, 0, segment.length, (ps, pe) => this.encodePiece(units, ps, pe, out));
   }
 
   private encodePiece(text: Units, start: number, end: number, out: IdBuffer): void {

@@ -77,6 +77,10 @@ describe('GPT-2 style tokenizer.json', () => {
     for (const text of ['Hello world', ' already spaced', 'x', '']) {
       expect(Array.from(tok.encodeOrdinary(text)), text).toEqual(hf.encode(text, { add_special_tokens: false }).ids);
     }
+    // With special tokens allowed, every segment between them is its own text.
+    const ref = new ReferenceTokenizer(tok.vocab);
+    const text = 'first<|endoftext|> second<|endoftext|><|endoftext|>third part';
+    expect(Array.from(tok.encode(text, { allowedSpecial: 'all' }))).toEqual(ref.encode(text, ['<|endoftext|>']));
   });
 });
 

@@ -127,6 +127,21 @@ describe('the fast encoder agrees with the reference implementation', () => {
     });
   }
 
+  it('for a pattern without a hand-written scanner (the translated regex path), special tokens allowed', async () => {
+    const { Tokenizer } = await import('../../src/tokenize/tokenizer.js');
+    const { Vocabulary } = await import('../../src/tokenize/vocabulary.js');
+    const cl100k = loadTokenizer({ tokenizer: 'cl100k_base' }).vocab;
+    // cl100k's ranks with r50k's pattern written another way: no scanner claims it.
+    const pattern = "'(?:s|t|re|ve|m|ll|d)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    const vocab = new Vocabulary({ name: 'regex-path', pattern, tokens: cl100k.tokens, specialTokens: cl100k.specialTokens, mergeRule: { kind: 'rank' }, wholePieceLookup: true, keepUnmatched: false, prefixSpace: false, source: 'test' });
+    const tok = new Tokenizer(vocab);
+    const ref = new ReferenceTokenizer(vocab);
+    const docs = sample.slice(0, 40);
+    for (const doc of docs) expect(Array.from(tok.encodeOrdinary(doc))).toEqual(ref.encodeOrdinary(doc));
+    const joined = docs.slice(0, 10).join('<|endoftext|>');
+    expect(Array.from(tok.encode(joined, { allowedSpecial: 'all' }))).toEqual(ref.encode(joined, ['<|endoftext|>']));
+  });
+
   it('with the pre-token cache disabled, and with a cache small enough to be reset mid-document', async () => {
     const { Tokenizer } = await import('../../src/tokenize/tokenizer.js');
     const vocab = loadTokenizer({ tokenizer: 'cl100k_base' }).vocab;

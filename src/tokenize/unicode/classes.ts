@@ -22,7 +22,6 @@ export const CharClass = {
   Mark: 8,
 } as const;
 export type CharClass = (typeof CharClass)[keyof typeof CharClass];
-export const CLASS_COUNT = 9;
 
 let table: Uint8Array | undefined;
 
