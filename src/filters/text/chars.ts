@@ -20,7 +20,7 @@ export const NOSPACE = 8;
 export const TERMINAL = 16;
 /** Letter, digit or mark: the characters a word is made of (used by the URL and badword rules). */
 export const WORDCHAR = 32;
-export const UPPER = 64;
+/** Lower-case letter (`\p{Ll}`): a sentence does not end before one. */
 export const LOWER = 128;
 
 /** Script buckets used only to guess a document's language when no `language` stage ran. */
@@ -80,7 +80,6 @@ function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal
   for (const c of PY_SPACES) flags[c]! |= SPACE;
   markAll(flags, all, /\p{L}/u, ALPHA);
   markAll(flags, all, /[\p{L}\p{N}\p{M}]/u, WORDCHAR);
-  markAll(flags, all, /\p{Lu}/u, UPPER);
   markAll(flags, all, /\p{Ll}/u, LOWER);
   markAll(flags, all, NOSPACE_RE, NOSPACE);
   const data = readFilterJson<PunctuationData>('punctuation.json');
@@ -145,15 +144,6 @@ export function flagsBefore(s: string, end: number): number {
     if (hi >= 0xd800 && hi <= 0xdbff) return astralFlags(((hi - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
   }
   return CHAR_FLAGS[c]!;
-}
-
-export function isSpaceCode(c: number): boolean {
-  return (CHAR_FLAGS[c]! & SPACE) !== 0;
-}
-
-/** Python `str.splitlines()` boundaries: \n \r \v \f \x1c \x1d \x1e \x85 \u2028 \u2029 (\r\n counts once). */
-export function isLineBreakCode(c: number): boolean {
-  return c === 10 || c === 13 || c === 11 || c === 12 || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x85 || c === 0x2028 || c === 0x2029;
 }
 
 /** Index of the first non-space unit at or after `from`, bounded by `end`. */

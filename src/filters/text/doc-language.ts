@@ -105,11 +105,6 @@ export function stopWordsFor(language: string): StopWords | undefined {
   return stopWordTable.get(language);
 }
 
-export function stopWordLanguages(): string[] {
-  stopWordTable ??= loadStopWords();
-  return [...stopWordTable.keys()];
-}
-
 /** Number of distinct stop words among the tokens, stopping early once `enough` are found. */
 export function countStopWords(tokens: Tokens, stop: StopWords, enough: number): number {
   const found = new Set<string>();
