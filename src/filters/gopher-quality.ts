@@ -15,7 +15,7 @@ import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { count, languageParams, ratio } from './params.js';
 import { CHAR_FLAGS, SPACE } from './text/chars.js';
-import { countStopWords, isNoSpaceLanguage, makeStopWords, resolveLanguage, stopWordsFor, type StopWords } from './text/doc-language.js';
+import { countStopWords, documentLanguage, isNoSpaceLanguage, makeStopWords, stopWordsFor, type StopWords } from './text/doc-language.js';
 import { countOccurrences, eachPyLine } from './text/lines.js';
 import { tokenize, type Tokens } from './text/tokens.js';
 
@@ -89,7 +89,7 @@ export function gopherQuality(params: GopherQualityParams): (doc: Doc, stats?: S
   return (doc, stats) => {
     const text = doc.text;
     const tokens: Tokens = tokenize(text);
-    const { language } = resolveLanguage(doc, tokens, params.language, params.default_language);
+    const language = documentLanguage(doc, params.language, params.default_language);
     const t = perLanguage.get(language) ?? base;
     const nWords = tokens.count;
     const nonSymbol = tokens.words;

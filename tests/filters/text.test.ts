@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gopherRepetition, gopherRepetitionParams } from '../../src/filters/gopher-repetition.js';
 import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, astralFlags, pyStrip } from '../../src/filters/text/chars.js';
-import { guessLanguageFromScript, normalizeLanguageTag, resolveLanguage } from '../../src/filters/text/doc-language.js';
+import { documentLanguage, guessLanguageFromScript, normalizeLanguageTag } from '../../src/filters/text/doc-language.js';
 import { SPAN_HASH_SEED, SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
 import { eachPyLine } from '../../src/filters/text/lines.js';
 import { countTokens, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
@@ -133,10 +133,11 @@ describe('document language', () => {
   it('normalises tags and prefers param, then meta, then the script guess', () => {
     expect(normalizeLanguageTag('zh-Hans')).toBe('zh');
     expect(normalizeLanguageTag('pt_BR')).toBe('pt');
-    const t = tokenize('北京是中华人民共和国的首都');
-    expect(resolveLanguage(doc('x'), t, 'de', 'en')).toEqual({ language: 'de', source: 'param' });
-    expect(resolveLanguage(doc('x', 'd', 't', { language: 'fr' }), t, 'auto', 'en')).toEqual({ language: 'fr', source: 'meta' });
-    expect(resolveLanguage(doc('x'), t, 'auto', 'en')).toEqual({ language: 'zh', source: 'script' });
+    const zh = '北京是中华人民共和国的首都';
+    expect(documentLanguage(doc(zh, 'd', 't', { language: 'fr' }), 'de', 'en')).toBe('de');
+    expect(documentLanguage(doc(zh, 'd', 't', { language: 'fr-CA' }), 'auto', 'en')).toBe('fr');
+    expect(documentLanguage(doc(zh, 'd', 't', { language: ' ' }), 'auto', 'en')).toBe('zh');
+    expect(documentLanguage(doc('The capital of France'), 'auto', 'de')).toBe('de');
   });
 
   it.each([

@@ -24,13 +24,6 @@ export function isNoSpaceLanguage(language: string): boolean {
   return NO_SPACE.has(language);
 }
 
-export type LanguageSource = 'param' | 'meta' | 'script';
-
-export interface ResolvedLanguage {
-  language: string;
-  source: LanguageSource;
-}
-
 export function normalizeLanguageTag(tag: string): string {
   const primary = tag.trim().split(/[-_]/)[0] ?? '';
   return primary.toLowerCase();
@@ -61,15 +54,10 @@ const SCRIPT_TAGS: Record<number, string> = {
   [Script.Other]: 'und',
 };
 
-/** See the module comment for the rule. `setting` is the filter's `language` param. */
-export function resolveLanguage(doc: Doc, tokens: Tokens, setting: string, defaultLanguage: string): ResolvedLanguage {
-  if (setting !== 'auto') return { language: setting, source: 'param' };
-  const meta = doc.meta['language'];
-  if (typeof meta === 'string' && meta.trim() !== '') return { language: normalizeLanguageTag(meta), source: 'meta' };
-  return { language: guessLanguageFromScript(tokens, defaultLanguage), source: 'script' };
-}
-
-/** `resolveLanguage(...).language`, tokenizing only when the script guess is needed. */
+/**
+ * See the module comment for the rule. `setting` is the filter's `language` param. Tokenizes
+ * (memoized, see tokens.ts) only when the script guess is needed.
+ */
 export function documentLanguage(doc: Doc, setting: string, defaultLanguage: string): string {
   if (setting !== 'auto') return setting;
   const meta = doc.meta['language'];
