@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
-import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR } from './text/chars.js';
+import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';
 
 const rules = z
   .object({
@@ -133,9 +133,7 @@ export function codeStats(text: string): CodeStats {
   const endLine = (a: number, b: number) => {
     lines++;
     if (b - a > maxLine) maxLine = b - a;
-    let blank = true;
-    for (let i = a; i < b; i++) if ((CHAR_FLAGS[text.charCodeAt(i)]! & SPACE) === 0) { blank = false; break; }
-    if (!blank) {
+    if (skipSpaceForward(text, a, b) < b) {
       nonBlank++;
       if (isDataLine(text, a, b)) dataLines++;
     }

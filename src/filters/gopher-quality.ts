@@ -14,7 +14,7 @@ import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { count, languageParams, ratio } from './params.js';
-import { CHAR_FLAGS, SPACE } from './text/chars.js';
+import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { countStopWords, documentLanguage, isNoSpaceLanguage, makeStopWords, stopWordsFor, type StopWords } from './text/doc-language.js';
 import { countOccurrences, eachPyLine } from './text/lines.js';
 import { tokenize, type Tokens } from './text/tokens.js';
@@ -53,14 +53,14 @@ function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds
   let lines = 0;
   let bullets = 0;
   let ellipsisEnds = 0;
-  eachPyLine(text, (a, b) => {
+  eachPyLine(text, (start, end) => {
     lines++;
-    while (a < b && (CHAR_FLAGS[text.charCodeAt(a)]! & SPACE) !== 0) a++;
-    if (a < b) {
+    const a = skipSpaceForward(text, start, end);
+    if (a < end) {
       const c = text.charCodeAt(a);
       if (c === 0x2022 || c === 0x2d) bullets++;
     }
-    while (b > a && (CHAR_FLAGS[text.charCodeAt(b - 1)]! & SPACE) !== 0) b--;
+    const b = skipSpaceBackward(text, a, end);
     if (b > a) {
       const c = text.charCodeAt(b - 1);
       if (c === 0x2026 || (c === 0x2e && b - a >= 3 && text.charCodeAt(b - 2) === 0x2e && text.charCodeAt(b - 3) === 0x2e)) ellipsisEnds++;
