@@ -22,6 +22,7 @@ import { languageParams } from './params.js';
 import { CHAR_FLAGS, WORDCHAR, astralFlags } from './text/chars.js';
 import { documentLanguage } from './text/doc-language.js';
 import { SPAN_HASH_SEED } from './text/hash-table.js';
+import { literalAlternation } from './text/regex.js';
 
 /** Languages with a list in naughty-words 1.2.0 (the same set datatrove uses). */
 export const BADWORDS_LANGUAGES = ['ar', 'cs', 'da', 'de', 'en', 'eo', 'es', 'fa', 'fi', 'fil', 'fr', 'hi', 'hu', 'it', 'ja', 'kab', 'ko', 'nl', 'no', 'pl', 'pt', 'ru', 'sv', 'th', 'tlh', 'tr', 'zh'];
@@ -44,8 +45,6 @@ export const c4BadwordsParams = z
 
 export type C4BadwordsParams = z.output<typeof c4BadwordsParams>;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function loadBadwords(language: string): string[] | undefined {
   const path = packageDataPath(`naughty-words/${language}.json`);
   if (path === undefined) return undefined;
@@ -57,7 +56,7 @@ export function badwordsRegex(language: string, words: Iterable<string>): RegExp
   const list = normalizeEntries(words);
   // Longest first, so "ass hole" is tried before "ass" (only matters for the reported word).
   list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const alternation = list.map(escapeRe).join('|');
+  const alternation = literalAlternation(list);
   if (NO_BOUNDARY.has(language)) return new RegExp(alternation, 'iu');
   return new RegExp(`(?:^|[^\\p{L}\\p{N}\\p{M}_])(${alternation})(?=$|[^\\p{L}\\p{N}\\p{M}_])`, 'iu');
 }

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';
+import { literalAlternation } from './text/regex.js';
 
 const rules = z
   .object({
@@ -182,7 +183,7 @@ export function codeQuality(params: CodeQualityParams): (doc: Doc) => Drop | und
   for (const [ext, over] of Object.entries(params.extensions)) perExt.set(ext.replace(/^\./, '').toLowerCase(), { ...base, ...over });
   const markerRes = new Map<Rules, RegExp | undefined>();
   const markerRe = (r: Rules) => {
-    if (!markerRes.has(r)) markerRes.set(r, r.autogen_markers.length > 0 ? new RegExp(r.autogen_markers.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i') : undefined);
+    if (!markerRes.has(r)) markerRes.set(r, r.autogen_markers.length > 0 ? new RegExp(literalAlternation(r.autogen_markers), 'i') : undefined);
     return markerRes.get(r);
   };
 

@@ -19,6 +19,7 @@ import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { parseListFile, readFilterList } from './data-files.js';
+import { literalAlternation } from './text/regex.js';
 
 export const urlBlocklistParams = z
   .object({
@@ -43,7 +44,6 @@ export type UrlBlocklistParams = z.output<typeof urlBlocklistParams>;
 const NON_ALNUM = /[^a-zA-Z0-9]+/;
 const NON_ALNUM_G = /[^a-zA-Z0-9]+/g;
 const normalizeWord = (w: string) => w.replace(NON_ALNUM_G, '').toLowerCase();
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function readListFiles(files: readonly string[], configDir: string, key: string): string[] {
   const out: string[] = [];
@@ -65,7 +65,7 @@ export function urlBlocklist(params: UrlBlocklistParams, configDir: string): (do
   const banned = new Set([...builtin('banned_words'), ...params.banned_words].map(normalizeWord).filter((w) => w !== ''));
   const soft = new Set([...builtin('soft_banned_words'), ...params.soft_banned_words].map(normalizeWord).filter((w) => w !== ''));
   const subwords = [...new Set([...builtin('banned_subwords'), ...params.banned_subwords].map(normalizeWord).filter((w) => w !== ''))];
-  const subwordRe = subwords.length > 0 ? new RegExp(subwords.map(escapeRe).join('|')) : undefined;
+  const subwordRe = subwords.length > 0 ? new RegExp(literalAlternation(subwords)) : undefined;
 
   return (doc, stats) => {
     const url = doc.meta[params.url_field];
