@@ -11,13 +11,12 @@
  * `fail_on_missing_language: true`, datatrove's default).
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { packageDataPath, parseListFile } from './data-files.js';
+import { packageDataPath, readPipelineList } from './data-files.js';
 import { languageParams } from './params.js';
 import { CHAR_FLAGS, WORDCHAR, astralFlags } from './text/chars.js';
 import { documentLanguage } from './text/doc-language.js';
@@ -180,14 +179,7 @@ export function c4Badwords(params: C4BadwordsParams, configDir: string): (doc: D
   const extra = new Map<string, string[]>();
   for (const [lang, words] of Object.entries(params.extra_words)) extra.set(lang, [...(extra.get(lang) ?? []), ...words]);
   for (const [lang, file] of Object.entries(params.word_files)) {
-    const path = isAbsolute(file) ? file : join(configDir, file);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new SluiceError('SLUICE_CONFIG_INVALID', `c4_badwords: cannot read word_files.${lang} (${path})`, { file: path, cause: err, hint: 'paths are relative to the pipeline file' });
-    }
-    extra.set(lang, [...(extra.get(lang) ?? []), ...parseListFile(text)]);
+    extra.set(lang, [...(extra.get(lang) ?? []), ...readPipelineList(file, configDir, 'c4_badwords', `word_files.${lang}`)]);
   }
   const matchers = new Map<string, BadwordsMatcher | null>();
   const matcherFor = (language: string): BadwordsMatcher | null => {
