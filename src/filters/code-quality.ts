@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';
+import { withOverrides } from './params.js';
 import { literalAlternation } from './text/regex.js';
 
 const rules = z
@@ -169,18 +170,8 @@ export function codeStats(text: string): CodeStats {
 }
 
 export function codeQuality(params: CodeQualityParams): (doc: Doc) => Drop | undefined {
-  const base: Rules = {
-    max_line_length: params.max_line_length,
-    max_mean_line_length: params.max_mean_line_length,
-    min_alnum_fraction: params.min_alnum_fraction,
-    min_alpha_per_token: params.min_alpha_per_token,
-    autogen_markers: params.autogen_markers,
-    autogen_scan_lines: params.autogen_scan_lines,
-    xml_header: params.xml_header,
-    max_data_lines_fraction: params.max_data_lines_fraction,
-  };
-  const perExt = new Map<string, Rules>();
-  for (const [ext, over] of Object.entries(params.extensions)) perExt.set(ext.replace(/^\./, '').toLowerCase(), { ...base, ...over });
+  const base: Rules = params;
+  const perExt = withOverrides(base, params.extensions, (ext) => ext.replace(/^\./, '').toLowerCase());
   const markerRes = new Map<Rules, RegExp | undefined>();
   const markerRe = (r: Rules) => {
     if (!markerRes.has(r)) markerRes.set(r, r.autogen_markers.length > 0 ? new RegExp(literalAlternation(r.autogen_markers), 'i') : undefined);

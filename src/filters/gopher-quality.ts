@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { count, languageParams, ratio } from './params.js';
+import { count, languageParams, ratio, withOverrides } from './params.js';
 import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { countStopWords, documentLanguage, isNoSpaceLanguage, makeStopWords, stopWordsFor, type StopWords } from './text/doc-language.js';
 import { countOccurrences, eachPyLine } from './text/lines.js';
@@ -71,19 +71,8 @@ function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds
 }
 
 export function gopherQuality(params: GopherQualityParams): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
-  const base: Thresholds = {
-    min_doc_words: params.min_doc_words,
-    max_doc_words: params.max_doc_words,
-    min_avg_word_length: params.min_avg_word_length,
-    max_avg_word_length: params.max_avg_word_length,
-    max_symbol_word_ratio: params.max_symbol_word_ratio,
-    max_bullet_lines_ratio: params.max_bullet_lines_ratio,
-    max_ellipsis_lines_ratio: params.max_ellipsis_lines_ratio,
-    min_alpha_words_ratio: params.min_alpha_words_ratio,
-    min_stop_words: params.min_stop_words,
-  };
-  const perLanguage = new Map<string, Thresholds>();
-  for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
+  const base: Thresholds = params;
+  const perLanguage = withOverrides(base, params.per_language);
   const fixedStopWords: StopWords | undefined = params.stop_words ? makeStopWords(params.stop_words) : undefined;
 
   return (doc, stats) => {
