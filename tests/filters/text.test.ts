@@ -5,7 +5,7 @@ import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, astralFlags, pyStri
 import { documentLanguage, guessLanguageFromScript, normalizeLanguageTag } from '../../src/filters/text/doc-language.js';
 import { SPAN_HASH_SEED, SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
 import { eachPyLine } from '../../src/filters/text/lines.js';
-import { countTokens, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
+import { countTokens, scriptLetters, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
 import { doc } from '../helpers/harness.js';
 
 const words = (text: string) => tokenStrings(tokenize(text));
@@ -120,6 +120,22 @@ describe('tokens', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('count letters per script without tokenizing exactly as tokenize counts them', () => {
+    let k = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'Z', 'é', 'ª', 'µ', 'ж', 'α', 'ש', 'ع', 'क', '한', '中', 'の', 'ก', '𠀀', '𝐀', '😀', '.', '#', ' ', '\n', '\ud800', '\udc00'), { maxLength: 60 }), (chars) => {
+        const text = `${chars.join('')} ${k++}`; // a new text each run, so the memo never answers
+        const light = scriptLetters(text);
+        const lightCounts = [light.letters, ...light.scriptLetters];
+        const t = tokenize(text);
+        expect(lightCounts).toEqual([t.letters, ...t.scriptLetters]);
+      }),
+      { numRuns: 500 },
+    );
+    const t = tokenize('北京 abc');
+    expect(scriptLetters('北京 abc')).toBe(t);
   });
 
   it('reuse the last result for the same text and recompute for another', () => {

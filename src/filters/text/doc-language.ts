@@ -15,7 +15,7 @@
 import type { Doc } from '../../core/doc.js';
 import { readFilterJson } from '../data-files.js';
 import { Script } from './chars.js';
-import { tokenize, type Tokens } from './tokens.js';
+import { scriptLetters, type ScriptLetters, type Tokens } from './tokens.js';
 
 /** Languages written without spaces between words: word-length rules do not apply to them. */
 const NO_SPACE = new Set(['zh', 'ja', 'th', 'lo', 'km', 'my', 'bo', 'und-Thai', 'yue', 'wuu']);
@@ -29,10 +29,10 @@ export function normalizeLanguageTag(tag: string): string {
   return primary.toLowerCase();
 }
 
-export function guessLanguageFromScript(tokens: Tokens, defaultLanguage: string): string {
-  const letters = tokens.letters;
+export function guessLanguageFromScript(counts: ScriptLetters, defaultLanguage: string): string {
+  const letters = counts.letters;
   if (letters === 0) return defaultLanguage;
-  const s = tokens.scriptLetters;
+  const s = counts.scriptLetters;
   const han = s[Script.Han]!;
   const kana = s[Script.Kana]!;
   if (han + kana >= 0.3 * letters) return kana >= 0.1 * (han + kana) ? 'ja' : 'zh';
@@ -55,14 +55,14 @@ const SCRIPT_TAGS: Record<number, string> = {
 };
 
 /**
- * See the module comment for the rule. `setting` is the filter's `language` param. Tokenizes
- * (memoized, see tokens.ts) only when the script guess is needed.
+ * See the module comment for the rule. `setting` is the filter's `language` param. Counts
+ * letters per script (tokens.ts `scriptLetters`) only when the guess is needed.
  */
 export function documentLanguage(doc: Doc, setting: string, defaultLanguage: string): string {
   if (setting !== 'auto') return setting;
   const meta = doc.meta['language'];
   if (typeof meta === 'string' && meta.trim() !== '') return normalizeLanguageTag(meta);
-  return guessLanguageFromScript(tokenize(doc.text), defaultLanguage);
+  return guessLanguageFromScript(scriptLetters(doc.text), defaultLanguage);
 }
 
 /** Matches whole tokens against a language's stop words. */
