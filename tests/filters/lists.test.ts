@@ -63,6 +63,32 @@ describe('c4_badwords', () => {
     }
   });
 
+  it('finds phrase entries and case-folded words like the reference regex', () => {
+    const list = loadBadwords('en')!;
+    const matcher = new BadwordsMatcher('en', list);
+    const reference = badwordsRegex('en', list);
+    const cases: [string, string | undefined][] = [
+      [`${TEXT} Dirty Sanchez.`, 'dirty sanchez'],
+      [`${TEXT} xdirty sanchez`, undefined], // a hit inside a word is not a match
+      [`${TEXT} 2 girls 1 cupx, 2 girls 1 cup`, '2 girls 1 cup'], // the first hit fails its boundary, the next one counts
+      [`${TEXT} 🖕 ok`, '🖕'], // no word characters
+      [`${TEXT} x🖕y`, undefined],
+      [`${TEXT} auto erotic bastard`, 'auto erotic'], // leftmost wins
+      [`${TEXT} bastard, auto erotic`, 'bastard'],
+      [`${TEXT} BAſTARD`, 'baſtard'], // ſ folds to s in the regex but lower-cases to itself
+      [`${TEXT} İstanbul bastard`, 'bastard'], // lower-casing changes the length
+    ];
+    for (const [text, word] of cases) {
+      const m = reference.exec(text);
+      expect(m === null ? undefined : (m[1] ?? m[0]).toLowerCase(), `reference: ${text}`).toBe(word);
+      expect(matcher.find(text), text).toBe(word);
+    }
+    const ru = new BadwordsMatcher('ru', loadBadwords('ru')!);
+    const ruWord = loadBadwords('ru')!.find((w) => /^[а-я]+$/.test(w) && w.includes('в'))!;
+    // U+1C80 (a variant of в) folds to в in the regex.
+    expect(ru.find(`Текст ${ruWord.replace('в', '\u1c80')} текст`)).toBe(ruWord.replace('в', '\u1c80'));
+  });
+
   it('keeps documents in languages without a list and counts them; can fail instead', () => {
     const stats = recorder();
     expect(fn(doc('Habari ya asubuhi rafiki yangu.', 'x', 't', { language: 'sw' }), stats)).toBeUndefined();

@@ -70,11 +70,23 @@ function markAll(table: Uint8Array, all: string, re: RegExp, bit: number): void 
   }
 }
 
+let bmpChars: string | undefined;
+
+/**
+ * Every BMP code point except the surrogates, in order, as one string: a global regex over it
+ * lists the characters of a class (a match at index i is U+i below U+D800, U+(i+0x800) above).
+ */
+export function everyBmpChar(): string {
+  if (bmpChars === undefined) {
+    const codes: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) codes.push(c);
+    bmpChars = String.fromCharCode(...codes.slice(0, 0xd800)) + String.fromCharCode(...codes.slice(0xd800));
+  }
+  return bmpChars;
+}
+
 function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal: Set<number>; astralPunct: Set<number> } {
-  // Every BMP code point except surrogates, in order, so a match index maps back to its code point.
-  const codes: number[] = [];
-  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) codes.push(c);
-  const all = String.fromCharCode(...codes.slice(0, 0xd800)) + String.fromCharCode(...codes.slice(0xd800));
+  const all = everyBmpChar();
   const flags = new Uint8Array(0x10000);
   const scripts = new Uint8Array(0x10000);
   for (const c of PY_SPACES) flags[c]! |= SPACE;
