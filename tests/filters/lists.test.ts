@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BadwordsMatcher, badwordsRegex, c4Badwords, c4BadwordsParams, BADWORDS_LANGUAGES, loadBadwords } from '../../src/filters/c4-badwords.js';
 import { urlBlocklist, urlBlocklistParams } from '../../src/filters/url-blocklist.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { doc } from '../helpers/harness.js';
 import { recorder } from './helpers.js';
 
@@ -40,11 +41,8 @@ describe('c4_badwords', () => {
       const list = loadBadwords(lang)!;
       const matcher = new BadwordsMatcher(lang, list);
       const reference = badwordsRegex(lang, list);
-      let rng = 11;
-      const next = (n: number) => {
-        rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-        return rng % n;
-      };
+      const rand = mulberry32(11);
+      const next = (n: number) => Math.floor(rand() * n);
       const filler = ['the', 'river', 'runs', ',', '.', ' ', ' ', '\n', '-', 'Straße', 'город', '中文', '_x', '42', "l'eau"];
       for (let i = 0; i < 300; i++) {
         const parts: string[] = [];
