@@ -22,7 +22,7 @@ import { eachPyLine } from './text/lines.js';
 import { literalAlternation } from './text/regex.js';
 import { countSentences } from './text/sentences.js';
 
-export const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
+const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
 
 export const c4Params = z
   .object({

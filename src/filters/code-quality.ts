@@ -55,7 +55,7 @@ export type CodeQualityParams = z.output<typeof codeQualityParams>;
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-export function extensionOf(doc: Doc, pathField: string): string {
+function extensionOf(doc: Doc, pathField: string): string {
   const path = doc.meta[pathField];
   if (typeof path === 'string') {
     const base = path.slice(path.lastIndexOf('/') + 1);

@@ -15,7 +15,7 @@ const candidates = [new URL('./data/', import.meta.url), new URL('../../src/filt
 let dataDir: string | undefined;
 
 /** Absolute path of the data directory; throws with a hint if neither layout has it. */
-export function filterDataDir(): string {
+function filterDataDir(): string {
   if (dataDir !== undefined) return dataDir;
   for (const url of candidates) {
     const dir = fileURLToPath(url);
@@ -26,7 +26,7 @@ export function filterDataDir(): string {
   });
 }
 
-export function filterDataPath(name: string): string {
+function filterDataPath(name: string): string {
   return filterDataDir() + name;
 }
 
@@ -43,7 +43,7 @@ export function readFilterJson<T>(name: string): T {
 }
 
 /** One entry per line; blank lines and lines starting with `#` (comments) are skipped. */
-export function parseListFile(text: string): string[] {
+function parseListFile(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();

@@ -38,7 +38,7 @@ export const languageParams = z
 
 export type LanguageParams = z.output<typeof languageParams>;
 
-export interface Detection {
+interface Detection {
   language: string;
   score: number;
 }
@@ -61,7 +61,7 @@ export function languageSample(text: string, sampleChars: number, minLineChars: 
   return out.length >= Math.min(minLineChars, sampleChars) ? out : text.slice(0, sampleChars);
 }
 
-export function detectLanguage(detector: FastEld, sample: string): Detection {
+function detectLanguage(detector: FastEld, sample: string): Detection {
   const { language, score } = detector.detect(sample);
   return { language, score: Math.round(score * 10000) / 10000 };
 }
