@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, sta
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../core/random.js';
 
 const FIXTURE = fileURLToPath(new URL('../../tests/filters/fixtures/web.jsonl', import.meta.url));
 
@@ -22,10 +23,9 @@ const ARTICLE_IDS = /^(en-news|en-blog|en-wiki|en-forum|en-mixed|en-boilerplate|
 const JUNK_IDS = /^en-(spam|product|dup|lorem|code|short|sitemap|bullet|teaser|social|numbers|adult)|^ja-nav/;
 
 class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
-    return this.s / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);
@@ -62,9 +62,9 @@ export interface CorpusStats {
   bytes: number;
 }
 
-/** Writes (or reuses) `.bench/filters-web-<mb>MB.jsonl` and returns its path. */
+/** Writes (or reuses) `.bench/filters-web-v3-<mb>MB.jsonl` and returns its path. */
 export async function ensureWebCorpus(mb: number, dir = '.bench'): Promise<CorpusStats> {
-  const path = `${dir}/filters-web-v2-${mb}MB.jsonl`;
+  const path = `${dir}/filters-web-v3-${mb}MB.jsonl`;
   if (existsSync(path)) {
     const docs = readFileSync(path, 'utf8').split('\n').length - 1;
     return { path, docs, bytes: statSync(path).size };

@@ -11,17 +11,17 @@
  * `fail_on_missing_language: true`, datatrove's default).
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { packageDataPath, parseListFile } from './data-files.js';
+import { packageDataPath, readPipelineList } from './data-files.js';
 import { languageParams } from './params.js';
-import { CHAR_FLAGS, WORDCHAR, astralFlags } from './text/chars.js';
+import { CHAR_FLAGS, WORDCHAR, astralFlags, everyBmpChar } from './text/chars.js';
 import { documentLanguage } from './text/doc-language.js';
 import { SPAN_HASH_SEED } from './text/hash-table.js';
+import { literalAlternation } from './text/regex.js';
 
 /** Languages with a list in naughty-words 1.2.0 (the same set datatrove uses). */
 export const BADWORDS_LANGUAGES = ['ar', 'cs', 'da', 'de', 'en', 'eo', 'es', 'fa', 'fi', 'fil', 'fr', 'hi', 'hu', 'it', 'ja', 'kab', 'ko', 'nl', 'no', 'pl', 'pt', 'ru', 'sv', 'th', 'tlh', 'tr', 'zh'];
@@ -44,8 +44,6 @@ export const c4BadwordsParams = z
 
 export type C4BadwordsParams = z.output<typeof c4BadwordsParams>;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function loadBadwords(language: string): string[] | undefined {
   const path = packageDataPath(`naughty-words/${language}.json`);
   if (path === undefined) return undefined;
@@ -56,20 +54,25 @@ export function loadBadwords(language: string): string[] | undefined {
 export function badwordsRegex(language: string, words: Iterable<string>): RegExp {
   const list = normalizeEntries(words);
   // Longest first, so "ass hole" is tried before "ass" (only matters for the reported word).
-  list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const alternation = list.map(escapeRe).join('|');
+  list.sort(longestFirst);
+  const alternation = literalAlternation(list);
   if (NO_BOUNDARY.has(language)) return new RegExp(alternation, 'iu');
   return new RegExp(`(?:^|[^\\p{L}\\p{N}\\p{M}_])(${alternation})(?=$|[^\\p{L}\\p{N}\\p{M}_])`, 'iu');
 }
 
 const isWordCode = (cp: number) => cp === 0x5f || ((cp < 0x10000 ? CHAR_FLAGS[cp]! : astralFlags(cp)) & WORDCHAR) !== 0;
 const HASH_MASK = 0x3fffffff;
+const WORD_CLASS = '[\\p{L}\\p{N}\\p{M}_]';
 
 /**
- * Finds the first bad word of a document. Equivalent to `badwordsRegex` (which remains the
- * reference and the fallback) but faster for the word-boundary languages: entries made only of
- * word characters are looked up per word of the lower-cased text (hash, then set), and only the
- * entries with spaces or symbols ("2 girls 1 cup", "s&m") go through a regex.
+ * Finds the first bad word of a document, as `badwordsRegex` does (it remains the reference and
+ * the fallback), faster for the word-boundary languages. The text is lower-cased once; entries
+ * made only of word characters are looked up per word (hash, then set); the entries with spaces
+ * or symbols ("2 girls 1 cup", "s&m") are found by a plain alternation over the lower-cased text
+ * whose hits are checked for word boundaries in place. Matching lower-cased text exactly equals
+ * the reference's case-insensitive matching except for characters whose lower case is not the
+ * entry's character they fold to (ſ folds to s); a text with one of those ("fold traps", computed
+ * from the entries' characters) goes to the reference regex.
  */
 export class BadwordsMatcher {
   private readonly full: RegExp;
@@ -77,7 +80,11 @@ export class BadwordsMatcher {
   private readonly hashes: ReadonlySet<number> = new Set();
   private readonly minLength: number = 0;
   private readonly maxLength: number = 0;
-  private readonly phrases: RegExp | undefined;
+  /** Where any phrase entry occurs, boundaries not checked (global, on lower-cased text). */
+  private readonly phraseScan: RegExp | undefined;
+  /** The phrase entries at one position with word boundaries (sticky, on lower-cased text). */
+  private readonly phraseAt: RegExp | undefined;
+  private readonly foldTraps: RegExp | undefined;
   private readonly boundaries: boolean;
 
   constructor(language: string, entries: Iterable<string>) {
@@ -91,14 +98,22 @@ export class BadwordsMatcher {
     this.hashes = new Set(single.map((w) => fnv(w, 0, w.length) & HASH_MASK));
     this.minLength = single.reduce((m, w) => Math.min(m, w.length), Infinity);
     this.maxLength = single.reduce((m, w) => Math.max(m, w.length), 0);
-    this.phrases = phrases.length > 0 ? badwordsRegex(language, phrases) : undefined;
+    if (phrases.length > 0) {
+      // The reference's order (longest first), so the same entry wins at a position.
+      phrases.sort(longestFirst);
+      const alternation = literalAlternation(phrases);
+      this.phraseScan = new RegExp(alternation, 'gu');
+      this.phraseAt = new RegExp(`(?<!${WORD_CLASS})(?:${alternation})(?!${WORD_CLASS})`, 'uy');
+    }
+    const traps = foldTraps(list);
+    this.foldTraps = traps.length > 0 ? new RegExp(`[${traps.map(codePointEscape).join('')}]`, 'u') : undefined;
   }
 
   /** The first bad word (lower case), or undefined. */
   find(text: string): string | undefined {
     if (!this.boundaries) return firstMatch(this.full, text);
     const lower = text.toLowerCase();
-    if (lower.length !== text.length) return firstMatch(this.full, text);
+    if (lower.length !== text.length || this.foldTraps?.test(lower) === true) return firstMatch(this.full, text);
     let found: string | undefined;
     let foundAt = Infinity;
     const n = lower.length;
@@ -139,17 +154,46 @@ export class BadwordsMatcher {
         }
       }
     }
-    if (this.phrases !== undefined) {
-      const m = this.phrases.exec(text);
-      if (m !== null) {
-        const phrase = (m[1] ?? m[0]).toLowerCase();
-        const at = m.index + m[0].length - phrase.length;
-        // Leftmost wins; at the same place the longer entry, as the reference regex (longest first) does.
-        if (at < foundAt || (at === foundAt && phrase.length > (found?.length ?? 0))) found = phrase;
+    const scan = this.phraseScan;
+    const at = this.phraseAt;
+    if (scan !== undefined && at !== undefined) {
+      // Leftmost wins; at the same place the longer entry, as in the reference regex.
+      scan.lastIndex = 0;
+      for (let m = scan.exec(lower); m !== null && m.index <= foundAt; m = scan.exec(lower)) {
+        at.lastIndex = m.index;
+        const phrase = at.exec(lower)?.[0];
+        if (phrase !== undefined) {
+          if (m.index < foundAt || phrase.length > (found?.length ?? 0)) found = phrase;
+          break;
+        }
+        // Hits overlap ("blue waffle" inside "true blue waffles"): the next one may start one character on.
+        scan.lastIndex = m.index + (lower.codePointAt(m.index)! > 0xffff ? 2 : 1);
       }
     }
     return found;
   }
+}
+
+function longestFirst(a: string, b: string): number {
+  return b.length - a.length || (a < b ? -1 : 1);
+}
+
+/**
+ * Characters that the reference regex's case folding matches to a character of `entries` but
+ * whose lower case is another character: "ſ" (folds to "s", lower case "ſ"), Cyrillic letter
+ * variants (U+1C80..U+1C88). Lower-cased text holding none of them matches exactly like the
+ * case-insensitive regex.
+ */
+const codePointEscape = (ch: string) => `\\u{${ch.codePointAt(0)!.toString(16)}}`;
+
+function foldTraps(entries: readonly string[]): string[] {
+  const chars = new Set<string>();
+  for (const entry of entries) for (const ch of entry) if (ch.toUpperCase() !== ch) chars.add(ch);
+  const traps = new Set<string>();
+  for (const ch of chars) {
+    for (const m of everyBmpChar().matchAll(new RegExp(codePointEscape(ch), 'giu'))) if (m[0].toLowerCase() !== ch) traps.add(m[0]);
+  }
+  return [...traps];
 }
 
 function fnv(s: string, a: number, b: number): number {
@@ -181,14 +225,7 @@ export function c4Badwords(params: C4BadwordsParams, configDir: string): (doc: D
   const extra = new Map<string, string[]>();
   for (const [lang, words] of Object.entries(params.extra_words)) extra.set(lang, [...(extra.get(lang) ?? []), ...words]);
   for (const [lang, file] of Object.entries(params.word_files)) {
-    const path = isAbsolute(file) ? file : join(configDir, file);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new SluiceError('SLUICE_CONFIG_INVALID', `c4_badwords: cannot read word_files.${lang} (${path})`, { file: path, cause: err, hint: 'paths are relative to the pipeline file' });
-    }
-    extra.set(lang, [...(extra.get(lang) ?? []), ...parseListFile(text)]);
+    extra.set(lang, [...(extra.get(lang) ?? []), ...readPipelineList(file, configDir, 'c4_badwords', `word_files.${lang}`)]);
   }
   const matchers = new Map<string, BadwordsMatcher | null>();
   const matcherFor = (language: string): BadwordsMatcher | null => {

@@ -19,9 +19,10 @@ import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { CHAR_FLAGS, NOSPACE, PUNCT, SPACE, pyStrip, skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { eachPyLine } from './text/lines.js';
+import { literalAlternation } from './text/regex.js';
 import { countSentences } from './text/sentences.js';
 
-export const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
+const DEFAULT_POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
 
 export const c4Params = z
   .object({
@@ -42,7 +43,6 @@ export const c4Params = z
 
 export type C4Params = z.output<typeof c4Params>;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CITATION = /\[\p{Nd}*\]|\[edit\]|\[citation needed\]/gu;
 
 interface LineCounts {
@@ -113,11 +113,11 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
   if (params.filter_policy) keywords.push(...params.policy_substrings);
   // One scan of the document finds where any keyword starts; only lines holding one are tested
   // with the specific patterns.
-  const anyKeyword = keywords.length > 0 ? new RegExp(keywords.map(escapeRe).join('|'), 'gi') : undefined;
+  const anyKeyword = keywords.length > 0 ? new RegExp(literalAlternation(keywords), 'gi') : undefined;
   const lowerKeywords = keywords.map((k) => k.toLowerCase());
   const lorem = /lorem ipsum/i;
   const javascript = /javascript/i;
-  const policy = params.policy_substrings.length > 0 ? new RegExp(params.policy_substrings.map(escapeRe).join('|'), 'i') : undefined;
+  const policy = params.policy_substrings.length > 0 ? new RegExp(literalAlternation(params.policy_substrings), 'i') : undefined;
 
   return (doc, stats) => {
     const text = doc.text;

@@ -13,7 +13,9 @@
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
-import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR } from './text/chars.js';
+import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';
+import { withOverrides } from './params.js';
+import { literalAlternation } from './text/regex.js';
 
 const rules = z
   .object({
@@ -53,7 +55,7 @@ export type CodeQualityParams = z.output<typeof codeQualityParams>;
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-export function extensionOf(doc: Doc, pathField: string): string {
+function extensionOf(doc: Doc, pathField: string): string {
   const path = doc.meta[pathField];
   if (typeof path === 'string') {
     const base = path.slice(path.lastIndexOf('/') + 1);
@@ -133,9 +135,7 @@ export function codeStats(text: string): CodeStats {
   const endLine = (a: number, b: number) => {
     lines++;
     if (b - a > maxLine) maxLine = b - a;
-    let blank = true;
-    for (let i = a; i < b; i++) if ((CHAR_FLAGS[text.charCodeAt(i)]! & SPACE) === 0) { blank = false; break; }
-    if (!blank) {
+    if (skipSpaceForward(text, a, b) < b) {
       nonBlank++;
       if (isDataLine(text, a, b)) dataLines++;
     }
@@ -170,21 +170,11 @@ export function codeStats(text: string): CodeStats {
 }
 
 export function codeQuality(params: CodeQualityParams): (doc: Doc) => Drop | undefined {
-  const base: Rules = {
-    max_line_length: params.max_line_length,
-    max_mean_line_length: params.max_mean_line_length,
-    min_alnum_fraction: params.min_alnum_fraction,
-    min_alpha_per_token: params.min_alpha_per_token,
-    autogen_markers: params.autogen_markers,
-    autogen_scan_lines: params.autogen_scan_lines,
-    xml_header: params.xml_header,
-    max_data_lines_fraction: params.max_data_lines_fraction,
-  };
-  const perExt = new Map<string, Rules>();
-  for (const [ext, over] of Object.entries(params.extensions)) perExt.set(ext.replace(/^\./, '').toLowerCase(), { ...base, ...over });
+  const base: Rules = params;
+  const perExt = withOverrides(base, params.extensions, (ext) => ext.replace(/^\./, '').toLowerCase());
   const markerRes = new Map<Rules, RegExp | undefined>();
   const markerRe = (r: Rules) => {
-    if (!markerRes.has(r)) markerRes.set(r, r.autogen_markers.length > 0 ? new RegExp(r.autogen_markers.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i') : undefined);
+    if (!markerRes.has(r)) markerRes.set(r, r.autogen_markers.length > 0 ? new RegExp(literalAlternation(r.autogen_markers), 'i') : undefined);
     return markerRes.get(r);
   };
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../core/errors.js';
 
@@ -14,7 +15,7 @@ const candidates = [new URL('./data/', import.meta.url), new URL('../../src/filt
 let dataDir: string | undefined;
 
 /** Absolute path of the data directory; throws with a hint if neither layout has it. */
-export function filterDataDir(): string {
+function filterDataDir(): string {
   if (dataDir !== undefined) return dataDir;
   for (const url of candidates) {
     const dir = fileURLToPath(url);
@@ -25,7 +26,7 @@ export function filterDataDir(): string {
   });
 }
 
-export function filterDataPath(name: string): string {
+function filterDataPath(name: string): string {
   return filterDataDir() + name;
 }
 
@@ -42,7 +43,7 @@ export function readFilterJson<T>(name: string): T {
 }
 
 /** One entry per line; blank lines and lines starting with `#` (comments) are skipped. */
-export function parseListFile(text: string): string[] {
+function parseListFile(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -54,6 +55,21 @@ export function parseListFile(text: string): string[] {
 
 export function readFilterList(name: string): string[] {
   return parseListFile(readFileSync(filterDataPath(name), 'utf8'));
+}
+
+/**
+ * A list file a pipeline names in a stage's `key` param (relative to the pipeline file),
+ * parsed like `parseListFile`; a missing or unreadable file is a config error.
+ */
+export function readPipelineList(file: string, configDir: string, stage: string, key: string): string[] {
+  const path = isAbsolute(file) ? file : join(configDir, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `${stage}: cannot read ${key} (${path})`, { file: path, cause: err, hint: 'paths are relative to the pipeline file' });
+  }
+  return parseListFile(text);
 }
 
 const require = createRequire(import.meta.url);

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
-import { languageParams, ratio } from './params.js';
+import { languageParams, ratio, withOverrides } from './params.js';
 import { CHAR_FLAGS, SPACE, TERMINAL, flagsBefore } from './text/chars.js';
 import { SPAN_HASH_SEED, SpanInterner } from './text/hash-table.js';
 import { documentLanguage } from './text/doc-language.js';
@@ -55,16 +55,8 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       }
     : (text: string, end: number): boolean => (flagsBefore(text, end) & TERMINAL) !== 0;
   const spans = new SpanInterner();
-  const base: Thresholds = {
-    line_punct_thr: params.line_punct_thr,
-    line_punct_exclude_zero: params.line_punct_exclude_zero,
-    short_line_thr: params.short_line_thr,
-    short_line_length: params.short_line_length,
-    char_duplicates_ratio: params.char_duplicates_ratio,
-    new_line_ratio: params.new_line_ratio,
-  };
-  const perLanguage = new Map<string, Thresholds>();
-  for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
+  const base: Thresholds = params;
+  const perLanguage = withOverrides(base, params.per_language);
 
   const languageOf = (doc: Doc): string => documentLanguage(doc, params.language, params.default_language);
 

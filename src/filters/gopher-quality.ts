@@ -13,9 +13,9 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { count, languageParams, ratio } from './params.js';
-import { CHAR_FLAGS, SPACE } from './text/chars.js';
-import { countStopWords, isNoSpaceLanguage, makeStopWords, resolveLanguage, stopWordsFor, type StopWords } from './text/doc-language.js';
+import { count, languageParams, ratio, withOverrides } from './params.js';
+import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
+import { countStopWords, documentLanguage, isNoSpaceLanguage, makeStopWords, stopWordsFor, type StopWords } from './text/doc-language.js';
 import { countOccurrences, eachPyLine } from './text/lines.js';
 import { tokenize, type Tokens } from './text/tokens.js';
 
@@ -53,14 +53,14 @@ function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds
   let lines = 0;
   let bullets = 0;
   let ellipsisEnds = 0;
-  eachPyLine(text, (a, b) => {
+  eachPyLine(text, (start, end) => {
     lines++;
-    while (a < b && (CHAR_FLAGS[text.charCodeAt(a)]! & SPACE) !== 0) a++;
-    if (a < b) {
+    const a = skipSpaceForward(text, start, end);
+    if (a < end) {
       const c = text.charCodeAt(a);
       if (c === 0x2022 || c === 0x2d) bullets++;
     }
-    while (b > a && (CHAR_FLAGS[text.charCodeAt(b - 1)]! & SPACE) !== 0) b--;
+    const b = skipSpaceBackward(text, a, end);
     if (b > a) {
       const c = text.charCodeAt(b - 1);
       if (c === 0x2026 || (c === 0x2e && b - a >= 3 && text.charCodeAt(b - 2) === 0x2e && text.charCodeAt(b - 3) === 0x2e)) ellipsisEnds++;
@@ -71,25 +71,14 @@ function lineStats(text: string): { lines: number; bullets: number; ellipsisEnds
 }
 
 export function gopherQuality(params: GopherQualityParams): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
-  const base: Thresholds = {
-    min_doc_words: params.min_doc_words,
-    max_doc_words: params.max_doc_words,
-    min_avg_word_length: params.min_avg_word_length,
-    max_avg_word_length: params.max_avg_word_length,
-    max_symbol_word_ratio: params.max_symbol_word_ratio,
-    max_bullet_lines_ratio: params.max_bullet_lines_ratio,
-    max_ellipsis_lines_ratio: params.max_ellipsis_lines_ratio,
-    min_alpha_words_ratio: params.min_alpha_words_ratio,
-    min_stop_words: params.min_stop_words,
-  };
-  const perLanguage = new Map<string, Thresholds>();
-  for (const [lang, over] of Object.entries(params.per_language)) perLanguage.set(lang, { ...base, ...over });
+  const base: Thresholds = params;
+  const perLanguage = withOverrides(base, params.per_language);
   const fixedStopWords: StopWords | undefined = params.stop_words ? makeStopWords(params.stop_words) : undefined;
 
   return (doc, stats) => {
     const text = doc.text;
     const tokens: Tokens = tokenize(text);
-    const { language } = resolveLanguage(doc, tokens, params.language, params.default_language);
+    const language = documentLanguage(doc, params.language, params.default_language);
     const t = perLanguage.get(language) ?? base;
     const nWords = tokens.count;
     const nonSymbol = tokens.words;

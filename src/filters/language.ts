@@ -19,7 +19,7 @@ import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { CHAR_FLAGS, SPACE } from './text/chars.js';
+import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { loadFastEld, type FastEld } from './text/eld-fast.js';
 
 export const languageParams = z
@@ -38,7 +38,7 @@ export const languageParams = z
 
 export type LanguageParams = z.output<typeof languageParams>;
 
-export interface Detection {
+interface Detection {
   language: string;
   score: number;
 }
@@ -52,10 +52,8 @@ export function languageSample(text: string, sampleChars: number, minLineChars: 
   while (p < n && out.length < sampleChars) {
     const i = text.indexOf('\n', p);
     const end = i === -1 ? n : i;
-    let a = p;
-    let b = end;
-    while (a < b && (CHAR_FLAGS[text.charCodeAt(a)]! & SPACE) !== 0) a++;
-    while (b > a && (CHAR_FLAGS[text.charCodeAt(b - 1)]! & SPACE) !== 0) b--;
+    const a = skipSpaceForward(text, p, end);
+    const b = skipSpaceBackward(text, a, end);
     if (b - a >= minLineChars) out += (out === '' ? '' : '\n') + text.slice(a, Math.min(b, a + sampleChars - out.length));
     if (i === -1) break;
     p = i + 1;
@@ -63,7 +61,7 @@ export function languageSample(text: string, sampleChars: number, minLineChars: 
   return out.length >= Math.min(minLineChars, sampleChars) ? out : text.slice(0, sampleChars);
 }
 
-export function detectLanguage(detector: FastEld, sample: string): Detection {
+function detectLanguage(detector: FastEld, sample: string): Detection {
   const { language, score } = detector.detect(sample);
   return { language, score: Math.round(score * 10000) / 10000 };
 }

@@ -13,6 +13,16 @@ export const languageParams = {
   default_language: z.string().min(1).default('en'),
 };
 
+/**
+ * The rules for each key of `overrides` (a language, a file extension): `base` with that key's
+ * values on top. `base` is the stage's whole params object; its other fields are never read.
+ */
+export function withOverrides<T extends object>(base: T, overrides: Record<string, Partial<T>>, normalizeKey = (key: string) => key): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const [key, over] of Object.entries(overrides)) out.set(normalizeKey(key), { ...base, ...over });
+  return out;
+}
+
 /** `{2: 0.2, 3: 0.18}` in YAML: n-gram size -> threshold. */
 export const ngramThresholds = (value: Record<string, number>) =>
   z

@@ -10,15 +10,13 @@
  * `domains`/`urls`; the word lists default to the RefinedWeb lists in data/url/. URL words are
  * compared lower-cased (datatrove compares them as written).
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { parse } from 'tldts';
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
-import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { parseListFile, readFilterList } from './data-files.js';
+import { readFilterList, readPipelineList } from './data-files.js';
+import { literalAlternation } from './text/regex.js';
 
 export const urlBlocklistParams = z
   .object({
@@ -43,19 +41,9 @@ export type UrlBlocklistParams = z.output<typeof urlBlocklistParams>;
 const NON_ALNUM = /[^a-zA-Z0-9]+/;
 const NON_ALNUM_G = /[^a-zA-Z0-9]+/g;
 const normalizeWord = (w: string) => w.replace(NON_ALNUM_G, '').toLowerCase();
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function readListFiles(files: readonly string[], configDir: string, key: string): string[] {
-  const out: string[] = [];
-  for (const file of files) {
-    const path = isAbsolute(file) ? file : join(configDir, file);
-    try {
-      out.push(...parseListFile(readFileSync(path, 'utf8')));
-    } catch (err) {
-      throw new SluiceError('SLUICE_CONFIG_INVALID', `url_blocklist: cannot read ${key} entry ${file}`, { file: path, cause: err, hint: 'paths are relative to the pipeline file' });
-    }
-  }
-  return out;
+  return files.flatMap((file) => readPipelineList(file, configDir, 'url_blocklist', key));
 }
 
 export function urlBlocklist(params: UrlBlocklistParams, configDir: string): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
@@ -65,7 +53,7 @@ export function urlBlocklist(params: UrlBlocklistParams, configDir: string): (do
   const banned = new Set([...builtin('banned_words'), ...params.banned_words].map(normalizeWord).filter((w) => w !== ''));
   const soft = new Set([...builtin('soft_banned_words'), ...params.soft_banned_words].map(normalizeWord).filter((w) => w !== ''));
   const subwords = [...new Set([...builtin('banned_subwords'), ...params.banned_subwords].map(normalizeWord).filter((w) => w !== ''))];
-  const subwordRe = subwords.length > 0 ? new RegExp(subwords.map(escapeRe).join('|')) : undefined;
+  const subwordRe = subwords.length > 0 ? new RegExp(literalAlternation(subwords)) : undefined;
 
   return (doc, stats) => {
     const url = doc.meta[params.url_field];

@@ -63,7 +63,9 @@ describe('gopher_repetition (datatrove published cases)', () => {
 
   it('switches a rule off with null and changes n-gram thresholds', () => {
     const off = direct(gopherRepetitionParams, gopherRepetition, { dup_line_frac: null, dup_line_char_frac: null });
-    expect(off('I am your father.\n'.repeat(4))).not.toBe('dup_line_frac');
+    expect(off('I am your father.\n'.repeat(4))).toBe('top_2_gram');
+    const allOff = direct(gopherRepetitionParams, gopherRepetition, { dup_line_frac: null, dup_line_char_frac: null, top_n_grams: {}, dup_n_grams: {} });
+    expect(allOff('I am your father.\n'.repeat(4))).toBe('kept');
     const loose = direct(gopherRepetitionParams, gopherRepetition, { top_n_grams: { 2: 0.99 }, dup_n_grams: {} });
     expect(loose('I am Frank, I am Frank, I am Frank')).toBe('kept');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { languageFilter, languageFilterFn, languageParams, languageSample } from '../../src/filters/language.js';
 import { loadFastEld } from '../../src/filters/text/eld-fast.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { buildStage, doc, runStage } from '../helpers/harness.js';
 
 const TEXTS: Record<string, string> = {
@@ -69,14 +70,13 @@ describe('language', () => {
     const { eld } = await import('eld/small');
     const fast = await loadFastEld();
     const samples = [...Object.values(TEXTS), ...Object.values(TEXTS).map((t) => t.slice(0, 25)), 'x', '', '12 34', 'ÄÖÜ äöü ß', "l'été où d'habitude", `${'a'.repeat(80)} word`, '😀 emoji 👍 text', 'MiXeD CaSe WoRdS'];
-    let rng = 7;
+    const rand = mulberry32(7);
     const alphabet = 'abcdefghijklmnopqrstuvwxyz éèàüößçñøå中文日本語한국어Русскийالعربية ';
     for (let i = 0; i < 300; i++) {
       let s = '';
       const len = 1 + (i % 90) * 5;
       for (let k = 0; k < len; k++) {
-        rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-        s += alphabet[rng % alphabet.length];
+        s += alphabet[Math.floor(rand() * alphabet.length)];
       }
       samples.push(s);
     }

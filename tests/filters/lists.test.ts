@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BadwordsMatcher, badwordsRegex, c4Badwords, c4BadwordsParams, BADWORDS_LANGUAGES, loadBadwords } from '../../src/filters/c4-badwords.js';
 import { urlBlocklist, urlBlocklistParams } from '../../src/filters/url-blocklist.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { doc } from '../helpers/harness.js';
 import { recorder } from './helpers.js';
 
@@ -40,11 +41,8 @@ describe('c4_badwords', () => {
       const list = loadBadwords(lang)!;
       const matcher = new BadwordsMatcher(lang, list);
       const reference = badwordsRegex(lang, list);
-      let rng = 11;
-      const next = (n: number) => {
-        rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-        return rng % n;
-      };
+      const rand = mulberry32(11);
+      const next = (n: number) => Math.floor(rand() * n);
       const filler = ['the', 'river', 'runs', ',', '.', ' ', ' ', '\n', '-', 'Straße', 'город', '中文', '_x', '42', "l'eau"];
       for (let i = 0; i < 300; i++) {
         const parts: string[] = [];
@@ -61,6 +59,32 @@ describe('c4_badwords', () => {
         expect(matcher.find(text), `${lang}: ${JSON.stringify(text)}`).toBe(m === null ? undefined : (m[1] ?? m[0]).toLowerCase());
       }
     }
+  });
+
+  it('finds phrase entries and case-folded words like the reference regex', () => {
+    const list = loadBadwords('en')!;
+    const matcher = new BadwordsMatcher('en', list);
+    const reference = badwordsRegex('en', list);
+    const cases: [string, string | undefined][] = [
+      [`${TEXT} Dirty Sanchez.`, 'dirty sanchez'],
+      [`${TEXT} xdirty sanchez`, undefined], // a hit inside a word is not a match
+      [`${TEXT} 2 girls 1 cupx, 2 girls 1 cup`, '2 girls 1 cup'], // the first hit fails its boundary, the next one counts
+      [`${TEXT} 🖕 ok`, '🖕'], // no word characters
+      [`${TEXT} x🖕y`, undefined],
+      [`${TEXT} auto erotic bastard`, 'auto erotic'], // leftmost wins
+      [`${TEXT} bastard, auto erotic`, 'bastard'],
+      [`${TEXT} BAſTARD`, 'baſtard'], // ſ folds to s in the regex but lower-cases to itself
+      [`${TEXT} İstanbul bastard`, 'bastard'], // lower-casing changes the length
+    ];
+    for (const [text, word] of cases) {
+      const m = reference.exec(text);
+      expect(m === null ? undefined : (m[1] ?? m[0]).toLowerCase(), `reference: ${text}`).toBe(word);
+      expect(matcher.find(text), text).toBe(word);
+    }
+    const ru = new BadwordsMatcher('ru', loadBadwords('ru')!);
+    const ruWord = loadBadwords('ru')!.find((w) => /^[а-я]+$/.test(w) && w.includes('в'))!;
+    // U+1C80 (a variant of в) folds to в in the regex.
+    expect(ru.find(`Текст ${ruWord.replace('в', '\u1c80')} текст`)).toBe(ruWord.replace('в', '\u1c80'));
   });
 
   it('keeps documents in languages without a list and counts them; can fail instead', () => {

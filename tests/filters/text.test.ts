@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gopherRepetition, gopherRepetitionParams } from '../../src/filters/gopher-repetition.js';
 import { ALPHA, CHAR_FLAGS, NOSPACE, PUNCT, SPACE, TERMINAL, astralFlags, pyStrip } from '../../src/filters/text/chars.js';
-import { guessLanguageFromScript, normalizeLanguageTag, resolveLanguage } from '../../src/filters/text/doc-language.js';
+import { documentLanguage, guessLanguageFromScript, normalizeLanguageTag } from '../../src/filters/text/doc-language.js';
 import { SPAN_HASH_SEED, SequenceCounter, SpanInterner } from '../../src/filters/text/hash-table.js';
 import { eachPyLine } from '../../src/filters/text/lines.js';
-import { countTokens, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
+import { countTokens, scriptLetters, tokenize, tokenStrings } from '../../src/filters/text/tokens.js';
 import { doc } from '../helpers/harness.js';
 
 const words = (text: string) => tokenStrings(tokenize(text));
@@ -122,6 +122,22 @@ describe('tokens', () => {
     );
   });
 
+  it('count letters per script without tokenizing exactly as tokenize counts them', () => {
+    let k = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'Z', 'é', 'ª', 'µ', 'ж', 'α', 'ש', 'ع', 'क', '한', '中', 'の', 'ก', '𠀀', '𝐀', '😀', '.', '#', ' ', '\n', '\ud800', '\udc00'), { maxLength: 60 }), (chars) => {
+        const text = `${chars.join('')} ${k++}`; // a new text each run, so the memo never answers
+        const light = scriptLetters(text);
+        const lightCounts = [light.letters, ...light.scriptLetters];
+        const t = tokenize(text);
+        expect(lightCounts).toEqual([t.letters, ...t.scriptLetters]);
+      }),
+      { numRuns: 500 },
+    );
+    const t = tokenize('北京 abc');
+    expect(scriptLetters('北京 abc')).toBe(t);
+  });
+
   it('reuse the last result for the same text and recompute for another', () => {
     const a = tokenize('one two');
     expect(a.count).toBe(2);
@@ -133,10 +149,11 @@ describe('document language', () => {
   it('normalises tags and prefers param, then meta, then the script guess', () => {
     expect(normalizeLanguageTag('zh-Hans')).toBe('zh');
     expect(normalizeLanguageTag('pt_BR')).toBe('pt');
-    const t = tokenize('北京是中华人民共和国的首都');
-    expect(resolveLanguage(doc('x'), t, 'de', 'en')).toEqual({ language: 'de', source: 'param' });
-    expect(resolveLanguage(doc('x', 'd', 't', { language: 'fr' }), t, 'auto', 'en')).toEqual({ language: 'fr', source: 'meta' });
-    expect(resolveLanguage(doc('x'), t, 'auto', 'en')).toEqual({ language: 'zh', source: 'script' });
+    const zh = '北京是中华人民共和国的首都';
+    expect(documentLanguage(doc(zh, 'd', 't', { language: 'fr' }), 'de', 'en')).toBe('de');
+    expect(documentLanguage(doc(zh, 'd', 't', { language: 'fr-CA' }), 'auto', 'en')).toBe('fr');
+    expect(documentLanguage(doc(zh, 'd', 't', { language: ' ' }), 'auto', 'en')).toBe('zh');
+    expect(documentLanguage(doc('The capital of France'), 'auto', 'de')).toBe('de');
   });
 
   it.each([

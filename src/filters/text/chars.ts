@@ -20,7 +20,7 @@ export const NOSPACE = 8;
 export const TERMINAL = 16;
 /** Letter, digit or mark: the characters a word is made of (used by the URL and badword rules). */
 export const WORDCHAR = 32;
-export const UPPER = 64;
+/** Lower-case letter (`\p{Ll}`): a sentence does not end before one. */
 export const LOWER = 128;
 
 /** Script buckets used only to guess a document's language when no `language` stage ran. */
@@ -70,17 +70,28 @@ function markAll(table: Uint8Array, all: string, re: RegExp, bit: number): void 
   }
 }
 
+let bmpChars: string | undefined;
+
+/**
+ * Every BMP code point except the surrogates, in order, as one string: a global regex over it
+ * lists the characters of a class (a match at index i is U+i below U+D800, U+(i+0x800) above).
+ */
+export function everyBmpChar(): string {
+  if (bmpChars === undefined) {
+    const codes: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) codes.push(c);
+    bmpChars = String.fromCharCode(...codes.slice(0, 0xd800)) + String.fromCharCode(...codes.slice(0xd800));
+  }
+  return bmpChars;
+}
+
 function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal: Set<number>; astralPunct: Set<number> } {
-  // Every BMP code point except surrogates, in order, so a match index maps back to its code point.
-  const codes: number[] = [];
-  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) codes.push(c);
-  const all = String.fromCharCode(...codes.slice(0, 0xd800)) + String.fromCharCode(...codes.slice(0xd800));
+  const all = everyBmpChar();
   const flags = new Uint8Array(0x10000);
   const scripts = new Uint8Array(0x10000);
   for (const c of PY_SPACES) flags[c]! |= SPACE;
   markAll(flags, all, /\p{L}/u, ALPHA);
   markAll(flags, all, /[\p{L}\p{N}\p{M}]/u, WORDCHAR);
-  markAll(flags, all, /\p{Lu}/u, UPPER);
   markAll(flags, all, /\p{Ll}/u, LOWER);
   markAll(flags, all, NOSPACE_RE, NOSPACE);
   const data = readFilterJson<PunctuationData>('punctuation.json');
@@ -145,15 +156,6 @@ export function flagsBefore(s: string, end: number): number {
     if (hi >= 0xd800 && hi <= 0xdbff) return astralFlags(((hi - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
   }
   return CHAR_FLAGS[c]!;
-}
-
-export function isSpaceCode(c: number): boolean {
-  return (CHAR_FLAGS[c]! & SPACE) !== 0;
-}
-
-/** Python `str.splitlines()` boundaries: \n \r \v \f \x1c \x1d \x1e \x85 \u2028 \u2029 (\r\n counts once). */
-export function isLineBreakCode(c: number): boolean {
-  return c === 10 || c === 13 || c === 11 || c === 12 || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x85 || c === 0x2028 || c === 0x2029;
 }
 
 /** Index of the first non-space unit at or after `from`, bounded by `end`. */

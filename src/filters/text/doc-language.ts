@@ -15,7 +15,7 @@
 import type { Doc } from '../../core/doc.js';
 import { readFilterJson } from '../data-files.js';
 import { Script } from './chars.js';
-import { tokenize, type Tokens } from './tokens.js';
+import { scriptLetters, type ScriptLetters, type Tokens } from './tokens.js';
 
 /** Languages written without spaces between words: word-length rules do not apply to them. */
 const NO_SPACE = new Set(['zh', 'ja', 'th', 'lo', 'km', 'my', 'bo', 'und-Thai', 'yue', 'wuu']);
@@ -24,22 +24,15 @@ export function isNoSpaceLanguage(language: string): boolean {
   return NO_SPACE.has(language);
 }
 
-export type LanguageSource = 'param' | 'meta' | 'script';
-
-export interface ResolvedLanguage {
-  language: string;
-  source: LanguageSource;
-}
-
 export function normalizeLanguageTag(tag: string): string {
   const primary = tag.trim().split(/[-_]/)[0] ?? '';
   return primary.toLowerCase();
 }
 
-export function guessLanguageFromScript(tokens: Tokens, defaultLanguage: string): string {
-  const letters = tokens.letters;
+export function guessLanguageFromScript(counts: ScriptLetters, defaultLanguage: string): string {
+  const letters = counts.letters;
   if (letters === 0) return defaultLanguage;
-  const s = tokens.scriptLetters;
+  const s = counts.scriptLetters;
   const han = s[Script.Han]!;
   const kana = s[Script.Kana]!;
   if (han + kana >= 0.3 * letters) return kana >= 0.1 * (han + kana) ? 'ja' : 'zh';
@@ -61,20 +54,15 @@ const SCRIPT_TAGS: Record<number, string> = {
   [Script.Other]: 'und',
 };
 
-/** See the module comment for the rule. `setting` is the filter's `language` param. */
-export function resolveLanguage(doc: Doc, tokens: Tokens, setting: string, defaultLanguage: string): ResolvedLanguage {
-  if (setting !== 'auto') return { language: setting, source: 'param' };
-  const meta = doc.meta['language'];
-  if (typeof meta === 'string' && meta.trim() !== '') return { language: normalizeLanguageTag(meta), source: 'meta' };
-  return { language: guessLanguageFromScript(tokens, defaultLanguage), source: 'script' };
-}
-
-/** `resolveLanguage(...).language`, tokenizing only when the script guess is needed. */
+/**
+ * See the module comment for the rule. `setting` is the filter's `language` param. Counts
+ * letters per script (tokens.ts `scriptLetters`) only when the guess is needed.
+ */
 export function documentLanguage(doc: Doc, setting: string, defaultLanguage: string): string {
   if (setting !== 'auto') return setting;
   const meta = doc.meta['language'];
   if (typeof meta === 'string' && meta.trim() !== '') return normalizeLanguageTag(meta);
-  return guessLanguageFromScript(tokenize(doc.text), defaultLanguage);
+  return guessLanguageFromScript(scriptLetters(doc.text), defaultLanguage);
 }
 
 /** Matches whole tokens against a language's stop words. */
@@ -103,11 +91,6 @@ export function makeStopWords(words: readonly string[]): StopWords {
 export function stopWordsFor(language: string): StopWords | undefined {
   stopWordTable ??= loadStopWords();
   return stopWordTable.get(language);
-}
-
-export function stopWordLanguages(): string[] {
-  stopWordTable ??= loadStopWords();
-  return [...stopWordTable.keys()];
 }
 
 /** Number of distinct stop words among the tokens, stopping early once `enough` are found. */

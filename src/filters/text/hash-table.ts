@@ -31,74 +31,49 @@ function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayB
 /** Start state of the span hash (FNV-1a over UTF-16 code units); step: Math.imul(h ^ c, 0x01000193). */
 export const SPAN_HASH_SEED = 0x811c9dc5 | 0;
 
-/** Interns spans `text[start, end)` into dense ids (0, 1, ... in first-seen order) and counts them. */
-export class SpanInterner {
+/**
+ * Open addressing over typed arrays with entries dense in first-seen order (0, 1, ...). The
+ * subclasses hash their keys and compare them on a hash hit; this class keeps the slots, the
+ * per-entry hash, count and first position, and grows and rehashes.
+ */
+abstract class DenseTable {
   size = 0;
-  /** Whether the last `intern` call saw the span for the first time. */
+  /** Whether the last lookup added a new entry. */
   added = false;
-  firstStart = new Int32Array(1024);
-  spanLength = new Int32Array(1024);
+  /** Where each entry first occurred (a span's start, an n-gram's position). */
+  firstPos = new Int32Array(1024);
   counts = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
-  private slots = new Int32Array(2048);
-  private mask = 2047;
-  private text = '';
+  protected hashes = new Int32Array(1024);
+  protected slots = new Int32Array(2048);
+  protected mask = 2047;
 
-  reset(text: string, expected: number): void {
-    this.text = text;
+  /** Empties the table, sized for about `expected` entries. */
+  protected clear(expected: number): void {
     this.size = 0;
     const cap = capacityFor(expected);
     if (this.slots.length < cap) this.slots = new Int32Array(cap);
     else this.slots.fill(0, 0, cap);
     this.mask = cap - 1;
+    if (this.firstPos.length < expected) this.grow(expected);
   }
 
-  intern(start: number, end: number): number {
-    const text = this.text;
-    let h = SPAN_HASH_SEED;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return this.internHashed(start, end, h);
-  }
-
-  /** `intern` with the FNV-1a state over the span's characters already computed (see spanHashStep). */
-  internHashed(start: number, end: number, fnv: number): number {
-    const h = fmix32(fnv ^ (end - start));
-    const len = end - start;
-    const slots = this.slots;
-    const mask = this.mask;
-    let s = h & mask;
-    for (;;) {
-      const e = slots[s]!;
-      if (e === 0) break;
-      const id = e - 1;
-      if (this.hashes[id] === h && this.spanLength[id] === len && this.sameSpan(this.firstStart[id]!, start, len)) {
-        this.counts[id]!++;
-        this.added = false;
-        return id;
-      }
-      s = (s + 1) & mask;
-    }
+  /** Adds an entry with hash `h` first seen at `pos` into the empty slot `slot`; returns its id. */
+  protected insert(slot: number, h: number, pos: number): number {
     const id = this.size++;
-    if (id >= this.firstStart.length) {
-      this.firstStart = grownInt32(this.firstStart, id + 1);
-      this.spanLength = grownInt32(this.spanLength, id + 1);
-      this.counts = grownInt32(this.counts, id + 1);
-      this.hashes = grownInt32(this.hashes, id + 1);
-    }
-    this.firstStart[id] = start;
-    this.spanLength[id] = len;
+    if (id >= this.firstPos.length) this.grow(id + 1);
+    this.firstPos[id] = pos;
     this.counts[id] = 1;
     this.hashes[id] = h;
-    slots[s] = id + 1;
+    this.slots[slot] = id + 1;
     if (this.size * 2 > this.mask + 1) this.rehash();
     this.added = true;
     return id;
   }
 
-  private sameSpan(a: number, b: number, len: number): boolean {
-    const text = this.text;
-    for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
-    return true;
+  protected grow(entries: number): void {
+    this.firstPos = grownInt32(this.firstPos, entries);
+    this.counts = grownInt32(this.counts, entries);
+    this.hashes = grownInt32(this.hashes, entries);
   }
 
   private rehash(): void {
@@ -115,31 +90,67 @@ export class SpanInterner {
   }
 }
 
-/** Counts the n-grams `ids[pos, pos + n)` of one id sequence; entries are dense in first-seen order. */
-export class SequenceCounter {
-  size = 0;
-  added = false;
-  firstPos = new Int32Array(1024);
-  counts = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
-  private slots = new Int32Array(2048);
-  private mask = 2047;
+/** Interns spans `text[start, end)` into dense ids and counts them; `firstPos` is a span's start. */
+export class SpanInterner extends DenseTable {
+  spanLength = new Int32Array(1024);
+  private text = '';
+
+  reset(text: string, expected: number): void {
+    this.text = text;
+    this.clear(expected);
+  }
+
+  intern(start: number, end: number): number {
+    const text = this.text;
+    let h = SPAN_HASH_SEED;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return this.internHashed(start, end, h);
+  }
+
+  /** `intern` with the FNV-1a state over the span's characters already computed (see SPAN_HASH_SEED). */
+  internHashed(start: number, end: number, fnv: number): number {
+    const h = fmix32(fnv ^ (end - start));
+    const len = end - start;
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const e = slots[s]!;
+      if (e === 0) break;
+      const id = e - 1;
+      if (this.hashes[id] === h && this.spanLength[id] === len && this.sameSpan(this.firstPos[id]!, start, len)) {
+        this.counts[id]!++;
+        this.added = false;
+        return id;
+      }
+      s = (s + 1) & mask;
+    }
+    const id = this.insert(s, h, start);
+    this.spanLength[id] = len;
+    return id;
+  }
+
+  protected override grow(entries: number): void {
+    super.grow(entries);
+    this.spanLength = grownInt32(this.spanLength, entries);
+  }
+
+  private sameSpan(a: number, b: number, len: number): boolean {
+    const text = this.text;
+    for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+    return true;
+  }
+}
+
+/** Counts the n-grams `ids[pos, pos + n)` of one id sequence; `firstPos` is an n-gram's first position. */
+export class SequenceCounter extends DenseTable {
   private ids: Int32Array = new Int32Array(0);
   private n = 1;
 
   reset(ids: Int32Array, n: number, expected: number): void {
     this.ids = ids;
     this.n = n;
-    this.size = 0;
-    const cap = capacityFor(expected);
-    if (this.slots.length < cap) this.slots = new Int32Array(cap);
-    else this.slots.fill(0, 0, cap);
-    this.mask = cap - 1;
-    if (this.firstPos.length < expected) {
-      this.firstPos = grownInt32(this.firstPos, expected);
-      this.counts = grownInt32(this.counts, expected);
-      this.hashes = grownInt32(this.hashes, expected);
-    }
+    this.clear(expected);
   }
 
   /** Adds the n-gram at `pos`; returns its entry. `added` tells whether it was new. */
@@ -166,37 +177,12 @@ export class SequenceCounter {
       }
       s = (s + 1) & mask;
     }
-    const entry = this.size++;
-    if (entry >= this.firstPos.length) {
-      this.firstPos = grownInt32(this.firstPos, entry + 1);
-      this.counts = grownInt32(this.counts, entry + 1);
-      this.hashes = grownInt32(this.hashes, entry + 1);
-    }
-    this.firstPos[entry] = pos;
-    this.counts[entry] = 1;
-    this.hashes[entry] = h;
-    slots[s] = entry + 1;
-    if (this.size * 2 > this.mask + 1) this.rehash();
-    this.added = true;
-    return entry;
+    return this.insert(s, h, pos);
   }
 
   private sameSequence(a: number, b: number): boolean {
     const ids = this.ids;
     for (let j = 0; j < this.n; j++) if (ids[a + j] !== ids[b + j]) return false;
     return true;
-  }
-
-  private rehash(): void {
-    const cap = (this.mask + 1) * 2;
-    const slots = this.slots.length >= cap ? this.slots.fill(0, 0, cap) : new Int32Array(cap);
-    const mask = cap - 1;
-    for (let e = 0; e < this.size; e++) {
-      let s = this.hashes[e]! & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = e + 1;
-    }
-    this.slots = slots;
-    this.mask = mask;
   }
 }

@@ -1,7 +1,7 @@
 /** Line scanning shared by the filters, with the exact split rules of the Python references. */
 
 /** Python `str.splitlines()` boundary (\r\n is handled by the caller as one break). */
-export function isPyLineBreak(c: number): boolean {
+function isPyLineBreak(c: number): boolean {
   return c <= 13 ? c >= 10 : c >= 0x1c && (c <= 0x1e || c === 0x85 || c === 0x2028 || c === 0x2029);
 }
 

@@ -23,11 +23,17 @@ export const TOKEN_ALPHA = 2;
 /** Token flag: a single character of a script written without spaces (Han, Kana, Thai, ...). */
 export const TOKEN_NOSPACE = 4;
 
+/** Alphabetic characters outside punctuation, per script bucket (see `Script`), for the language guess. */
+export interface ScriptLetters {
+  readonly scriptLetters: Int32Array;
+  readonly letters: number;
+}
+
 /**
  * Token spans of one text. The arrays are scratch buffers reused by the next `tokenize` call of a
  * different text: read them synchronously, never keep them.
  */
-export interface Tokens {
+export interface Tokens extends ScriptLetters {
   readonly text: string;
   /** All tokens, symbols included (datatrove's `len(words)`). */
   readonly count: number;
@@ -37,9 +43,6 @@ export interface Tokens {
   readonly wordChars: number;
   /** Tokens with at least one alphabetic character. */
   readonly alphaTokens: number;
-  /** Alphabetic characters per script bucket (see `Script`), for the language guess. */
-  readonly scriptLetters: Int32Array;
-  readonly letters: number;
   readonly start: Int32Array;
   readonly end: Int32Array;
   readonly flags: Uint8Array;
@@ -288,6 +291,42 @@ export function countTokens(text: string): number {
   }
   if (inChunk) count += chunkTokens(wordStart, lastPunct);
   return count;
+}
+
+const lettersScratch = { scriptLetters: new Int32Array(SCRIPT_COUNT), letters: 0 };
+
+/**
+ * The letter counts of `tokenize(text)` without tokenizing: the memoized result when `text` was
+ * just tokenized, else one pass over the characters (a filter that only needs the script guess
+ * should not pay for token spans and hashes). The result is a scratch object, like `Tokens`.
+ */
+export function scriptLetters(text: string): ScriptLetters {
+  if (text === lastText) return shared;
+  const scripts = lettersScratch.scriptLetters;
+  scripts.fill(0);
+  const n = text.length;
+  let latin = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const f = CHAR_FLAGS[c]!;
+    if ((f & (ALPHA | PUNCT)) === ALPHA) {
+      // As in the tokenizer: letters below U+0250 count as Latin.
+      if (c < 0x250) latin++;
+      else scripts[CHAR_SCRIPT[c]!]!++;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        if ((astralFlags(cp) & (ALPHA | PUNCT)) === ALPHA) scripts[astralScript(cp)]!++;
+        i++;
+      }
+    }
+  }
+  scripts[Script.Latin]! += latin;
+  let letters = 0;
+  for (let j = 0; j < scripts.length; j++) letters += scripts[j]!;
+  lettersScratch.letters = letters;
+  return lettersScratch;
 }
 
 /**

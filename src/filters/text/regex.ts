@@ -1,0 +1,4 @@
+/** Regex source that matches any of `words` literally: their escaped forms joined by `|`. */
+export function literalAlternation(words: readonly string[]): string {
+  return words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+}
