@@ -8,16 +8,16 @@
  * Web-like text defaults to the Markdown files under node_modules and code to its .js/.ts files;
  * point --web / --code at other files (globs) when a corpus is at hand.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import { buildEvalSet } from '../redact/eval/eval-set.js';
 import { scoreEval } from '../redact/eval/score.js';
+import { B64 } from '../redact/eval/values.js';
 import { Prng } from '../redact/hash.js';
 import { DEFAULT_PLACEHOLDERS, allKinds } from '../redact/kinds.js';
 import { type ReplaceOptions, type ReplacementMode, redactText } from '../redact/replace.js';
 import { createDetector } from '../redact/scan.js';
+import { isolated } from './isolate.js';
 import { naiveEmail, naiveRedact } from './redact-naive.js';
 import type { BenchRow } from './types.js';
 
@@ -136,7 +136,7 @@ function runThroughput(job: ThroughputJob): BenchRow[] {
 
 /** The patterns the issue names, and runs aimed at each matcher's trigger. */
 function hostileInputs(): [string, (bytes: number) => string][] {
-  const b64 = (n: number): string => new Prng(1).chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', n);
+  const b64 = (n: number): string => new Prng(1).chars(B64, n);
   const rep = (unit: string) => (n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
   return [
     ['a@a.a. run', rep('a@a.a.')],
@@ -213,20 +213,13 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Runs one job; called in a child process by redact-main.ts. */
+/** Runs one job; called in a child process through isolate.ts. */
 export function runChildJob(job: ChildJob): BenchRow[] {
   return job.kind === 'throughput' ? runThroughput(job) : runHostile();
 }
 
-function inChild(job: ChildJob): Promise<BenchRow[]> {
-  const main = fileURLToPath(new URL('./redact-main.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [main, '--child', JSON.stringify(job)], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`redact bench child failed: ${err.message}\n${stderr}`));
-      const last = stdout.trim().split('\n').pop() ?? '[]';
-      resolve(JSON.parse(last) as BenchRow[]);
-    });
-  });
+async function inChild(job: ChildJob): Promise<BenchRow[]> {
+  return (await isolated<BenchRow[]>('./redact.js', 'runChildJob', job)).value;
 }
 
 function evalRows(): BenchRow[] {
