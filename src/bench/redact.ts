@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import { buildEvalSet } from '../redact/eval/eval-set.js';
 import { scoreEval } from '../redact/eval/score.js';
-import { B64 } from '../redact/eval/values.js';
-import { Prng } from '../redact/hash.js';
+import { HOSTILE_INPUTS } from '../redact/eval/hostile.js';
 import { DEFAULT_PLACEHOLDERS, allKinds } from '../redact/kinds.js';
 import { type ReplaceOptions, type ReplacementMode, redactText } from '../redact/replace.js';
 import { createDetector } from '../redact/scan.js';
@@ -134,33 +133,6 @@ function runThroughput(job: ThroughputJob): BenchRow[] {
   ];
 }
 
-/** The patterns the issue names, and runs aimed at each matcher's trigger. */
-function hostileInputs(): [string, (bytes: number) => string][] {
-  const b64 = (n: number): string => new Prng(1).chars(B64, n);
-  const rep = (unit: string) => (n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-  return [
-    ['a@a.a. run', rep('a@a.a.')],
-    ['digits', rep('0123456789')],
-    ['dots', rep('.')],
-    ['dashes', rep('-')],
-    ['base64-like', b64],
-    ['dotted digits 1.1.1.1.', rep('1.1.1.1.')],
-    ['dashed digits 1-1-1-', rep('1-')],
-    ['spaced digits 1 1 1', rep('1 ')],
-    ['colons', rep(':')],
-    ['hex groups 2001:', rep('2001:')],
-    ['key block headers', rep('-----BEGIN PRIVATE KEY-----\n')],
-    ['assignments password=', rep('password=')],
-    ['quoted assignments password="', rep('password="')],
-    ['quoted pairs \'token\', ', rep("'token', ")],
-    ['xml <password>', rep('<password>')],
-    ['url credentials x://a:b@', rep('x://a:b@')],
-    ['encoded at signs a%40', rep('a%40')],
-    ['jwt-like eyJhbGciOi.', rep('eyJhbGciOi.')],
-    ['one long word then @', (n) => 'a'.repeat(n - 1) + '@'],
-  ];
-}
-
 function runHostile(): BenchRow[] {
   const detect = createDetector({ kinds: allKinds(), ipPublicOnly: false });
   const options: ReplaceOptions = { mode: 'placeholder', placeholders: DEFAULT_PLACEHOLDERS, maskChar: '*', seed: '' };
@@ -179,7 +151,7 @@ function runHostile(): BenchRow[] {
     return total / runs;
   };
   const timed = (t: string): number => median([sample(t), sample(t), sample(t)]);
-  for (const [name, make] of hostileInputs()) {
+  for (const [name, make] of HOSTILE_INPUTS) {
     const one = make(MB);
     const four = make(4 * MB);
     redact(one);
