@@ -203,7 +203,8 @@ function evalRows(): BenchRow[] {
     rows.push({ bench: BENCH, variant: `eval ${k.kind}`, metric: 'recall', value: round3(k.recall), unit: '', note: `${k.found}/${k.planted} planted; target >= ${target}` });
     rows.push({ bench: BENCH, variant: `eval ${k.kind}`, metric: 'precision', value: round3(k.precision), unit: '', note: `${k.correct}/${k.detected} detected; target >= 0.95` });
   }
-  rows.push({ bench: BENCH, variant: 'eval set', metric: 'documents', value: report.cases, unit: 'docs', note: `${report.labels} labeled values (planted and look-alikes)` });
+  const bytes = cases.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
+  rows.push({ bench: BENCH, variant: 'eval set', metric: 'documents', value: report.cases, unit: 'docs', note: `${report.labels} labeled values (planted and look-alikes) in ${(bytes / 1e3).toFixed(0)} KB: one per ${Math.round(bytes / report.labels)} bytes` });
   return rows;
 }
 
