@@ -56,8 +56,16 @@ export function isDigitCode(c: number): boolean {
 }
 
 export function isDigitAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
+  return isDigitCode(text.charCodeAt(i));
+}
+
+/** ASCII hex digit (0-9, A-F, a-f). */
+export function isHexCode(c: number): boolean {
+  return c < 128 && (CLASS[c]! & HEX) !== 0;
+}
+
+export function isHexAt(text: string, i: number): boolean {
+  return isHexCode(text.charCodeAt(i));
 }
 
 /** Alphanumeric (ASCII letters and digits, plus non-ASCII letters). */

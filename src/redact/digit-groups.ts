@@ -36,13 +36,6 @@ export class DigitGroups {
     for (let p = this.start[k]!; p < this.end[k]!; p++) v = v * 10 + (text.charCodeAt(p) - 48);
     return v;
   }
-
-  /** Total digits in groups [0, upto). */
-  digits(upto = this.count): number {
-    let n = 0;
-    for (let k = 0; k < upto; k++) n += this.len(k);
-    return n;
-  }
 }
 
 function isSeparator(c: number): boolean {

@@ -3,7 +3,7 @@
  * length the country fixes, written compactly or in groups of four; only mod-97 valid ones.
  * The registry's published example IBANs are the reserved range fake mode draws from.
  */
-import { isWordAt } from './chars.js';
+import { isDigitCode, isWordAt } from './chars.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
 
@@ -72,15 +72,11 @@ function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 /** An IBAN starting at `i` (an uppercase letter at a word start); returns its end or -1. */
 export function matchIban(text: string, i: number, out: Span[]): number {
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
-  if (!isUpper(c0) || !isUpper(c1) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return -1;
+  if (!isUpper(c0) || !isUpper(c1) || !isDigitCode(text.charCodeAt(i + 2)) || !isDigitCode(text.charCodeAt(i + 3))) return -1;
   const len = LENGTHS[text.slice(i, i + 2)];
   if (len === undefined) return -1;
   // check digits are 02..98 by construction
@@ -95,7 +91,7 @@ export function matchIban(text: string, i: number, out: Span[]): number {
       p++;
     }
     const c = text.charCodeAt(p);
-    if (!isUpper(c) && !isDigit(c)) return -1;
+    if (!isUpper(c) && !isDigitCode(c)) return -1;
     compact += text[p];
     p++;
   }

@@ -4,7 +4,7 @@
  * The documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32,
  * 3fff::/20) always stay: fake mode draws from them.
  */
-import { CLASS, HEX, isAlnumAt, isDigitCode, isWordAt, isWordCode } from './chars.js';
+import { isAlnumAt, isDigitCode, isHexAt, isWordAt, isWordCode } from './chars.js';
 import type { DigitGroups } from './digit-groups.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
@@ -90,11 +90,6 @@ export function matchIpv4(text: string, start: number, g: DigitGroups, publicOnl
 function hexValue(c: number): number {
   if (c <= 57) return c - 48;
   return (c | 0x20) - 87;
-}
-
-function isHexAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c < 128 && (CLASS[c]! & HEX) !== 0;
 }
 
 /** Reads a strict dotted quad at `i` (the tail of ::ffff:1.2.3.4); returns its end or -1. */

@@ -7,7 +7,7 @@
  * seven digits are 555-01xx (the North American range reserved for fiction) are skipped: fake
  * mode draws from it.
  */
-import { isAlnumAt, isDigitAt, numericLeftOk, numericRightOk } from './chars.js';
+import { isAlnumAt, isDigitAt, isHexCode, numericLeftOk, numericRightOk } from './chars.js';
 import type { DigitGroups } from './digit-groups.js';
 import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
@@ -85,15 +85,11 @@ export function matchNanpParen(text: string, open: number, g: DigitGroups, out: 
   return emit(text, g, 3, open, end, out);
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
 /** A token of 1-4 hex characters with a digit ends just before `end` ("3f", "28"). */
 function numericTokenEndingAt(text: string, end: number): boolean {
   let p = end;
   let digit = false;
-  while (p > 0 && end - p < 5 && isHexDigit(text.charCodeAt(p - 1))) if (isDigitAt(text, --p)) digit = true;
+  while (p > 0 && end - p < 5 && isHexCode(text.charCodeAt(p - 1))) if (isDigitAt(text, --p)) digit = true;
   return p < end && end - p <= 4 && digit && !isAlnumAt(text, p - 1);
 }
 
@@ -101,7 +97,7 @@ function numericTokenEndingAt(text: string, end: number): boolean {
 function numericTokenStartingAt(text: string, start: number): boolean {
   let p = start;
   let digit = false;
-  while (p < text.length && p - start < 5 && isHexDigit(text.charCodeAt(p))) if (isDigitAt(text, p++)) digit = true;
+  while (p < text.length && p - start < 5 && isHexCode(text.charCodeAt(p))) if (isDigitAt(text, p++)) digit = true;
   return p > start && p - start <= 4 && digit && !isAlnumAt(text, p);
 }
 

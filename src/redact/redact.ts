@@ -15,8 +15,11 @@ const kindSwitch = (kind: Kind) => z.boolean().default(true).describe(`redact ${
 const placeholder = (kind: Kind) =>
   z.string().min(1).default(DEFAULT_PLACEHOLDERS[kind]).describe(`placeholder text for ${kind}`);
 
-/** Characters that could join a masked value to its neighbours and form a new match. */
-const UNSAFE_MASK = /[\p{L}\p{N}\s@.:\-+/=_%<>"'`\\]/u;
+/**
+ * Characters that could join a masked value to its neighbours and form a new match, and lone
+ * surrogates (the masked text would not be valid UTF-8).
+ */
+const UNSAFE_MASK = /[\p{L}\p{N}\s@.:\-+/=_%<>"'`\\]|[\uD800-\uDFFF]/u;
 
 export const redactParams = z
   .object({
@@ -50,7 +53,7 @@ export const redactParams = z
     mask_char: z
       .string()
       .default('*')
-      .refine((s) => [...s].length === 1 && s.length === 1 && !UNSAFE_MASK.test(s), {
+      .refine((s) => s.length === 1 && !UNSAFE_MASK.test(s), {
         message: 'mask_char must be one character that is not a letter, digit, space or one of @.:-+/=_%<>"\'`\\ (e.g. * or #)',
       })
       .describe('mask mode: the character each redacted character becomes'),

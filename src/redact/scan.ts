@@ -6,7 +6,7 @@
  * anchored matchers that read a bounded run, and after a match it resumes past the value, so the
  * whole pass is linear in the text length whatever the input.
  */
-import { CLASS, DIGIT, HEX, LOWER, UPPER, WORD, isDigitCode, isNonAsciiWord, isWordCode } from './chars.js';
+import { CLASS, DIGIT, HEX, LOWER, UPPER, WORD, isDigitCode, isHexCode, isNonAsciiWord, isWordCode } from './chars.js';
 import { matchCard } from './card.js';
 import { DigitGroups, readDigitGroups } from './digit-groups.js';
 import { matchEmail } from './email.js';
@@ -73,7 +73,7 @@ export function createDetector(opts: DetectOptions): Detector {
       const after = text.charCodeAt(p + 1);
       const numericNext = isSep && (isDigitCode(after) || after === 40);
       if (!numericNext) {
-        if (kinds.ip && (next === 58 || (next < 128 && (CLASS[next]! & HEX) !== 0)) && ipv6Candidate(text, i, ipPublicOnly)) {
+        if (kinds.ip && (next === 58 || isHexCode(next)) && ipv6Candidate(text, i, ipPublicOnly)) {
           return matchIpv6(text, i, ipPublicOnly, out);
         }
         return -1;

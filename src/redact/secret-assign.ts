@@ -6,7 +6,7 @@
  * `=`, `:`, `,` and `>`; the name is read leftwards and the value rightwards, both bounded.
  */
 import type { Span } from './spans.js';
-import { isWordCode } from './chars.js';
+import { isDigitCode, isWordCode } from './chars.js';
 import { looksLikePlaceholder, matchPrefixedSecret, secretPrefixPossible } from './secrets.js';
 
 const MAX_NAME = 64;
@@ -61,10 +61,6 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 function isNameSeparator(c: number): boolean {
   return c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 124;
 }
@@ -92,7 +88,7 @@ export function nameLike(value: string): boolean {
     while (q < p && isLetter(v.charCodeAt(q))) q++;
     const partLetters = q - s;
     const digitStart = q;
-    while (q < p && isDigit(v.charCodeAt(q))) q++;
+    while (q < p && isDigitCode(v.charCodeAt(q))) q++;
     const digits = q - digitStart;
     if (q !== p) return false;
     if (partLetters === 0 ? digits > 4 : digits > 3) return false;

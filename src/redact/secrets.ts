@@ -81,11 +81,6 @@ export function secretPrefixPossible(text: string, i: number): boolean {
   return b < 128 && PREFIX_PAIRS[text.charCodeAt(i) * 128 + b] === 1;
 }
 
-/**
- * Placeholders, templates and documentation values, which are not credentials: `${VAR}`,
- * `{{ var }}`, `<your-token>`, `xxxxxxxx`, `********`, anything containing EXAMPLE (AWS's
- * documented keys, and what fake mode writes).
- */
 /** printf and Windows-style references: %s, %(password)s, %DB_PASSWORD%. */
 const PERCENT_REFERENCE = /^%(?:\(\w+\))?[sd]$|^%\w+%$/;
 
@@ -105,6 +100,11 @@ function contains(text: string, start: number, end: number, needle: string): boo
   return false;
 }
 
+/**
+ * Placeholders, templates and documentation values, which are not credentials: `${VAR}`,
+ * `{{ var }}`, `<your-token>`, `xxxxxxxx`, `********`, anything containing EXAMPLE (AWS's
+ * documented keys, and what fake mode writes).
+ */
 export function looksLikePlaceholder(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start);
   if (first === 36 /* $ */ || first === 60 /* < */ || first === 123 /* { */) return true;

@@ -38,6 +38,8 @@ export function matchSsn(text: string, start: number, g: DigitGroups, out: Span[
   let area: number;
   let group: number;
   let serial: number;
+  // spaced and bare forms count only after "SSN" or "social security"
+  let needsContext: boolean;
   if (g.count >= 3 && g.len(0) === 3 && g.len(1) === 2 && g.len(2) === 4) {
     const s0 = g.sepChar(text, 0);
     const s1 = g.sepChar(text, 1);
@@ -45,13 +47,13 @@ export function matchSsn(text: string, start: number, g: DigitGroups, out: Span[
     const spaced = s0 === 32 && s1 === 32;
     if (!dashed && !spaced) return -1;
     end = g.end[2]!;
-    if (spaced && !hasSsnContext(text, start)) return -1;
+    needsContext = spaced;
     area = g.value(text, 0);
     group = g.value(text, 1);
     serial = g.value(text, 2);
   } else if (g.len(0) === 9) {
     end = g.end[0]!;
-    if (!hasSsnContext(text, start)) return -1;
+    needsContext = true;
     const v = g.value(text, 0);
     area = Math.floor(v / 1e6);
     group = Math.floor(v / 1e4) % 100;
@@ -59,6 +61,8 @@ export function matchSsn(text: string, start: number, g: DigitGroups, out: Span[
   } else return -1;
   if (!numericLeftOk(text, start) || !numericRightOk(text, end)) return -1;
   if (!validParts(area, group, serial)) return -1;
+  // last: the context test slices, lower-cases and runs a regex
+  if (needsContext && !hasSsnContext(text, start)) return -1;
   const digits = String(area).padStart(3, '0') + String(group).padStart(2, '0') + String(serial).padStart(4, '0');
   if (!WELL_KNOWN.has(digits)) out.push({ start, end, kind: 'us_ssn', detector: 'us_ssn' });
   return end;

@@ -4,6 +4,7 @@
  * `make bench` prints the same report.
  */
 import { describe, expect, it } from 'vitest';
+import { DocBuilder } from '../../src/redact/eval/doc-builder.js';
 import { buildEvalSet } from '../../src/redact/eval/eval-set.js';
 import { scoreEval } from '../../src/redact/eval/score.js';
 import { KINDS, allKinds } from '../../src/redact/kinds.js';
@@ -30,11 +31,20 @@ describe('evaluation set', () => {
   });
 
   it('labels point at the planted text', () => {
+    const b = new DocBuilder();
+    b.text('mail ').pos('email', 'a.b@acme.io').text(' or ').neg('192.168.1.1', 'private ipv4').pos('phone', '(231) 232-2334', 'nanp');
+    const text = b.build();
+    expect(b.labels.map((l) => [l.kind, text.slice(l.start, l.end)])).toEqual([['email', 'a.b@acme.io'], [null, '192.168.1.1'], ['phone', '(231) 232-2334']]);
     for (const c of cases) {
+      let prevEnd = 0;
       for (const l of c.labels) {
-        expect(l.start).toBeGreaterThanOrEqual(0);
+        // in order, inside the text, and on a value rather than on the filler around it
+        expect(l.start).toBeGreaterThanOrEqual(prevEnd);
         expect(l.end).toBeGreaterThan(l.start);
         expect(l.end).toBeLessThanOrEqual(c.text.length);
+        const value = c.text.slice(l.start, l.end);
+        expect(value.trim(), `${c.id}: ${l.what}`).toBe(value);
+        prevEnd = l.end;
       }
     }
   });

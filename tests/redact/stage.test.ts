@@ -87,7 +87,7 @@ describe('mask mode', () => {
   });
 
   it('rejects a mask character that could join neighbours into a new match', async () => {
-    for (const bad of ['1', 'a', '.', '-', '@', '**', ' ']) {
+    for (const bad of ['1', 'a', '.', '-', '@', '**', ' ', '\uD800', '😀']) {
       expect(() => redactStage.params.parse({ replacement: 'mask', mask_char: bad })).toThrow(/mask_char/);
     }
   });

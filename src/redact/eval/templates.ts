@@ -3,7 +3,7 @@
  * source/config files, each planting a few values and look-alikes among ordinary filler text
  * (which is full of dates, versions, prices and counts: anything found there is a false positive).
  */
-import { HEX_LOWER, type Prng } from '../hash.js';
+import { ALNUM, HEX_LOWER, type Prng } from '../hash.js';
 import type { DocBuilder } from './doc-builder.js';
 import * as v from './values.js';
 
@@ -208,7 +208,7 @@ const jsClient: Template = {
   genre: 'code',
   write(b, r) {
     b.text(`import axios from 'axios';\n// v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}\n`);
-    b.text("const stripe = require('stripe')('").pos('secret', 'sk_live_' + r.chars(v.B64.replace(/[+/]/g, ''), 24), 'stripe_key').text("');\n");
+    b.text("const stripe = require('stripe')('").pos('secret', 'sk_live_' + r.chars(ALNUM, 24), 'stripe_key').text("');\n");
     b.text("const headers = { Authorization: 'Bearer ").pos('secret', v.jwt(r), 'jwt').text("' };\n");
     b.text('const config = {\n  apiKey: ').neg('process.env.API_KEY', 'env reference').text(',\n');
     b.text("  password: '").pos('secret', v.randomSecret(r), 'assigned secret (js)').text("',\n");
@@ -227,9 +227,9 @@ const yamlConfig: Template = {
     b.text(`version: "3.${r.int(1, 9)}"\nservices:\n  db:\n    image: postgres:${r.int(12, 16)}.${r.int(0, 9)}\n    environment:\n      POSTGRES_PASSWORD: `);
     b.pos('secret', v.randomSecret(r), 'assigned secret (yaml)');
     b.text('\n      POSTGRES_USER: app\n  notify:\n    slack_webhook: https://hooks.slack.com/services/');
-    b.pos('secret', `T${r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 8)}/B${r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 10)}/${r.chars(v.B64.replace(/[+/]/g, ''), 24)}`, 'slack_webhook');
+    b.pos('secret', `T${r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 8)}/B${r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 10)}/${r.chars(ALNUM, 24)}`, 'slack_webhook');
     b.text(`\n    timeout: ${r.int(5, 60)}s\n    api_key: `).neg('<your-api-key>', 'placeholder');
-    b.text('\n    github_token: ').pos('secret', 'ghp_' + r.chars(v.B64.replace(/[+/]/g, ''), 36), 'github_token');
+    b.text('\n    github_token: ').pos('secret', 'ghp_' + r.chars(ALNUM, 36), 'github_token');
     b.text('\n    password_min_length: 12\n    token_type: bearer\n');
   },
 };
@@ -285,7 +285,7 @@ const curlExample: Template = {
   genre: 'code',
   write(b, r) {
     const t = v.secretTokens(r);
-    b.text('$ export GITHUB_TOKEN=').pos('secret', 'ghp_' + r.chars(v.B64.replace(/[+/]/g, ''), 36), 'github_token').text('\n');
+    b.text('$ export GITHUB_TOKEN=').pos('secret', 'ghp_' + r.chars(ALNUM, 36), 'github_token').text('\n');
     b.text('$ curl -H "Authorization: token ').pos('secret', t.value, t.detector).text(`" https://api.example.net/v${r.int(1, 3)}/repos?per_page=100\n`);
     b.text('$ curl "https://api.example.net/data?api_key=').pos('secret', v.randomSecret(r, 32).replace(/[#%^~!*]/g, 'q'), 'secret in query string').text('&limit=50"\n');
     b.text('$ ssh deploy@').pos('ip', v.publicIpv4(r), 'public ipv4').text(` -p ${r.int(2000, 2999)}\n`);

@@ -242,12 +242,17 @@ export function pemBody(r: Prng, eol = '\n'): string {
   return lines.join(eol);
 }
 
-/** A random password or API secret: mixed classes, 12-40 characters. */
-export function randomSecret(r: Prng, len = r.int(12, 40)): string {
+/** `n` characters from `alphabet` with at least one digit, one lower-case and one upper-case letter. */
+function mixedChars(r: Prng, alphabet: string, n: number): string {
   for (;;) {
-    const s = r.chars(ALNUM + '!#%*-_^~', len);
+    const s = r.chars(alphabet, n);
     if (/\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s)) return s;
   }
+}
+
+/** A random password or API secret: mixed classes, 12-40 characters. */
+export function randomSecret(r: Prng, len = r.int(12, 40)): string {
+  return mixedChars(r, ALNUM + '!#%*-_^~', len);
 }
 
 export function hexString(r: Prng, n: number): string {
@@ -268,18 +273,11 @@ export function secretTokens(r: Prng): { detector: string; value: string } {
     () => ({ detector: 'slack_token', value: r.pick(['xoxb-', 'xoxp-']) + r.digits(12) + '-' + r.digits(13) + '-' + r.chars(ALNUM, 24) }),
     () => ({ detector: 'stripe_key', value: r.pick(['sk_live_', 'rk_live_', 'sk_test_']) + r.chars(ALNUM, r.int(24, 99)) }),
     () => ({ detector: 'google_api_key', value: 'AIza' + r.chars(URLSAFE, 35) }),
-    () => ({ detector: 'openai_key', value: 'sk-' + randomAlnumMixed(r, 48) }),
-    () => ({ detector: 'openai_key', value: 'sk-proj-' + randomAlnumMixed(r, 40) + '_' + r.chars(URLSAFE, 60) }),
+    () => ({ detector: 'openai_key', value: 'sk-' + mixedChars(r, ALNUM, 48) }),
+    () => ({ detector: 'openai_key', value: 'sk-proj-' + mixedChars(r, ALNUM, 40) + '_' + r.chars(URLSAFE, 60) }),
     () => ({ detector: 'npm_token', value: 'npm_' + r.chars(ALNUM, 36) }),
-    () => ({ detector: 'huggingface_token', value: 'hf_' + randomAlnumMixed(r, 34) }),
+    () => ({ detector: 'huggingface_token', value: 'hf_' + mixedChars(r, ALNUM, 34) }),
     () => ({ detector: 'jwt', value: jwt(r) }),
   ];
   return r.pick(kinds)();
-}
-
-function randomAlnumMixed(r: Prng, n: number): string {
-  for (;;) {
-    const s = r.chars(ALNUM, n);
-    if (/\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s)) return s;
-  }
 }
