@@ -19,6 +19,7 @@ import { createDetector } from '../redact/scan.js';
 import { isolated } from './isolate.js';
 import { naiveEmail, naiveRedact } from './redact-naive.js';
 import type { BenchRow } from './types.js';
+import { median } from './median.js';
 
 export interface RedactBenchOptions {
   /** MB of text per throughput variant (default 8; --full 64). */
@@ -93,11 +94,6 @@ function redactor(impl: Impl): (text: string, id: string) => string {
   const mode: ReplacementMode = impl === 'sluice-fake' ? 'fake' : 'placeholder';
   const options: ReplaceOptions = { mode, placeholders: DEFAULT_PLACEHOLDERS, maskChar: '*', seed: '' };
   return (text, id) => redactText(text, detect, options, id).text;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 function seconds(fn: () => void): number {

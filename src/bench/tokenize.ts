@@ -23,6 +23,7 @@ import type { Vocabulary } from '../tokenize/vocabulary.js';
 import { isolated } from './isolate.js';
 import { mixedCorpus } from './tokenize-text.js';
 import type { BenchRow } from './types.js';
+import { median } from './median.js';
 
 export interface TokenizeBenchOptions {
   /** MB of each text kind (English, code) per vocabulary. */
@@ -95,11 +96,6 @@ function utf8Bytes(docs: readonly string[]): number {
   let n = 0;
   for (const d of docs) n += Buffer.byteLength(d);
   return n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Seconds to run fn over every document; returns [seconds, checksum]. */

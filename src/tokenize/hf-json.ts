@@ -10,6 +10,7 @@ import { SluiceError } from '../core/errors.js';
 import { R50K_PATTERN } from './patterns.js';
 import { TokenTableBuilder } from './token-table.js';
 import { sha256Hex, Vocabulary } from './vocabulary.js';
+import { escapeRegExp } from '../core/regex.js';
 
 /** GPT-2's bytes_to_unicode(): printable bytes map to themselves, the rest to U+0100 onwards. */
 function byteToUnicode(): string[] {
@@ -89,10 +90,6 @@ function unsupported(file: string, what: string): never {
   });
 }
 
-function escapeRegexLiteral(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
-
 /** Reads the pre-tokenizer into a pattern and the two HF behaviours that differ from tiktoken. */
 function readPreTokenizer(pre: HfPreTokenizer | null | undefined, file: string): { pattern: string; keepUnmatched: boolean; prefixSpace: boolean } {
   if (!pre) unsupported(file, 'no pre_tokenizer: not a byte-level BPE tokenizer');
@@ -104,7 +101,7 @@ function readPreTokenizer(pre: HfPreTokenizer | null | undefined, file: string):
     const [split, byteLevel] = pre.pretokenizers;
     if (split?.type === 'Split' && byteLevel?.type === 'ByteLevel' && byteLevel.use_regex === false) {
       if (split.behavior !== 'Isolated' || split.invert) unsupported(file, `Split behavior ${split.behavior}${split.invert ? ' inverted' : ''} (sluice supports Isolated)`);
-      const pattern = split.pattern?.Regex ?? (split.pattern?.String !== undefined ? escapeRegexLiteral(split.pattern.String) : undefined);
+      const pattern = split.pattern?.Regex ?? (split.pattern?.String !== undefined ? escapeRegExp(split.pattern.String) : undefined);
       if (pattern === undefined) unsupported(file, 'Split pre-tokenizer without a pattern');
       return { pattern, keepUnmatched: true, prefixSpace: byteLevel.add_prefix_space === true };
     }

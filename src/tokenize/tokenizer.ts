@@ -11,6 +11,7 @@ import { PieceCache } from './piece-cache.js';
 import { PreTokenizer, type Scanner } from './pretokenize.js';
 import { encodeUtf8Into, utf8Bytes } from './utf8.js';
 import type { Vocabulary } from './vocabulary.js';
+import { escapeRegExp } from '../core/regex.js';
 
 export interface EncodeOptions {
   /** Special tokens encoded as their ids when they occur in the text: 'all' or a list. Default: none. */
@@ -29,10 +30,6 @@ export interface TokenizerOptions {
 
 /** ignoreBOM keeps a leading U+FEFF: the text round-trips as it was encoded. */
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
 
 export class Tokenizer {
   readonly vocab: Vocabulary;
@@ -139,7 +136,7 @@ export class Tokenizer {
     let re = this.specialRegexes.get(key);
     if (!re) {
       const sorted = [...tokens].sort((a, b) => b.length - a.length);
-      re = new RegExp(sorted.map(escapeRegex).join('|'), 'g');
+      re = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
       this.specialRegexes.set(key, re);
     }
     re.lastIndex = 0;

@@ -1,4 +1,6 @@
+import { escapeRegExp } from '../../core/regex.js';
+
 /** Regex source that matches any of `words` literally: their escaped forms joined by `|`. */
 export function literalAlternation(words: readonly string[]): string {
-  return words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return words.map(escapeRegExp).join('|');
 }
