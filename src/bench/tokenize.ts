@@ -9,9 +9,8 @@
  * starts each cached encoder fresh and warms it on a separate quarter of the text, so the timed
  * part is not a rerun of text already in a cache.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bpeCoreFor } from '../tokenize/bpe.js';
@@ -247,8 +246,6 @@ export interface TrainChildArgs {
   mb: number;
   vocabSize: number;
   maxPretokens?: number;
-  /** Where to write the learned tokens (ids 256 up, base64, JSON): runs are compared by them. Too large for the IPC reply. */
-  learnedFile: string;
 }
 
 export interface TrainChildResult {
@@ -261,6 +258,8 @@ export interface TrainChildResult {
   pruneThreshold: number;
   vocabSize: number;
   stop: string;
+  /** The learned tokens (ids 256 up, base64): runs are compared by them. */
+  learned: string[];
 }
 
 /**
@@ -302,7 +301,6 @@ export async function trainChild(args: TrainChildArgs): Promise<TrainChildResult
   const r = trained.report;
   const learned: string[] = [];
   for (let id = 256; id < trained.vocab.tokens.size; id++) learned.push(Buffer.from(trained.vocab.tokens.bytes(id)).toString('base64'));
-  writeFileSync(args.learnedFile, JSON.stringify(learned));
   return {
     bytes,
     documents: r.documents,
@@ -313,6 +311,7 @@ export async function trainChild(args: TrainChildArgs): Promise<TrainChildResult
     pruneThreshold: r.pruneThreshold,
     vocabSize: r.vocab_size,
     stop: r.stop,
+    learned,
   };
 }
 
@@ -324,12 +323,10 @@ export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]
   if (opts.trainMb <= 0) return [];
   const rows: BenchRow[] = [];
   let unbounded: Set<string> | undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-train-bench-'));
   for (const maxPretokens of [undefined, 200_000]) {
-    const learnedFile = join(dir, 'learned.json');
-    const args: TrainChildArgs = { mb: opts.trainMb, vocabSize: opts.trainVocab, learnedFile, ...(maxPretokens !== undefined ? { maxPretokens } : {}) };
+    const args: TrainChildArgs = { mb: opts.trainMb, vocabSize: opts.trainVocab, ...(maxPretokens !== undefined ? { maxPretokens } : {}) };
     const { value: r, peakRssMb, seconds } = await isolated<TrainChildResult>('./tokenize.js', 'trainChild', args);
-    const learned = JSON.parse(readFileSync(learnedFile, 'utf8')) as string[];
+    const learned = r.learned;
     const variant = `train ${(r.bytes / 1e6).toFixed(0)} MB -> ${r.vocabSize} tokens, max_pretokens ${maxPretokens ?? 'default 2M'}`;
     const note = `${r.documents} docs, ${r.distinct} distinct pre-tokens kept, ${r.prunes} prunes (counts <= ${r.pruneThreshold}), stopped by ${r.stop}`;
     rows.push(
@@ -347,7 +344,6 @@ export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]
     }
     opts.log?.(`  ${variant}: ${seconds.toFixed(1)} s, ${peakRssMb.toFixed(0)} MiB`);
   }
-  rmSync(dir, { recursive: true, force: true });
   return rows;
 }
 
