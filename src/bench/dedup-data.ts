@@ -5,6 +5,7 @@
  * apply passes (separate processes) see the same documents.
  */
 import type { Doc } from '../core/doc.js';
+import { fmix32 } from '../dedup/hash32.js';
 
 export interface DedupCorpusOptions {
   docs: number;
@@ -24,12 +25,7 @@ export interface DedupCorpusOptions {
 function rng(seed: number): () => number {
   const base = Math.imul(seed | 0, 0x9e3779b1);
   let k = 0;
-  return () => {
-    let h = (base + Math.imul(++k, 0x9e3779b9)) | 0;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-  };
+  return () => (fmix32(base + Math.imul(++k, 0x9e3779b9)) >>> 0) / 4294967296;
 }
 
 const vocabularies = new Map<number, string[]>();
