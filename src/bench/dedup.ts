@@ -14,7 +14,6 @@
  * Document generation is timed and subtracted. Every pass runs on one core, so figures are
  * per core.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import type { Doc } from '../core/doc.js';
 import { silentLogger } from '../core/log.js';
 import type { Barrier, StageContext } from '../core/stage.js';
 import { StatsRecorder } from '../core/stats.js';
+import { writeExactKey } from '../dedup/exact.js';
 import { simplifyText } from '../dedup/normalize.js';
 import { SignatureMaker } from '../dedup/minhash/collect.js';
 import { minhashParams, resolveMinhashConfig } from '../dedup/minhash/config.js';
@@ -80,8 +80,10 @@ export async function speedChild(args: { variant: SpeedVariant; docs: number }):
       checksum ^= m.hashvalues[0]!;
     };
   } else if (args.variant === 'exact-key') {
+    const key = new Uint32Array(4);
     pass = (text) => {
-      checksum ^= createHash('sha256').update(simplifyText(text)).digest().readUInt32LE(0);
+      writeExactKey(simplifyText(text), key, 0);
+      checksum ^= key[0]!;
     };
   } else {
     const maker = new SignatureMaker(resolveMinhashConfig(minhashParams.parse({}), 1));
