@@ -74,8 +74,8 @@ export class PartitionedEdgeWriter {
 
 /** The (owner, neighbour) pairs sent to partition `to` by the `producers` tasks of `round`. */
 export function readEdges(layout: DedupWorkLayout, round: string, producers: number, to: number): Float64Array {
-  const parts: Float64Array[] = [];
-  let total = 0;
+  const ranges: [from: number, start: number, end: number][] = [];
+  let bytes = 0;
   for (let from = 0; from < producers; from++) {
     const indexPath = layout.edgeIndex(round, from);
     let index: EdgeIndex;
@@ -90,22 +90,22 @@ export function readEdges(layout: DedupWorkLayout, round: string, producers: num
     const range = index.ranges[to];
     if (!range) throw new SluiceError('SLUICE_ARTEFACT', `${indexPath} has no partition ${to} (it has ${index.ranges.length})`, { file: indexPath, hint: 'rerun with --fresh' });
     if (range[1] === range[0]) continue;
+    ranges.push([from, range[0], range[1]]);
+    bytes += range[1] - range[0];
+  }
+  // each producer's part is read straight into its place in the result
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const [from, start, end] of ranges) {
     const reader = CheckedReader.open(layout.edges(round, from), ArtefactKind.Edges);
     try {
-      const a = new Float64Array(reader.read(range[0], range[1] - range[0]).buffer);
-      parts.push(a);
-      total += a.length;
+      reader.readInto(start, out.subarray(at, at + end - start));
     } finally {
       reader.close();
     }
+    at += end - start;
   }
-  const out = new Float64Array(total);
-  let at = 0;
-  for (const a of parts) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
+  return new Float64Array(out.buffer);
 }
 
 /** Sorts pairs by (first, second) and drops repeats; returns the distinct pairs. */
