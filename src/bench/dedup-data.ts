@@ -84,19 +84,25 @@ export function* corpusPart(o: DedupCorpusOptions, rank = 0, world = 1): Generat
   for (let i = rank; i < o.docs; i += world) yield corpusDoc(i, o);
 }
 
+/** What kind of document `i` is: `original`, `copy`, or `0.5% edit` / `1% edit` / `2% edit`. */
+export function docKind(i: number, o: DedupCorpusOptions): string {
+  const { rate } = plan(i, o);
+  return rate < 0 ? 'original' : rate === 0 ? 'copy' : `${rate * 100}% edit`;
+}
+
 /**
  * Planted duplicates: documents made from the same words (the original, its copies and its
- * edits) are one family, and all but one of each family should go.
+ * edits) are one family, and all but one of each family should go. `kinds` counts every
+ * document by kind.
  */
-export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; exact: number; near: number } {
+export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; exact: number; near: number; kinds: Record<string, number> } {
   const origins = new Set<number>();
-  let exact = 0;
-  let near = 0;
+  const kinds: Record<string, number> = {};
   for (let i = 0; i < o.docs; i++) {
-    const p = plan(i, o);
-    origins.add(p.base);
-    if (p.rate === 0) exact++;
-    else if (p.rate > 0) near++;
+    origins.add(plan(i, o).base);
+    const kind = docKind(i, o);
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
-  return { duplicates: o.docs - origins.size, exact, near };
+  const exact = kinds['copy'] ?? 0;
+  return { duplicates: o.docs - origins.size, exact, near: o.docs - exact - (kinds['original'] ?? 0), kinds };
 }
