@@ -92,17 +92,39 @@ export function docKind(i: number, o: DedupCorpusOptions): string {
 
 /**
  * Planted duplicates: documents made from the same words (the original, its copies and its
- * edits) are one family, and all but one of each family should go. `kinds` counts every
- * document by kind.
+ * edits) are one family, and all but one of each family should go.
  */
-export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; exact: number; near: number; kinds: Record<string, number> } {
+export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; exact: number; near: number } {
   const origins = new Set<number>();
-  const kinds: Record<string, number> = {};
+  let exact = 0;
+  let near = 0;
   for (let i = 0; i < o.docs; i++) {
-    origins.add(plan(i, o).base);
-    const kind = docKind(i, o);
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    const p = plan(i, o);
+    origins.add(p.base);
+    if (p.rate === 0) exact++;
+    else if (p.rate > 0) near++;
   }
-  const exact = kinds['copy'] ?? 0;
-  return { duplicates: o.docs - origins.size, exact, near: o.docs - exact - (kinds['original'] ?? 0), kinds };
+  return { duplicates: o.docs - origins.size, exact, near };
+}
+
+/**
+ * Checks removals (removed document -> kept document) against the planted families: `missed` are
+ * the documents a family kept beyond its first survivor, by kind; `wrong` are removals whose
+ * kept document is of another family.
+ */
+export function auditRemovals(o: DedupCorpusOptions, removals: Map<number, number>): { missed: Record<string, number>; wrong: number } {
+  const survived = new Set<number>();
+  const missed: Record<string, number> = {};
+  for (let i = 0; i < o.docs; i++) {
+    if (removals.has(i)) continue;
+    const family = plan(i, o).base;
+    if (!survived.has(family)) survived.add(family);
+    else {
+      const kind = docKind(i, o);
+      missed[kind] = (missed[kind] ?? 0) + 1;
+    }
+  }
+  let wrong = 0;
+  for (const [removed, kept] of removals) if (plan(removed, o).base !== plan(kept, o).base) wrong++;
+  return { missed, wrong };
 }
