@@ -18,7 +18,7 @@
  * per core.
  */
 import { createRequire } from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Doc } from '../core/doc.js';
@@ -31,7 +31,7 @@ import { SignatureMaker } from '../dedup/minhash/collect.js';
 import { minhashParams, resolveMinhashConfig } from '../dedup/minhash/config.js';
 import { minhashDedupStage } from '../dedup/minhash/stage.js';
 import { bandTableBytes } from '../dedup/minhash/band-table.js';
-import type { CollectManifest } from '../dedup/collect-manifest.js';
+import { readCollectManifest } from '../dedup/collect-manifest.js';
 import { DedupWorkLayout } from '../dedup/work-layout.js';
 import { chainRoundsChild } from './dedup-chain.js';
 import { auditRemovals, corpusDoc, corpusPart, plantedDuplicates, type DedupCorpusOptions } from './dedup-data.js';
@@ -239,7 +239,7 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   phasePeaks.push(`${barrier.steps.map((st) => st.name).join('+')} ${Math.round(stepPeak)}`);
   const removals = new Map<number, number>();
   for (let rank = 0; rank < world; rank++) for (const [r, k] of (await run(`apply${world > 1 ? rank : ''}`, { ...base, phase: 'apply', rank })).removals) removals.set(r, k);
-  const manifests = Array.from({ length: world }, (_, r) => JSON.parse(readFileSync(new DedupWorkLayout(workDir).collectManifest(r), 'utf8')) as CollectManifest);
+  const manifests = Array.from({ length: world }, (_, r) => readCollectManifest(new DedupWorkLayout(workDir), r));
   const rowsPerBand = Array.from({ length: c.bands }, (_, b) => manifests.reduce((sum, m) => sum + m.runs[b]!.rows, 0));
   const indexBytes = bandTableBytes(Math.max(...rowsPerBand)) + 4 * corpus.docs;
   rmSync(workDir, { recursive: true, force: true });

@@ -148,6 +148,26 @@ describe('minhash_dedup edge cases', () => {
     expect(await kept('first')).toBe('b');
   });
 
+  it('a pass whose input pass has not finished stops with SLUICE_ARTEFACT and says which', async () => {
+    const docs = asDocs(familyCorpus({ families: 5, rates: [0, 0.01], unrelated: 5, words: 100, seed: 6 }));
+    const failure = async (params: Record<string, unknown>, world: number, after: string, marker: (dir: string) => string): Promise<SluiceError> => {
+      const dir = workDir();
+      const betweenPhases = (phase: string): void => {
+        if (phase === after) rmSync(marker(dir));
+      };
+      const err = await runBarrier(minhashDedupStage, params, docs, { workDir: dir, world, betweenPhases }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SluiceError);
+      expect((err as SluiceError).code).toBe('SLUICE_ARTEFACT');
+      return err as SluiceError;
+    };
+    const collect = await failure({ mode: 'scale_out' }, 2, 'collect', (dir) => join(dir, 'collect', readdirSync(join(dir, 'collect')).filter((n) => n.endsWith('.json')).sort()[1]!));
+    expect(collect.message).toMatch(/task 1 has not finished collecting .*ENOENT/);
+    const removals = await failure({}, 1, 'index', (dir) => join(dir, 'removals', readdirSync(join(dir, 'removals')).find((n) => n.endsWith('.json'))!));
+    expect(removals.message).toMatch(/task 0 has not written its removal list/);
+    const round = await failure({ mode: 'scale_out', cluster_rounds: 2 }, 2, 'cc2', (dir) => join(dir, 'edges', 'cc2', readdirSync(join(dir, 'edges', 'cc2')).filter((n) => n.startsWith('t')).sort()[0]!));
+    expect(round.message).toMatch(/clustering round 2 task 0 has not finished/);
+  });
+
   it('a damaged intermediate file stops the run with SLUICE_ARTEFACT', async () => {
     const docs = asDocs(familyCorpus({ families: 5, rates: [0, 0.01], unrelated: 5, words: 100, seed: 6 }));
     const dir = workDir();

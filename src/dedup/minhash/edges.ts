@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { ArtefactKind, bytesOf, CheckedReader, CheckedWriter } from '../checked-file.js';
 import { refPartition, type DocRef } from '../doc-ref.js';
+import { readMarker } from '../marker.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 
 /** Byte range of each destination partition in a producer's edge file; written after it. */
@@ -78,15 +78,7 @@ export function readEdges(layout: DedupWorkLayout, round: string, producers: num
   let bytes = 0;
   for (let from = 0; from < producers; from++) {
     const indexPath = layout.edgeIndex(round, from);
-    let index: EdgeIndex;
-    try {
-      index = JSON.parse(readFileSync(indexPath, 'utf8')) as EdgeIndex;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `${round} task ${from} has not finished (${indexPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-        file: indexPath,
-        hint: 'run the phases in order; a rerun resumes where it stopped',
-      });
-    }
+    const index = readMarker<EdgeIndex>(indexPath, `${round} task ${from} has not finished`);
     const range = index.ranges[to];
     if (!range) throw new SluiceError('SLUICE_ARTEFACT', `${indexPath} has no partition ${to} (it has ${index.ranges.length})`, { file: indexPath, hint: 'rerun with --fresh' });
     if (range[1] === range[0]) continue;

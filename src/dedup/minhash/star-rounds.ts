@@ -19,10 +19,9 @@
  * partition of its centre. If the last round still found unsettled documents, it falls back to a
  * union-find over the remaining edges (see clusters.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { GlobalStep } from '../../core/stage.js';
-import { SluiceError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { readMarker } from '../marker.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import { BUCKETS_STEP, bucketTasks } from './buckets.js';
 import type { MinhashConfig } from './config.js';
@@ -91,12 +90,7 @@ export function roundSettled(layout: DedupWorkLayout, round: number, tasks: numb
   let edges = roundName(round);
   for (let p = 0; p < tasks; p++) {
     const path = layout.roundStatus(roundName(round), p);
-    let s: RoundStatus;
-    try {
-      s = JSON.parse(readFileSync(path, 'utf8')) as RoundStatus;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `clustering round ${round} task ${p} has not finished (${path}: ${(err as Error).message})`, { file: path });
-    }
+    const s = readMarker<RoundStatus>(path, `clustering round ${round} task ${p} has not finished`);
     unsettled += s.unsettled;
     edges = s.edges;
   }
