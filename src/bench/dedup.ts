@@ -289,11 +289,15 @@ async function chainRows(opts: BenchDedupOptions): Promise<BenchRow[]> {
 export async function benchDedup(opts: BenchDedupOptions): Promise<BenchRow[]> {
   const rows = await speedRows(opts);
   if (opts.signaturesOnly) return rows;
-  process.stderr.write('dedup: quality on generated near-duplicate families\n');
-  rows.push(...qualityRows((await isolated<QualityResult>('./dedup-quality.js', qualityChild.name, null)).value));
-  rows.push(...(await chainRows(opts)));
-  const baseline = (await isolated<number>(here, 'idleChild', null)).peakRssMb;
-  rows.push(...(await wholeDedup(opts, 'streaming', 1, baseline)));
-  rows.push(...(await wholeDedup(opts, 'scale_out', 2, baseline)));
-  return rows;
+  try {
+    process.stderr.write('dedup: quality on generated near-duplicate families\n');
+    rows.push(...qualityRows((await isolated<QualityResult>('./dedup-quality.js', qualityChild.name, null)).value));
+    rows.push(...(await chainRows(opts)));
+    const baseline = (await isolated<number>(here, 'idleChild', null)).peakRssMb;
+    rows.push(...(await wholeDedup(opts, 'streaming', 1, baseline)));
+    rows.push(...(await wholeDedup(opts, 'scale_out', 2, baseline)));
+    return rows;
+  } finally {
+    rmSync(opts.workDir, { recursive: true, force: true });
+  }
 }
