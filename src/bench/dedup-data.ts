@@ -5,6 +5,7 @@
  * apply passes (separate processes) see the same documents.
  */
 import type { Doc } from '../core/doc.js';
+import { fmix32 } from '../dedup/hash32.js';
 
 export interface DedupCorpusOptions {
   docs: number;
@@ -24,12 +25,7 @@ export interface DedupCorpusOptions {
 function rng(seed: number): () => number {
   const base = Math.imul(seed | 0, 0x9e3779b1);
   let k = 0;
-  return () => {
-    let h = (base + Math.imul(++k, 0x9e3779b9)) | 0;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-  };
+  return () => (fmix32(base + Math.imul(++k, 0x9e3779b9)) >>> 0) / 4294967296;
 }
 
 const vocabularies = new Map<number, string[]>();
@@ -88,6 +84,12 @@ export function* corpusPart(o: DedupCorpusOptions, rank = 0, world = 1): Generat
   for (let i = rank; i < o.docs; i += world) yield corpusDoc(i, o);
 }
 
+/** What kind of document `i` is: `original`, `copy`, or `0.5% edit` / `1% edit` / `2% edit`. */
+export function docKind(i: number, o: DedupCorpusOptions): string {
+  const { rate } = plan(i, o);
+  return rate < 0 ? 'original' : rate === 0 ? 'copy' : `${rate * 100}% edit`;
+}
+
 /**
  * Planted duplicates: documents made from the same words (the original, its copies and its
  * edits) are one family, and all but one of each family should go.
@@ -103,4 +105,26 @@ export function plantedDuplicates(o: DedupCorpusOptions): { duplicates: number; 
     else if (p.rate > 0) near++;
   }
   return { duplicates: o.docs - origins.size, exact, near };
+}
+
+/**
+ * Checks removals (removed document -> kept document) against the planted families: `missed` are
+ * the documents a family kept beyond its first survivor, by kind; `wrong` are removals whose
+ * kept document is of another family.
+ */
+export function auditRemovals(o: DedupCorpusOptions, removals: Map<number, number>): { missed: Record<string, number>; wrong: number } {
+  const survived = new Set<number>();
+  const missed: Record<string, number> = {};
+  for (let i = 0; i < o.docs; i++) {
+    if (removals.has(i)) continue;
+    const family = plan(i, o).base;
+    if (!survived.has(family)) survived.add(family);
+    else {
+      const kind = docKind(i, o);
+      missed[kind] = (missed[kind] ?? 0) + 1;
+    }
+  }
+  let wrong = 0;
+  for (const [removed, kept] of removals) if (plan(removed, o).base !== plan(kept, o).base) wrong++;
+  return { missed, wrong };
 }

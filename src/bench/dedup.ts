@@ -9,28 +9,33 @@
  *    task) and scale-out (two tasks): every phase (collect, each step task, apply) in its own
  *    process as the runner would run it; documents per second of summed phase time (one core)
  *    and the largest peak RSS of any phase. The streaming index's memory per document is its
- *    peak RSS above an idle process's, divided by the documents.
+ *    peak RSS above an idle process's, divided by the documents; the removals checked against
+ *    the planted families (duplicates kept, by kind, and removals across families)
+ *  - quality on generated near-duplicate families (dedup-quality.ts) and the clustering rounds a
+ *    long chain needs (dedup-chain.ts)
  *
  * Document generation is timed and subtracted. Every pass runs on one core, so figures are
  * per core.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Doc } from '../core/doc.js';
 import { silentLogger } from '../core/log.js';
-import type { Barrier, StageContext } from '../core/stage.js';
+import type { Barrier } from '../core/stage.js';
 import { StatsRecorder } from '../core/stats.js';
+import { writeExactKey } from '../dedup/exact.js';
 import { simplifyText } from '../dedup/normalize.js';
 import { SignatureMaker } from '../dedup/minhash/collect.js';
 import { minhashParams, resolveMinhashConfig } from '../dedup/minhash/config.js';
 import { minhashDedupStage } from '../dedup/minhash/stage.js';
 import { bandTableBytes } from '../dedup/minhash/band-table.js';
-import type { CollectManifest } from '../dedup/collect-manifest.js';
+import { readCollectManifest } from '../dedup/collect-manifest.js';
 import { DedupWorkLayout } from '../dedup/work-layout.js';
-import { corpusDoc, corpusPart, plantedDuplicates, type DedupCorpusOptions } from './dedup-data.js';
+import { chainRoundsChild } from './dedup-chain.js';
+import { auditRemovals, corpusDoc, corpusPart, plantedDuplicates, type DedupCorpusOptions } from './dedup-data.js';
+import { benchStageContext, qualityChild, qualityRows, type QualityResult } from './dedup-quality.js';
 import { isolated } from './isolate.js';
 import type { BenchRow } from './types.js';
 
@@ -47,6 +52,7 @@ export interface BenchDedupOptions {
 }
 
 const WORDS = 270; // about 2 KB of text
+const KINDS = ['copy', '0.5% edit', '1% edit', '2% edit', 'original'];
 const NUM_HASHES = 112;
 
 type SpeedVariant = 'sluice' | 'shingles' | 'minhash-package' | 'exact-key';
@@ -80,8 +86,10 @@ export async function speedChild(args: { variant: SpeedVariant; docs: number }):
       checksum ^= m.hashvalues[0]!;
     };
   } else if (args.variant === 'exact-key') {
+    const key = new Uint32Array(4);
     pass = (text) => {
-      checksum ^= createHash('sha256').update(simplifyText(text)).digest().readUInt32LE(0);
+      writeExactKey(simplifyText(text), key, 0);
+      checksum ^= key[0]!;
     };
   } else {
     const maker = new SignatureMaker(resolveMinhashConfig(minhashParams.parse({}), 1));
@@ -125,6 +133,8 @@ interface PhaseArgs {
 interface PhaseResult {
   seconds: number;
   docs: number;
+  /** apply: removed documents, in a file of (removed, kept) document number pairs (too many for the IPC reply). */
+  removalsFile?: string;
   removed: number;
   stats: Record<string, number>;
 }
@@ -146,23 +156,10 @@ export async function phaseChild(a: PhaseArgs): Promise<PhaseResult> {
     await step.run(a.rank, Math.max(1, step.tasks(a.world)), { signal: new AbortController().signal, log: silentLogger, stats });
     return { seconds: (performance.now() - t0) / 1000, docs: 0, removed: 0, stats: stats.counts.counters };
   }
-  let removed = 0;
+  const removals: number[] = [];
+  const docNumber = (id: string): number => Number(id.slice('doc-'.length));
   let genMs = 0;
-  const ctx: StageContext = {
-    rank: a.rank,
-    world: a.world,
-    stage: 'minhash_dedup',
-    stats,
-    signal: new AbortController().signal,
-    log: silentLogger,
-    strict: false,
-    reject() {
-      throw new Error('unexpected reject');
-    },
-    duplicate() {
-      removed++;
-    },
-  };
+  const ctx = benchStageContext(a.rank, a.world, stats, (doc, detail) => removals.push(docNumber(doc.id), docNumber(String(detail['kept_id']))));
   async function* timedDocs(): AsyncIterable<Doc> {
     for (let i = a.rank; i < a.corpus.docs; i += a.world) {
       const t = performance.now();
@@ -175,7 +172,11 @@ export async function phaseChild(a: PhaseArgs): Promise<PhaseResult> {
   let docs = 0;
   const t0 = performance.now();
   for await (const _ of stage(timedDocs(), ctx)) docs++;
-  return { seconds: (performance.now() - t0 - genMs) / 1000, docs, removed, stats: stats.counts.counters };
+  const seconds = (performance.now() - t0 - genMs) / 1000;
+  if (a.phase === 'collect') return { seconds, docs, removed: 0, stats: stats.counts.counters };
+  const removalsFile = join(a.workDir, `bench-removals-${a.rank}.bin`);
+  writeFileSync(removalsFile, new Int32Array(removals));
+  return { seconds, docs, removalsFile, removed: removals.length / 2, stats: stats.counts.counters };
 }
 
 const here = './dedup.js';
@@ -214,7 +215,6 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   let seconds = 0;
   let peak = 0;
   let indexMb = 0;
-  let removed = 0;
   const phasePeaks: string[] = [];
   const phaseSeconds = { collect: 0, steps: 0, apply: 0 };
   const run = async (label: string, args: PhaseArgs): Promise<PhaseResult> => {
@@ -242,17 +242,25 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
     }
   }
   phasePeaks.push(`${barrier.steps.map((st) => st.name).join('+')} ${Math.round(stepPeak)}`);
-  for (let rank = 0; rank < world; rank++) removed += (await run(`apply${world > 1 ? rank : ''}`, { ...base, phase: 'apply', rank })).removed;
-  const manifests = Array.from({ length: world }, (_, r) => JSON.parse(readFileSync(new DedupWorkLayout(workDir).collectManifest(r), 'utf8')) as CollectManifest);
+  const removals = new Map<number, number>();
+  for (let rank = 0; rank < world; rank++) {
+    const bytes = readFileSync((await run(`apply${world > 1 ? rank : ''}`, { ...base, phase: 'apply', rank })).removalsFile!);
+    const pairs = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    for (let i = 0; i < pairs.length; i += 2) removals.set(pairs[i]!, pairs[i + 1]!);
+  }
+  const manifests = Array.from({ length: world }, (_, r) => readCollectManifest(new DedupWorkLayout(workDir), r));
   const rowsPerBand = Array.from({ length: c.bands }, (_, b) => manifests.reduce((sum, m) => sum + m.runs[b]!.rows, 0));
   const indexBytes = bandTableBytes(Math.max(...rowsPerBand)) + 4 * corpus.docs;
   rmSync(workDir, { recursive: true, force: true });
   const planted = plantedDuplicates(corpus);
+  const audit = auditRemovals(corpus, removals);
+  const missed = Object.values(audit.missed).reduce((a, b) => a + b, 0);
   const variant = `minhash_dedup ${mode}, ${world} task${world > 1 ? 's' : ''}, ${corpus.docs} docs`;
   const rows: BenchRow[] = [
     { bench: 'dedup', variant, metric: 'throughput', value: corpus.docs / seconds, unit: 'docs/s', note: `all phases, one core; seconds: collect ${phaseSeconds.collect.toFixed(1)}, steps ${phaseSeconds.steps.toFixed(1)}, apply ${phaseSeconds.apply.toFixed(1)}; ${c.bands}x${c.rows}` },
     { bench: 'dedup', variant, metric: 'peak RSS', value: peak, unit: 'MiB', note: `largest phase; MiB by phase: ${phasePeaks.join(', ')}` },
-    { bench: 'dedup', variant, metric: 'removed', value: removed, unit: 'docs', note: `planted: ${planted.duplicates} to remove (${planted.exact} copies and ${planted.near} edits of 0.5-2% of earlier documents)` },
+    { bench: 'dedup', variant, metric: 'removed', value: removals.size, unit: 'docs', note: `planted: ${planted.duplicates} to remove (${planted.exact} copies and ${planted.near} edits of 0.5-2% of earlier documents); ${audit.wrong} removed for a document of another family` },
+    { bench: 'dedup', variant, metric: 'duplicates kept', value: missed, unit: 'docs', note: `a family's survivors beyond its first, by kind: ${KINDS.map((k) => `${k} ${audit.missed[k] ?? 0}`).join(', ')}` },
   ];
   if (mode === 'streaming') {
     rows.push({ bench: 'dedup', variant, metric: 'index structures', value: indexBytes / corpus.docs, unit: 'B/doc', note: 'one band table (16 B per slot, <= 70% full) + union-find (4 B)' });
@@ -266,11 +274,30 @@ export function dedupSizes(full: boolean, docs?: number): Pick<BenchDedupOptions
   return { signatureDocs: 10_000, packageDocs: full ? 2_000 : 500, dedupDocs: docs ?? (full ? 1_000_000 : 100_000) };
 }
 
+/** Rounds a 50,000-document chain needs to settle, at 1, 7 and 32 tasks. */
+async function chainRows(opts: BenchDedupOptions): Promise<BenchRow[]> {
+  const docs = 50_000;
+  const rows: BenchRow[] = [];
+  for (const tasks of [1, 7, 32]) {
+    process.stderr.write(`dedup: clustering rounds for a chain of ${docs} documents, ${tasks} tasks\n`);
+    const round = (await isolated<number>('./dedup-chain.js', chainRoundsChild.name, { workDir: join(opts.workDir, `chain-${tasks}`), docs, tasks })).value;
+    rows.push({ bench: 'dedup', variant: `scale-out clustering, chain of ${docs} near-duplicates, ${tasks} task${tasks > 1 ? 's' : ''}`, metric: 'rounds to settle', value: round, unit: 'rounds', note: 'worst case for the rounds; default cluster_rounds 8, then the fallback' });
+  }
+  return rows;
+}
+
 export async function benchDedup(opts: BenchDedupOptions): Promise<BenchRow[]> {
   const rows = await speedRows(opts);
   if (opts.signaturesOnly) return rows;
-  const baseline = (await isolated<number>(here, 'idleChild', null)).peakRssMb;
-  rows.push(...(await wholeDedup(opts, 'streaming', 1, baseline)));
-  rows.push(...(await wholeDedup(opts, 'scale_out', 2, baseline)));
-  return rows;
+  try {
+    process.stderr.write('dedup: quality on generated near-duplicate families\n');
+    rows.push(...qualityRows((await isolated<QualityResult>('./dedup-quality.js', qualityChild.name, null)).value));
+    rows.push(...(await chainRows(opts)));
+    const baseline = (await isolated<number>(here, 'idleChild', null)).peakRssMb;
+    rows.push(...(await wholeDedup(opts, 'streaming', 1, baseline)));
+    rows.push(...(await wholeDedup(opts, 'scale_out', 2, baseline)));
+    return rows;
+  } finally {
+    rmSync(opts.workDir, { recursive: true, force: true });
+  }
 }

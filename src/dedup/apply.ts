@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../core/errors.js';
 import type { RejectDetail, Stage } from '../core/stage.js';
-import type { CollectManifest } from './collect-manifest.js';
+import { readCollectManifest } from './collect-manifest.js';
 import { loadRemovals } from './removals.js';
 import type { DedupWorkLayout } from './work-layout.js';
 
@@ -14,7 +13,7 @@ import type { DedupWorkLayout } from './work-layout.js';
 export function applyRemovals(layout: DedupWorkLayout, removalTasks: number, reason: string, withSimilarity: boolean): Stage {
   return async function* (docs, ctx) {
     const removals = loadRemovals(layout, removalTasks, ctx.rank);
-    const collected = JSON.parse(readFileSync(layout.collectManifest(ctx.rank), 'utf8')) as CollectManifest;
+    const collected = readCollectManifest(layout, ctx.rank);
     let ordinal = 0;
     let removed = 0;
     for await (const doc of docs) {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { readMarker } from './marker.js';
 import type { RunSlice } from './sorted-keys.js';
 import type { DedupWorkLayout } from './work-layout.js';
 
@@ -21,20 +21,21 @@ export async function writeCollectManifest(layout: DedupWorkLayout, m: CollectMa
   await writeFileAtomic(layout.collectManifest(m.rank), JSON.stringify(m) + '\n');
 }
 
+/** Reads what task `rank` collected. */
+export function readCollectManifest(layout: DedupWorkLayout, rank: number): CollectManifest {
+  return readMarker<CollectManifest>(
+    layout.collectManifest(rank),
+    `task ${rank} has not finished collecting`,
+    'every task of the phase before a dedup barrier must finish first; rerun the same command to resume',
+  );
+}
+
 /** Reads every task's manifest and checks they belong to this run and these parameters. */
 export function readCollectManifests(layout: DedupWorkLayout, world: number, params: string): CollectManifest[] {
   const out: CollectManifest[] = [];
   for (let rank = 0; rank < world; rank++) {
     const path = layout.collectManifest(rank);
-    let m: CollectManifest;
-    try {
-      m = JSON.parse(readFileSync(path, 'utf8')) as CollectManifest;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `task ${rank} has not finished collecting (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-        file: path,
-        hint: 'every task of the phase before a dedup barrier must finish first; rerun the same command to resume',
-      });
-    }
+    const m = readCollectManifest(layout, rank);
     if (m.rank !== rank || m.world !== world) {
       throw new SluiceError('SLUICE_ARTEFACT', `${path} was written by task ${m.rank} of ${m.world}, expected ${rank} of ${world}`, { file: path, hint: 'rerun with --fresh' });
     }

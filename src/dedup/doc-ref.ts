@@ -6,7 +6,6 @@
 export type DocRef = number;
 
 const TWO_32 = 2 ** 32;
-export const MAX_RANKS = 2 ** 21;
 
 export function docRef(rank: number, ordinal: number): DocRef {
   return rank * TWO_32 + ordinal;

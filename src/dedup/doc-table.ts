@@ -1,6 +1,7 @@
 import { SluiceError } from '../core/errors.js';
 import { ArtefactKind, bytesOf, CheckedReader, CheckedWriter } from './checked-file.js';
 import { refOrdinal, refRank, type DocRef } from './doc-ref.js';
+import { OpenByRank } from './open-by-rank.js';
 import type { DedupWorkLayout } from './work-layout.js';
 
 /** Per ordinal: [id byte offset, id byte length, text length in chars]. */
@@ -87,36 +88,17 @@ class DocTableReader {
 
 /** Looks up any task's documents by ref, keeping a bounded number of tables open. */
 export class DocLookup {
-  private readonly open = new Map<number, DocTableReader>();
+  private readonly tables: OpenByRank<DocTableReader>;
 
-  constructor(
-    private readonly layout: DedupWorkLayout,
-    private readonly maxOpen = 128,
-  ) {}
-
-  private table(rank: number): DocTableReader {
-    let t = this.open.get(rank);
-    if (t) {
-      this.open.delete(rank);
-      this.open.set(rank, t);
-      return t;
-    }
-    if (this.open.size >= this.maxOpen) {
-      const [oldest, table] = this.open.entries().next().value!;
-      table.close();
-      this.open.delete(oldest);
-    }
-    t = new DocTableReader(this.layout, rank);
-    this.open.set(rank, t);
-    return t;
+  constructor(layout: DedupWorkLayout) {
+    this.tables = new OpenByRank((rank) => new DocTableReader(layout, rank));
   }
 
   entry(ref: DocRef): { id: string; chars: number } {
-    return this.table(refRank(ref)).entry(refOrdinal(ref));
+    return this.tables.get(refRank(ref)).entry(refOrdinal(ref));
   }
 
   close(): void {
-    for (const t of this.open.values()) t.close();
-    this.open.clear();
+    this.tables.close();
   }
 }

@@ -61,6 +61,12 @@ export function keyText(doc: Doc, c: Pick<ExactConfig, 'field' | 'normalize'>): 
 
 const KEY_WORDS = 4;
 const ROW_WIDTH = KEY_WORDS + 1;
+
+/** The key of a key text: the first 128 bits of its SHA-256, as KEY_WORDS big-endian words written at `at`. */
+export function writeExactKey(text: string, out: Uint32Array, at: number): void {
+  const digest = createHash('sha256').update(text).digest();
+  for (let w = 0; w < KEY_WORDS; w++) out[at + w] = digest.readUInt32BE(w * 4);
+}
 const HISTOGRAM = 'exact_cluster_size';
 
 function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): Stage {
@@ -76,9 +82,8 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): S
         const text = keyText(doc, c);
         if (text === undefined) ctx.stats.count('exact_missing_field');
         else {
-          const key = createHash('sha256').update(text).digest();
           const at = rows.append();
-          for (let w = 0; w < KEY_WORDS; w++) rows.data[at + w] = key.readUInt32BE(w * 4);
+          writeExactKey(text, rows.data, at);
           rows.data[at + KEY_WORDS] = ordinal;
         }
         ordinal++;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ArtefactKind, CheckedReader, CheckedWriter } from './checked-file.js';
+import { readMarker } from './marker.js';
 import type { DedupWorkLayout } from './work-layout.js';
 
 /** One document to remove, and why: the document kept in its place. */
@@ -63,15 +63,7 @@ export async function writeRemovals(layout: DedupWorkLayout, task: number, remov
 export function loadRemovals(layout: DedupWorkLayout, tasks: number, rank: number): Map<number, Removal> {
   const out = new Map<number, Removal>();
   for (let t = 0; t < tasks; t++) {
-    let index: RemovalIndex;
-    try {
-      index = JSON.parse(readFileSync(layout.removalIndex(t), 'utf8')) as RemovalIndex;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `cannot read the removal list index ${layout.removalIndex(t)}: ${(err as Error).message}`, {
-        file: layout.removalIndex(t),
-        hint: 'the clustering pass has not finished; run the phases in order (a rerun resumes where it stopped)',
-      });
-    }
+    const index = readMarker<RemovalIndex>(layout.removalIndex(t), `the clustering pass's task ${t} has not written its removal list`);
     const range = index.ranks[String(rank)];
     if (!range) continue;
     const reader = CheckedReader.open(layout.removals(t), ArtefactKind.Removals);

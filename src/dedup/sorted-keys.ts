@@ -37,11 +37,6 @@ export class KeyRows {
     this.count++;
     return at;
   }
-
-  /** Bytes held, for memory accounting. */
-  get bytes(): number {
-    return this.data.byteLength;
-  }
 }
 
 /**

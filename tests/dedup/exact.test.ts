@@ -6,7 +6,8 @@ import type { Doc } from '../../src/core/doc.js';
 import { ledgerBalance } from '../../src/core/stats.js';
 import { exactDedupStage } from '../../src/dedup/exact.js';
 import { decisions, runBarrier } from './barrier-harness.js';
-import { randomWords, rng, vocabulary } from './generate.js';
+import { randomWords, vocabulary } from '../../src/bench/dedup-families.js';
+import { mulberry32 } from '../../src/core/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-exact-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ describe('exact_dedup', () => {
 
   it('streaming and scale-out, any task split: the same removals, a balanced ledger, one histogram entry per group', async () => {
     const vocab = vocabulary(2000, 1);
-    const r = rng(2);
+    const r = mulberry32(2);
     const texts = Array.from({ length: 300 }, () => randomWords(20, vocab, r).join(' '));
     const docs: Doc[] = [];
     for (let i = 0; i < 3000; i++) docs.push(d(`doc-${(i * 7919) % 3000}`, texts[Math.floor(r() ** 2 * texts.length)]!));

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { familyCorpus } from '../../src/bench/dedup-families.js';
 import { silentLogger } from '../../src/core/log.js';
 import { readJsonl } from '../../src/io/jsonl-zst.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
@@ -14,7 +15,6 @@ import type { RejectRecord } from '../../src/runner/rejects.js';
 import { runPipeline } from '../../src/runner/run.js';
 import { tempDir, writePipeline } from '../helpers/corpus.js';
 import { readDataset, readManifest } from '../helpers/parquet.js';
-import { familyCorpus } from './generate.js';
 
 function writeCorpus(dir: string): number {
   const gen = familyCorpus({ families: 40, rates: [0, 0.01, 0.02, 0.3], unrelated: 60, words: 150, seed: 21 });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random.js';
 import { docRef, refOrdinal, refRank } from '../../src/dedup/doc-ref.js';
 import { KeyRows, mergeGroups, sortRows, writeSortedRun } from '../../src/dedup/sorted-keys.js';
-import { rng } from './generate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +57,7 @@ describe('sorted key runs', () => {
   });
 
   it('merging runs of several tasks groups equal keys, members in (rank, ordinal) order', () => {
-    const r = rng(9);
+    const r = mulberry32(9);
     const world = 4;
     const slices = [];
     const truth = new Map<string, number[]>();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { docRef } from '../../src/dedup/doc-ref.js';
 import { bucketTasks } from '../../src/dedup/minhash/buckets.js';
@@ -11,7 +12,6 @@ import { forEachNeighbourhood, PartitionedEdgeWriter, readEdges, sortUniquePairs
 import { roundName, roundSettled, starRoundStep } from '../../src/dedup/minhash/star-rounds.js';
 import { RefUnionFind } from '../../src/dedup/minhash/union-find.js';
 import { DedupWorkLayout } from '../../src/dedup/work-layout.js';
-import { rng } from './generate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-stars-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -54,7 +54,7 @@ const ref = (i: number): number => docRef(i % 5, Math.floor(i / 5));
 
 describe('distributed connected components (rounds of local contraction)', () => {
   it('random sparse graphs settle into one star per component, centred on its smallest document', async () => {
-    const r = rng(1);
+    const r = mulberry32(1);
     for (let g = 0; g < 20; g++) {
       const nodes = 20 + Math.floor(r() * 200);
       const edges: [number, number][] = [];

@@ -3,9 +3,14 @@
  * streaming mode's in-memory band index. 16 bytes per slot in four typed arrays (no objects, no
  * strings, nothing for the garbage collector), at most 70% full, reused band after band.
  */
+/** Slots of a table sized for `maxEntries` keys: at most 70% full. */
+function capacityFor(maxEntries: number): number {
+  return Math.max(16, Math.ceil(maxEntries / 0.7));
+}
+
 /** Bytes of a table sized for `maxEntries` keys. */
 export function bandTableBytes(maxEntries: number): number {
-  return Math.max(16, Math.ceil(maxEntries / 0.7)) * 16;
+  return capacityFor(maxEntries) * 16;
 }
 
 export class BandTable {
@@ -18,7 +23,7 @@ export class BandTable {
   private readonly scale: number;
 
   constructor(maxEntries: number) {
-    this.capacity = Math.max(16, Math.ceil(maxEntries / 0.7));
+    this.capacity = capacityFor(maxEntries);
     this.scale = this.capacity / 2 ** 32;
     this.hi = new Int32Array(this.capacity);
     this.lo = new Int32Array(this.capacity);
@@ -27,7 +32,7 @@ export class BandTable {
   }
 
   get bytes(): number {
-    return bandTableBytes(this.capacity * 0.7);
+    return this.capacity * 16;
   }
 
   clear(): void {

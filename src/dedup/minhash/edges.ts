@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { ArtefactKind, bytesOf, CheckedReader, CheckedWriter } from '../checked-file.js';
 import { refPartition, type DocRef } from '../doc-ref.js';
+import { readMarker } from '../marker.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 
 /** Byte range of each destination partition in a producer's edge file; written after it. */
@@ -74,38 +74,30 @@ export class PartitionedEdgeWriter {
 
 /** The (owner, neighbour) pairs sent to partition `to` by the `producers` tasks of `round`. */
 export function readEdges(layout: DedupWorkLayout, round: string, producers: number, to: number): Float64Array {
-  const parts: Float64Array[] = [];
-  let total = 0;
+  const ranges: [from: number, start: number, end: number][] = [];
+  let bytes = 0;
   for (let from = 0; from < producers; from++) {
     const indexPath = layout.edgeIndex(round, from);
-    let index: EdgeIndex;
-    try {
-      index = JSON.parse(readFileSync(indexPath, 'utf8')) as EdgeIndex;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `${round} task ${from} has not finished (${indexPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-        file: indexPath,
-        hint: 'run the phases in order; a rerun resumes where it stopped',
-      });
-    }
+    const index = readMarker<EdgeIndex>(indexPath, `${round} task ${from} has not finished`);
     const range = index.ranges[to];
     if (!range) throw new SluiceError('SLUICE_ARTEFACT', `${indexPath} has no partition ${to} (it has ${index.ranges.length})`, { file: indexPath, hint: 'rerun with --fresh' });
     if (range[1] === range[0]) continue;
+    ranges.push([from, range[0], range[1]]);
+    bytes += range[1] - range[0];
+  }
+  // each producer's part is read straight into its place in the result
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const [from, start, end] of ranges) {
     const reader = CheckedReader.open(layout.edges(round, from), ArtefactKind.Edges);
     try {
-      const a = new Float64Array(reader.read(range[0], range[1] - range[0]).buffer);
-      parts.push(a);
-      total += a.length;
+      reader.readInto(start, out.subarray(at, at + end - start));
     } finally {
       reader.close();
     }
+    at += end - start;
   }
-  const out = new Float64Array(total);
-  let at = 0;
-  for (const a of parts) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
+  return new Float64Array(out.buffer);
 }
 
 /** Sorts pairs by (first, second) and drops repeats; returns the distinct pairs. */

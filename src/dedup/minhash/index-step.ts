@@ -7,6 +7,7 @@ import { ClusterResolver } from '../resolve.js';
 import { writeRemovals } from '../removals.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import { BandTable } from './band-table.js';
+import { headsBefore } from './bucket-head.js';
 import type { MinhashConfig } from './config.js';
 import { SignatureStore } from './signature-store.js';
 import { UnionFind } from './union-find.js';
@@ -75,17 +76,16 @@ function joinBandCollisions(
   for (let b = 0; b < c.bands; b++) maxRows = Math.max(maxRows, manifests.reduce((s, m) => s + m.runs[b]!.rows, 0));
   const table = new BandTable(maxRows);
   const docs = new DocLookup(layout);
-  const idOf = (g: number): string => docs.entry(refOf(base, g)).id;
   let collisions = 0;
   try {
     for (let b = 0; b < c.bands; b++) {
       if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', 'minhash index was cancelled');
       table.clear();
-      // pass 1: each bucket's head, the member with the smallest id hash (ties: smallest id)
+      // pass 1: each bucket's head, by the rule the scale-out buckets step uses
       forEachBandRow(layout, manifests, base, b, (hi, lo, tag, g) => {
         const s = table.slot(hi, lo);
         const head = table.doc[s]!;
-        if (head === -1 || tag < table.tag[s]! || (tag === table.tag[s] && idOf(g) < idOf(head))) {
+        if (head === -1 || headsBefore(refOf(base, g), tag, refOf(base, head), table.tag[s]!, docs)) {
           table.doc[s] = g;
           table.tag[s] = tag;
         }

@@ -1,47 +1,34 @@
-import { ArtefactKind, CheckedReader } from '../checked-file.js';
+import { ArtefactKind, bytesOf, CheckedReader } from '../checked-file.js';
 import { refOrdinal, refRank, type DocRef } from '../doc-ref.js';
+import { OpenByRank } from '../open-by-rank.js';
 import type { SimilaritySource } from '../resolve.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import { estimateSimilarity } from './signature.js';
 
 /** Reads stored signatures by ref (random access, checksummed blocks) to estimate similarities. */
 export class SignatureStore implements SimilaritySource {
-  private readonly open = new Map<number, CheckedReader>();
+  private readonly readers: OpenByRank<CheckedReader>;
+  /** The two signatures of the pair being compared, reused for every pair. */
+  private readonly x: Int32Array;
+  private readonly y: Int32Array;
 
-  constructor(
-    private readonly layout: DedupWorkLayout,
-    private readonly numHashes: number,
-    private readonly maxOpen = 128,
-  ) {}
-
-  private reader(rank: number): CheckedReader {
-    let r = this.open.get(rank);
-    if (r) {
-      this.open.delete(rank);
-      this.open.set(rank, r);
-      return r;
-    }
-    if (this.open.size >= this.maxOpen) {
-      const [oldest, reader] = this.open.entries().next().value!;
-      reader.close();
-      this.open.delete(oldest);
-    }
-    r = CheckedReader.open(this.layout.signatures(rank), ArtefactKind.Signatures);
-    this.open.set(rank, r);
-    return r;
+  constructor(layout: DedupWorkLayout, numHashes: number) {
+    this.x = new Int32Array(numHashes);
+    this.y = new Int32Array(numHashes);
+    this.readers = new OpenByRank((rank) => CheckedReader.open(layout.signatures(rank), ArtefactKind.Signatures));
   }
 
-  get(ref: DocRef): Int32Array {
-    const bytes = this.numHashes * 4;
-    return new Int32Array(this.reader(refRank(ref)).read(refOrdinal(ref) * bytes, bytes).buffer);
+  /** Reads the signature of `ref` into `out` (numHashes values); returns it. */
+  private load(ref: DocRef, out: Int32Array): Int32Array {
+    this.readers.get(refRank(ref)).readInto(refOrdinal(ref) * out.byteLength, bytesOf(out));
+    return out;
   }
 
   similarity(kept: DocRef, removed: DocRef): number {
-    return estimateSimilarity(this.get(kept), this.get(removed));
+    return estimateSimilarity(this.load(kept, this.x), this.load(removed, this.y));
   }
 
   close(): void {
-    for (const r of this.open.values()) r.close();
-    this.open.clear();
+    this.readers.close();
   }
 }

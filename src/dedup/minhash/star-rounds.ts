@@ -7,9 +7,9 @@
  * chains that one task sees in pieces are shortened every round. The rounds settle into one star
  * per component centred on the component's smallest document, a fixed point of the rewrite.
  *
- * Measured (tests/dedup/star-rounds.test.ts and the benchmark): the stars the buckets step
- * emits settle in 2 rounds; a chain of 50,000 near-duplicates settles in 2 rounds with 1 task,
- * 6-7 with 7 tasks and 9 with 32. The Large-Star/Small-Star alternation (Kiveris et al. 2014)
+ * Measured (tests/dedup/star-rounds.test.ts and the benchmark, src/bench/dedup-chain.ts): the
+ * stars the buckets step emits settle in 2 rounds; a chain of 50,000 near-duplicates settles in
+ * 2 rounds with 1 task, 6 with 7 tasks and 9 with 32. The Large-Star/Small-Star alternation (Kiveris et al. 2014)
  * that this replaced needed 2 log2(n) rounds on chains: 20 for 1,000 documents.
  *
  * Each round also checks, for its own documents, whether its input already was such a star
@@ -19,10 +19,9 @@
  * partition of its centre. If the last round still found unsettled documents, it falls back to a
  * union-find over the remaining edges (see clusters.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { GlobalStep } from '../../core/stage.js';
-import { SluiceError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { readMarker } from '../marker.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import { BUCKETS_STEP, bucketTasks } from './buckets.js';
 import type { MinhashConfig } from './config.js';
@@ -91,12 +90,7 @@ export function roundSettled(layout: DedupWorkLayout, round: number, tasks: numb
   let edges = roundName(round);
   for (let p = 0; p < tasks; p++) {
     const path = layout.roundStatus(roundName(round), p);
-    let s: RoundStatus;
-    try {
-      s = JSON.parse(readFileSync(path, 'utf8')) as RoundStatus;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ARTEFACT', `clustering round ${round} task ${p} has not finished (${path}: ${(err as Error).message})`, { file: path });
-    }
+    const s = readMarker<RoundStatus>(path, `clustering round ${round} task ${p} has not finished`);
     unsettled += s.unsettled;
     edges = s.edges;
   }

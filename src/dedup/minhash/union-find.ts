@@ -1,5 +1,15 @@
 import type { DocRef } from '../doc-ref.js';
 
+/** The root of `x` in a parent array, halving the path on the way. */
+function findRoot(parent: Int32Array, x: number): number {
+  while (parent[x] !== x) {
+    const gp = parent[parent[x]!]!;
+    parent[x] = gp;
+    x = gp;
+  }
+  return x;
+}
+
 /**
  * Union-find over 0..n-1 in one Int32Array (4 bytes per element). The root of a set is always
  * its smallest element, so the result does not depend on the order of unions; finds halve paths.
@@ -13,13 +23,7 @@ export class UnionFind {
   }
 
   find(x: number): number {
-    const p = this.parent;
-    while (p[x] !== x) {
-      const gp = p[p[x]!]!;
-      p[x] = gp;
-      x = gp;
-    }
-    return x;
+    return findRoot(this.parent, x);
   }
 
   union(a: number, b: number): void {
@@ -59,13 +63,7 @@ export class RefUnionFind {
   }
 
   private findSlot(i: number): number {
-    const p = this.parent;
-    while (p[i] !== i) {
-      const gp = p[p[i]!]!;
-      p[i] = gp;
-      i = gp;
-    }
-    return i;
+    return findRoot(this.parent, i);
   }
 
   connected(a: DocRef, b: DocRef): boolean {
