@@ -18,7 +18,7 @@
  * per core.
  */
 import { createRequire } from 'node:module';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Doc } from '../core/doc.js';
@@ -133,9 +133,8 @@ interface PhaseArgs {
 interface PhaseResult {
   seconds: number;
   docs: number;
-  /** apply: removed documents, in a file of (removed, kept) document number pairs (too many for the IPC reply). */
-  removalsFile?: string;
-  removed: number;
+  /** apply: each removed document's number and the number of the one kept in its place. */
+  removals: [removed: number, kept: number][];
   stats: Record<string, number>;
 }
 
@@ -154,12 +153,12 @@ export async function phaseChild(a: PhaseArgs): Promise<PhaseResult> {
     const step = barrier.steps[a.step!]!;
     const t0 = performance.now();
     await step.run(a.rank, Math.max(1, step.tasks(a.world)), { signal: new AbortController().signal, log: silentLogger, stats });
-    return { seconds: (performance.now() - t0) / 1000, docs: 0, removed: 0, stats: stats.counts.counters };
+    return { seconds: (performance.now() - t0) / 1000, docs: 0, removals: [], stats: stats.counts.counters };
   }
-  const removals: number[] = [];
+  const removals: [removed: number, kept: number][] = [];
   const docNumber = (id: string): number => Number(id.slice('doc-'.length));
   let genMs = 0;
-  const ctx = benchStageContext(a.rank, a.world, stats, (doc, detail) => removals.push(docNumber(doc.id), docNumber(String(detail['kept_id']))));
+  const ctx = benchStageContext(a.rank, a.world, stats, (doc, detail) => removals.push([docNumber(doc.id), docNumber(String(detail['kept_id']))]));
   async function* timedDocs(): AsyncIterable<Doc> {
     for (let i = a.rank; i < a.corpus.docs; i += a.world) {
       const t = performance.now();
@@ -172,11 +171,7 @@ export async function phaseChild(a: PhaseArgs): Promise<PhaseResult> {
   let docs = 0;
   const t0 = performance.now();
   for await (const _ of stage(timedDocs(), ctx)) docs++;
-  const seconds = (performance.now() - t0 - genMs) / 1000;
-  if (a.phase === 'collect') return { seconds, docs, removed: 0, stats: stats.counts.counters };
-  const removalsFile = join(a.workDir, `bench-removals-${a.rank}.bin`);
-  writeFileSync(removalsFile, new Int32Array(removals));
-  return { seconds, docs, removalsFile, removed: removals.length / 2, stats: stats.counts.counters };
+  return { seconds: (performance.now() - t0 - genMs) / 1000, docs, removals, stats: stats.counts.counters };
 }
 
 const here = './dedup.js';
@@ -243,11 +238,7 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   }
   phasePeaks.push(`${barrier.steps.map((st) => st.name).join('+')} ${Math.round(stepPeak)}`);
   const removals = new Map<number, number>();
-  for (let rank = 0; rank < world; rank++) {
-    const bytes = readFileSync((await run(`apply${world > 1 ? rank : ''}`, { ...base, phase: 'apply', rank })).removalsFile!);
-    const pairs = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    for (let i = 0; i < pairs.length; i += 2) removals.set(pairs[i]!, pairs[i + 1]!);
-  }
+  for (let rank = 0; rank < world; rank++) for (const [r, k] of (await run(`apply${world > 1 ? rank : ''}`, { ...base, phase: 'apply', rank })).removals) removals.set(r, k);
   const manifests = Array.from({ length: world }, (_, r) => readCollectManifest(new DedupWorkLayout(workDir), r));
   const rowsPerBand = Array.from({ length: c.bands }, (_, b) => manifests.reduce((sum, m) => sum + m.runs[b]!.rows, 0));
   const indexBytes = bandTableBytes(Math.max(...rowsPerBand)) + 4 * corpus.docs;
