@@ -5,7 +5,7 @@
  * apply passes (separate processes) see the same documents.
  */
 import type { Doc } from '../core/doc.js';
-import { fmix32 } from '../dedup/hash32.js';
+import { fmix32 } from '../core/hash32.js';
 
 export interface DedupCorpusOptions {
   docs: number;

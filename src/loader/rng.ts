@@ -4,7 +4,7 @@
  * state it exactly and another implementation can reproduce every order bit for bit.
  */
 
-import { fmix32 } from '../dedup/hash32.js';
+import { fmix32 } from '../core/hash32.js';
 
 /** murmur3's 32-bit finaliser (FORMAT.md's mix32), as an unsigned value. */
 function mix32(x: number): number {

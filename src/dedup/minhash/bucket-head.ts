@@ -1,4 +1,4 @@
-import { fmix32 } from '../hash32.js';
+import { fmix32 } from '../../core/hash32.js';
 import type { DocLookup } from '../doc-table.js';
 import type { DocRef } from '../doc-ref.js';
 import { wordHash } from './shingles.js';

@@ -1,4 +1,4 @@
-import { murmurWords } from '../hash32.js';
+import { murmurWords } from '../../core/hash32.js';
 
 /** Locality-sensitive hashing shape: the signature is cut into `bands` bands of `rows` values. */
 export interface LshShape {

@@ -1,4 +1,4 @@
-import { fmix32, murmurMix } from '../hash32.js';
+import { fmix32, murmurMix } from '../../core/hash32.js';
 import { astralClass, charClassTable, foldCase, simplifyText } from '../normalize.js';
 
 /** Word n-grams (default; prose) or character n-grams (code, languages written without spaces). */

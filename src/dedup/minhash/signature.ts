@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { splitmix32 } from '../hash32.js';
+import { splitmix32 } from '../../core/hash32.js';
 
 /**
  * MinHash signatures over 32-bit shingle hashes. Permutation k is the universal hash

@@ -5,18 +5,12 @@
  * typed arrays from one document to the next.
  */
 
+import { fmix32 } from '../../core/hash32.js';
+
 function capacityFor(expected: number): number {
   let cap = 64;
   while (cap < expected * 2) cap *= 2;
   return cap;
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
