@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeStream, peek } from '../io/decompress.js';
+import { readHead } from '../io/read-bytes.js';
 import { isZip, zipEntries } from '../io/zip.js';
 import { stripGutenberg, unwrapParagraphs } from '../extract/gutenberg.js';
 import { defineReader, type ReaderContext } from './reader.js';
@@ -81,11 +82,7 @@ export const booksReader = defineReader({
     // ids name the input as given, so equal file names in two directories stay distinct
     const name = file.uri;
     // local zips are read in place (yauzl seeks), so only their first bytes are looked at here
-    let localHead: Uint8Array | undefined;
-    if (file.localPath) for await (const chunk of file.open()) {
-      localHead = chunk;
-      break;
-    }
+    const localHead = file.localPath ? await readHead(file.open(), 4) : undefined;
     const { head, rest } = localHead && isZip(localHead) ? { head: localHead, rest: undefined } : await peek(file.open(), 4);
     if (isZip(head)) {
       let books = 0;
