@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { asBuffer } from './read-bytes.js';
 
 export interface Line {
   /** Line content without the trailing `\n` or `\r\n`. Empty when `tooLong`. */
@@ -46,7 +47,7 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: Split
   let consumed = 0;
 
   for await (const chunk of chunks) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = asBuffer(chunk);
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(NL, pos);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeStream, peek } from '../io/decompress.js';
-import { readHead } from '../io/read-bytes.js';
+import { readAll, readHead, TooLargeError } from '../io/read-bytes.js';
 import { isZip, zipEntries } from '../io/zip.js';
 import { stripGutenberg, unwrapParagraphs } from '../extract/gutenberg.js';
 import { defineReader, type ReaderContext } from './reader.js';
@@ -18,19 +18,6 @@ const params = z
   })
   .strict();
 type Params = z.output<typeof params>;
-
-class TooLarge extends Error {}
-
-async function readAll(stream: AsyncIterable<Uint8Array>, max: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const c of stream) {
-    n += c.length;
-    if (n > max) throw new TooLarge(`more than max_book_bytes=${max} bytes`);
-    parts.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-  }
-  return Buffer.concat(parts, n);
-}
 
 const LATIN1 = /character set encoding:\s*(iso-8859-1|iso latin-1|latin-?1|windows-1252|cp-?1252)/i;
 
@@ -69,6 +56,10 @@ function toDoc(id: string, bytes: Buffer, file: string, p: Params, ctx: ReaderCo
   return { id, text: body, source: ctx.source, meta };
 }
 
+function describe(err: unknown, p: Params): string {
+  return err instanceof TooLargeError ? `more than max_book_bytes=${p.max_book_bytes} bytes` : errorMessage(err);
+}
+
 /**
  * Plain-text books, Project Gutenberg style: `.txt`, `.txt.gz` (or .zst/.bz2) and `.zip`
  * archives holding `.txt` files; one document per book.
@@ -104,7 +95,7 @@ export const booksReader = defineReader({
         }
       } catch (err) {
         rethrowIfStrictStop(err);
-        ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLarge ? 'too_large' : 'bad_zip', record: name, error: errorMessage(err) });
+        ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLargeError ? 'too_large' : 'bad_zip', record: name, error: describe(err, p) });
         return;
       }
       if (books === 0) ctx.invalid({ id: `${name}:zip`, reason: 'no_text_in_zip', record: name, error: 'the archive holds no .txt file' });
@@ -115,7 +106,7 @@ export const booksReader = defineReader({
       const { bytes: decoded } = await decodeStream(rest!, file.uri);
       bytes = await readAll(decoded, p.max_book_bytes);
     } catch (err) {
-      ctx.invalid({ id: name, reason: err instanceof TooLarge ? 'too_large' : 'truncated_input', record: name, error: errorMessage(err) });
+      ctx.invalid({ id: name, reason: err instanceof TooLargeError ? 'too_large' : 'truncated_input', record: name, error: describe(err, p) });
       return;
     }
     const doc = toDoc(name, bytes, file.uri, p, ctx);

@@ -6,7 +6,7 @@ import { errorMessage } from '../core/errors.js';
 import { sizeSchema } from '../config/size.js';
 import { decodeStream } from '../io/decompress.js';
 import { localFile, type InputFile } from '../io/input.js';
-import { readHead } from '../io/read-bytes.js';
+import { readAll, readHead } from '../io/read-bytes.js';
 import { isZip } from '../io/zip.js';
 import { defineReader, type ReaderContext } from './reader.js';
 import { tarSource, zipSource } from './code/archive-source.js';
@@ -216,11 +216,7 @@ async function* readLoneFile(file: InputFile, judge: JudgeOptions, ctx: ReaderCo
         kind: 'file',
         path,
         size,
-        read: async () => {
-          const parts: Buffer[] = [];
-          for await (const c of file.open()) parts.push(Buffer.from(c));
-          return Buffer.concat(parts);
-        },
+        read: () => readAll(file.open()),
       };
     },
   };

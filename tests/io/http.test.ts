@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
 import { httpFile, parseContentRange } from '../../src/io/http.js';
+import { readAll } from '../../src/io/read-bytes.js';
 import '../../src/io/remote-inputs.js';
 import { expandPath } from '../../src/io/resolve.js';
 import { jsonlReader } from '../../src/readers/jsonl.js';
@@ -143,7 +144,7 @@ describe('http input', () => {
     reset();
     routes.set('/down.jsonl.gz', { body: gz, failFirst: { status: 502, times: 100 } });
     const file = httpFile(`${base}/down.jsonl.gz`, { ...fast, retries: 3 });
-    const err = await collect(file.open()).catch((e: unknown) => e);
+    const err = await readAll(file.open()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SluiceError);
     expect((err as SluiceError).code).toBe('SLUICE_HTTP');
     expect((err as SluiceError).message).toMatch(/down\.jsonl\.gz failed 4 times in a row at byte 0: HTTP 502/);
@@ -166,7 +167,7 @@ describe('http input', () => {
   it('fails at the cut when the server announces Accept-Ranges: none', async () => {
     reset();
     routes.set('/none.jsonl.gz', { body: gz, cutAt: 1000, acceptRangesNone: true });
-    const err = await collect(httpFile(`${base}/none.jsonl.gz`, fast).open()).catch((e: unknown) => e);
+    const err = await readAll(httpFile(`${base}/none.jsonl.gz`, fast).open()).catch((e: unknown) => e);
     expect((err as SluiceError).message).toMatch(/refuses range requests \(Accept-Ranges: none\)/);
     expect(seen.filter((s) => s.range !== undefined)).toEqual([]);
   });
@@ -174,7 +175,7 @@ describe('http input', () => {
   it('reports 404 at once, without retrying', async () => {
     reset();
     const file = httpFile(`${base}/missing.gz`, fast);
-    const err = await collect(file.open()).catch((e: unknown) => e);
+    const err = await readAll(file.open()).catch((e: unknown) => e);
     expect((err as SluiceError).message).toMatch(/answered HTTP 404/);
     expect(file.stats.requests).toBe(1);
   });
@@ -184,7 +185,7 @@ describe('http input', () => {
     routes.set('/plain.bin', { body: gz });
     const file = httpFile(`${base}/plain.bin`, fast);
     expect(await file.size()).toBe(gz.length);
-    const tail = await collect(file.open(100));
+    const tail = await readAll(file.open(100));
     expect(Buffer.compare(tail, gz.subarray(100))).toBe(0);
     expect(seen.at(-1)!.range).toBe('bytes=100-');
   });
@@ -220,9 +221,3 @@ describe('path lists', () => {
     await expect(expandPath({ pattern: `${base}/x/*.gz`, yamlPath: 'inputs[0].paths[0]' }, false)).rejects.toThrow(/remote globs are not supported/);
   });
 });
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of stream) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../core/errors.js';
 import { decodeStream, detectCodec, peek } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
+import { asBuffer } from '../../io/read-bytes.js';
 import type { ReaderContext } from '../reader.js';
 import { gunzipMembers } from './gzip-members.js';
 import { WarcRecordParser, type WarcEvent, type WarcHeaders, type WarcParserOptions, type WarcProblem } from './record-parser.js';
@@ -24,7 +25,7 @@ export async function* warcEvents(file: InputFile, opts: WarcParserOptions = {})
   // plain WARC, or a codec without member boundaries: damage ends the file
   const { bytes } = await decodeStream(rest, file.uri);
   try {
-    for await (const chunk of bytes) yield* parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    for await (const chunk of bytes) yield* parser.push(asBuffer(chunk));
   } catch (err) {
     yield* parser.damage({ reason: 'truncated', error: errorMessage(err), offset: -1 });
     return;
