@@ -7,7 +7,7 @@ import { readAll, readHead, TooLargeError } from '../io/read-bytes.js';
 import { isZip, zipEntries } from '../io/zip.js';
 import { stripGutenberg, unwrapParagraphs } from '../extract/gutenberg.js';
 import { defineReader, type ReaderContext } from './reader.js';
-import { rethrowIfStrictStop } from './strict.js';
+import { isDecompressDamage, rethrowUnlessDamage } from './strict.js';
 import type { Doc } from '../core/doc.js';
 
 const params = z
@@ -94,7 +94,7 @@ export const booksReader = defineReader({
           if (doc) yield doc;
         }
       } catch (err) {
-        rethrowIfStrictStop(err);
+        rethrowUnlessDamage(err);
         ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLargeError ? 'too_large' : 'bad_zip', record: name, error: describe(err, p) });
         return;
       }
@@ -106,6 +106,7 @@ export const booksReader = defineReader({
       const { bytes: decoded } = await decodeStream(rest!, file.uri);
       bytes = await readAll(decoded, p.max_book_bytes);
     } catch (err) {
+      if (!(err instanceof TooLargeError) && !isDecompressDamage(err)) throw err;
       ctx.invalid({ id: name, reason: err instanceof TooLargeError ? 'too_large' : 'truncated_input', record: name, error: describe(err, p) });
       return;
     }

@@ -9,6 +9,7 @@ import { localFile, type InputFile } from '../io/input.js';
 import { readAll, readHead } from '../io/read-bytes.js';
 import { isZip } from '../io/zip.js';
 import { defineReader, type ReaderContext } from './reader.js';
+import { rethrowUnlessDamage } from './strict.js';
 import { tarSource, zipSource } from './code/archive-source.js';
 import { countFiles, dirSource } from './code/dir-source.js';
 import { judgeContent, judgeName, type JudgeOptions } from './code/judge.js';
@@ -157,6 +158,7 @@ async function* readRepo(source: RepoSource, judge: JudgeOptions, ctx: ReaderCon
     const facts = await source.facts();
     licence = repoLicence(facts.licenceTexts, facts);
   } catch (err) {
+    rethrowUnlessDamage(err);
     ctx.invalid({ id: `${repo}/`, reason: 'bad_archive', record: repo, error: errorMessage(err) });
     return;
   }
@@ -185,6 +187,7 @@ async function* readRepo(source: RepoSource, judge: JudgeOptions, ctx: ReaderCon
     try {
       bytes = await item.read();
     } catch (err) {
+      rethrowUnlessDamage(err);
       ctx.invalid({ id, reason: 'unreadable', record: item.path, error: errorMessage(err) });
       continue;
     }

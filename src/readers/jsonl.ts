@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { JsonValue, Meta } from '../core/doc.js';
-import { SluiceError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
 import { splitLines } from '../io/lines.js';
 import { defineReader } from './reader.js';
+import { isDecompressDamage } from './strict.js';
 
 const RAW_LIMIT = 4096;
 
@@ -61,7 +62,7 @@ export const jsonlReader = defineReader({
         yield { id, text, source: typeof sourceValue === 'string' ? sourceValue : ctx.source, meta };
       }
     } catch (err) {
-      if (!(err instanceof SluiceError && err.code === 'SLUICE_DECOMPRESS')) throw err;
+      if (!isDecompressDamage(err)) throw err;
       // a damaged compressed stream ends the file; everything before the damage was read
       ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
     }

@@ -2,7 +2,7 @@ import { errorMessage } from '../core/errors.js';
 import type { JsonValue } from '../core/doc.js';
 import { splitLines } from '../io/lines.js';
 import type { ReaderContext } from './reader.js';
-import { rethrowIfStrictStop } from './strict.js';
+import { isDecompressDamage } from './strict.js';
 
 const RAW_LIMIT = 4096;
 
@@ -15,7 +15,7 @@ export interface JsonRecord {
  * JSON objects from newline-delimited JSON bytes. Every line that is not one (too long, not
  * UTF-8, not JSON, not an object) is reported through `ctx.invalid` with its line number;
  * blank lines are ignored. A damaged compressed stream ends the file with a `truncated_input`
- * invalid record; the lines before the damage have been yielded.
+ * invalid record; the lines before the damage have been yielded. Other errors fail the input.
  */
 export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: ReaderContext, name: string, maxLineBytes: number): AsyncIterable<JsonRecord> {
   try {
@@ -44,7 +44,7 @@ export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: Reader
       yield { value: value as Record<string, JsonValue>, lineNo: line.lineNo };
     }
   } catch (err) {
-    rethrowIfStrictStop(err);
+    if (!isDecompressDamage(err)) throw err;
     ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
   }
 }

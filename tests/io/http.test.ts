@@ -9,6 +9,8 @@ import { readAll } from '../../src/io/read-bytes.js';
 import '../../src/io/remote-inputs.js';
 import { expandPath } from '../../src/io/resolve.js';
 import { jsonlReader } from '../../src/readers/jsonl.js';
+import { readers } from '../../src/registry.js';
+import { htmlRecord, page } from '../readers/warc-fixtures.js';
 import { runReader } from '../helpers/harness.js';
 
 /** What the loopback server does with the next requests to a path. */
@@ -194,6 +196,30 @@ describe('http input', () => {
     expect(parseContentRange('bytes 5-9/10')).toEqual({ start: 5, end: 9, total: 10 });
     expect(parseContentRange('bytes 5-9/*')).toEqual({ start: 5, end: 9, total: undefined });
     expect(parseContentRange('items 1-2/3')).toBeUndefined();
+  });
+});
+
+describe('an http input that gives up', () => {
+  const xml = Buffer.from(
+    '<mediawiki><siteinfo><dbname>testwiki</dbname></siteinfo>\n' +
+      Array.from({ length: 200 }, (_, i) => `<page><title>A${i}</title><ns>0</ns><id>${i + 1}</id><revision><id>${i}</id><text>Article ${i} text.</text></revision></page>\n`).join('') +
+      '</mediawiki>\n',
+  );
+  const ndjson = Buffer.from(Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: `c${i}`, author: 'a', body: `comment ${i}`, score: 5, created_utc: 1e9 + i, subreddit: 's', link_id: 't3_x' })).join('\n') + '\n');
+  const book = Buffer.from(`Title: A Book\n\n*** START OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n\n${'A line of the book.\n'.repeat(500)}\n*** END OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n`);
+  const warc = Buffer.concat(Array.from({ length: 50 }, (_, i) => htmlRecord(i, page(i))));
+
+  // the server cuts the first response and then ignores Range: the input fails with SLUICE_HTTP
+  it.each([
+    ['reddit', 'RC_2020-01.ndjson', ndjson],
+    ['wikipedia', 'enwiki.xml', xml],
+    ['books', 'book.txt', book],
+    ['warc', 'crawl.warc', warc],
+    ['jsonl', 'x.jsonl.gz', multiMemberJsonlGz()],
+  ] as const)('%s: fails the read instead of reporting a truncated input', async (name, file, body) => {
+    reset();
+    routes.set(`/${file}`, { body, cutAt: Math.floor(body.length / 2), ignoreRange: true });
+    await expect(runReader(readers[name]!, httpFile(`${base}/${file}`, fast))).rejects.toThrow(/server sent the whole file/);
   });
 });
 

@@ -6,6 +6,7 @@ import { decodeStream } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
 import { readAll } from '../../io/read-bytes.js';
 import { openZip } from '../../io/zip.js';
+import { rethrowUnlessDamage } from '../strict.js';
 import { isLicenceFile } from './licence.js';
 import { FACT_FILE_LIMIT, skippedAncestor, type DirPolicy, type RepoFacts, type RepoItem, type RepoSource } from './repo-source.js';
 
@@ -149,6 +150,7 @@ export function tarSource(file: InputFile, name: string, policy: DirPolicy): Rep
           if (!read) entry.resume();
         }
       } catch (err) {
+        rethrowUnlessDamage(err);
         yield* tally.items();
         yield { kind: 'damaged', error: errorMessage(err) };
         return;

@@ -3,6 +3,7 @@ import { decodeStream, detectCodec, peek } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
 import { asBuffer } from '../../io/read-bytes.js';
 import type { ReaderContext } from '../reader.js';
+import { isDecompressDamage } from '../strict.js';
 import { gunzipMembers } from './gzip-members.js';
 import { WarcRecordParser, type WarcEvent, type WarcHeaders, type WarcParserOptions, type WarcProblem } from './record-parser.js';
 
@@ -27,6 +28,7 @@ export async function* warcEvents(file: InputFile, opts: WarcParserOptions = {})
   try {
     for await (const chunk of bytes) yield* parser.push(asBuffer(chunk));
   } catch (err) {
+    if (!isDecompressDamage(err)) throw err;
     yield* parser.damage({ reason: 'truncated', error: errorMessage(err), offset: -1 });
     return;
   }
