@@ -9,8 +9,9 @@
  * the text of a few inline templates that render words (lang, nowrap, convert, birth date, ...).
  * A final pass removes the debris removal leaves behind: `()`, `( , )`, ` ,`, `. .`, `&nbsp;`.
  *
- * Hand-written rather than wtf_wikipedia: measured on the sample articles it is ~30x faster with
- * fewer leftovers (see README, "Wikipedia"); it does not build a document model, it only deletes.
+ * Hand-written rather than wtf_wikipedia: several times faster with fewer leftovers (the `wikitext`
+ * rows of the readers-a bench; README, "Wikipedia"); it does not build a document model, it only
+ * deletes.
  */
 
 export interface WikitextOptions {
