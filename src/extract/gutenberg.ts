@@ -128,12 +128,12 @@ export function unwrapParagraphs(body: string): string {
   const flush = (): void => {
     if (para.length === 0) return;
     const verse = para.length > 1 && para.every((l) => /^\s/.test(l));
-    out.push(verse ? para.map((l) => l.trim()).join('\n') : para.map((l) => l.trim()).join(' ').replace(/[ \t]+/g, ' '));
+    out.push(verse ? para.map((l) => l.trim()).join('\n') : para.map((l) => l.trim()).join(' ').replace(/[ \t]{2,}|\t/g, ' '));
     para = [];
   };
   for (const line of body.split('\n')) {
     if (line.trim() === '') flush();
-    else para.push(line.replace(/\s+$/, ''));
+    else para.push(line); // flush trims both ends
   }
   flush();
   return out.join('\n\n');
