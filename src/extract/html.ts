@@ -59,6 +59,14 @@ function isBoilerplate(attribs: Record<string, string>): boolean {
   return false;
 }
 
+/**
+ * Every run of whitespace as one space, trimmed. Matching only runs and lone non-space characters
+ * leaves the single spaces between words alone: `/\s+/g` rebuilt the string at each of them.
+ */
+function collapseSpace(s: string): string {
+  return s.replace(/\s{2,}|[^\S ]/g, ' ').trim();
+}
+
 class TextCollector {
   readonly lines: string[] = [];
   title = '';
@@ -142,7 +150,7 @@ class TextCollector {
       if (block.trim() !== '') this.lines.push(block);
       return;
     }
-    const line = raw.replace(/\s+/g, ' ').trim();
+    const line = collapseSpace(raw);
     if (line === '') return;
     if (dense) {
       this.linkBlocksDropped++;
@@ -167,7 +175,7 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): ExtractedP
   collector.flush();
   return {
     text: collector.lines.join('\n'),
-    title: collector.title.replace(/\s+/g, ' ').trim(),
+    title: collapseSpace(collector.title),
     lang: collector.lang,
     linkBlocksDropped: collector.linkBlocksDropped,
   };
