@@ -1,7 +1,6 @@
 /** Child-process side of the reader benchmarks (run through isolate.ts so peak RSS is per variant). */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentLogger } from '../core/log.js';
 import { tidy, wikitextToText } from '../extract/wikitext.js';
 import { localFile } from '../io/input.js';
 import { readers } from '../registry.js';
@@ -93,9 +92,8 @@ export async function decodeOnly(args: DecodeArgs): Promise<{ bytes: number }> {
     const { decodeZstdInProcess } = await import('../io/decompress.js');
     stream = decodeZstdInProcess(raw);
   } else {
-    const { throughChild } = await import('../io/child-decoder.js');
-    const { decodeZstdInProcess } = await import('../io/decompress.js');
-    stream = throughChild('zstd', ['-d', '-c', '-q', '--long=31'], raw, { fallback: decodeZstdInProcess, log: silentLogger });
+    const { decodeZstdWithCli } = await import('../io/zstd-cli.js');
+    stream = decodeZstdWithCli(raw);
   }
   let bytes = 0;
   for await (const c of stream) bytes += c.length;

@@ -30,6 +30,9 @@ export function pickZstdBackend(): ZstdBackend {
 
 const log = createLogger(logLevelFromEnv(), 'zstd');
 
-registerDecoder('zstd', (raw) =>
-  pickZstdBackend() === 'cli' ? throughChild('zstd', ['-d', '-c', '-q', `--long=${ZSTD_WINDOW_LOG_MAX}`], raw, { fallback: decodeZstdInProcess, log }) : decodeZstdInProcess(raw),
-);
+/** `zstd -dc --long=31` in a child process (in-process if the child cannot start). */
+export function decodeZstdWithCli(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return throughChild('zstd', ['-d', '-c', '-q', `--long=${ZSTD_WINDOW_LOG_MAX}`], raw, { fallback: decodeZstdInProcess, log });
+}
+
+registerDecoder('zstd', (raw) => (pickZstdBackend() === 'cli' ? decodeZstdWithCli(raw) : decodeZstdInProcess(raw)));
