@@ -67,6 +67,15 @@ function collapseSpace(s: string): string {
   return s.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
 
+/**
+ * A copy that shares no memory with the page source. htmlparser2 hands out substrings of it, and
+ * a title or a one-line text kept as such would hold the whole page for as long as the document
+ * lives (22 MiB more for 1,774 held documents of the readers-b WARC).
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
 class TextCollector {
   readonly lines: string[] = [];
   title = '';
@@ -174,8 +183,8 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): ExtractedP
   parser.end();
   collector.flush();
   return {
-    text: collector.lines.join('\n'),
-    title: collapseSpace(collector.title),
+    text: collector.lines.length === 1 ? detach(collector.lines[0]!) : collector.lines.join('\n'),
+    title: detach(collapseSpace(collector.title)),
     lang: collector.lang,
     linkBlocksDropped: collector.linkBlocksDropped,
   };
