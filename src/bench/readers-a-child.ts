@@ -1,11 +1,10 @@
 /** Child-process side of the reader benchmarks (run through isolate.ts so peak RSS is per variant). */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentLogger } from '../core/log.js';
-import { StatsRecorder } from '../core/stats.js';
 import { tidy, wikitextToText } from '../extract/wikitext.js';
 import { localFile } from '../io/input.js';
 import { readers } from '../registry.js';
+import { drainReader, type ReadCounts } from './readers-drain.js';
 
 export interface ReadArgs {
   reader: string;
@@ -13,35 +12,11 @@ export interface ReadArgs {
   params?: Record<string, unknown>;
 }
 
-export interface ReadResult {
-  docs: number;
-  rejected: number;
-  chars: number;
-}
-
 /** Reads every file with the reader and counts what comes out. */
-export async function readAllFiles(args: ReadArgs): Promise<ReadResult> {
+export function readAllFiles(args: ReadArgs): Promise<ReadCounts> {
   const reader = readers[args.reader];
   if (!reader) throw new Error(`no reader ${args.reader}`);
-  const params = reader.params.parse(args.params ?? {});
-  const result: ReadResult = { docs: 0, rejected: 0, chars: 0 };
-  for (const path of args.files) {
-    const file = localFile(path);
-    const ctx = {
-      file,
-      source: reader.defaultSource,
-      stats: new StatsRecorder().stage(reader.name),
-      log: silentLogger,
-      signal: new AbortController().signal,
-      invalid: () => void result.rejected++,
-      skip: () => void result.rejected++,
-    };
-    for await (const doc of reader.read(file, params, ctx)) {
-      result.docs++;
-      result.chars += doc.text.length;
-    }
-  }
-  return result;
+  return drainReader(reader, args.files.map((f) => localFile(f)), args.params);
 }
 
 export interface ConvertArgs {
@@ -117,9 +92,8 @@ export async function decodeOnly(args: DecodeArgs): Promise<{ bytes: number }> {
     const { decodeZstdInProcess } = await import('../io/decompress.js');
     stream = decodeZstdInProcess(raw);
   } else {
-    const { throughChild } = await import('../io/child-decoder.js');
-    const { decodeZstdInProcess } = await import('../io/decompress.js');
-    stream = throughChild('zstd', ['-d', '-c', '-q', '--long=31'], raw, { fallback: decodeZstdInProcess, log: silentLogger });
+    const { decodeZstdWithCli } = await import('../io/zstd-cli.js');
+    stream = decodeZstdWithCli(raw);
   }
   let bytes = 0;
   for await (const c of stream) bytes += c.length;

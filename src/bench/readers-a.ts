@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolated } from './isolate.js';
-import type { ConvertArgs, ConvertResult, DecodeArgs, ReadArgs, ReadResult } from './readers-a-child.js';
+import type { ConvertArgs, ConvertResult, DecodeArgs, ReadArgs } from './readers-a-child.js';
 import { Text, makeBooks, makeParquet, makeReddit, makeWikipedia, syntheticArticle, type GeneratedInput } from './readers-a-data.js';
+import type { ReadCounts } from './readers-drain.js';
 import type { BenchRow } from './types.js';
 
 export interface ReadersABenchOptions {
@@ -54,12 +55,13 @@ export async function benchReadersA(opts: ReadersABenchOptions): Promise<BenchRo
         generated.set(`${input.name}-${scale}`, g);
         for (const run of input.runs) {
           const files = run.files ? run.files(g) : g.files;
-          const res = await isolated<ReadResult>(CHILD, 'readAllFiles', { reader: input.name, files, ...(run.params ? { params: run.params } : {}) } satisfies ReadArgs);
+          const res = await isolated<ReadCounts>(CHILD, 'readAllFiles', { reader: input.name, files, ...(run.params ? { params: run.params } : {}) } satisfies ReadArgs);
+          const { seconds, docs, rejected } = res.value;
           const variant = `${run.variant} ${scale}x`;
-          const note = `${(g.rawBytes / MB).toFixed(0)} MiB raw, ${(g.compressedBytes / MB).toFixed(1)} MiB compressed, ${res.value.docs} docs, ${res.value.rejected} rejected`;
-          push({ bench: 'readers', variant, metric: 'throughput compressed', value: g.compressedBytes / MB / res.seconds, unit: 'MB/s', note });
-          push({ bench: 'readers', variant, metric: 'throughput uncompressed', value: g.rawBytes / MB / res.seconds, unit: 'MB/s' });
-          push({ bench: 'readers', variant, metric: 'documents', value: res.value.docs / res.seconds, unit: 'docs/s' });
+          const note = `${(g.rawBytes / MB).toFixed(0)} MiB raw, ${(g.compressedBytes / MB).toFixed(1)} MiB compressed, ${docs} docs, ${rejected} rejected`;
+          push({ bench: 'readers', variant, metric: 'throughput compressed', value: g.compressedBytes / MB / seconds, unit: 'MB/s', note });
+          push({ bench: 'readers', variant, metric: 'throughput uncompressed', value: g.rawBytes / MB / seconds, unit: 'MB/s' });
+          push({ bench: 'readers', variant, metric: 'documents', value: docs / seconds, unit: 'docs/s' });
           push({ bench: 'readers', variant, metric: 'peak RSS', value: res.peakRssMb, unit: 'MiB' });
         }
       }

@@ -4,59 +4,27 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { silentLogger } from '../core/log.js';
-import { StatsRecorder } from '../core/stats.js';
 import { extractHtml } from '../extract/html.js';
-import { localFile, type InputFile } from '../io/input.js';
+import { localFile } from '../io/input.js';
 import { codeReader } from '../readers/code.js';
-import type { ReaderContext, ReaderDefinition } from '../readers/reader.js';
 import { warcReader } from '../readers/warc.js';
 import { gunzipMembers } from '../readers/warc/gzip-members.js';
 import { WarcRecordParser } from '../readers/warc/record-parser.js';
 import { wetReader } from '../readers/wet.js';
-
-export interface ReadCounts {
-  docs: number;
-  rejected: number;
-  chars: number;
-  /** Time spent reading, without process start and module loading. */
-  seconds: number;
-}
+import { drainReader, type ReadCounts } from './readers-drain.js';
 
 const since = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 
-async function drain(reader: ReaderDefinition, file: InputFile): Promise<ReadCounts> {
-  const stats = new StatsRecorder();
-  let rejected = 0;
-  const ctx: ReaderContext = {
-    file,
-    source: 'bench',
-    stats: stats.stage(reader.name),
-    log: silentLogger,
-    signal: new AbortController().signal,
-    invalid: () => void rejected++,
-    skip: () => void rejected++,
-  };
-  let docs = 0;
-  let chars = 0;
-  const started = process.hrtime.bigint();
-  for await (const d of reader.read(file, reader.params.parse({}), ctx)) {
-    docs++;
-    chars += d.text.length;
-  }
-  return { docs, rejected, chars, seconds: since(started) };
-}
-
 export function readWarc(args: { path: string }): Promise<ReadCounts> {
-  return drain(warcReader, localFile(args.path));
+  return drainReader(warcReader, [localFile(args.path)]);
 }
 
 export function readWet(args: { path: string }): Promise<ReadCounts> {
-  return drain(wetReader, localFile(args.path));
+  return drainReader(wetReader, [localFile(args.path)]);
 }
 
 export function readCode(args: { path: string; isDirectory: boolean }): Promise<ReadCounts> {
-  return drain(codeReader, localFile(args.path, args.isDirectory));
+  return drainReader(codeReader, [localFile(args.path, args.isDirectory)]);
 }
 
 /** WARC framing only (no HTTP, charset or HTML work): sluice's member-wise gunzip + record parser. */
@@ -119,5 +87,5 @@ export function extractPages(args: { pagesFile: string; rounds: number }): Promi
       pages++;
     }
   }
-  return Promise.resolve({ pages, chars, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  return Promise.resolve({ pages, chars, seconds: since(started) });
 }

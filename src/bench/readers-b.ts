@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { isolated } from './isolate.js';
-import type { ReadCounts } from './readers-b-child.js';
+import type { ReadCounts } from './readers-drain.js';
 import { writeCodeInputs, writeWebInputs } from './readers-b-data.js';
 import type { BenchRow } from './types.js';
 

@@ -16,8 +16,6 @@ export interface BookMeta {
   /** ISO 639-1 code when the header's language is a known name, else the name as written. */
   language?: string;
   ebook?: number;
-  /** Character set the header declares (`Character set encoding: ISO-8859-1`). */
-  charset?: string;
 }
 
 export interface StrippedBook {
@@ -67,13 +65,11 @@ export function parseHeader(lines: readonly string[]): BookMeta {
   const title = headerField(lines, 'Title');
   const author = headerField(lines, 'Author');
   const language = headerField(lines, 'Language');
-  const charset = headerField(lines, 'Character set encoding');
   // "The Project Gutenberg EBook of Pride and Prejudice, by Jane Austen" (older headers without fields)
   const intro = lines.map((l) => /Project Gutenberg(?:'s)? E-?(?:Book|text) of (.+?)(?:, by (.+))?$/i.exec(l.trim())).find((m) => m !== null);
   if (title ?? intro?.[1]) meta.title = (title ?? intro![1]!).trim();
   if (author ?? intro?.[2]) meta.author = (author ?? intro![2]!).trim();
   if (language) meta.language = languageCode(language);
-  if (charset) meta.charset = charset;
   for (const l of lines) {
     const m = /E-?(?:Book|text)\s*#\s*(\d+)/i.exec(l);
     if (m) {
@@ -132,12 +128,12 @@ export function unwrapParagraphs(body: string): string {
   const flush = (): void => {
     if (para.length === 0) return;
     const verse = para.length > 1 && para.every((l) => /^\s/.test(l));
-    out.push(verse ? para.map((l) => l.trim()).join('\n') : para.map((l) => l.trim()).join(' ').replace(/[ \t]+/g, ' '));
+    out.push(verse ? para.map((l) => l.trim()).join('\n') : para.map((l) => l.trim()).join(' ').replace(/[ \t]{2,}|\t/g, ' '));
     para = [];
   };
   for (const line of body.split('\n')) {
     if (line.trim() === '') flush();
-    else para.push(line.replace(/\s+$/, ''));
+    else para.push(line); // flush trims both ends
   }
   flush();
   return out.join('\n\n');

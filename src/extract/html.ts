@@ -5,8 +5,8 @@ import { Parser } from 'htmlparser2';
  * that are not content are dropped (scripts, styles, navigation, menus, forms, header/footer/aside,
  * cookie banners and other elements whose class, id or role names them as boilerplate), block
  * elements become line breaks, and blocks made mostly of link text (menus written as plain divs)
- * are dropped. About 25x faster than Readability (see the bench), at the cost of keeping some
- * boilerplate that only a layout-aware extractor would find.
+ * are dropped. It keeps some boilerplate that only a layout-aware extractor (Readability,
+ * trafilatura) would find; no such extractor has been compared with it.
  */
 export interface ExtractOptions {
   /** Blocks whose link text is more than this share of their text are dropped (0..1; 1 keeps all). */
@@ -57,6 +57,23 @@ function isBoilerplate(attribs: Record<string, string>): boolean {
     for (const token of value.toLowerCase().split(/\s+/)) if (token !== '' && BOILERPLATE_TOKEN.test(token)) return true;
   }
   return false;
+}
+
+/**
+ * Every run of whitespace as one space, trimmed. Matching only runs and lone non-space characters
+ * leaves the single spaces between words alone: `/\s+/g` rebuilt the string at each of them.
+ */
+function collapseSpace(s: string): string {
+  return s.replace(/\s{2,}|[^\S ]/g, ' ').trim();
+}
+
+/**
+ * A copy that shares no memory with the page source. htmlparser2 hands out substrings of it, and
+ * a title or a one-line text kept as such would hold the whole page for as long as the document
+ * lives (22 MiB more for 1,774 held documents of the readers-b WARC).
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 class TextCollector {
@@ -142,7 +159,7 @@ class TextCollector {
       if (block.trim() !== '') this.lines.push(block);
       return;
     }
-    const line = raw.replace(/\s+/g, ' ').trim();
+    const line = collapseSpace(raw);
     if (line === '') return;
     if (dense) {
       this.linkBlocksDropped++;
@@ -166,8 +183,8 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): ExtractedP
   parser.end();
   collector.flush();
   return {
-    text: collector.lines.join('\n'),
-    title: collector.title.replace(/\s+/g, ' ').trim(),
+    text: collector.lines.length === 1 ? detach(collector.lines[0]!) : collector.lines.join('\n'),
+    title: detach(collapseSpace(collector.title)),
     lang: collector.lang,
     linkBlocksDropped: collector.linkBlocksDropped,
   };

@@ -1,8 +1,9 @@
 /**
  * bzip2 decoding for Wikipedia dumps and anything else compressed with bzip2. Decoding runs in a
- * child process when one of the native tools is installed, because it is 5-8x faster than the
- * pure-JS decoder and moves the work to another core:
- *   lbzip2 -dc (parallel, 32-48 MB/s) > bzip2 -dc (17-19 MB/s) > unbzip2-stream (pure JS, ~6 MB/s).
+ * child process when one of the native tools is installed, because it is several times faster
+ * than the pure-JS decoder and moves the work to another core: lbzip2 -dc (parallel: ahead when
+ * cores are idle, level with bzip2 on two busy ones) >= bzip2 -dc > unbzip2-stream (pure JS).
+ * `bzip2 decode` rows of the readers-a bench.
  * All three read multistream files (concatenated streams, as in `*-multistream.xml.bz2`) to the
  * end. Pure-JS seek-bzip and compressjs were rejected: without a flag they silently return only
  * the first stream of such a file.
@@ -31,10 +32,10 @@ export function pickBzip2Backend(log: Logger = createLogger(logLevelFromEnv(), '
   }
   if (onPath('lbzip2')) chosen = 'lbzip2';
   else if (onPath('bzip2')) {
-    log.warn('lbzip2 is not on PATH; decoding bzip2 with `bzip2 -dc` (about 2x slower; apt-get install lbzip2)');
+    log.warn('lbzip2 is not on PATH; decoding bzip2 with `bzip2 -dc` (not parallel; apt-get install lbzip2)');
     chosen = 'bzip2';
   } else {
-    log.warn('neither lbzip2 nor bzip2 is on PATH; decoding bzip2 with the pure-JS unbzip2-stream (5-8x slower; apt-get install lbzip2)');
+    log.warn('neither lbzip2 nor bzip2 is on PATH; decoding bzip2 with the pure-JS unbzip2-stream (several times slower; apt-get install lbzip2)');
     chosen = 'js';
   }
   return chosen;

@@ -44,12 +44,23 @@ export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promis
   }
   const head = Buffer.concat(held).subarray(0, n);
   async function* rest(): AsyncIterable<Uint8Array> {
-    yield* held;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+    try {
+      yield* held;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          done = true;
+          return;
+        }
+        yield r.value;
+      }
+    } catch (err) {
+      done = true; // the source failed: nothing to close
+      throw err;
+    } finally {
+      // a consumer that stops early closes the source (file handle, socket)
+      if (!done) await it.return?.();
     }
   }
   return { head, rest: rest() };

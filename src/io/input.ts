@@ -28,13 +28,21 @@ export function localFile(path: string, isDirectory = false): InputFile {
   };
 }
 
-/** An in-memory input; `chunkSize` lets tests prove a reader does not depend on chunk boundaries. */
-export function memoryFile(uri: string, bytes: Uint8Array, chunkSize = CHUNK): InputFile {
+/**
+ * An in-memory input; `chunkSize` (one size, or sizes taken in turn like a network stream's) lets
+ * tests prove a reader does not depend on chunk boundaries.
+ */
+export function memoryFile(uri: string, bytes: Uint8Array, chunkSize: number | readonly number[] = CHUNK): InputFile {
+  const sizes = typeof chunkSize === 'number' ? [chunkSize] : chunkSize;
   return {
     uri,
     isDirectory: false,
     async *open(offset = 0) {
-      for (let i = offset; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
+      for (let i = offset, k = 0; i < bytes.length; k++) {
+        const n = sizes[k % sizes.length]!;
+        yield bytes.subarray(i, Math.min(bytes.length, i + n));
+        i += n;
+      }
     },
     size: async () => bytes.length,
   };

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { asBuffer } from './read-bytes.js';
 
 export interface Line {
   /** Line content without the trailing `\n` or `\r\n`. Empty when `tooLong`. */
@@ -46,20 +47,22 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: Split
   let consumed = 0;
 
   for await (const chunk of chunks) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = asBuffer(chunk);
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(NL, pos);
       if (nl === -1) break;
       lineNo++;
-      if (skipping) {
-        yield { text: '', lineNo, offset: lineStart, bytes: pendingBytes + nl - pos, invalidUtf8: false, tooLong: true };
+      const lineBytes = pendingBytes + nl - pos;
+      if (skipping || lineBytes > maxLineBytes) {
+        // a line that ends in this chunk is held to the limit too, or the outcome would depend on chunking
+        yield { text: '', lineNo, offset: lineStart, bytes: lineBytes, invalidUtf8: false, tooLong: true };
         skipping = false;
       } else if (pendingBytes === 0) {
         yield decode(buf.subarray(pos, nl), lineNo, lineStart);
       } else {
         pending.push(buf.subarray(pos, nl));
-        yield decode(Buffer.concat(pending, pendingBytes + nl - pos), lineNo, lineStart);
+        yield decode(Buffer.concat(pending, lineBytes), lineNo, lineStart);
       }
       pending = [];
       pendingBytes = 0;

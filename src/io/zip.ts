@@ -36,10 +36,15 @@ function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
   });
 }
 
+/** Opens an archive for reading entries one at a time (`readEntry`); the caller closes it. */
+export function openZip(source: ZipSource): Promise<ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
+  return 'path' in source ? yauzl.openPromise(source.path, options) : yauzl.fromBufferPromise(source.buffer, options);
+}
+
 /** Entries in archive order; each must be consumed (or skipped) before the next is read. */
 export async function* zipEntries(source: ZipSource): AsyncIterable<ZipEntry> {
-  const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
-  const zip = 'path' in source ? await yauzl.openPromise(source.path, options) : await yauzl.fromBufferPromise(source.buffer, options);
+  const zip = await openZip(source);
   try {
     for (;;) {
       const entry = await nextEntry(zip);

@@ -4,8 +4,8 @@
  * Why: a Pushshift dump is compressed with `--long=31`, and zstd-napi's context then reserves a
  * 2 GiB window that is freed only when V8 happens to collect the (tiny) JS wrapper. Reading a
  * dozen such files in one worker piled up 80 GiB of address space in a test, after which every
- * `spawn` (lbzip2, ...) failed with ENOMEM. A child process returns its memory when it exits,
- * decodes on another core, and measured faster with line splitting (101-166 vs 56-60 MB/s).
+ * `spawn` (lbzip2, ...) failed with ENOMEM. A child process returns its memory when it exits and
+ * decodes on another core (`zstd --long=31 decode` rows of the readers-a bench).
  * `SLUICE_ZSTD=cli|napi` forces one.
  */
 import { createLogger, logLevelFromEnv } from '../core/log.js';
@@ -30,6 +30,9 @@ export function pickZstdBackend(): ZstdBackend {
 
 const log = createLogger(logLevelFromEnv(), 'zstd');
 
-registerDecoder('zstd', (raw) =>
-  pickZstdBackend() === 'cli' ? throughChild('zstd', ['-d', '-c', '-q', `--long=${ZSTD_WINDOW_LOG_MAX}`], raw, { fallback: decodeZstdInProcess, log }) : decodeZstdInProcess(raw),
-);
+/** `zstd -dc --long=31` in a child process (in-process if the child cannot start). */
+export function decodeZstdWithCli(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return throughChild('zstd', ['-d', '-c', '-q', `--long=${ZSTD_WINDOW_LOG_MAX}`], raw, { fallback: decodeZstdInProcess, log });
+}
+
+registerDecoder('zstd', (raw) => (pickZstdBackend() === 'cli' ? decodeZstdWithCli(raw) : decodeZstdInProcess(raw)));

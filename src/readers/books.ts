@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeStream, peek } from '../io/decompress.js';
+import { readAll, readHead, TooLargeError } from '../io/read-bytes.js';
 import { isZip, zipEntries } from '../io/zip.js';
 import { stripGutenberg, unwrapParagraphs } from '../extract/gutenberg.js';
 import { defineReader, type ReaderContext } from './reader.js';
-import { rethrowIfStrictStop } from './strict.js';
+import { isDecompressDamage, rethrowUnlessDamage } from './strict.js';
 import type { Doc } from '../core/doc.js';
 
 const params = z
@@ -17,19 +18,6 @@ const params = z
   })
   .strict();
 type Params = z.output<typeof params>;
-
-class TooLarge extends Error {}
-
-async function readAll(stream: AsyncIterable<Uint8Array>, max: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const c of stream) {
-    n += c.length;
-    if (n > max) throw new TooLarge(`more than max_book_bytes=${max} bytes`);
-    parts.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-  }
-  return Buffer.concat(parts, n);
-}
 
 const LATIN1 = /character set encoding:\s*(iso-8859-1|iso latin-1|latin-?1|windows-1252|cp-?1252)/i;
 
@@ -68,6 +56,10 @@ function toDoc(id: string, bytes: Buffer, file: string, p: Params, ctx: ReaderCo
   return { id, text: body, source: ctx.source, meta };
 }
 
+function describe(err: unknown, p: Params): string {
+  return err instanceof TooLargeError ? `more than max_book_bytes=${p.max_book_bytes} bytes` : errorMessage(err);
+}
+
 /**
  * Plain-text books, Project Gutenberg style: `.txt`, `.txt.gz` (or .zst/.bz2) and `.zip`
  * archives holding `.txt` files; one document per book.
@@ -81,11 +73,7 @@ export const booksReader = defineReader({
     // ids name the input as given, so equal file names in two directories stay distinct
     const name = file.uri;
     // local zips are read in place (yauzl seeks), so only their first bytes are looked at here
-    let localHead: Uint8Array | undefined;
-    if (file.localPath) for await (const chunk of file.open()) {
-      localHead = chunk;
-      break;
-    }
+    const localHead = file.localPath ? await readHead(file.open(), 4) : undefined;
     const { head, rest } = localHead && isZip(localHead) ? { head: localHead, rest: undefined } : await peek(file.open(), 4);
     if (isZip(head)) {
       let books = 0;
@@ -106,8 +94,8 @@ export const booksReader = defineReader({
           if (doc) yield doc;
         }
       } catch (err) {
-        rethrowIfStrictStop(err);
-        ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLarge ? 'too_large' : 'bad_zip', record: name, error: errorMessage(err) });
+        rethrowUnlessDamage(err);
+        ctx.invalid({ id: `${name}:zip`, reason: err instanceof TooLargeError ? 'too_large' : 'bad_zip', record: name, error: describe(err, p) });
         return;
       }
       if (books === 0) ctx.invalid({ id: `${name}:zip`, reason: 'no_text_in_zip', record: name, error: 'the archive holds no .txt file' });
@@ -118,7 +106,8 @@ export const booksReader = defineReader({
       const { bytes: decoded } = await decodeStream(rest!, file.uri);
       bytes = await readAll(decoded, p.max_book_bytes);
     } catch (err) {
-      ctx.invalid({ id: name, reason: err instanceof TooLarge ? 'too_large' : 'truncated_input', record: name, error: errorMessage(err) });
+      if (!(err instanceof TooLargeError) && !isDecompressDamage(err)) throw err;
+      ctx.invalid({ id: name, reason: err instanceof TooLargeError ? 'too_large' : 'truncated_input', record: name, error: describe(err, p) });
       return;
     }
     const doc = toDoc(name, bytes, file.uri, p, ctx);

@@ -4,9 +4,12 @@ import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { sizeSchema } from '../config/size.js';
-import { decodeStream, detectCodec, peek } from '../io/decompress.js';
+import { decodeStream } from '../io/decompress.js';
 import { localFile, type InputFile } from '../io/input.js';
+import { readAll, readHead } from '../io/read-bytes.js';
+import { isZip } from '../io/zip.js';
 import { defineReader, type ReaderContext } from './reader.js';
+import { rethrowUnlessDamage } from './strict.js';
 import { tarSource, zipSource } from './code/archive-source.js';
 import { countFiles, dirSource } from './code/dir-source.js';
 import { judgeContent, judgeName, type JudgeOptions } from './code/judge.js';
@@ -68,13 +71,11 @@ type Unit = { kind: 'repo'; source: RepoSource } | { kind: 'file'; file: InputFi
 
 /** What kind of input a file is: an archive (by magic bytes, after decompression) or one source file. */
 async function archiveKind(file: InputFile): Promise<'zip' | 'tar' | undefined> {
-  const { head: raw } = await peek(file.open(), 4);
-  if (raw[0] === 0x50 && raw[1] === 0x4b && (raw[2] === 0x03 || raw[2] === 0x05) && (raw[3] === 0x04 || raw[3] === 0x06)) return 'zip';
-  const codec = detectCodec(raw);
-  const { bytes } = codec === 'none' ? { bytes: file.open() } : await decodeStream(file.open(), file.uri);
-  const { head } = await peek(bytes, 262);
-  const magic = Buffer.from(head).toString('latin1', 257, 262);
-  return magic === 'ustar' ? 'tar' : undefined;
+  const raw = await readHead(file.open(), 4);
+  if (isZip(raw)) return 'zip';
+  const { bytes } = await decodeStream(file.open(), file.uri);
+  const head = await readHead(bytes, 262);
+  return head.toString('latin1', 257, 262) === 'ustar' ? 'tar' : undefined;
 }
 
 function archiveRepoName(uri: string): string {
@@ -157,6 +158,7 @@ async function* readRepo(source: RepoSource, judge: JudgeOptions, ctx: ReaderCon
     const facts = await source.facts();
     licence = repoLicence(facts.licenceTexts, facts);
   } catch (err) {
+    rethrowUnlessDamage(err);
     ctx.invalid({ id: `${repo}/`, reason: 'bad_archive', record: repo, error: errorMessage(err) });
     return;
   }
@@ -185,6 +187,7 @@ async function* readRepo(source: RepoSource, judge: JudgeOptions, ctx: ReaderCon
     try {
       bytes = await item.read();
     } catch (err) {
+      rethrowUnlessDamage(err);
       ctx.invalid({ id, reason: 'unreadable', record: item.path, error: errorMessage(err) });
       continue;
     }
@@ -216,11 +219,7 @@ async function* readLoneFile(file: InputFile, judge: JudgeOptions, ctx: ReaderCo
         kind: 'file',
         path,
         size,
-        read: async () => {
-          const parts: Buffer[] = [];
-          for await (const c of file.open()) parts.push(Buffer.from(c));
-          return Buffer.concat(parts);
-        },
+        read: () => readAll(file.open()),
       };
     },
   };

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import type { JsonValue, Meta } from '../core/doc.js';
-import { SluiceError, errorMessage } from '../core/errors.js';
+import type { Meta } from '../core/doc.js';
 import { openDecoded } from '../io/decompress.js';
-import { splitLines } from '../io/lines.js';
+import { jsonRecords, rawLine } from './ndjson.js';
 import { defineReader } from './reader.js';
-
-const RAW_LIMIT = 4096;
 
 /** JSON lines (plain, .gz or .zst): one document per line, extra fields kept in `meta`. */
 export const jsonlReader = defineReader({
@@ -24,46 +21,18 @@ export const jsonlReader = defineReader({
   async *read(file, params, ctx) {
     const name = file.uri;
     const { bytes } = await openDecoded(file);
-    const where = (line: number): string => `${file.uri}:${line}`;
-    try {
-      for await (const line of splitLines(bytes, { maxLineBytes: params.max_line_bytes })) {
-        if (line.tooLong) {
-          ctx.invalid({ id: `${name}:${line.lineNo}`, reason: 'line_too_long', record: line.lineNo, error: `line of ${line.bytes} bytes exceeds max_line_bytes=${params.max_line_bytes}` });
-          continue;
-        }
-        if (line.text.trim().length === 0) continue;
-        if (line.invalidUtf8) {
-          ctx.invalid({ id: `${name}:${line.lineNo}`, reason: 'invalid_utf8', record: line.lineNo, error: 'line is not valid UTF-8', raw: line.text.slice(0, RAW_LIMIT) });
-          continue;
-        }
-        let value: unknown;
-        try {
-          value = JSON.parse(line.text);
-        } catch (err) {
-          ctx.invalid({ id: `${name}:${line.lineNo}`, reason: 'bad_record', record: line.lineNo, error: `invalid JSON at ${where(line.lineNo)}: ${errorMessage(err)}`, raw: line.text.slice(0, RAW_LIMIT) });
-          continue;
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          ctx.invalid({ id: `${name}:${line.lineNo}`, reason: 'bad_record', record: line.lineNo, error: `line is JSON but not an object at ${where(line.lineNo)}`, raw: line.text.slice(0, RAW_LIMIT) });
-          continue;
-        }
-        const obj = value as Record<string, JsonValue>;
-        const text = obj[params.text_field];
-        if (typeof text !== 'string') {
-          ctx.invalid({ id: `${name}:${line.lineNo}`, reason: 'bad_record', record: line.lineNo, error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `a ${typeof text}, not a string`} at ${where(line.lineNo)}`, raw: line.text.slice(0, RAW_LIMIT) });
-          continue;
-        }
-        const rawId = obj[params.id_field];
-        const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${name}:${line.lineNo}`;
-        const meta: Meta = {};
-        for (const [k, v] of Object.entries(obj)) if (k !== params.text_field && k !== params.id_field) meta[k] = v;
-        const sourceValue = params.source_field === undefined ? undefined : obj[params.source_field];
-        yield { id, text, source: typeof sourceValue === 'string' ? sourceValue : ctx.source, meta };
+    for await (const { value: obj, lineNo, line } of jsonRecords(bytes, ctx, name, params.max_line_bytes)) {
+      const text = obj[params.text_field];
+      if (typeof text !== 'string') {
+        ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `a ${typeof text}, not a string`} at ${name}:${lineNo}`, raw: rawLine(line) });
+        continue;
       }
-    } catch (err) {
-      if (!(err instanceof SluiceError && err.code === 'SLUICE_DECOMPRESS')) throw err;
-      // a damaged compressed stream ends the file; everything before the damage was read
-      ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
+      const rawId = obj[params.id_field];
+      const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${name}:${lineNo}`;
+      const meta: Meta = {};
+      for (const [k, v] of Object.entries(obj)) if (k !== params.text_field && k !== params.id_field) meta[k] = v;
+      const sourceValue = params.source_field === undefined ? undefined : obj[params.source_field];
+      yield { id, text, source: typeof sourceValue === 'string' ? sourceValue : ctx.source, meta };
     }
   },
 });

@@ -2,20 +2,22 @@ import { errorMessage } from '../core/errors.js';
 import type { JsonValue } from '../core/doc.js';
 import { splitLines } from '../io/lines.js';
 import type { ReaderContext } from './reader.js';
-import { rethrowIfStrictStop } from './strict.js';
+import { isDecompressDamage } from './strict.js';
 
 const RAW_LIMIT = 4096;
 
 export interface JsonRecord {
   value: Record<string, JsonValue>;
   lineNo: number;
+  /** The line as read, for the rejects (see `rawLine`). */
+  line: string;
 }
 
 /**
  * JSON objects from newline-delimited JSON bytes. Every line that is not one (too long, not
  * UTF-8, not JSON, not an object) is reported through `ctx.invalid` with its line number;
  * blank lines are ignored. A damaged compressed stream ends the file with a `truncated_input`
- * invalid record; the lines before the damage have been yielded.
+ * invalid record; the lines before the damage have been yielded. Other errors fail the input.
  */
 export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: ReaderContext, name: string, maxLineBytes: number): AsyncIterable<JsonRecord> {
   try {
@@ -27,29 +29,29 @@ export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: Reader
       }
       if (line.text.trim().length === 0) continue;
       if (line.invalidUtf8) {
-        ctx.invalid({ id, reason: 'invalid_utf8', record: line.lineNo, error: 'line is not valid UTF-8', raw: line.text.slice(0, RAW_LIMIT) });
+        ctx.invalid({ id, reason: 'invalid_utf8', record: line.lineNo, error: 'line is not valid UTF-8', raw: rawLine(line.text) });
         continue;
       }
       let value: unknown;
       try {
         value = JSON.parse(line.text);
       } catch (err) {
-        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: `invalid JSON: ${errorMessage(err)}`, raw: line.text.slice(0, RAW_LIMIT) });
+        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: `invalid JSON at ${id}: ${errorMessage(err)}`, raw: rawLine(line.text) });
         continue;
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: 'line is JSON but not an object', raw: line.text.slice(0, RAW_LIMIT) });
+        ctx.invalid({ id, reason: 'bad_record', record: line.lineNo, error: `line is JSON but not an object at ${id}`, raw: rawLine(line.text) });
         continue;
       }
-      yield { value: value as Record<string, JsonValue>, lineNo: line.lineNo };
+      yield { value: value as Record<string, JsonValue>, lineNo: line.lineNo, line: line.text };
     }
   } catch (err) {
-    rethrowIfStrictStop(err);
+    if (!isDecompressDamage(err)) throw err;
     ctx.invalid({ id: `${name}:truncated`, reason: 'truncated_input', record: 'end', error: errorMessage(err) });
   }
 }
 
-/** The raw line of a record for rejects, bounded. */
-export function rawOf(value: unknown): string {
-  return JSON.stringify(value).slice(0, RAW_LIMIT);
+/** A record's line for the rejects, bounded. */
+export function rawLine(line: string): string {
+  return line.slice(0, RAW_LIMIT);
 }

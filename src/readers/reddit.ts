@@ -7,7 +7,7 @@ import { openDecoded } from '../io/decompress.js';
 // side effect: the --long=31 dumps decode in a zstd child process (see the module for why)
 import '../io/zstd-cli.js';
 import { localFile, type InputFile } from '../io/input.js';
-import { jsonRecords, rawOf } from './ndjson.js';
+import { jsonRecords, rawLine } from './ndjson.js';
 import { defineReader, type ReaderContext } from './reader.js';
 import { kindFromFileName, parseRedditRecord, policySkipReason, redditMeta, type RedditPolicy, type RedditRecord } from './reddit-record.js';
 import { ThreadAssembler } from './reddit-threads.js';
@@ -29,10 +29,10 @@ async function* recordsOf(file: InputFile, ctx: ReaderContext, maxLineBytes: num
   const name = file.uri;
   const hint = kindFromFileName(basename(file.uri));
   const { bytes } = await openDecoded(file);
-  for await (const { value, lineNo } of jsonRecords(bytes, ctx, name, maxLineBytes)) {
+  for await (const { value, lineNo, line } of jsonRecords(bytes, ctx, name, maxLineBytes)) {
     const rec = parseRedditRecord(value, hint);
     if (typeof rec === 'string') {
-      ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: rec, raw: rawOf(value) });
+      ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: rec, raw: rawLine(line) });
       continue;
     }
     yield rec;

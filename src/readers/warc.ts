@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../config/size.js';
@@ -6,7 +5,7 @@ import { charsetFromContentType, decodeHtml, undecodableChars } from '../extract
 import { extractHtml } from '../extract/html.js';
 import { defineReader } from './reader.js';
 import { mimeType, parseHttpResponse } from './warc/http.js';
-import { countRecordType, recordIdOf, reportProblem, warcEvents } from './warc/records.js';
+import { warcRecords } from './warc/records.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const MIN_UNDECODABLE_CHARS = 4;
@@ -37,15 +36,8 @@ export const warcReader = defineReader({
   defaultSource: 'web',
   params,
   async *read(file, p, ctx) {
-    const name = basename(file.uri);
-    for await (const e of warcEvents(file, { maxBlockBytes: p.max_record_bytes })) {
-      if (e.kind === 'problem') {
-        reportProblem(e, name, ctx);
-        continue;
-      }
-      const type = countRecordType(e.headers, ctx);
+    for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'response') continue;
-      const id = recordIdOf(e.headers) ?? `${name}@${e.offset}`;
       const url = e.headers.get('warc-target-uri') ?? '';
       if (e.kind === 'oversize') {
         const head = parseHttpResponse(e.head, e.head.length);

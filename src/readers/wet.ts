@@ -1,10 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../config/size.js';
 import { defineReader } from './reader.js';
-import { countRecordType, recordIdOf, reportProblem, warcEvents } from './warc/records.js';
+import { unbracket, warcRecords } from './warc/records.js';
 
 /**
  * Common Crawl WET files: `conversion` records hold the text Common Crawl extracted, as UTF-8.
@@ -20,21 +19,15 @@ export const wetReader = defineReader({
     })
     .strict(),
   async *read(file, p, ctx) {
-    const name = basename(file.uri);
-    for await (const e of warcEvents(file, { maxBlockBytes: p.max_record_bytes })) {
-      if (e.kind === 'problem') {
-        reportProblem(e, name, ctx);
-        continue;
-      }
-      if (countRecordType(e.headers, ctx) !== 'conversion') continue;
-      const id = recordIdOf(e.headers) ?? `${name}@${e.offset}`;
+    for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
+      if (type !== 'conversion') continue;
       const meta: Meta = {
         url: e.headers.get('warc-target-uri') ?? '',
         date: e.headers.get('warc-date') ?? null,
         warc_record_id: id,
       };
       const refersTo = e.headers.get('warc-refers-to');
-      if (refersTo !== undefined) meta['refers_to'] = refersTo.replace(/^<(.*)>$/, '$1');
+      if (refersTo !== undefined) meta['refers_to'] = unbracket(refersTo);
       const language = e.headers.get('warc-identified-content-language');
       if (language !== undefined) meta['identified_language'] = language;
       if (e.kind === 'oversize') {

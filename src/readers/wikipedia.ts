@@ -7,7 +7,7 @@ import { openDecoded } from '../io/decompress.js';
 import '../io/bzip2.js';
 import { DEFAULT_DROP_SECTIONS, isDisambiguation, isRedirectText, wikitextToText } from '../extract/wikitext.js';
 import { defineReader, type ReaderContext } from './reader.js';
-import { rethrowIfStrictStop } from './strict.js';
+import { isDecompressDamage, rethrowUnlessDamage } from './strict.js';
 
 const params = z
   .object({
@@ -192,7 +192,7 @@ export const wikipediaReader = defineReader({
         yield* flush();
       }
     } catch (err) {
-      rethrowIfStrictStop(err);
+      if (!isDecompressDamage(err)) throw err;
       failure = { reason: 'truncated_input', error: errorMessage(err) };
     }
     yield* flush();
@@ -204,7 +204,8 @@ export const wikipediaReader = defineReader({
         yield* flush();
         return;
       } catch (err) {
-        rethrowIfStrictStop(err);
+        // saxes' complaint about unclosed tags is the damage; a SluiceError (strict stop) is not
+        rethrowUnlessDamage(err);
         failure = { reason: 'truncated_input', error: `the XML ends before its closing tags: ${errorMessage(err)}` };
       }
     }

@@ -3,12 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bzip2Decoder, type Bzip2Backend } from '../../src/io/bzip2.js';
 import { onPath } from '../../src/io/child-decoder.js';
 import { memoryFile } from '../../src/io/input.js';
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of stream) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}
+import { readAll } from '../../src/io/read-bytes.js';
 
 const part = (from: number, to: number): Buffer => Buffer.from(Array.from({ length: to - from }, (_, i) => `line ${from + i} ${(from + i) * 2654435761 % 1000003}`).join('\n') + '\n');
 // three concatenated streams, as in *-multistream.xml.bz2: pure-JS decoders without a
@@ -22,14 +17,14 @@ const backends: Bzip2Backend[] = ['lbzip2', 'bzip2', 'js'];
 describe.each(backends)('bzip2 decoding with %s', (backend) => {
   const available = backend === 'js' || onPath(backend) !== undefined;
   it.skipIf(!available)('decodes every stream of a multistream file', async () => {
-    const out = await collect(bzip2Decoder(backend)(memoryFile('m.bz2', multistream, 8192).open(), 'm.bz2'));
+    const out = await readAll(bzip2Decoder(backend)(memoryFile('m.bz2', multistream, 8192).open(), 'm.bz2'));
     expect(out.length).toBe(expected.length);
     expect(out.equals(expected)).toBe(true);
   });
 
   it.skipIf(!available)('fails on a truncated file instead of ending early', async () => {
     const cut = multistream.subarray(0, Math.floor(multistream.length * 0.6));
-    await expect(collect(bzip2Decoder(backend)(memoryFile('cut.bz2', cut, 8192).open(), 'cut.bz2'))).rejects.toThrow();
+    await expect(readAll(bzip2Decoder(backend)(memoryFile('cut.bz2', cut, 8192).open(), 'cut.bz2'))).rejects.toThrow();
   });
 });
 
@@ -39,6 +34,6 @@ describe('bzip2 with a failing source', () => {
       yield multistream.subarray(0, 10000);
       throw new Error('network went away');
     }
-    await expect(collect(bzip2Decoder('bzip2')(failing(), 'x.bz2'))).rejects.toThrow('network went away');
+    await expect(readAll(bzip2Decoder('bzip2')(failing(), 'x.bz2'))).rejects.toThrow('network went away');
   });
 });

@@ -4,13 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { compress } from 'zstd-napi';
 import { decodeStream, detectCodec } from '../../src/io/decompress.js';
 import { memoryFile } from '../../src/io/input.js';
+import { readAll } from '../../src/io/read-bytes.js';
 import { SluiceError } from '../../src/core/errors.js';
 
 async function decodeAll(bytes: Uint8Array, chunk = 7): Promise<{ codec: string; text: string }> {
   const { codec, bytes: out } = await decodeStream(memoryFile('m', bytes, chunk).open(), 'm');
-  const parts: Buffer[] = [];
-  for await (const b of out) parts.push(Buffer.from(b));
-  return { codec, text: Buffer.concat(parts).toString() };
+  return { codec, text: (await readAll(out)).toString() };
 }
 
 describe('decodeStream', () => {

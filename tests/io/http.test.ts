@@ -5,9 +5,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
 import { httpFile, parseContentRange } from '../../src/io/http.js';
+import { readAll } from '../../src/io/read-bytes.js';
 import '../../src/io/remote-inputs.js';
 import { expandPath } from '../../src/io/resolve.js';
 import { jsonlReader } from '../../src/readers/jsonl.js';
+import { readers } from '../../src/registry.js';
+import { htmlRecord, page } from '../readers/warc-fixtures.js';
 import { runReader } from '../helpers/harness.js';
 
 /** What the loopback server does with the next requests to a path. */
@@ -143,7 +146,7 @@ describe('http input', () => {
     reset();
     routes.set('/down.jsonl.gz', { body: gz, failFirst: { status: 502, times: 100 } });
     const file = httpFile(`${base}/down.jsonl.gz`, { ...fast, retries: 3 });
-    const err = await collect(file.open()).catch((e: unknown) => e);
+    const err = await readAll(file.open()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SluiceError);
     expect((err as SluiceError).code).toBe('SLUICE_HTTP');
     expect((err as SluiceError).message).toMatch(/down\.jsonl\.gz failed 4 times in a row at byte 0: HTTP 502/);
@@ -166,7 +169,7 @@ describe('http input', () => {
   it('fails at the cut when the server announces Accept-Ranges: none', async () => {
     reset();
     routes.set('/none.jsonl.gz', { body: gz, cutAt: 1000, acceptRangesNone: true });
-    const err = await collect(httpFile(`${base}/none.jsonl.gz`, fast).open()).catch((e: unknown) => e);
+    const err = await readAll(httpFile(`${base}/none.jsonl.gz`, fast).open()).catch((e: unknown) => e);
     expect((err as SluiceError).message).toMatch(/refuses range requests \(Accept-Ranges: none\)/);
     expect(seen.filter((s) => s.range !== undefined)).toEqual([]);
   });
@@ -174,7 +177,7 @@ describe('http input', () => {
   it('reports 404 at once, without retrying', async () => {
     reset();
     const file = httpFile(`${base}/missing.gz`, fast);
-    const err = await collect(file.open()).catch((e: unknown) => e);
+    const err = await readAll(file.open()).catch((e: unknown) => e);
     expect((err as SluiceError).message).toMatch(/answered HTTP 404/);
     expect(file.stats.requests).toBe(1);
   });
@@ -184,7 +187,7 @@ describe('http input', () => {
     routes.set('/plain.bin', { body: gz });
     const file = httpFile(`${base}/plain.bin`, fast);
     expect(await file.size()).toBe(gz.length);
-    const tail = await collect(file.open(100));
+    const tail = await readAll(file.open(100));
     expect(Buffer.compare(tail, gz.subarray(100))).toBe(0);
     expect(seen.at(-1)!.range).toBe('bytes=100-');
   });
@@ -193,6 +196,30 @@ describe('http input', () => {
     expect(parseContentRange('bytes 5-9/10')).toEqual({ start: 5, end: 9, total: 10 });
     expect(parseContentRange('bytes 5-9/*')).toEqual({ start: 5, end: 9, total: undefined });
     expect(parseContentRange('items 1-2/3')).toBeUndefined();
+  });
+});
+
+describe('an http input that gives up', () => {
+  const xml = Buffer.from(
+    '<mediawiki><siteinfo><dbname>testwiki</dbname></siteinfo>\n' +
+      Array.from({ length: 200 }, (_, i) => `<page><title>A${i}</title><ns>0</ns><id>${i + 1}</id><revision><id>${i}</id><text>Article ${i} text.</text></revision></page>\n`).join('') +
+      '</mediawiki>\n',
+  );
+  const ndjson = Buffer.from(Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: `c${i}`, author: 'a', body: `comment ${i}`, score: 5, created_utc: 1e9 + i, subreddit: 's', link_id: 't3_x' })).join('\n') + '\n');
+  const book = Buffer.from(`Title: A Book\n\n*** START OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n\n${'A line of the book.\n'.repeat(500)}\n*** END OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n`);
+  const warc = Buffer.concat(Array.from({ length: 50 }, (_, i) => htmlRecord(i, page(i))));
+
+  // the server cuts the first response and then ignores Range: the input fails with SLUICE_HTTP
+  it.each([
+    ['reddit', 'RC_2020-01.ndjson', ndjson],
+    ['wikipedia', 'enwiki.xml', xml],
+    ['books', 'book.txt', book],
+    ['warc', 'crawl.warc', warc],
+    ['jsonl', 'x.jsonl.gz', multiMemberJsonlGz()],
+  ] as const)('%s: fails the read instead of reporting a truncated input', async (name, file, body) => {
+    reset();
+    routes.set(`/${file}`, { body, cutAt: Math.floor(body.length / 2), ignoreRange: true });
+    await expect(runReader(readers[name]!, httpFile(`${base}/${file}`, fast))).rejects.toThrow(/server sent the whole file/);
   });
 });
 
@@ -220,9 +247,3 @@ describe('path lists', () => {
     await expect(expandPath({ pattern: `${base}/x/*.gz`, yamlPath: 'inputs[0].paths[0]' }, false)).rejects.toThrow(/remote globs are not supported/);
   });
 });
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of stream) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}

@@ -47,4 +47,16 @@ describe('splitLines', () => {
       { numRuns: 200 },
     );
   });
+
+  it('holds every line to maxLineBytes whatever the chunk boundaries (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ maxLength: 40 }), { maxLength: 30 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 30 }), async (parts, chunk, max) => {
+        const bytes = Buffer.from(parts.join('\n'));
+        const whole = await collect(bytes, bytes.length + 1, max);
+        expect(await collect(bytes, chunk, max)).toEqual(whole);
+        for (const l of whole) expect(l.tooLong).toBe(l.bytes > max);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

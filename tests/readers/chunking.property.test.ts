@@ -5,27 +5,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { InputFile } from '../../src/io/input.js';
 import { memoryFile } from '../../src/io/input.js';
 import { readers } from '../../src/registry.js';
 import { runReader, type ReaderResult } from '../helpers/harness.js';
-
-/** An in-memory input that cycles through the given chunk sizes. */
-function chunkedFile(uri: string, bytes: Uint8Array, sizes: readonly number[]): InputFile {
-  return {
-    uri,
-    isDirectory: false,
-    async *open(offset = 0) {
-      let k = 0;
-      for (let i = offset; i < bytes.length; ) {
-        const n = sizes[k++ % sizes.length]!;
-        yield bytes.subarray(i, Math.min(bytes.length, i + n));
-        i += n;
-      }
-    },
-    size: async () => bytes.length,
-  };
-}
 
 const summary = (r: ReaderResult): unknown => ({
   docs: r.docs.map((d) => [d.id, d.text, d.meta]),
@@ -53,7 +35,7 @@ describe('reader output is independent of input chunking', () => {
       expect((expected as { docs: unknown[] }).docs.length).toBeGreaterThan(0);
       await fc.assert(
         fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 12 }), async (sizes) => {
-          const actual = summary(await runReader(reader, chunkedFile(name, bytes, sizes), s.params ?? {}));
+          const actual = summary(await runReader(reader, memoryFile(name, bytes, sizes), s.params ?? {}));
           expect(actual).toEqual(expected);
         }),
         { numRuns: s.runs },

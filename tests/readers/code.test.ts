@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -164,6 +164,17 @@ describe('code reader: layout and options', () => {
     expect(skips(r)).toEqual({ 'opts/fixtures/': 'skipped_dir', 'opts/data.xyz': 'too_large', 'opts/vendor/dep.go': 'too_large' });
     const r2 = await runReader(codeReader, dir(root), { skip_unknown_languages: true });
     expect(skips(r2)['opts/data.xyz']).toBe('unknown_language');
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('closes every archive it looks into (a folder of 40 archives leaves no file open)', async () => {
+    const root = join(tmp, 'archives');
+    mkdirSync(root);
+    for (let i = 0; i < 40; i++) writeFileSync(join(root, `r${i}.tar.gz`), readFileSync(`${CODE}/repo-gamma.tar.gz`));
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const r = await runReader(codeReader, dir(root), { repos_root: true });
+    expect(r.stats.stats.stages['code']!.counters['repos']).toBe(40);
+    expect(open()).toBe(before);
   });
 
   it('reads a lone source file as a one-file repository named after its folder', async () => {

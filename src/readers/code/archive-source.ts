@@ -4,6 +4,9 @@ import yauzl from 'yauzl';
 import { errorMessage } from '../../core/errors.js';
 import { decodeStream } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
+import { readAll } from '../../io/read-bytes.js';
+import { openZip } from '../../io/zip.js';
+import { rethrowUnlessDamage } from '../strict.js';
 import { isLicenceFile } from './licence.js';
 import { FACT_FILE_LIMIT, skippedAncestor, type DirPolicy, type RepoFacts, type RepoItem, type RepoSource } from './repo-source.js';
 
@@ -93,12 +96,6 @@ function tarType(h: tar.Header): ArchiveEntry['type'] {
   return 'special';
 }
 
-async function collect(entry: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of entry) parts.push(chunk);
-  return Buffer.concat(parts, size);
-}
-
 /** A repository packed as a tar (plain, gzip, zstd or bzip2). Read twice: facts first, then files. */
 export function tarSource(file: InputFile, name: string, policy: DirPolicy): RepoSource {
   let prefix = '';
@@ -112,7 +109,7 @@ export function tarSource(file: InputFile, name: string, policy: DirPolicy): Rep
           const h = entry.header;
           const n = h.name.replace(/^\.\//, '').replace(/\/$/, '');
           if (n !== '') names.push(n);
-          if (tarType(h) === 'file' && (h.size ?? 0) <= FACT_FILE_LIMIT && maybeFactFile(n)) candidates.set(n, (await collect(entry, h.size ?? 0)).toString('utf8'));
+          if (tarType(h) === 'file' && (h.size ?? 0) <= FACT_FILE_LIMIT && maybeFactFile(n)) candidates.set(n, (await readAll(entry)).toString('utf8'));
           else entry.resume();
         }
       } catch {
@@ -147,12 +144,13 @@ export function tarSource(file: InputFile, name: string, policy: DirPolicy): Rep
             size,
             read: () => {
               read = true;
-              return collect(entry, size);
+              return readAll(entry);
             },
           };
           if (!read) entry.resume();
         }
       } catch (err) {
+        rethrowUnlessDamage(err);
         yield* tally.items();
         yield { kind: 'damaged', error: errorMessage(err) };
         return;
@@ -164,22 +162,12 @@ export function tarSource(file: InputFile, name: string, policy: DirPolicy): Rep
 
 // ---------------------------------------------------------------- zip
 
-function openZip(file: InputFile): Promise<yauzl.ZipFile> {
-  const opts: yauzl.Options = { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true };
-  if (file.localPath !== undefined) {
-    const path = file.localPath;
-    return new Promise((resolve, reject) => yauzl.open(path, opts, (err, zip) => (err ? reject(err) : resolve(zip))));
-  }
+async function openZipFile(file: InputFile): Promise<yauzl.ZipFile> {
   // the central directory is at the end: an input without random access is read into memory
-  return (async () => {
-    const parts: Buffer[] = [];
-    for await (const chunk of file.open()) parts.push(Buffer.from(chunk));
-    const buf = Buffer.concat(parts);
-    return new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(buf, opts, (err, zip) => (err ? reject(err) : resolve(zip))));
-  })();
+  return openZip(file.localPath !== undefined ? { path: file.localPath } : { buffer: await readAll(file.open()) });
 }
 
-function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+function allZipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   return new Promise((resolve, reject) => {
     const entries: yauzl.Entry[] = [];
     zip.on('entry', (e: yauzl.Entry) => {
@@ -200,16 +188,8 @@ function zipType(e: yauzl.Entry): ArchiveEntry['type'] {
   return 'file';
 }
 
-function readZipEntry(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(e, (err, stream) => {
-      if (err) return reject(err);
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => resolve(Buffer.concat(parts)));
-      stream.on('error', reject);
-    });
-  });
+async function readZipEntry(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Buffer> {
+  return readAll(await zip.openReadStreamPromise(e));
 }
 
 /** A repository packed as a zip: the central directory gives every entry up front. */
@@ -217,8 +197,8 @@ export function zipSource(file: InputFile, name: string, policy: DirPolicy): Rep
   let opened: Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[]; prefix: string }> | undefined;
   const open = (): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[]; prefix: string }> =>
     (opened ??= (async () => {
-      const zip = await openZip(file);
-      const entries = await zipEntries(zip);
+      const zip = await openZipFile(file);
+      const entries = await allZipEntries(zip);
       return { zip, entries, prefix: commonPrefix(entries.map((e) => e.fileName.replace(/\/$/, ''))) };
     })());
   return {

@@ -1,5 +1,6 @@
 import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { errorMessage } from '../../core/errors.js';
+import { asBuffer } from '../../io/read-bytes.js';
 
 /**
  * Gzip decoding member by member, for files written as one gzip member per record (Common Crawl
@@ -158,8 +159,7 @@ class CompressedInput {
         this.eof = true;
         break;
       }
-      const v = r.value;
-      const chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      const chunk = asBuffer(r.value);
       parts.push(chunk);
       have += chunk.length;
     }

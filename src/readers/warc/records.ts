@@ -1,16 +1,18 @@
+import { basename } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import { decodeStream, detectCodec, peek } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
+import { asBuffer } from '../../io/read-bytes.js';
 import type { ReaderContext } from '../reader.js';
+import { isDecompressDamage } from '../strict.js';
 import { gunzipMembers } from './gzip-members.js';
-import { WarcRecordParser, type WarcEvent, type WarcHeaders, type WarcParserOptions, type WarcProblem } from './record-parser.js';
+import { WarcRecordParser, type OversizeRecord, type WarcEvent, type WarcParserOptions, type WarcRecord } from './record-parser.js';
 
 /**
  * The WARC records of a file (`.warc`, `.warc.gz` with one member per record or one for the whole
- * file, or zstd/bzip2), with damage and framing errors as events in place. Shared by the warc
- * and wet readers.
+ * file, or zstd/bzip2), with damage and framing errors as events in place.
  */
-export async function* warcEvents(file: InputFile, opts: WarcParserOptions = {}): AsyncIterable<WarcEvent> {
+async function* warcEvents(file: InputFile, opts: WarcParserOptions = {}): AsyncIterable<WarcEvent> {
   const parser = new WarcRecordParser(opts);
   const { head, rest } = await peek(file.open(), 4);
   if (detectCodec(head) === 'gzip') {
@@ -24,31 +26,44 @@ export async function* warcEvents(file: InputFile, opts: WarcParserOptions = {})
   // plain WARC, or a codec without member boundaries: damage ends the file
   const { bytes } = await decodeStream(rest, file.uri);
   try {
-    for await (const chunk of bytes) yield* parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    for await (const chunk of bytes) yield* parser.push(asBuffer(chunk));
   } catch (err) {
+    if (!isDecompressDamage(err)) throw err;
     yield* parser.damage({ reason: 'truncated', error: errorMessage(err), offset: -1 });
     return;
   }
   yield* parser.end();
 }
 
-/** Common Crawl writes `<urn:uuid:...>`; the id is the part inside the brackets. */
-export function recordIdOf(headers: WarcHeaders): string | undefined {
-  const raw = headers.get('warc-record-id');
-  if (raw === undefined) return undefined;
-  const id = raw.trim().replace(/^<(.*)>$/, '$1');
-  return id === '' ? undefined : id;
+/** Common Crawl writes ids and references as `<urn:uuid:...>`; the value is the part inside the brackets. */
+export function unbracket(value: string): string {
+  return value.trim().replace(/^<(.*)>$/, '$1');
 }
 
-/** A WARC framing or decompression problem, as an invalid record. */
-export function reportProblem(p: WarcProblem, name: string, ctx: ReaderContext): void {
-  const id = p.recordId === undefined ? `${name}@${p.offset}` : p.recordId.trim().replace(/^<(.*)>$/, '$1');
-  ctx.invalid(p.raw === undefined ? { id, reason: p.reason, record: p.offset, error: p.error } : { id, reason: p.reason, record: p.offset, error: p.error, raw: p.raw });
+/** A record of a WARC file (held whole, or too large to hold) with its type and document id. */
+export interface TypedRecord {
+  /** WARC-Type, lower-cased: `response`, `conversion`, `request`, `warcinfo`... */
+  type: string;
+  /** WARC-Record-ID without its brackets, else `<file name>@<offset>`. */
+  id: string;
+  record: WarcRecord | OversizeRecord;
 }
 
-/** Counts a record that is not a document (request, metadata, warcinfo, revisit...). */
-export function countRecordType(headers: WarcHeaders, ctx: ReaderContext): string {
-  const type = (headers.get('warc-type') ?? 'unknown').toLowerCase();
-  ctx.stats.count(`records_${type}`);
-  return type;
+/**
+ * The records of a file for the warc and wet readers: each is counted (`records_<type>`), and
+ * framing and decompression problems are reported as invalid records on the way.
+ */
+export async function* warcRecords(file: InputFile, maxBlockBytes: number, ctx: ReaderContext): AsyncIterable<TypedRecord> {
+  const name = basename(file.uri);
+  for await (const e of warcEvents(file, { maxBlockBytes })) {
+    if (e.kind === 'problem') {
+      const id = (e.recordId === undefined ? '' : unbracket(e.recordId)) || `${name}@${e.offset}`;
+      ctx.invalid(e.raw === undefined ? { id, reason: e.reason, record: e.offset, error: e.error } : { id, reason: e.reason, record: e.offset, error: e.error, raw: e.raw });
+      continue;
+    }
+    const type = (e.headers.get('warc-type') ?? 'unknown').toLowerCase();
+    ctx.stats.count(`records_${type}`);
+    const recordId = e.headers.get('warc-record-id');
+    yield { type, id: (recordId === undefined ? '' : unbracket(recordId)) || `${name}@${e.offset}`, record: e };
+  }
 }
