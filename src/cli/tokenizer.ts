@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
-import { localFile } from '../io/input.js';
+import { localFile, stdinFile } from '../io/input.js';
 import { splitLines } from '../io/lines.js';
 import { documentsFrom } from '../tokenize/documents.js';
 import { IdBuffer } from '../tokenize/id-buffer.js';
@@ -90,7 +90,7 @@ async function decodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const files = args.positionals.length > 0 ? args.positionals : ['-'];
   const out = new LineWriter(io);
   for (const file of files) {
-    const input = file === '-' ? { uri: '-', isDirectory: false, open: () => process.stdin, size: async () => undefined } : localFile(file);
+    const input = file === '-' ? stdinFile() : localFile(file);
     const { bytes } = await openDecoded(input);
     for await (const line of splitLines(bytes)) {
       if (line.text.trim() === '') continue;

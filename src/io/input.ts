@@ -28,6 +28,11 @@ export function localFile(path: string, isDirectory = false): InputFile {
   };
 }
 
+/** Standard input as an input named '-' (the CLI's convention); it can be read once, from the start. */
+export function stdinFile(): InputFile {
+  return { uri: '-', isDirectory: false, open: () => process.stdin, size: async () => undefined };
+}
+
 /**
  * An in-memory input; `chunkSize` (one size, or sizes taken in turn like a network stream's) lets
  * tests prove a reader does not depend on chunk boundaries.

@@ -9,7 +9,7 @@ import { SluiceError } from '../core/errors.js';
 import { silentLogger } from '../core/log.js';
 import { StatsRecorder } from '../core/stats.js';
 import { openDecoded } from '../io/decompress.js';
-import { localFile, type InputFile } from '../io/input.js';
+import { localFile, stdinFile, type InputFile } from '../io/input.js';
 import { jsonlReader } from '../readers/jsonl.js';
 import { parquetReader } from '../readers/parquet.js';
 import type { ReaderContext } from '../readers/reader.js';
@@ -17,10 +17,6 @@ import type { ReaderContext } from '../readers/reader.js';
 export interface DocumentSourceOptions {
   textField?: string;
   idField?: string;
-}
-
-function stdinFile(): InputFile {
-  return { uri: '-', isDirectory: false, open: () => process.stdin, size: async () => undefined };
 }
 
 /** A reader context outside a run: a record the reader cannot read is an error (there are no rejects to write it to). */

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
@@ -12,6 +10,7 @@ import { jsonlReader } from '../../src/readers/jsonl.js';
 import { readers } from '../../src/registry.js';
 import { htmlRecord, page } from '../readers/warc-fixtures.js';
 import { runReader } from '../helpers/harness.js';
+import { answerRange, startLoopbackServer, type LoopbackServer } from '../helpers/http.js';
 
 /** What the loopback server does with the next requests to a path. */
 interface Behaviour {
@@ -35,7 +34,7 @@ function multiMemberJsonlGz(): Buffer {
   return Buffer.concat([lines.slice(0, third), lines.slice(third, 2 * third), lines.slice(2 * third)].map((part) => gzipSync(part.join(''), { level: 1 })));
 }
 
-let server: Server;
+let server: LoopbackServer;
 let base: string;
 const routes = new Map<string, Behaviour>();
 const seen: { path: string; range: string | undefined; ifRange: string | undefined }[] = [];
@@ -57,13 +56,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return;
   }
   const common = { etag: '"v1"', 'accept-ranges': b.acceptRangesNone ? 'none' : 'bytes', 'content-type': 'application/gzip' };
-  const m = range === undefined || b.ignoreRange ? null : /^bytes=(\d+)-$/.exec(range);
-  if (m) {
-    const start = Number(m[1]);
-    res.writeHead(206, { ...common, 'content-length': b.body.length - start, 'content-range': `bytes ${start}-${b.body.length - 1}/${b.body.length}` });
-    res.end(b.body.subarray(start));
-    return;
-  }
+  if (!b.ignoreRange && answerRange(req, res, b.body, common)) return;
   res.writeHead(200, { ...common, 'content-length': b.body.length });
   const first = n === 1 + (b.failFirst?.times ?? 0);
   if (first && b.cutAt !== undefined) {
@@ -76,16 +69,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 beforeAll(async () => {
-  server = createServer(handle);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startLoopbackServer(handle);
+  base = server.base;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await server.close();
 });
 
 function reset(): void {
