@@ -8,6 +8,7 @@ import { schemaCommand } from './schema.js';
 import { statsCommand } from './stats.js';
 import { tokenizerCommand } from './tokenizer.js';
 import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
 /** Every `sluice <command>`, in the order --help lists them. */
-export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand, tokenizerCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, statsCommand, verifyCommand, inspectCommand, listCommand, schemaCommand, loaderCommand, exportCommand, tokenizerCommand];

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { runPipeline } from '../runner/run.js';
-import { SluiceError } from '../core/errors.js';
+import { SluiceError, errorMessage } from '../core/errors.js';
+import { trapInterrupts } from './interrupt.js';
 import type { SlurmFlags } from '../runner/slurm/options.js';
 import { intOption, listOption, stringOption, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
@@ -9,7 +10,7 @@ import { renderStats } from './render-stats.js';
 export const runCommand: Command = {
   spec: {
     name: 'run',
-    usage: 'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh]',
+    usage: 'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh] [--verify-inputs] [--allow-changed-inputs]',
     summary: 'Run a pipeline: read the inputs, apply the stages, write shards, manifest, stats and rejects. A rerun resumes: finished tasks are skipped.',
     options: {
       out: { type: 'string', short: 'o' },
@@ -19,6 +20,8 @@ export const runCommand: Command = {
       phase: { type: 'string' },
       strict: { type: 'boolean' },
       fresh: { type: 'boolean' },
+      'allow-changed-inputs': { type: 'boolean' },
+      'verify-inputs': { type: 'boolean' },
       worker: { type: 'boolean' },
       executor: { type: 'string' },
       partition: { type: 'string' },
@@ -35,7 +38,10 @@ export const runCommand: Command = {
       '--rank R --world W    run only task R of W, as a scheduler array task would',
       '--phase P             with --rank: which phase (see `sluice validate` for the list)',
       '--strict              fail on the first bad input record instead of rejecting it',
-      '--fresh               delete the output directory first instead of resuming',
+      '--fresh               discard an earlier output in DIR first instead of resuming (only a sluice',
+      '                      output or an empty directory; never one holding inputs or the current directory)',
+      '--verify-inputs       also record (and on resume compare) a SHA-256 of every input, not only size and mtime',
+      '--allow-changed-inputs  resume although inputs changed: their tasks and every later phase run again',
       '--executor E          local (default) or slurm: one job array per phase, chained by afterok (see README: Slurm)',
       '--world W             without --rank: split the inputs into W tasks (overrides runner.tasks)',
       'slurm options (override executor.slurm in the pipeline):',
@@ -57,18 +63,18 @@ export const runCommand: Command = {
       io.log.error('--rank needs --world');
       return 2;
     }
-    const controller = new AbortController();
-    const stop = (): void => controller.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const workers = intOption(args.values, 'workers');
+    if (workers !== undefined && workers < 1) throw new SluiceError('SLUICE_USAGE', `--workers must be at least 1 (got ${workers})`);
+    if (world !== undefined && world < 1) throw new SluiceError('SLUICE_USAGE', `--world must be at least 1 (got ${world})`);
+    const isWorker = Boolean(args.values['worker']);
+    const interrupts = trapInterrupts();
     // a worker whose parent died (even by SIGKILL) must not finish its task unobserved
     const orphaned = (): never => process.exit(1);
-    if (args.values['worker']) process.once('disconnect', orphaned);
+    if (isWorker) process.once('disconnect', orphaned);
     const executor = executorOption(args.values);
     const out = stringOption(args.values, 'out');
-    const workers = intOption(args.values, 'workers');
     const phase = stringOption(args.values, 'phase');
-    const result = await runPipeline({
+    const run = runPipeline({
       pipelineFile,
       ...(out !== undefined ? { out } : {}),
       ...(workers !== undefined ? { workers } : {}),
@@ -77,15 +83,35 @@ export const runCommand: Command = {
       ...(phase !== undefined ? { phase } : {}),
       strict: Boolean(args.values['strict']),
       fresh: Boolean(args.values['fresh']),
-      worker: Boolean(args.values['worker']),
+      allowChangedInputs: Boolean(args.values['allow-changed-inputs']),
+      verifyInputs: Boolean(args.values['verify-inputs']),
+      worker: isWorker,
       ...(executor === undefined ? {} : { executor }),
       slurm: slurmFlags(args.values),
       log: io.log,
-      signal: controller.signal,
+      signal: interrupts.signal,
     }).finally(() => process.off('disconnect', orphaned));
+    let result: Awaited<typeof run>;
+    try {
+      result = await run;
+    } catch (err) {
+      if (interrupts.received === undefined) throw err;
+      // one line, no trace; a read stuck on a FIFO or a stalled server must not keep the process alive
+      if (!isWorker) process.stderr.write(`${err instanceof SluiceError && err.code === 'SLUICE_INTERRUPTED' ? err.message : `interrupted: ${errorMessage(err)}`}\n`);
+      interrupts.exit();
+      return interrupts.exitCode();
+    } finally {
+      interrupts.dispose();
+    }
+    if (isWorker && interrupts.received !== undefined) {
+      interrupts.exit();
+      return interrupts.exitCode();
+    }
     if (result.report) {
+      const { manifest } = result.report;
       io.out(renderStats(result.report.stats));
-      io.out(`\nwrote ${result.report.manifest.shards.length} shard(s), ${result.report.manifest.rows.toLocaleString('en-US')} rows to ${result.prepared.layout.dir}`);
+      io.out(`\nwrote ${manifest.shards.length} shard(s), ${manifest.rows.toLocaleString('en-US')} rows to ${result.prepared.layout.dir}`);
+      if (manifest.rows === 0) io.log.warn('every document was rejected or removed: the dataset is empty (see the tables above and rejects/)');
     }
     return 0;
   },

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
 import { OutputLayout } from '../runner/layout.js';
 import type { StatsFile } from '../runner/finalize.js';
+import { describeProblems, verifyManifest } from '../runner/verify.js';
 import type { Command } from './command.js';
 import { renderStats } from './render-stats.js';
 
@@ -28,6 +29,9 @@ export const statsCommand: Command = {
     }
     const stats = JSON.parse(text) as StatsFile;
     io.out(args.values['json'] ? text.trimEnd() : renderStats(stats));
-    return stats.ledger.balanced ? 0 : 1;
+    // sizes only: stats must stay instant on a large output; `sluice verify` hashes
+    const problems = await verifyManifest(layout, { checksums: false });
+    if (problems.length > 0) io.log.warn(`the shards disagree with manifest.json:\n${describeProblems(problems)}\n  run \`sluice verify ${dir}\` for a full check`);
+    return stats.ledger.balanced && problems.length === 0 ? 0 : 1;
   },
 };

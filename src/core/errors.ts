@@ -14,6 +14,14 @@ export type ErrorCode =
   | 'SLUICE_DECOMPRESS'
   | 'SLUICE_OUTPUT'
   | 'SLUICE_RESUME_MISMATCH'
+  /** Another live run holds the output directory's lock. */
+  | 'SLUICE_LOCKED'
+  /** An input's size, mtime, ETag or content differs from what the run's plan recorded. */
+  | 'SLUICE_INPUT_CHANGED'
+  /** A finished output (shard, rejects, spill) does not match what its task recorded. */
+  | 'SLUICE_VERIFY'
+  /** The run was stopped by SIGINT or SIGTERM; finished tasks are kept. */
+  | 'SLUICE_INTERRUPTED'
   | 'SLUICE_LEDGER_MISMATCH'
   | 'SLUICE_TASK_FAILED'
   | 'SLUICE_USAGE'

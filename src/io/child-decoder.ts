@@ -6,7 +6,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
+import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+
+const INTERRUPTS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
 
 /** Absolute path of `command` on PATH, if it is there and executable. */
 export function onPath(command: string): string | undefined {
@@ -63,6 +66,8 @@ export async function* throughChild(command: string, args: string[], raw: AsyncI
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) yield chunk;
     const { code, signal } = await exited;
     if (sourceError !== undefined) throw sourceError;
+    // Ctrl-C reaches the whole process group: a decoder stopped by it says nothing about the input
+    if (signal !== null && INTERRUPTS.has(signal)) throw new SluiceError('SLUICE_INTERRUPTED', `${command} was stopped by ${signal}`);
     if (code !== 0) throw new Error(`${command} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}: ${stderr.trim() || 'no message'}`);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill();

@@ -15,6 +15,7 @@
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { createLogger, logLevelFromEnv, type Logger } from '../core/log.js';
+import { sha256Of, type InputFingerprint } from './fingerprint.js';
 import type { InputFile } from './input.js';
 
 export interface HttpInputOptions {
@@ -182,6 +183,29 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
     isDirectory: false,
     stats,
     open,
+    async fingerprint({ content }) {
+      // HEAD first; a server that refuses it (URLs signed for GET only) is asked for one byte instead
+      const fp: InputFingerprint = {};
+      for (const attempt of [{ method: 'HEAD' as const, headers: {} }, { method: 'GET' as const, headers: { range: 'bytes=0-0' } }]) {
+        try {
+          const res = await request(url, { method: attempt.method, headers: { 'accept-encoding': 'identity', ...attempt.headers }, dispatcher, headersTimeout: opts.headersTimeoutMs });
+          await res.body.dump();
+          if (res.statusCode !== 200 && res.statusCode !== 206) continue;
+          const range = res.statusCode === 206 ? parseContentRange(header(res.headers, 'content-range') ?? '') : undefined;
+          const length = range ? range.total : header(res.headers, 'content-length');
+          const etag = header(res.headers, 'etag');
+          const modified = header(res.headers, 'last-modified');
+          if (length !== undefined) fp.size = Number(length);
+          if (etag !== undefined) fp.etag = etag;
+          if (modified !== undefined) fp.last_modified = modified;
+          break;
+        } catch (err) {
+          log.debug(`${attempt.method} ${url} for its fingerprint: ${errorMessage(err)}`);
+        }
+      }
+      if (content) fp.sha256 = await sha256Of(open());
+      return fp;
+    },
     async size() {
       if (knownSize !== undefined) return knownSize;
       try {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { fileFingerprint, treeFingerprint, type InputFingerprint } from './fingerprint.js';
 
 /**
  * The byte-source interface every reader consumes: a name to show the user and a way to stream
@@ -14,6 +15,8 @@ export interface InputFile {
   readonly isDirectory: boolean;
   open(offset?: number): AsyncIterable<Uint8Array>;
   size(): Promise<number | undefined>;
+  /** Identifies this version of the input (see fingerprint.ts); absent where nothing can (stdin, memory). */
+  fingerprint?(opts: { content: boolean }): Promise<InputFingerprint>;
 }
 
 const CHUNK = 1 << 20;
@@ -25,6 +28,7 @@ export function localFile(path: string, isDirectory = false): InputFile {
     isDirectory,
     open: (offset = 0) => createReadStream(path, { start: offset, highWaterMark: CHUNK }),
     size: async () => (await stat(path)).size,
+    fingerprint: ({ content }) => (isDirectory ? treeFingerprint(path, content) : fileFingerprint(path, content)),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from '../core/log.js';
 import { loadPipeline } from '../config/load.js';
 import { readers } from '../registry.js';
 import { OutputLayout } from './layout.js';
-import { planRun } from './plan.js';
+import { planRun, resolveUnits } from './plan.js';
 
 export interface DryRunPlan {
   name: string;
@@ -15,7 +15,7 @@ export interface DryRunPlan {
 /** Everything `run` checks before it starts, without writing anything. */
 export async function prepareRunDryRun(file: string, log: Logger): Promise<DryRunPlan> {
   const loaded = await loadPipeline(file);
-  const { units, phases } = await planRun(loaded, new OutputLayout(loaded.config.output.dir), undefined, log);
+  const { units, phases } = await planRun(loaded, new OutputLayout(loaded.config.output.dir), await resolveUnits(loaded), undefined, log);
   return {
     name: loaded.config.name,
     inputs: loaded.config.inputs.map((input, i) => ({

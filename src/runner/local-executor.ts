@@ -98,8 +98,16 @@ class Worker {
     else if (this.child.connected) this.child.send({ type: 'exit' } satisfies ParentMessage);
   }
 
-  exitedPromise(): Promise<void> {
-    return this.exited ? Promise.resolve() : new Promise((r) => this.child.once('exit', () => r()));
+  /** Resolves when the worker has exited; one that has not after `graceMs` is killed (a read stuck on a FIFO). */
+  exitedPromise(graceMs = 2000): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((r) => {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        r();
+      });
+    });
   }
 }
 

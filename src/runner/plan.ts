@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LoadedPipeline } from '../config/load.js';
-import { SluiceError } from '../core/errors.js';
+import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { createFileExclusive } from '../io/atomic.js';
+import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
+import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
 import { expandPath } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
 import { readers } from '../registry.js';
@@ -15,6 +16,8 @@ export interface Unit {
   input: number;
   uri: string;
   isDirectory: boolean;
+  /** The version of the input the run was planned with (absent for stdin and plans of older versions). */
+  fingerprint?: InputFingerprint;
 }
 
 export interface ResolvedUnit extends Unit {
@@ -60,8 +63,7 @@ export interface RunShape {
 }
 
 /** What a run decides before it writes anything: the input units, the task count, the built stages and the phases. */
-export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, world: number | undefined, log: Logger): Promise<RunShape> {
-  const units = await resolveUnits(loaded);
+export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, units: ResolvedUnit[], world: number | undefined, log: Logger): Promise<RunShape> {
   const w = world ?? defaultWorld(loaded, units.length);
   const pipeline = await buildPipeline(loaded, layout, w, log);
   return { units, world: w, pipeline, phases: phasesOf(pipeline, w) };
@@ -85,22 +87,112 @@ export function defaultWorld(loaded: LoadedPipeline, unitCount: number): number 
   return loaded.config.runner.tasks ?? Math.max(1, unitCount);
 }
 
-/**
- * Records the plan the first time; afterwards checks that a rerun is the same run (same config,
- * same inputs, same split), because resuming a different run would mix outputs.
- */
-export async function commitPlan(layout: OutputLayout, plan: Plan): Promise<Plan> {
-  if (await createFileExclusive(layout.plan, JSON.stringify(plan, null, 2) + '\n')) return plan;
-  const existing = JSON.parse(await readFile(layout.plan, 'utf8')) as Plan;
+/** An input whose fingerprint differs from the plan's, and the docs-0 task that reads it. */
+export interface ChangedInput {
+  uri: string;
+  rank: number;
+  changes: string[];
+}
+
+export interface CommittedPlan {
+  plan: Plan;
+  /** True when this call wrote the plan (a new run). */
+  created: boolean;
+  changed: ChangedInput[];
+}
+
+function sameUnit(a: Unit, b: Unit): boolean {
+  return a.input === b.input && a.uri === b.uri && a.isDirectory === b.isDirectory;
+}
+
+/** Why `existing` is not the run `plan` describes (config, split, input list); empty when it is. */
+export function planMismatch(existing: Plan, plan: Plan): string[] {
   const why: string[] = [];
   if (existing.config_sha256 !== plan.config_sha256) why.push('the pipeline configuration changed');
   if (existing.world !== plan.world) why.push(`it was split into ${existing.world} tasks, now ${plan.world}`);
-  if (JSON.stringify(existing.units) !== JSON.stringify(plan.units)) why.push(`the input files changed (${existing.units.length} then, ${plan.units.length} now)`);
-  if (why.length > 0) {
-    throw new SluiceError('SLUICE_RESUME_MISMATCH', `${layout.dir} holds a different run: ${why.join('; ')}`, {
-      file: layout.plan,
-      hint: `rerun with --fresh to discard it, or write to another directory with --out`,
-    });
+  if (existing.units.length !== plan.units.length || existing.units.some((u, i) => !sameUnit(u, plan.units[i]!))) {
+    const then = new Set(existing.units.map((u) => u.uri));
+    const now = new Set(plan.units.map((u) => u.uri));
+    const added = [...now].filter((u) => !then.has(u));
+    const removed = [...then].filter((u) => !now.has(u));
+    const list = (xs: string[]): string => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+    const detail = [added.length > 0 ? `added: ${list(added)}` : '', removed.length > 0 ? `removed: ${list(removed)}` : ''].filter(Boolean).join('; ');
+    why.push(`the list of inputs changed (${existing.units.length} then, ${plan.units.length} now${detail ? `; ${detail}` : ''})`);
   }
+  return why;
+}
+
+function mismatchError(layout: OutputLayout, why: string[]): SluiceError {
+  return new SluiceError('SLUICE_RESUME_MISMATCH', `${layout.dir} holds a different run: ${why.join('; ')}`, {
+    file: layout.plan,
+    hint: `rerun with --fresh to discard it, or write to another directory with --out`,
+  });
+}
+
+export async function readPlan(layout: OutputLayout): Promise<Plan | undefined> {
+  try {
+    return JSON.parse(await readFile(layout.plan, 'utf8')) as Plan;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SluiceError('SLUICE_RESUME_MISMATCH', `${layout.plan} is unreadable: ${errorMessage(err)}`, { file: layout.plan, hint: 'rerun with --fresh to start over' });
+  }
+}
+
+/**
+ * Records the plan the first time; afterwards checks that a rerun is the same run (same config,
+ * same inputs, same split), because resuming a different run would mix outputs, and reports the
+ * inputs whose fingerprints changed since (the caller decides whether that is allowed).
+ */
+export async function commitPlan(layout: OutputLayout, plan: Plan): Promise<CommittedPlan> {
+  if (await createFileExclusive(layout.plan, JSON.stringify(plan, null, 2) + '\n')) return { plan, created: true, changed: [] };
+  const existing = await readPlan(layout);
+  if (!existing) throw new SluiceError('SLUICE_INTERNAL', `${layout.plan} vanished while the output was locked`, { file: layout.plan });
+  const why = planMismatch(existing, plan);
+  if (why.length > 0) throw mismatchError(layout, why);
+  const changed: ChangedInput[] = [];
+  existing.units.forEach((unit, i) => {
+    const now = plan.units[i]!.fingerprint;
+    if (unit.fingerprint === undefined || now === undefined) return;
+    const changes = fingerprintChanges(unit.fingerprint, now);
+    if (changes.length > 0) changed.push({ uri: unit.uri, rank: i % existing.world, changes });
+  });
+  return { plan: existing, created: false, changed };
+}
+
+/** Checks, without writing, that the plan on disk is this run's (workers and scheduler tasks). */
+export async function checkPlan(layout: OutputLayout, plan: Plan): Promise<Plan | undefined> {
+  const existing = await readPlan(layout);
+  if (!existing) return undefined;
+  const why = planMismatch(existing, plan);
+  if (why.length > 0) throw mismatchError(layout, why);
   return existing;
+}
+
+/** The plan with the fingerprints of `now` (after the changed inputs' tasks were reset). */
+export async function updateFingerprints(layout: OutputLayout, plan: Plan, now: Plan): Promise<Plan> {
+  const units = plan.units.map((u, i) => {
+    const fp = now.units[i]!.fingerprint;
+    return fp === undefined ? u : { ...u, fingerprint: { ...u.fingerprint, ...fp } };
+  });
+  const updated = { ...plan, units };
+  await writeFileAtomic(layout.plan, JSON.stringify(updated, null, 2) + '\n');
+  return updated;
+}
+
+/** Fingerprints of every unit, a few at a time (http inputs each cost a HEAD request). */
+export async function fingerprintUnits(units: ResolvedUnit[], content: boolean): Promise<(InputFingerprint | undefined)[]> {
+  const out: (InputFingerprint | undefined)[] = new Array<InputFingerprint | undefined>(units.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < units.length; i = next++) {
+      const file = units[i]!.file;
+      try {
+        out[i] = file.fingerprint ? await file.fingerprint({ content }) : undefined;
+      } catch (err) {
+        throw new SluiceError('SLUICE_INPUT_READ', `cannot fingerprint ${file.uri}: ${errorMessage(err)}`, { file: file.uri, cause: err });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, units.length) }, worker));
+  return out;
 }

@@ -1,14 +1,16 @@
 import { hostname } from 'node:os';
 import { rm, readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import { routeWhere } from '../core/route.js';
+import { abortable } from '../core/abortable.js';
 import { StatsRecorder, type RunStats } from '../core/stats.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
 import { JsonlZstWriter, readJsonl } from '../io/jsonl-zst.js';
 import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
@@ -29,6 +31,14 @@ export function newProgress(): TaskProgress {
   return { docsIn: 0, charsIn: 0, docsOut: 0 };
 }
 
+/** A file a task wrote, as its marker records it so a resume can check it is still intact. */
+export interface WrittenFile {
+  path: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
 /** Written last, atomically: its presence means the task's outputs are complete. */
 export interface TaskMarker {
   phase: string;
@@ -36,7 +46,10 @@ export interface TaskMarker {
   world: number;
   stats: RunStats;
   shards: ShardInfo[];
-  rejects: { stage: string; path: string; rows: number }[];
+  /** Paths relative to `rejects/`. (Markers of older versions hold absolute paths and no digest.) */
+  rejects: ({ stage: string } & WrittenFile)[];
+  /** The documents this task hands to the next phase (barrier segments only); path relative to `.sluice/`. */
+  spill?: WrittenFile;
   started: string;
   seconds: number;
   host: string;
@@ -163,6 +176,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
   const recorder = new StatsRecorder();
   let shards: ShardInfo[] = [];
   let rejectFiles: TaskMarker['rejects'] = [];
+  let spill: WrittenFile | undefined;
   if (phase.kind === 'step') {
     const barrierId = run.pipeline.segments[phase.segment]!.barrier!.id;
     await phase.step.run(rank, phase.tasks, { signal: run.signal, log: run.log, stats: recorder.stage(barrierId, phase.segment + 1000) });
@@ -170,6 +184,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     const result = await runDocsPhase(run, recorder);
     shards = result.shards;
     rejectFiles = result.rejects;
+    spill = result.spill;
   }
   const marker: TaskMarker = {
     phase: phase.id,
@@ -178,6 +193,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     stats: recorder.stats,
     shards,
     rejects: rejectFiles,
+    ...(spill === undefined ? {} : { spill }),
     started: started.toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
     host: hostname(),
@@ -188,7 +204,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
   return marker;
 }
 
-async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ shards: ShardInfo[]; rejects: TaskMarker['rejects'] }> {
+async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ shards: ShardInfo[]; rejects: TaskMarker['rejects']; spill?: WrittenFile }> {
   const { layout, loaded, pipeline, phase, rank, log, signal, progress } = run;
   const k = phase.segment;
   const segment = pipeline.segments[k]!;
@@ -229,14 +245,17 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
   }
   try {
     for await (const doc of stream) {
-      if (signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', `task ${phase.id}/${rank} was cancelled`);
+      if (signal.aborted) throw interrupted(run);
       await sink.write(doc);
       progress.docsOut++;
       if (rejects.full) await rejects.drain();
     }
     const shards = await sink.close();
-    const rejectFiles = await rejects.commit();
-    return { shards, rejects: rejectFiles };
+    const rejectFiles: TaskMarker['rejects'] = [];
+    for (const r of await rejects.commit()) rejectFiles.push({ stage: r.stage, path: relative(layout.rejectsDir, r.path), rows: r.rows, ...(await fileDigest(r.path)) });
+    if (!segment.barrier) return { shards, rejects: rejectFiles };
+    const spillPath = layout.spill(phase.id, rank);
+    return { shards, rejects: rejectFiles, spill: { path: relative(layout.stateDir, spillPath), rows: progress.docsOut, ...(await fileDigest(spillPath)) } };
   } catch (err) {
     await sink.abort();
     await rejects.abort();
@@ -341,8 +360,10 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       invalid: (r) => fail(r.reason, r.record, r.error, r.id, r.raw),
       skip: (r) => rejectRecord(r.id, r.reason, r.text?.length ?? 0, { text: r.text ?? '', meta: r.meta ?? {}, ...(r.detail === undefined ? {} : { detail: r.detail }) }),
     };
+    if (signal.aborted) throw interrupted(run);
+    await checkUnchanged(unit);
     try {
-      for await (const doc of reader.read(unit.file, input.params, ctx)) {
+      for await (const doc of abortable(reader.read(unit.file, input.params, ctx), signal, () => interrupted(run))) {
         counts.in++;
         counts.out++;
         recorder.docIn(doc.source, doc.text.length);
@@ -351,11 +372,32 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
         yield doc;
       }
     } catch (err) {
+      if (signal.aborted || (err instanceof SluiceError && err.code === 'SLUICE_INTERRUPTED')) throw interrupted(run);
       if (err instanceof SluiceError && err.code === 'SLUICE_BAD_RECORD') throw err;
       if (run.strict) throw err;
       // An input that fails as a whole (unreadable, cut off) is one rejected record, not a crashed run.
       log.error(`${unit.uri}: ${errorMessage(err)} (counted as read_error, continuing)`);
       fail('read_error', 'file', errorMessage(err), `${unit.uri}:read_error`);
     }
+  }
+}
+
+export function interrupted(run: Pick<TaskRun, 'phase' | 'rank'>): SluiceError {
+  return new SluiceError('SLUICE_INTERRUPTED', `task ${run.phase.id}/${run.rank} was interrupted`);
+}
+
+/**
+ * An input edited after the run was planned would mix two versions of the corpus: the task
+ * refuses it (the rerun then reports the change, see plan.ts).
+ */
+async function checkUnchanged(unit: ResolvedUnit): Promise<void> {
+  // local files only: a remote input would cost a request per task, and a change mid-download is caught by If-Range
+  if (unit.fingerprint === undefined || unit.file.fingerprint === undefined || unit.file.localPath === undefined) return;
+  const changes = fingerprintChanges(unit.fingerprint, await unit.file.fingerprint({ content: false }));
+  if (changes.length > 0) {
+    throw new SluiceError('SLUICE_INPUT_CHANGED', `${unit.uri} changed since the run was planned (${changes.join('; ')})`, {
+      file: unit.uri,
+      hint: 'run the same command again: it lists the changed inputs and, with --allow-changed-inputs, reruns the tasks that read them',
+    });
   }
 }

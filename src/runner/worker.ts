@@ -38,5 +38,7 @@ export async function serveTasks(prepared: PreparedRun, opts: { strict: boolean;
     } finally {
       clearInterval(timer);
     }
+    // stopped by a signal: take no further task (the parent is stopping too)
+    if (opts.signal.aborted) return;
   }
 }

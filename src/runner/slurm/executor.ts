@@ -14,7 +14,7 @@ import type { Logger } from '../../core/log.js';
 import type { LoadedPipeline } from '../../config/load.js';
 import { cliEntry } from '../local-executor.js';
 import { OutputLayout } from '../layout.js';
-import { prepareRun, type PreparedRun } from '../run.js';
+import { outputDirOf, prepareRun, type PreparedRun } from '../run.js';
 import { unfinishedRanks } from '../task.js';
 import { arraySpec, chunkRanks } from './array-spec.js';
 import { SlurmClient } from './client.js';
@@ -30,6 +30,10 @@ export interface SlurmRunOptions {
   out?: string;
   world?: number;
   fresh?: boolean;
+  allowChangedInputs?: boolean;
+  verifyInputs?: boolean;
+  /** Takes the output directory's lock; called once the directory is known, before anything is read or written. */
+  lock?: (outDir: string) => Promise<void>;
   strict: boolean;
   flags: SlurmFlags;
   log: Logger;
@@ -48,7 +52,8 @@ export async function runOnSlurm(opts: SlurmRunOptions): Promise<PreparedRun> {
   const pipelineFile = resolve(opts.pipelineFile);
   const out = opts.out === undefined ? undefined : resolve(opts.out);
   if (options.workdir !== undefined) process.chdir(resolve(options.workdir));
-  const outDir = resolve(out ?? opts.loaded.config.output.dir);
+  const outDir = outputDirOf(opts.loaded, out);
+  await opts.lock?.(outDir);
 
   const earlier = await readSubmission(new OutputLayout(outDir));
   const active = earlier ? await activeArrays(client, earlier) : [];
@@ -57,7 +62,17 @@ export async function runOnSlurm(opts: SlurmRunOptions): Promise<PreparedRun> {
       hint: `wait for them, or cancel them first: scancel ${active.join(' ')}`,
     });
   }
-  const prepared = await prepareRun({ pipelineFile, ...(out === undefined ? {} : { out }), ...(opts.world === undefined ? {} : { world: opts.world }), fresh: opts.fresh ?? false, loaded: opts.loaded, log: opts.log });
+  const prepared = await prepareRun({
+    pipelineFile,
+    out: outDir,
+    ...(opts.world === undefined ? {} : { world: opts.world }),
+    fresh: opts.fresh ?? false,
+    allowChangedInputs: opts.allowChangedInputs ?? false,
+    verifyInputs: opts.verifyInputs ?? false,
+    loaded: opts.loaded,
+    log: opts.log,
+    role: 'leader',
+  });
   const { layout, phases } = prepared;
 
   let submission: Submission;

@@ -1,0 +1,60 @@
+/**
+ * What a rerun must redo before it skips anything: tasks whose inputs changed (when allowed) and
+ * finished tasks whose files are missing or damaged run again, and so does every task of every
+ * later phase, since a barrier's global steps read all tasks of the phase before them. Markers are
+ * the only record of completion, so resetting a task is deleting its marker; manifest.json and
+ * stats.json go first, so a crash halfway never leaves a manifest that claims a complete output.
+ */
+import { rm, unlink } from 'node:fs/promises';
+import type { Logger } from '../core/log.js';
+import type { OutputLayout } from './layout.js';
+import { readMarker } from './task.js';
+import { describeProblems, verifyMarker, type OutputProblem } from './verify.js';
+
+export interface ResumeCheck {
+  /** docs-0 ranks that read an input that changed. */
+  changedRanks: ReadonlySet<number>;
+  checksums: boolean;
+  log: Logger;
+}
+
+export interface ResumeResult {
+  /** Tasks whose markers were removed. */
+  reset: number;
+  problems: OutputProblem[];
+}
+
+export async function resetForResume(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], check: ResumeCheck): Promise<ResumeResult> {
+  const problems: OutputProblem[] = [];
+  let reset = 0;
+  let downstream = false;
+  let finalOutputsRemoved = false;
+  for (const [index, phase] of phases.entries()) {
+    const redo: number[] = [];
+    for (let rank = 0; rank < phase.tasks; rank++) {
+      const marker = await readMarker(layout, phase.id, rank);
+      if (!marker) continue;
+      if (downstream || (index === 0 && check.changedRanks.has(rank))) {
+        redo.push(rank);
+        continue;
+      }
+      const found = await verifyMarker(layout, marker, { checksums: check.checksums });
+      if (found.length > 0) {
+        problems.push(...found);
+        redo.push(rank);
+      }
+    }
+    if (redo.length === 0) continue;
+    if (!finalOutputsRemoved) {
+      await rm(layout.manifest, { force: true });
+      await rm(layout.stats, { force: true });
+      finalOutputsRemoved = true;
+    }
+    for (const rank of redo) await unlink(layout.taskMarker(phase.id, rank)).catch(() => undefined);
+    reset += redo.length;
+    downstream = true;
+  }
+  if (problems.length > 0) check.log.warn(`finished outputs are damaged; their tasks and everything after them run again:\n${describeProblems(problems)}`);
+  if (reset > 0) check.log.info(`resume: ${reset} finished task(s) will run again`);
+  return { reset, problems };
+}
