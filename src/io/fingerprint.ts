@@ -34,7 +34,7 @@ export async function sha256Of(bytes: AsyncIterable<Uint8Array>): Promise<string
 
 export async function fileFingerprint(path: string, content: boolean): Promise<InputFingerprint> {
   const st = await stat(path);
-  const fp: InputFingerprint = { size: st.size, mtime_ms: Math.trunc(st.mtimeMs) };
+  const fp: InputFingerprint = { size: st.size, mtime_ms: Math.round(st.mtimeMs) };
   if (content) fp.sha256 = await sha256Of(createReadStream(path));
   return fp;
 }
@@ -48,7 +48,7 @@ async function treeFiles(root: string): Promise<{ rel: string; size: number; mti
     const full = join((entry as { parentPath?: string }).parentPath ?? entry.path, entry.name);
     const st = await stat(full).catch(() => undefined);
     if (!st?.isFile()) continue;
-    out.push({ rel: relative(root, full), size: st.size, mtime: Math.trunc(st.mtimeMs) });
+    out.push({ rel: relative(root, full), size: st.size, mtime: Math.round(st.mtimeMs) });
   }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
