@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { runPipeline } from '../runner/run.js';
+import { checkOutputDir } from '../runner/output-dir.js';
 import { SluiceError } from '../core/errors.js';
 import type { SlurmFlags } from '../runner/slurm/options.js';
 import { intOption, listOption, stringOption, type ParsedArgs } from './args.js';
@@ -68,6 +69,7 @@ export const runCommand: Command = {
     const out = stringOption(args.values, 'out');
     const workers = intOption(args.values, 'workers');
     const phase = stringOption(args.values, 'phase');
+    if (out !== undefined) await checkOutputDir(out);
     const result = await runPipeline({
       pipelineFile,
       ...(out !== undefined ? { out } : {}),
