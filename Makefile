@@ -18,8 +18,8 @@ help:
 	@echo "make pipelines  run every pipeline under pipelines/"
 	@echo "make lint | typecheck | schema | clean"
 
-$(NODE_MODULES): package.json
-	npm install --no-audit --no-fund
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 install: $(NODE_MODULES)

@@ -1,9 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { SluiceError } from '../core/errors.js';
 import { readJsonl } from '../io/jsonl-zst.js';
+import { assertParquetFooter, damagedShardError } from '../shard/damaged-shard.js';
 import type { RejectRecord } from '../runner/rejects.js';
 import { intOption, stringOption } from './args.js';
 import type { Command } from './command.js';
@@ -26,6 +27,15 @@ async function rejectFiles(path: string): Promise<string[]> {
     else if (entry.name.endsWith('.jsonl.zst') || entry.name.endsWith('.jsonl') || entry.name.endsWith('.jsonl.gz')) out.push(full);
   }
   return out;
+}
+
+/** The footer and the first `limit` rows; everything in it that can fail is the file's content. */
+async function readShardHead(path: string, limit: number): Promise<{ meta: FileMetaData; objects: Record<string, unknown>[] }> {
+  const file = await asyncBufferFromFile(path);
+  await assertParquetFooter(path, file);
+  const meta = await parquetMetadataAsync(file);
+  const objects = (await parquetReadObjects({ file, metadata: meta, compressors, rowStart: 0, rowEnd: Math.min(limit, Number(meta.num_rows)) })) as Record<string, unknown>[];
+  return { meta, objects };
 }
 
 export const inspectCommand: Command = {
@@ -51,12 +61,12 @@ export const inspectCommand: Command = {
       throw new SluiceError('SLUICE_USAGE', `${target} does not exist`, { file: target });
     }
     if (target.endsWith('.parquet')) {
-      const file = await asyncBufferFromFile(target);
-      const meta = await parquetMetadataAsync(file);
+      const { meta, objects } = await readShardHead(target, limit).catch((err: unknown) => {
+        throw damagedShardError(target, err);
+      });
       const rows = Number(meta.num_rows);
       const columns = meta.schema.slice(1).filter((s) => s.num_children === undefined || s.name === 'input_ids').map((s) => s.name);
       if (!json) io.out(`${target}: ${rows} rows, ${meta.row_groups.length} row groups, columns: ${columns.join(', ')}`);
-      const objects = (await parquetReadObjects({ file, compressors, rowStart: 0, rowEnd: Math.min(limit, rows) })) as Record<string, unknown>[];
       for (const row of objects) {
         if (json) io.out(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
         else {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { SluiceError } from '../core/errors.js';
+import { reportableError } from '../core/system-error.js';
 import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { helpText, parseCommand } from './args.js';
 import type { Command, CliIO } from './command.js';
@@ -42,9 +42,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     return await command.run(args, io);
   } catch (err) {
-    if (err instanceof SluiceError) {
-      io.log.error(err.describe());
-      return USAGE_CODES.has(err.code) ? 2 : 1;
+    const reportable = reportableError(err);
+    if (reportable) {
+      io.log.error(reportable.describe());
+      return USAGE_CODES.has(reportable.code) ? 2 : 1;
     }
     io.log.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;

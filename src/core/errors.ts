@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'SLUICE_EXECUTOR'
   /** An intermediate file between phases (dedup indexes) is missing, truncated or fails its checksum. */
   | 'SLUICE_ARTEFACT'
+  /** The operating system refused a file operation (disk full, no permission, a file where a directory should be) where no more specific code applies. */
+  | 'SLUICE_SYSTEM'
   | 'SLUICE_INTERNAL';
 
 export interface ErrorDetails {

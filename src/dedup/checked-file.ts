@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SluiceError } from '../core/errors.js';
 import { tempPathFor } from '../io/atomic.js';
+import { outputError } from '../io/output-error.js';
 
 const MAGIC = 0x44444c53; // "SLDD" read as a little-endian u32
 const VERSION = 1;
@@ -43,11 +44,15 @@ function corrupt(path: string, what: string): SluiceError {
   });
 }
 
-/** writeSync until every byte is written (a regular file may accept fewer than asked). */
-function writeAll(fd: number, data: Uint8Array, length: number, position?: number): void {
+/** writeSync until every byte is written (a regular file may accept fewer than asked); a failure (a full disk) names `path`. */
+function writeAll(path: string, fd: number, data: Uint8Array, length: number, position?: number): void {
   let done = 0;
-  while (done < length) {
-    done += writeSync(fd, data, done, length - done, position === undefined ? null : position + done);
+  try {
+    while (done < length) {
+      done += writeSync(fd, data, done, length - done, position === undefined ? null : position + done);
+    }
+  } catch (err) {
+    throw outputError(path, err);
   }
 }
 
@@ -72,8 +77,14 @@ export class CheckedWriter {
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, 'w');
-    writeAll(this.fd, new Uint8Array(HEADER_BYTES), HEADER_BYTES); // placeholder; the real header is written on close
     this.block = new Uint8Array(blockBytes + 4);
+    try {
+      writeAll(this.path, this.fd, new Uint8Array(HEADER_BYTES), HEADER_BYTES); // placeholder; the real header is written on close
+    } catch (err) {
+      // a full disk fails even this: the caller never gets a writer to abort, so clean up here
+      this.abort();
+      throw err;
+    }
   }
 
   /** Payload bytes written so far: the offset the next `write` starts at. */
@@ -97,7 +108,7 @@ export class CheckedWriter {
     if (this.fill === 0) return;
     const view = new DataView(this.block.buffer);
     view.setUint32(this.fill, crc32(this.block.subarray(0, this.fill)), true);
-    writeAll(this.fd, this.block, this.fill + 4);
+    writeAll(this.path, this.fd, this.block, this.fill + 4);
     this.fill = 0;
   }
 
@@ -113,7 +124,7 @@ export class CheckedWriter {
     view.setUint32(16, this.total % 2 ** 32, true);
     view.setUint32(20, Math.floor(this.total / 2 ** 32), true);
     view.setUint32(28, crc32(header.subarray(0, 28)), true);
-    writeAll(this.fd, header, HEADER_BYTES, 0);
+    writeAll(this.path, this.fd, header, HEADER_BYTES, 0);
     closeSync(this.fd);
     this.closed = true;
     renameSync(this.tmp, this.path);

@@ -23,7 +23,12 @@ export class DocTableWriter {
 
   constructor(layout: DedupWorkLayout, rank: number) {
     this.index = new CheckedWriter(layout.docIndex(rank), ArtefactKind.DocIndex, INDEX_BLOCK);
-    this.ids = new CheckedWriter(layout.docIds(rank), ArtefactKind.DocIds, 4096);
+    try {
+      this.ids = new CheckedWriter(layout.docIds(rank), ArtefactKind.DocIds, 4096);
+    } catch (err) {
+      this.index.abort();
+      throw err;
+    }
   }
 
   add(id: string, chars: number): void {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { tempPathFor } from '../io/atomic.js';
+import { outputError } from '../io/output-error.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 
 export type TokenWidth = 2 | 4;
@@ -90,6 +91,10 @@ export class TokenSink {
 
   private writeAll(bytes: Uint8Array): void {
     let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    try {
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (err) {
+      throw outputError(this.path, err);
+    }
   }
 }

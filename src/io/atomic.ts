@@ -1,6 +1,7 @@
-import { mkdir, rename, rm, writeFile, link, unlink } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile, link, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { outputError } from './output-error.js';
 
 /** Temp name beside the target: same filesystem (so rename is atomic) and hidden from globs. */
 export function tempPathFor(path: string): string {
@@ -16,7 +17,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw outputError(path, err);
   }
 }
 
@@ -25,15 +26,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * target). Returns false when another process got there first.
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
+  // the usual case for a rerun or a worker: no temp copy to write, which a full disk would refuse
+  if (await access(path).then(() => true, () => false)) return false;
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
-  await writeFile(tmp, data);
   try {
+    await writeFile(tmp, data);
     await link(tmp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    throw outputError(path, err);
   } finally {
     await unlink(tmp).catch(() => {});
   }

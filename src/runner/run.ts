@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadPipeline, type LoadedPipeline } from '../config/load.js';
@@ -13,6 +12,7 @@ import { newProgress, readMarker, runTask } from './task.js';
 import { checkFreshTarget, moveAside, removeDiscarded, removeTempFiles } from './fresh.js';
 import { describeHolder, lockPath, OutputLock, readLock, staleReason, type LockHolder } from './lock.js';
 import { resetForResume } from './resume.js';
+import { checkOutputDir, resolveOutputDir } from './output-dir.js';
 import { runOnSlurm } from './slurm/executor.js';
 import type { SlurmFlags } from './slurm/options.js';
 
@@ -69,17 +69,9 @@ export interface PrepareOptions {
   role: RunRole;
 }
 
-const URL_OUTPUT = /^[a-z][a-z0-9+.-]*:\/\//i;
-
 /** The output directory a run will write, refusing what sluice cannot write to. */
 export function outputDirOf(loaded: LoadedPipeline, out: string | undefined): string {
-  const dir = out ?? loaded.config.output.dir;
-  if (URL_OUTPUT.test(dir)) {
-    throw new SluiceError('SLUICE_USAGE', `output directory "${dir}" is a URL; sluice writes to local (or network-mounted) directories only`, {
-      hint: 'write to a local directory and copy it afterwards (e.g. aws s3 sync, gsutil rsync)',
-    });
-  }
-  return resolve(dir);
+  return resolveOutputDir(out ?? loaded.config.output.dir);
 }
 
 function changedInputsError(changed: ChangedInput[]): SluiceError {
@@ -195,6 +187,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const runSignal = AbortSignal.any([signal, lost.signal]);
   let lock: OutputLock | undefined;
   const takeLock = async (dir: string, kind: LockHolder['kind']): Promise<void> => {
+    await checkOutputDir(dir);
     lock = await OutputLock.acquire(dir, { kind, log: opts.log, onLost: (why) => lost.abort(new SluiceError('SLUICE_LOCKED', why, { file: dir })) });
   };
   let prepared: PreparedRun | undefined;

@@ -1,5 +1,6 @@
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { reportableError } from '../core/system-error.js';
 import type { PreparedRun } from './run.js';
 import { newProgress, runTask } from './task.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
@@ -34,7 +35,8 @@ export async function serveTasks(prepared: PreparedRun, opts: { strict: boolean;
       send({ type: 'progress', progress });
       send({ type: 'done', phase: msg.phase, rank: msg.rank });
     } catch (err) {
-      send({ type: 'failed', phase: msg.phase, rank: msg.rank, error: err instanceof SluiceError ? err.describe() : err instanceof Error ? (err.stack ?? errorMessage(err)) : errorMessage(err) });
+      const reportable = reportableError(err);
+      send({ type: 'failed', phase: msg.phase, rank: msg.rank, error: reportable ? reportable.describe() : err instanceof Error ? (err.stack ?? errorMessage(err)) : errorMessage(err) });
     } finally {
       clearInterval(timer);
     }

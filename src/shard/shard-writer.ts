@@ -2,7 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Doc } from '../core/doc.js';
-import { SluiceError, errorMessage } from '../core/errors.js';
+import { SluiceError } from '../core/errors.js';
+import { outputError } from '../io/output-error.js';
 import { DocColumns, shardColumns } from './doc-columns.js';
 import { ParquetFileWriter, type Compression } from './parquet/index.js';
 
@@ -172,10 +173,7 @@ export class ShardWriter {
     try {
       await mkdir(this.opts.dir, { recursive: true });
     } catch (err) {
-      throw new SluiceError('SLUICE_OUTPUT', `cannot create shard directory ${this.opts.dir}: ${errorMessage(err)}`, {
-        file: this.opts.dir,
-        cause: err,
-      });
+      throw outputError(this.opts.dir, err);
     }
     const hash = createHash('sha256');
     const writer = await ParquetFileWriter.open(tmpPath, shardColumns(this.keepText, this.withTokens ?? false), {
@@ -198,10 +196,7 @@ export class ShardWriter {
       await rename(shard.tmpPath, finalPath);
     } catch (err) {
       await unlink(shard.tmpPath).catch(() => undefined);
-      throw new SluiceError('SLUICE_OUTPUT', `cannot rename ${shard.tmpPath} to ${finalPath}: ${errorMessage(err)}`, {
-        file: finalPath,
-        cause: err,
-      });
+      throw outputError(finalPath, err);
     }
     this.done.push({
       path: shard.name,

@@ -59,7 +59,13 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
     await writeFileAtomic(layout.params, JSON.stringify(params, null, 2) + '\n');
     const maker = new SignatureMaker(c);
     const table = new DocTableWriter(layout, ctx.rank);
-    const sigs = new CheckedWriter(layout.signatures(ctx.rank), ArtefactKind.Signatures, signatureBytes(c) * 8);
+    let sigs: CheckedWriter;
+    try {
+      sigs = new CheckedWriter(layout.signatures(ctx.rank), ArtefactKind.Signatures, signatureBytes(c) * 8);
+    } catch (err) {
+      table.abort();
+      throw err;
+    }
     const runs = Array.from({ length: c.bands }, () => new KeyRows(BAND_ROW_WIDTH));
     const sigBytes = bytesOf(maker.signature);
     let ordinal = 0;

@@ -1,5 +1,6 @@
 import { unlink } from 'node:fs/promises';
-import { SluiceError, errorMessage } from '../../core/errors.js';
+import { SluiceError } from '../../core/errors.js';
+import { outputError } from '../../io/output-error.js';
 import { toColumnData, type ColumnBatch, type ColumnData } from './column-batch.js';
 import { ColumnChunkEncoder } from './column-chunk.js';
 import { createCompressor, type Compression } from './compression.js';
@@ -63,10 +64,16 @@ export class ParquetFileWriter {
     try {
       sink = await FileSink.create(path, opts.onWrite);
     } catch (err) {
-      throw outputError(path, 'cannot create', err);
+      throw outputError(path, err);
     }
     const writer = new ParquetFileWriter(path, schema, sink, opts);
-    await writer.guard(() => sink.write([MAGIC]));
+    try {
+      await writer.guard(() => sink.write([MAGIC]));
+    } catch (err) {
+      // the caller never gets this writer, so it cannot abort() it: remove the file here
+      await writer.abort();
+      throw err;
+    }
     return writer;
   }
 
@@ -208,16 +215,7 @@ export class ParquetFileWriter {
       return await step();
     } catch (err) {
       this.state = 'failed';
-      throw outputError(this.path, 'cannot write', err);
+      throw outputError(this.path, err);
     }
   }
-}
-
-function outputError(path: string, what: string, err: unknown): SluiceError {
-  if (err instanceof SluiceError) return err;
-  return new SluiceError('SLUICE_OUTPUT', `${what} ${path}: ${errorMessage(err)}`, {
-    file: path,
-    cause: err,
-    hint: 'check that the output directory exists, is writable and has free space',
-  });
 }
