@@ -14,7 +14,7 @@ import type { Logger } from '../../core/log.js';
 import type { LoadedPipeline } from '../../config/load.js';
 import { cliEntry } from '../local-executor.js';
 import { OutputLayout } from '../layout.js';
-import { outputDirOf, prepareRun, type PreparedRun } from '../run.js';
+import { outputDirOf, prepareRun, type PreparedRun, type PrepareOptions } from '../run.js';
 import { unfinishedRanks } from '../task.js';
 import { arraySpec, chunkRanks } from './array-spec.js';
 import { SlurmClient } from './client.js';
@@ -24,19 +24,12 @@ import { phaseScript } from './script.js';
 import { classify } from './status.js';
 import { commentOf, readSubmission, slurmDir, taskLogDir, writeSubmission, type Submission, type SubmittedArray } from './submission.js';
 
-export interface SlurmRunOptions {
+export interface SlurmRunOptions extends Omit<PrepareOptions, 'role' | 'loaded'> {
   loaded: LoadedPipeline;
-  pipelineFile: string;
-  out?: string;
-  world?: number;
-  fresh?: boolean;
-  allowChangedInputs?: boolean;
-  verifyInputs?: boolean;
   /** Takes the output directory's lock; called once the directory is known, before anything is read or written. */
   lock?: (outDir: string) => Promise<void>;
   strict: boolean;
   flags: SlurmFlags;
-  log: Logger;
   signal: AbortSignal;
   client?: SlurmClient;
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../../helpers/corpus.js';
-import { leftoverTemps, markerCount, run, sortedIds, start, TRACE, waitFor, type Finished } from '../../helpers/faults.js';
+import { leftoverTemps, markerCount, run, sortedIds, start, TRACE, waitFor, type Finished, type Started } from '../../helpers/faults.js';
 import { startLoopbackServer, type LoopbackServer } from '../../helpers/http.js';
 import { lockPath } from '../../../src/runner/lock.js';
 
@@ -13,6 +13,21 @@ const INTERRUPTED = /^interrupted; \d+ of \d+ tasks done; rerun the same command
 function endedBy(r: Finished, signal: 'SIGTERM' | 'SIGINT'): boolean {
   const code = signal === 'SIGTERM' ? 143 : 130;
   return r.signal === signal || r.status === code;
+}
+
+/**
+ * Sends `signal` (to the process group with `group`) and checks the run stops within `ms` the way
+ * a user must see it: ended by that signal, the one-line summary, no stack trace.
+ */
+async function stopAndCheck(r: Started, signal: 'SIGTERM' | 'SIGINT', ms: number, group = false): Promise<Finished> {
+  const t0 = Date.now();
+  process.kill(group ? -r.child.pid! : r.child.pid!, signal);
+  const done = await r.done;
+  expect(Date.now() - t0).toBeLessThan(ms);
+  expect(endedBy(done, signal), `${done.status} ${done.signal}\n${done.stderr}`).toBe(true);
+  expect(done.stderr).toMatch(INTERRUPTED);
+  expect(done.stderr).not.toMatch(TRACE);
+  return done;
 }
 
 let server: LoopbackServer;
@@ -50,13 +65,7 @@ describe('SIGINT and SIGTERM stop a run cleanly and promptly', () => {
       const r = start(['run', file, '--workers', workers]);
       await waitFor(() => gets > seen, 'the GET request');
       await new Promise((res) => setTimeout(res, 300));
-      const t0 = Date.now();
-      process.kill(r.child.pid!, 'SIGTERM');
-      const done = await r.done;
-      expect(Date.now() - t0).toBeLessThan(2000);
-      expect(endedBy(done, 'SIGTERM'), `${done.status} ${done.signal}`).toBe(true);
-      expect(done.stderr).toMatch(INTERRUPTED);
-      expect(done.stderr).not.toMatch(TRACE);
+      await stopAndCheck(r, 'SIGTERM', 2000);
       expect(existsSync(lockPath(join(dir, 'out')))).toBe(false);
       expect(existsSync(join(dir, 'out', 'manifest.json'))).toBe(false);
 
@@ -75,13 +84,7 @@ describe('SIGINT and SIGTERM stop a run cleanly and promptly', () => {
       const r = start(['run', file, '--workers', workers]);
       await waitFor(() => existsSync(join(dir, 'out', '.sluice', 'plan.json')), 'the plan');
       await new Promise((res) => setTimeout(res, 1000));
-      const t0 = Date.now();
-      process.kill(r.child.pid!, 'SIGTERM');
-      const done = await r.done;
-      expect(Date.now() - t0).toBeLessThan(2000);
-      expect(endedBy(done, 'SIGTERM'), `${done.status} ${done.signal}`).toBe(true);
-      expect(done.stderr).toMatch(INTERRUPTED);
-      expect(done.stderr).not.toMatch(TRACE);
+      await stopAndCheck(r, 'SIGTERM', 2000);
     }, 60_000);
   }
 
@@ -92,14 +95,8 @@ describe('SIGINT and SIGTERM stop a run cleanly and promptly', () => {
     const file = writePipeline(dir, `name: ctrl-c\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl.zst"]\nstages:\n  - length: {min_chars: 10}\noutput:\n  dir: ${out}\n`);
     const r = start(['run', file, '--workers', '2']);
     await waitFor(() => markerCount(out) >= 1, 'the first finished task');
-    const t0 = Date.now();
-    process.kill(-r.child.pid!, 'SIGINT');
-    const done = await r.done;
-    expect(Date.now() - t0).toBeLessThan(3000);
-    expect(endedBy(done, 'SIGINT'), `${done.status} ${done.signal}\n${done.stderr}`).toBe(true);
-    expect(done.stderr).toMatch(INTERRUPTED);
+    const done = await stopAndCheck(r, 'SIGINT', 3000, true);
     expect(done.stderr).not.toMatch(/damaged|read_error/);
-    expect(done.stderr).not.toMatch(TRACE);
     expect(existsSync(join(out, 'rejects'))).toBe(false);
 
     const rerun = await run(['run', file, '--workers', '2']);
