@@ -12,6 +12,8 @@ function typeOf(schema: Record<string, unknown>): string {
   if (Array.isArray(schema['enum'])) return (schema['enum'] as unknown[]).map(String).join(' | ');
   if (Array.isArray(schema['anyOf'])) return (schema['anyOf'] as Record<string, unknown>[]).map(typeOf).join(' | ');
   if (schema['type'] === 'array') return `${typeOf((schema['items'] ?? {}) as Record<string, unknown>)}[]`;
+  // a byte size takes a number or a string: `"type": ["number", "string"]`
+  if (Array.isArray(schema['type'])) return (schema['type'] as unknown[]).map(String).join(' | ');
   return typeof schema['type'] === 'string' ? (schema['type'] as string) : 'any';
 }
 

@@ -49,19 +49,25 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   return v;
 }
 
-/** Turns zod issues into config issues rooted at `base`, naming the offending value. */
-function zodIssues(error: z.ZodError, base: PathSegment[], root: unknown, validKeys?: readonly string[]): ConfigIssue[] {
+/**
+ * Turns zod issues into config issues rooted at `base`, naming the offending value; `validated`
+ * is what the schema was given (the value at `base`, as written), where issue paths start.
+ */
+function zodIssues(error: z.ZodError, base: PathSegment[], validated: unknown, validKeys?: readonly string[]): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
-    const path = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    const rel = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = [...base, ...rel];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         out.push({ path: [...path, key], message: `unknown key "${key}"`, ...(validKeys ? { hint: suggestionHint(key, validKeys) } : {}) });
       }
       continue;
     }
-    const value = valueAt(root, path);
-    out.push({ path, message: `${issue.message} (got ${describeValue(value)})` });
+    const value = valueAt(validated, rel);
+    // a refinement may flag a key the user left out (a defaulted min above a max); its message names the value
+    const got = value === undefined && issue.code === 'custom' ? 'not set: the default applies' : `got ${describeValue(value)}`;
+    out.push({ path, message: `${issue.message} (${got})` });
   }
   return out;
 }
@@ -89,7 +95,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   const readerName = raw['reader'];
   const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
   const base = inputBaseSchema.safeParse(Object.fromEntries(INPUT_BASE_KEYS.map((k) => [k, raw[k]])));
-  if (!base.success) issues.push(...zodIssues(base.error, path, { inputs: { [index]: raw } }));
+  if (!base.success) issues.push(...zodIssues(base.error, path, raw));
   if (typeof readerName === 'string' && reader === undefined) {
     issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
   }
@@ -98,19 +104,10 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   for (const [k, v] of Object.entries(raw)) if (!INPUT_BASE_KEYS.includes(k)) own[k] = v;
   const parsed = reader.params.safeParse(own);
   if (!parsed.success) {
-    issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]).map((i) => fixRoot(i, own, path)));
+    issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]));
     return undefined;
   }
   return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), ...(base.data.base_url ? { base_url: base.data.base_url } : {}), params: parsed.data as Record<string, unknown> };
-}
-
-/** Issues from a sub-schema validated against `root` (not the whole config) name values relative to it. */
-function fixRoot(issue: ConfigIssue, root: unknown, base: PathSegment[]): ConfigIssue {
-  if (issue.message.includes('(got ')) {
-    const rel = issue.path.slice(base.length);
-    issue.message = issue.message.replace(/\(got .*\)$/, `(got ${describeValue(valueAt(root, rel))})`);
-  }
-  return issue;
 }
 
 function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>): StageConfig | undefined {
@@ -143,7 +140,7 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
   const parsed = def.params.safeParse(params);
   if (!parsed.success) {
     const base = [...path, name];
-    issues.push(...zodIssues(parsed.error, base, params, [...objectKeys(def.params), ...STAGE_RUNNER_KEYS]).map((i) => fixRoot(i, params, base)));
+    issues.push(...zodIssues(parsed.error, base, params, [...objectKeys(def.params), ...STAGE_RUNNER_KEYS]));
     return undefined;
   }
   const count = (seen.get(name) ?? 0) + 1;
@@ -218,11 +215,11 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
   }
 
   const output = outputSchema.safeParse(root['output']);
-  if (!output.success) issues.push(...zodIssues(output.error, ['output'], root, objectKeys(outputSchema)));
+  if (!output.success) issues.push(...zodIssues(output.error, ['output'], root['output'], objectKeys(outputSchema)));
   const runner = runnerSchema.safeParse(root['runner'] ?? {});
-  if (!runner.success) issues.push(...zodIssues(runner.error, ['runner'], root, objectKeys(runnerSchema)));
+  if (!runner.success) issues.push(...zodIssues(runner.error, ['runner'], root['runner'], objectKeys(runnerSchema)));
   const executor = executorSchema.safeParse(root['executor'] ?? {});
-  if (!executor.success) issues.push(...zodIssues(executor.error, ['executor'], root, executorKeys(executor.error)));
+  if (!executor.success) issues.push(...zodIssues(executor.error, ['executor'], root['executor'], executorKeys(executor.error)));
 
   if (issues.length > 0) {
     const lines = issues.map((i) => `${file}:${locate(doc, counter, i.path)}: ${formatPath(i.path)}: ${i.message}${i.hint ? `\n    hint: ${i.hint}` : ''}`);

@@ -20,8 +20,8 @@ export const INPUT_BASE_KEYS: readonly string[] = Object.keys(inputBaseSchema.sh
 export const outputSchema = z
   .object({
     dir: z.string().min(1).describe('output directory (overridden by --out)'),
-    shard_bytes: sizeSchema.default(256 * 1024 * 1024).describe('roll over to a new shard after this many bytes'),
-    row_group_bytes: sizeSchema.default(64 * 1024 * 1024).describe('uncompressed bytes per Parquet row group'),
+    shard_bytes: sizeSchema.prefault('256MiB').describe('roll over to a new shard after this many bytes'),
+    row_group_bytes: sizeSchema.prefault('64MiB').describe('uncompressed bytes per Parquet row group'),
     compression: z.enum(['zstd', 'snappy', 'gzip', 'none']).default('zstd'),
     keep_text: z.boolean().default(true).describe('store the text column (false: lean token-only shards)'),
   })

@@ -17,7 +17,11 @@ export function parseSize(text: string | number): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-/** A byte size in YAML: a positive number or a string with a unit. */
+/**
+ * A byte size in YAML: a positive number or a string with a unit. Give defaults as
+ * `.prefault('16MiB')`: parsed like user input, they show in `sluice list` and the JSON Schema,
+ * where a `.default()` behind the transform does not.
+ */
 export const sizeSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const bytes = parseSize(value);
   if (bytes === undefined) {

@@ -10,6 +10,7 @@
  * The language comes from src/filters/text/doc-language.ts (param, meta, then script guess).
  */
 import { z } from 'zod';
+import { checkBounds, type BoundPair } from '../config/bounds.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
@@ -35,6 +36,11 @@ const thresholds = z
 
 type Thresholds = z.output<typeof thresholds>;
 
+const BOUNDS: readonly BoundPair<Thresholds>[] = [
+  ['min_doc_words', 'max_doc_words'],
+  ['min_avg_word_length', 'max_avg_word_length'],
+];
+
 export const gopherQualityParams = thresholds
   .extend({
     /** Overrides the shipped per-language lists for every document. */
@@ -42,7 +48,12 @@ export const gopherQualityParams = thresholds
     ...languageParams,
     per_language: z.record(z.string(), thresholds.partial().strict()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    checkBounds(p, BOUNDS, ctx);
+    // merged as the filter merges them (withOverrides): an override's bound may cross the base's other one
+    for (const [language, override] of Object.entries(p.per_language)) checkBounds({ ...p, ...override }, BOUNDS, ctx, ['per_language', language]);
+  });
 
 export type GopherQualityParams = z.output<typeof gopherQualityParams>;
 

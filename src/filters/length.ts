@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundsInOrder } from '../config/bounds.js';
 import { defineFilter, drop } from '../core/stage.js';
 import { tokenize } from './text/tokens.js';
 
@@ -17,7 +18,13 @@ export const lengthFilter = defineFilter({
       min_words: z.number().int().nonnegative().optional(),
       max_words: z.number().int().positive().optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine(
+      boundsInOrder([
+        ['min_chars', 'max_chars'],
+        ['min_words', 'max_words'],
+      ]),
+    ),
   create({ min_chars, max_chars, min_words, max_words }) {
     return (doc) => {
       const n = doc.text.length;

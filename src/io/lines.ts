@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { asBuffer } from './read-bytes.js';
 
 export interface Line {
-  /** Line content without the trailing `\n` or `\r\n`. Empty when `tooLong`. */
+  /** Line content without the trailing `\n` or `\r\n` (nor a UTF-8 BOM opening the stream). Empty when `tooLong`. */
   text: string;
   /** 1-based line number. */
   lineNo: number;
@@ -24,13 +24,21 @@ export interface SplitOptions {
 const NL = 0x0a;
 const CR = 0x0d;
 
+/** Bytes of the UTF-8 byte order mark that opens the buffer, if one does. */
+function bomLength(buf: Buffer): number {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
 function decode(buf: Buffer, lineNo: number, offset: number): Line {
+  // Windows tools open UTF-8 files with a BOM; it marks the encoding and is not text (JSON.parse
+  // fails on it). Only the first line can carry it; the line is whole here, so chunking does not matter.
+  const start = lineNo === 1 ? bomLength(buf) : 0;
   let end = buf.length;
-  if (end > 0 && buf[end - 1] === CR) end--;
-  const text = buf.toString('utf8', 0, end);
+  if (end > start && buf[end - 1] === CR) end--;
+  const text = buf.toString('utf8', start, end);
   // toString replaces bad sequences silently; only lines that show a replacement char pay for validation.
-  const invalidUtf8 = text.includes('\uFFFD') && !isUtf8(buf.subarray(0, end));
-  return { text, lineNo, offset, bytes: end, invalidUtf8, tooLong: false };
+  const invalidUtf8 = text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end));
+  return { text, lineNo, offset: offset + start, bytes: end - start, invalidUtf8, tooLong: false };
 }
 
 /**

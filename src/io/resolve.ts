@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { SluiceError } from '../core/errors.js';
 import { decodeStream } from './decompress.js';
@@ -72,6 +72,16 @@ function remoteFile(url: string, scheme: string, yamlPath: string): InputFile {
     });
   }
   return opener(url);
+}
+
+/**
+ * What makes two inputs one: a local file is its absolute, normalized path, so `a.jsonl`,
+ * `./a.jsonl`, `/data/a.jsonl` and overlapping globs name one input; anything else is its URL.
+ * `uri` itself stays as written: it names documents (ids, `meta.file`), which must not depend
+ * on where the inputs happen to live.
+ */
+export function inputIdentity(file: InputFile): string {
+  return file.localPath === undefined ? file.uri : resolve(file.localPath);
 }
 
 /** One URL or local path, taken literally (no glob expansion). */

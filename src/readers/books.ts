@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
+import { sizeSchema } from '../config/size.js';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeStream, peek } from '../io/decompress.js';
@@ -14,7 +15,7 @@ const params = z
   .object({
     strip_gutenberg: z.boolean().default(true).describe('remove the Project Gutenberg header and licence footer'),
     unwrap: z.boolean().default(true).describe('join hard-wrapped lines into paragraphs (blank line = paragraph break)'),
-    max_book_bytes: z.number().int().positive().default(64 * 1024 * 1024).describe('larger books are rejected (too_large): a book is held whole'),
+    max_book_bytes: sizeSchema.prefault('64MiB').describe('larger books are rejected (too_large): a book is held whole'),
   })
   .strict();
 type Params = z.output<typeof params>;

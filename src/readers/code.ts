@@ -25,7 +25,7 @@ const params = z
      * `true` / `false` force either reading.
      */
     repos_root: z.union([z.literal('auto'), z.boolean()]).default('auto'),
-    max_file_bytes: sizeSchema.default(1024 * 1024),
+    max_file_bytes: sizeSchema.prefault('1MiB'),
     /** Files whose average line is longer than this are `minified` (bundles, generated data). */
     minified_avg_line_length: z.number().int().positive().default(500),
     /** Skip files whose first lines carry a generator's marker (`@generated`, `DO NOT EDIT`). */

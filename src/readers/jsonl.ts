@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sizeSchema } from '../config/size.js';
+import { describeType } from '../core/describe-type.js';
 import type { Meta } from '../core/doc.js';
 import { openDecoded } from '../io/decompress.js';
 import { jsonRecords, rawLine } from './ndjson.js';
@@ -15,7 +17,7 @@ export const jsonlReader = defineReader({
       text_field: z.string().default('text'),
       /** Field whose value overrides the input's source label per record (e.g. a dataset's `source`). */
       source_field: z.string().optional(),
-      max_line_bytes: z.number().int().positive().default(256 * 1024 * 1024),
+      max_line_bytes: sizeSchema.prefault('256MiB').describe('longer lines are rejected (line_too_long) without being held in memory'),
     })
     .strict(),
   async *read(file, params, ctx) {
@@ -24,7 +26,7 @@ export const jsonlReader = defineReader({
     for await (const { value: obj, lineNo, line } of jsonRecords(bytes, ctx, name, params.max_line_bytes)) {
       const text = obj[params.text_field];
       if (typeof text !== 'string') {
-        ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `a ${typeof text}, not a string`} at ${name}:${lineNo}`, raw: rawLine(line) });
+        ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `${describeType(text)}, not a string`} at ${name}:${lineNo}`, raw: rawLine(line) });
         continue;
       }
       const rawId = obj[params.id_field];

@@ -1,6 +1,7 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { z } from 'zod';
+import { describeType } from '../core/describe-type.js';
 import type { JsonValue, Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import type { InputFile } from '../io/input.js';
@@ -110,7 +111,7 @@ export const parquetReader = defineReader({
         const rawId = toJson(row[p.id_column]);
         const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${name}:${index}`;
         if (typeof text !== 'string') {
-          ctx.invalid({ id, reason: 'bad_record', record: index, error: `column "${p.text_column}" is ${text === null || text === undefined ? 'null' : `a ${typeof text}`} in row ${index}` });
+          ctx.invalid({ id, reason: 'bad_record', record: index, error: `column "${p.text_column}" is ${describeType(text ?? null)} in row ${index}` });
           continue;
         }
         const meta: Meta = {};

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { sizeSchema } from '../config/size.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
@@ -19,7 +20,7 @@ const params = z
     group: z.enum(['none', 'thread']).default('none').describe('none: one document per comment/submission; thread: a submission and its comments as one document'),
     thread_window_hours: z.number().positive().default(72).describe('thread mode: a thread collects records for this long after its first one'),
     thread_buffer_mb: z.number().positive().default(256).describe('thread mode: open threads hold at most this much text; the oldest close early beyond it'),
-    max_line_bytes: z.number().int().positive().default(16 * 1024 * 1024),
+    max_line_bytes: sizeSchema.prefault('16MiB').describe('longer lines are rejected (line_too_long) without being held in memory'),
   })
   .strict();
 type Params = z.output<typeof params>;

@@ -18,7 +18,7 @@ function looksLikeHtml(body: Buffer): boolean {
 const params = z
   .object({
     /** Records whose block is larger are skipped (`too_large`) without being held in memory. */
-    max_record_bytes: sizeSchema.default(16 * 1024 * 1024),
+    max_record_bytes: sizeSchema.prefault('16MiB'),
     /** Blocks of mostly link text (menus built from divs) are dropped from the extracted text. */
     max_link_density: z.number().min(0).max(1).default(0.5),
     /** Pages whose text has a larger share of U+FFFD / control characters are `undecodable`. */

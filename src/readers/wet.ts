@@ -15,7 +15,7 @@ export const wetReader = defineReader({
   defaultSource: 'web',
   params: z
     .object({
-      max_record_bytes: sizeSchema.default(16 * 1024 * 1024),
+      max_record_bytes: sizeSchema.prefault('16MiB'),
     })
     .strict(),
   async *read(file, p, ctx) {

@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagPlain } from 'saxes';
 import { z } from 'zod';
+import { sizeSchema } from '../config/size.js';
 import type { Doc } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
@@ -14,7 +15,7 @@ const params = z
     namespaces: z.array(z.number().int()).default([0]).describe('page namespaces kept (0 = articles); others are skipped with reason namespace'),
     prepend_title: z.boolean().default(true).describe('start each document with the article title and a blank line'),
     drop_sections: z.array(z.string()).default(DEFAULT_DROP_SECTIONS).describe('section headings removed with their content (case-insensitive)'),
-    max_page_bytes: z.number().int().positive().default(16 * 1024 * 1024).describe('pages with more wikitext are rejected (too_large)'),
+    max_page_bytes: sizeSchema.prefault('16MiB').describe('pages with more wikitext are rejected (too_large)'),
   })
   .strict();
 type Params = z.output<typeof params>;

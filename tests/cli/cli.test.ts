@@ -34,6 +34,14 @@ describe('sluice CLI', () => {
     expect(r.stderr).toContain('stages[0].length.min_chrs: unknown key "min_chrs"');
   });
 
+  it('exits 2 on a min above its max instead of running a stage that drops everything', () => {
+    const dir = tempDir();
+    writeJsonlCorpus(dir, [{ name: 'a.jsonl.gz', docs: 5 }]);
+    const r = sluice(['validate', writePipeline(dir, yaml(dir).replace('{min_chars: 200}', '{min_chars: 200, max_chars: 100}'))]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('stages[0].length.min_chars: min_chars (200) is greater than max_chars (100)');
+  });
+
   it('exits 2 when an input glob matches nothing', () => {
     const dir = tempDir();
     const r = sluice(['run', writePipeline(dir, yaml(dir))]);
@@ -70,6 +78,8 @@ describe('sluice CLI', () => {
     expect(r.stdout).toContain('stage length: drop documents shorter or longer than a number of characters');
     expect(r.stdout).toContain('    min_chars: integer = 0');
     expect(r.stdout).not.toContain('reader jsonl');
+    // byte sizes show as written in YAML
+    expect(sluice(['list', 'readers']).stdout).toContain('    max_line_bytes: number | string = "256MiB"');
   });
 
   it('prints help for every command', () => {

@@ -36,6 +36,20 @@ describe('splitLines', () => {
     ]);
   });
 
+  it('drops a UTF-8 BOM that opens the stream, however it is chunked, and only there', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const bytes = Buffer.concat([bom, Buffer.from('first\r\n'), bom, Buffer.from('second\n')]);
+    for (const chunk of [1, 2, 3, 4, 64]) {
+      const lines = await collect(bytes, chunk);
+      expect(lines.map((l) => [l.lineNo, l.text, l.offset, l.bytes])).toEqual([
+        [1, 'first', 3, 5],
+        // mid-stream it is text (a zero-width no-break space), kept as written
+        [2, '\uFEFFsecond', 10, 9],
+      ]);
+    }
+    expect((await collect(bom, 1)).map((l) => l.text)).toEqual(['']);
+  });
+
   it('gives the same lines whatever the chunk boundaries (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 30 }), fc.integer({ min: 1, max: 50 }), async (parts, chunk) => {

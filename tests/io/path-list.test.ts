@@ -14,6 +14,8 @@ writeFileSync(join(dir, 'data', 'list.paths'), '# segment files\nseg/a.jsonl\n\n
 writeFileSync(join(dir, 'crawl.paths.gz'), gzipSync('data/seg/c.jsonl\ndata/seg/a.jsonl\n'));
 writeFileSync(join(dir, 'broken.paths'), 'seg/a.jsonl\nseg/missing.jsonl\n');
 writeFileSync(join(dir, 'empty.paths'), '# nothing\n\n');
+// saved by a Windows editor: a UTF-8 BOM before the first path
+writeFileSync(join(dir, 'data', 'bom.paths'), '\uFEFFseg/b.jsonl\r\nseg/c.jsonl\r\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('path lists', () => {
@@ -25,6 +27,11 @@ describe('path lists', () => {
   it('resolves relative lines against the list directory by default', async () => {
     const files = await expandPath({ pattern: join(dir, 'data', 'list.paths'), yamlPath: 'inputs[0].paths[0]' }, false);
     expect(files.map((f) => f.uri)).toEqual([join(dir, 'data', 'seg', 'a.jsonl'), join(dir, 'data', 'seg', 'b.jsonl')]);
+  });
+
+  it('reads a list that starts with a UTF-8 BOM', async () => {
+    const files = await expandPath({ pattern: join(dir, 'data', 'bom.paths'), yamlPath: 'inputs[0].paths[0]' }, false);
+    expect(files.map((f) => f.uri)).toEqual([join(dir, 'data', 'seg', 'b.jsonl'), join(dir, 'data', 'seg', 'c.jsonl')]);
   });
 
   it('resolves the list and its lines against base_url when set', async () => {

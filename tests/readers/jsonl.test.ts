@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import { compress } from 'zstd-napi';
 import { jsonlReader } from '../../src/readers/jsonl.js';
-import { memoryFile } from '../../src/io/input.js';
+import { localFile, memoryFile } from '../../src/io/input.js';
+import { tempDir } from '../helpers/corpus.js';
 import { runReader } from '../helpers/harness.js';
 
 const LINES = [
@@ -49,5 +53,37 @@ describe('jsonl reader', () => {
     expect(r.docs.length).toBeLessThan(2000);
     expect(r.docs.every((d, i) => d.id === `d${i}`)).toBe(true);
     expect(r.invalid.at(-1)!.reason).toBe('truncated_input');
+  });
+
+  it('reads the first record of a file that starts with a UTF-8 BOM: plain, gzip and zstd', async () => {
+    const dir = tempDir();
+    const body = Buffer.from('\uFEFF' + [JSON.stringify({ id: 'first', text: 'after the BOM' }), JSON.stringify({ id: 'second', text: 'plain' })].join('\r\n') + '\r\n');
+    const files = { 'bom.jsonl': body, 'bom.jsonl.gz': gzipSync(body), 'bom.jsonl.zst': compress(body) };
+    for (const [name, data] of Object.entries(files)) {
+      const path = join(dir, name);
+      writeFileSync(path, data);
+      const r = await runReader(jsonlReader, localFile(path));
+      expect(r.invalid, name).toEqual([]);
+      expect(r.docs.map((d) => [d.id, d.text]), name).toEqual([
+        ['first', 'after the BOM'],
+        ['second', 'plain'],
+      ]);
+    }
+  });
+
+  it('says what a non-string text field is, with the right article', async () => {
+    const path = join(tempDir(), 'types.jsonl');
+    const values = [null, [1, 2], { a: 1 }, 7, true];
+    writeFileSync(path, values.map((text, i) => JSON.stringify({ id: `r${i}`, text })).join('\n') + '\n' + JSON.stringify({ id: 'none' }) + '\n');
+    const r = await runReader(jsonlReader, localFile(path));
+    expect(r.docs).toEqual([]);
+    expect(r.invalid.map((i) => i.error)).toEqual([
+      `field "text" is null, not a string at ${path}:1`,
+      `field "text" is an array, not a string at ${path}:2`,
+      `field "text" is an object, not a string at ${path}:3`,
+      `field "text" is a number, not a string at ${path}:4`,
+      `field "text" is a boolean, not a string at ${path}:5`,
+      `field "text" is missing at ${path}:6`,
+    ]);
   });
 });

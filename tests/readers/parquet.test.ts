@@ -42,6 +42,13 @@ describe('parquet reader', () => {
     expect(r.invalid).toMatchObject([{ id: 'doc-7', reason: 'bad_record', record: 7 }]);
   });
 
+  it('says what a non-string text column holds, with the right article', async () => {
+    const errorOf = async (params: Record<string, unknown>, row: number) => (await runReader(parquetReader, localFile(path), params)).invalid.find((i) => i.record === row)?.error;
+    expect(await errorOf({}, 7)).toBe('column "text" is null in row 7');
+    expect(await errorOf({ text_column: 'score' }, 0)).toBe('column "score" is a number in row 0');
+    expect(await errorOf({ text_column: 'keep' }, 0)).toBe('column "keep" is a boolean in row 0');
+  });
+
   it('reads the same from a non-local input (random access through open(offset))', async () => {
     const local = await runReader(parquetReader, localFile(path));
     const remote = await runReader(parquetReader, memoryFile('shard.parquet', bytes, 333));
