@@ -5,7 +5,7 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
 import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
-import { expandPath } from '../io/resolve.js';
+import { expandPath, inputIdentity } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
@@ -44,7 +44,7 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
     for (const [j, pattern] of input.paths.entries()) {
       const files = await expandPath({ pattern, yamlPath: `inputs[${i}].paths[${j}]`, ...(input.base_url === undefined ? {} : { baseUrl: input.base_url }) }, reader.acceptsDirectories ?? false);
       for (const file of files) {
-        const key = `${i}\u0000${file.uri}`;
+        const key = `${i}\u0000${inputIdentity(file)}`;
         if (seen.has(key)) continue;
         seen.add(key);
         units.push({ input: i, uri: file.uri, isDirectory: file.isDirectory, file });
