@@ -8,9 +8,14 @@ export function abortable<T>(source: AsyncIterable<T>, signal: AbortSignal, onAb
     [Symbol.asyncIterator]() {
       const it = source[Symbol.asyncIterator]();
       let aborted: Promise<never> | undefined;
+      let stop: (() => void) | undefined;
+      // one listener per stream, removed when it ends: a task reads many inputs from one signal
+      const detach = (): void => {
+        if (stop) signal.removeEventListener('abort', stop);
+      };
       const whenAborted = (): Promise<never> =>
         (aborted ??= new Promise<never>((_, reject) => {
-          const stop = (): void => {
+          stop = (): void => {
             void Promise.resolve(it.return?.()).catch(() => undefined);
             reject(onAbort());
           };
@@ -18,8 +23,21 @@ export function abortable<T>(source: AsyncIterable<T>, signal: AbortSignal, onAb
           else signal.addEventListener('abort', stop, { once: true });
         }));
       return {
-        next: () => (signal.aborted ? whenAborted() : Promise.race([it.next(), whenAborted()])),
-        return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+        next: async () => {
+          if (signal.aborted) return whenAborted();
+          try {
+            const result = await Promise.race([it.next(), whenAborted()]);
+            if (result.done) detach();
+            return result;
+          } catch (err) {
+            detach();
+            throw err;
+          }
+        },
+        return: (value?: unknown) => {
+          detach();
+          return it.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined });
+        },
       };
     },
   };

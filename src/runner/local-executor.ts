@@ -176,7 +176,7 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
   if (failures.length > 0) {
     const list = failures.sort((a, b) => a.rank - b.rank).map((f) => `  task ${f.rank}: ${f.error.split('\n').join('\n    ')}`);
     throw new SluiceError('SLUICE_TASK_FAILED', `${failures.length} of ${phase.tasks} tasks of phase ${phase.id} failed:\n${list.join('\n')}`, {
-      hint: 'fix the cause and run the same command again: finished tasks are kept and skipped',
+      hint: 'fix the cause and run the same command again: finished tasks are kept and skipped (after editing an input file, add --allow-changed-inputs)',
     });
   }
   exec.log.info(reporter.line());

@@ -161,10 +161,13 @@ executor:
       for (const a of before.arrays.slice(1)) expect(new Set(squeueStates(cluster.env, a.jobId))).toEqual(new Set(['CANCELLED|DependencyNeverSatisfied']));
       expect(readdirSync(join(out, '.sluice', 'tasks', 'docs-0')).sort()).toEqual(['00000.json', '00001.json', '00002.json']);
 
-      // fix the data, run the same command again; this time its watcher dies once it has submitted
-      // (a closed terminal, a lost login session) while the jobs go on
+      // fix the data and run the same command again, allowing the edited input (its task reruns); this
+      // time its watcher dies once it has submitted (a closed terminal, a lost login session) while the jobs go on
       writeJsonlCorpus(corpus, files.filter((f) => f.name === 'part-3.jsonl.gz'));
-      const second = spawn(process.execPath, [CLI, 'run', file, '--strict'], { env: cluster.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      const refused = sluice(['run', file, '--strict'], { env: cluster.env });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('part-3.jsonl.gz: size');
+      const second = spawn(process.execPath, [CLI, 'run', file, '--strict', '--allow-changed-inputs'], { env: cluster.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
       let secondErr = '';
       second.stderr!.on('data', (b: Buffer) => (secondErr += b.toString()));
       const deadline = Date.now() + 60_000;

@@ -186,6 +186,6 @@ function failureError(result: MonitorResult): SluiceError {
   if (cancelled.length > 0) lines.push(`  cancelled because an earlier phase failed: ${cancelled.join(', ')} task(s)`);
   const head = failed.length > 0 ? `${failed.length} Slurm task(s) failed` : 'Slurm tasks were cancelled';
   return new SluiceError('SLUICE_TASK_FAILED', `${head}:\n${lines.join('\n')}`, {
-    hint: 'fix the cause and run the same command again: finished tasks are kept, only unfinished ones are resubmitted',
+    hint: 'fix the cause and run the same command again: finished tasks are kept, only unfinished ones are resubmitted (after editing an input file, add --allow-changed-inputs)',
   });
 }
