@@ -9,12 +9,13 @@ SYSTEM_DEPS_STAMP := .cache/system-deps-installed
 PIPELINE ?= pipelines/default.yaml
 OUT ?= out/default
 
-.PHONY: help install build run test bench bench-full pipelines lint typecheck schema clean system-deps
+.PHONY: help install build run test bench bench-full crash-test pipelines lint typecheck schema clean system-deps
 
 help:
 	@echo "make run        install what is missing, run $(PIPELINE) on sample-corpora into $(OUT), print stats"
 	@echo "make test       install what is missing, run the test suite"
 	@echo "make bench      benchmarks (table on stdout, JSON under .bench/); make bench-full: the issues' full sizes"
+	@echo "make crash-test 50 runs SIGKILLed at random moments and resumed, each checked byte-identical to an uninterrupted run (SEED=N repeats the kill delays)"
 	@echo "make pipelines  run every pipeline under pipelines/"
 	@echo "make lint | typecheck | schema | clean"
 
@@ -50,6 +51,10 @@ bench: $(DIST) $(SYSTEM_DEPS_STAMP)
 # the sizes the issues name: 100 MB of web text for filters, 1M documents for dedup, 100 MB of tokenizer training
 bench-full:
 	$(MAKE) bench BENCH_ARGS=--full
+
+# the bench's crash entry alone, at its full trial count; exits non-zero on any mismatch
+crash-test: $(DIST) $(SYSTEM_DEPS_STAMP)
+	node --expose-gc dist/bench/main.js --only crash --full $(if $(SEED),--seed $(SEED))
 
 pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
 	@set -e; for p in pipelines/*.yaml; do \

@@ -1,13 +1,15 @@
 /**
  * `make bench`: every benchmark, side by side in one run, one table, one JSON file.
- *   node dist/bench/main.js [--only core,parquet,...] [--full]
+ *   node dist/bench/main.js [--only core,parquet,...] [--full] [--seed N]
  * Default sizes finish in minutes on a 2-core machine; --full uses the sizes the issues name.
+ * --seed fixes the randomized benches' draws (the crash test's kill delays).
  */
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
+import { benchCrash, crashBenchDefaults } from './crash.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
@@ -19,9 +21,14 @@ import { report } from './report.js';
 import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
 
+/** Options beyond the size; only the benches that use one read it. */
+interface BenchFlags {
+  seed?: string;
+}
+
 interface BenchEntry {
   name: string;
-  run(full: boolean): Promise<BenchRow[]>;
+  run(full: boolean, flags: BenchFlags): Promise<BenchRow[]>;
 }
 
 async function runParquet(full: boolean): Promise<BenchRow[]> {
@@ -43,16 +50,18 @@ const BENCHES: BenchEntry[] = [
   { name: 'dedup', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
   { name: 'loader', run: (full) => benchLoader(loaderBenchDefaults(full)) },
   { name: 'tokenize', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
+  { name: 'crash', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' } } });
+  const flags: BenchFlags = { ...(values.seed === undefined ? {} : { seed: values.seed }) };
   const only = values.only?.split(',');
   const rows: BenchRow[] = [];
   for (const b of BENCHES) {
     if (only && !only.includes(b.name)) continue;
     process.stderr.write(`== ${b.name}\n`);
-    rows.push(...(await b.run(Boolean(values.full))));
+    rows.push(...(await b.run(Boolean(values.full), flags)));
   }
   report('bench', rows);
 }
