@@ -6,8 +6,10 @@
  * email addresses) goes through length, exact_dedup, minhash_dedup, redact and tokenize into small
  * Parquet shards, via the CLI with two workers, as a user would run it. Two uninterrupted runs give
  * the reference, and must agree with each other first. Each trial then starts a fresh output
- * directory, kills the whole process group after a delay drawn uniformly over the reference wall
- * time (each phase is hit in proportion to its share of the run: the table shows both), sometimes
+ * directory and kills the whole process group at a moment aimed at one phase: the trials are spread
+ * evenly over the reference run's timeline of moments (startup, each phase, finalize), each with a delay
+ * drawn uniformly inside it, so short phases (the dedup steps, finalize) are hit as often as long
+ * ones; where the kill really landed is read from the markers and shown in the table. It sometimes
  * kills the rerun too, reruns to completion and compares shard files (name and sha256), the
  * manifest's shard list, the ledger and the multiset of reject records with the reference.
  *
@@ -421,10 +423,23 @@ function trialRandom(seed: number, trial: number): () => number {
   return mulberry32((seed ^ Math.imul(trial, 0x9e3779b1)) >>> 0);
 }
 
-async function runTrial(trial: number, o: CrashBenchOptions, pipeline: string, referenceSeconds: number, reference: OutputSnapshot): Promise<TrialResult> {
+/** The reference run's moments as [start, end) seconds, in order: where a trial aims its kill. */
+function killWindows(durations: Map<string, number>): { name: string; start: number; end: number }[] {
+  const windows: { name: string; start: number; end: number }[] = [];
+  let t = 0;
+  for (const [name, seconds] of durations) {
+    windows.push({ name, start: t, end: t + Math.max(seconds, 0) });
+    t += Math.max(seconds, 0);
+  }
+  return windows;
+}
+
+async function runTrial(trial: number, o: CrashBenchOptions, pipeline: string, referenceSeconds: number, windows: { start: number; end: number }[], reference: OutputSnapshot): Promise<TrialResult> {
   const random = trialRandom(o.seed, trial);
   // drawn up front, in a fixed order, so a seed always names the same delays
-  const firstDelayMs = random() * referenceSeconds * 1000;
+  // trials spread evenly over the moments: 8 trials still reach the late phases
+  const aim = windows[Math.floor(((trial - 1) * windows.length) / o.trials) % windows.length]!;
+  const firstDelayMs = (aim.start + random() * (aim.end - aim.start)) * 1000;
   const killRerun = random() < o.rerunKillChance;
   const rerunDelayMs = random() * referenceSeconds * 1000;
 
@@ -497,6 +512,7 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
     // delays must reach the end of the run for the late phases (docs-2, finalize) to be hit
     const referenceSeconds = Math.max(...referenceRuns.map((r) => r.seconds));
     const referencePhases = await phaseDurations(join(o.workDir, 'reference-a'), referenceRuns[0]!);
+    const windows = killWindows(referencePhases);
     const ledger = reference.ledger;
     const rejectsByStage = new Map<string, number>();
     for (const [key, n] of reference.rejects) {
@@ -510,7 +526,7 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
     const results: TrialResult[] = [];
     const started = performance.now();
     for (let trial = 1; trial <= o.trials; trial++) {
-      const r = await runTrial(trial, o, pipeline, referenceSeconds, reference);
+      const r = await runTrial(trial, o, pipeline, referenceSeconds, windows, reference);
       results.push(r);
       process.stderr.write(`crash: trial ${trial}/${o.trials}: ${describeAttempts(r.attempts)}; rerun ${r.rerunSeconds.toFixed(1)} s; ${r.diffs.length === 0 ? 'identical' : `MISMATCH (kept ${r.dir})`}\n`);
       for (const d of r.diffs) process.stderr.write(`    ${d}\n`);
@@ -528,7 +544,7 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
     const planPhases = phaseOrder.length - 3;
     const seedNote = `seed ${o.seed}`;
     const rows: BenchRow[] = [
-      { bench: 'crash', variant: 'reference', metric: 'wall time', value: referenceSeconds, unit: 's', note: `slower of 2 uninterrupted runs (${referenceRuns.map((r) => r.seconds.toFixed(1)).join(', ')} s), ${o.workers} workers; kill delays uniform in [0, this]` },
+      { bench: 'crash', variant: 'reference', metric: 'wall time', value: referenceSeconds, unit: 's', note: `slower of 2 uninterrupted runs (${referenceRuns.map((r) => r.seconds.toFixed(1)).join(', ')} s), ${o.workers} workers; first kills aimed at each phase of reference-a in turn, rerun kills uniform in [0, this]` },
       { bench: 'crash', variant: 'reference', metric: 'documents', value: corpus.docs + corpus.badLines, unit: 'docs', note: `kept ${String(ledger['kept'])}, rejected ${String(ledger['rejected'])}, duplicates ${String(ledger['duplicates'])}` },
       { bench: 'crash', variant: 'reference', metric: 'shards', value: reference.shardFiles.size, unit: 'files', note: `${planPhases} phases` },
       { bench: 'crash', variant: 'trials', metric: 'trials', value: results.length, unit: 'runs', note: seedNote },
