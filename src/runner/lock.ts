@@ -39,24 +39,31 @@ export function lockPath(outDir: string): string {
   return join(outDir, '.sluice.lock');
 }
 
-/** Start time of `pid` from /proc/<pid>/stat (field 22), or undefined where there is no /proc. */
-function processStart(pid: number): string | undefined {
+/** Fields 3 onwards of /proc/<pid>/stat, or undefined where there is no /proc (or no such process). */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces and parentheses: fields resume after the last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
+/** Start time of `pid` (field 22 of /proc/<pid>/stat, in clock ticks since boot). */
+function processStart(pid: number): string | undefined {
+  return procStat(pid)?.[19];
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // a killed process its parent has not reaped yet (a zombie) still answers kill(0)
+  const state = procStat(pid)?.[0];
+  return state !== 'Z' && state !== 'X';
 }
 
 /** Why `holder` no longer holds the lock, or undefined while it may still be running. */

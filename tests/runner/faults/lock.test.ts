@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +85,19 @@ describe('the output lock', () => {
     expect(task.status, task.stderr).toBe(0);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   }, 120_000);
+});
+
+describe('a holder killed but not yet reaped (a zombie)', () => {
+  it('counts as gone', async () => {
+    const dir = tempDir();
+    const child = spawn('sleep', ['30']);
+    await new Promise((r) => child.once('spawn', r));
+    writeFileSync(lockPath(dir), JSON.stringify(holder({ pid: child.pid! })));
+    await expect(OutputLock.acquire(dir, { kind: 'run', onLost: noop })).rejects.toMatchObject({ code: 'SLUICE_LOCKED' });
+    // SIGKILL, then take the lock before this process's event loop reaps the child
+    child.kill('SIGKILL');
+    spawnSync('sleep', ['0.2']);
+    const lock = await OutputLock.acquire(dir, { kind: 'run', onLost: noop, log: silentLogger });
+    await lock.release();
+  });
 });
