@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';
-import { withOverrides } from './params.js';
+import { overridesOf, withOverrides } from './params.js';
 import { literalAlternation } from './text/regex.js';
 
 const rules = z
@@ -39,7 +39,7 @@ export const codeQualityParams = rules
   .extend({
     path_field: z.string().min(1).default('path'),
     /** Per-extension overrides (extension without the dot, lower case). */
-    extensions: z.record(z.string(), rules.partial().strict()).default({
+    extensions: z.record(z.string(), overridesOf(rules)).default({
       xml: { xml_header: false },
       json: { max_data_lines_fraction: null, min_alpha_per_token: null },
       csv: { max_data_lines_fraction: null, min_alnum_fraction: null },

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
-import { languageParams, ratio, withOverrides } from './params.js';
+import { languageParams, overridesOf, ratio, withOverrides } from './params.js';
 import { CHAR_FLAGS, SPACE, TERMINAL, flagsBefore } from './text/chars.js';
 import { SPAN_HASH_SEED, SpanInterner } from './text/hash-table.js';
 import { documentLanguage } from './text/doc-language.js';
@@ -37,7 +37,7 @@ export const finewebParams = thresholds
     /** Characters that count as terminal punctuation; default: datatrove's TERMINAL_PUNCTUATION. */
     stop_chars: z.string().min(1).optional(),
     ...languageParams,
-    per_language: z.record(z.string(), thresholds.partial().strict()).default({ zh: { short_line_length: 12 }, ja: { short_line_length: 12 } }),
+    per_language: z.record(z.string(), overridesOf(thresholds)).default({ zh: { short_line_length: 12 }, ja: { short_line_length: 12 } }),
   })
   .strict();
 

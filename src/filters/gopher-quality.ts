@@ -14,7 +14,7 @@ import { checkBounds, type BoundPair } from '../config/bounds.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
-import { count, languageParams, ratio, withOverrides } from './params.js';
+import { count, languageParams, overridesOf, ratio, withOverrides } from './params.js';
 import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { countStopWords, documentLanguage, isNoSpaceLanguage, makeStopWords, stopWordsFor, type StopWords } from './text/doc-language.js';
 import { countOccurrences, eachPyLine } from './text/lines.js';
@@ -46,13 +46,17 @@ export const gopherQualityParams = thresholds
     /** Overrides the shipped per-language lists for every document. */
     stop_words: z.array(z.string().min(1)).optional(),
     ...languageParams,
-    per_language: z.record(z.string(), thresholds.partial().strict()).default({}),
+    per_language: z.record(z.string(), overridesOf(thresholds)).default({}),
   })
   .strict()
   .superRefine((p, ctx) => {
     checkBounds(p, BOUNDS, ctx);
-    // merged as the filter merges them (withOverrides): an override's bound may cross the base's other one
-    for (const [language, override] of Object.entries(p.per_language)) checkBounds({ ...p, ...override }, BOUNDS, ctx, ['per_language', language]);
+    // merged as the filter merges them (withOverrides): an override's bound may cross the base's other
+    // one; pairs the override does not touch were checked on the base already
+    for (const [language, override] of Object.entries(p.per_language)) {
+      const touched = BOUNDS.filter(([min, max]) => min in override || max in override);
+      checkBounds({ ...p, ...override }, touched, ctx, ['per_language', language]);
+    }
   });
 
 export type GopherQualityParams = z.output<typeof gopherQualityParams>;

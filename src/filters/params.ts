@@ -13,6 +13,23 @@ export const languageParams = {
   default_language: z.string().min(1).default('en'),
 };
 
+/** `schema` with its default (or prefault) taken off, so that a missing value stays missing. */
+function withoutDefault(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) return withoutDefault(schema.unwrap() as z.ZodType);
+  return schema;
+}
+
+/**
+ * The schema of an override (`per_language`, `extensions`): every field of `rules` optional and
+ * without its default. zod's `.partial()` keeps the defaults, so an override naming one threshold
+ * would silently reset every other one to the built-in default instead of the stage's own value.
+ */
+export function overridesOf<S extends z.ZodRawShape>(rules: z.ZodObject<S>): z.ZodObject<{ [K in keyof S]: z.ZodOptional<S[K]> }> {
+  const shape = Object.fromEntries(Object.entries(rules.shape).map(([key, field]) => [key, withoutDefault(field as z.ZodType).optional()]));
+  // the output type of a defaulted field made optional is the same as partial()'s
+  return z.object(shape).strict() as unknown as z.ZodObject<{ [K in keyof S]: z.ZodOptional<S[K]> }>;
+}
+
 /**
  * The rules for each key of `overrides` (a language, a file extension): `base` with that key's
  * values on top. `base` is the stage's whole params object; its other fields are never read.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gopherQuality, gopherQualityFilter, gopherQualityParams } from '../../src/filters/gopher-quality.js';
+import { finewebParams } from '../../src/filters/fineweb.js';
+import { codeQualityParams } from '../../src/filters/code-quality.js';
 import { doc } from '../helpers/harness.js';
 import { direct, recorder, verdict } from './helpers.js';
 
@@ -94,5 +96,22 @@ describe('gopher_quality per language', () => {
     expect(await verdict(gopherQualityFilter, {}, 'Too short.')).toBe('gopher_short_doc');
     const fn = gopherQuality(gopherQualityParams.parse({}));
     expect(fn(doc('Too short.'))?.detail).toEqual({ words: 2, min: 50, language: 'en' });
+  });
+});
+
+describe('overrides (per_language, extensions) change only what they name', () => {
+  it('an override keeps the stage\'s own values for every threshold it does not name', () => {
+    const params = gopherQualityParams.parse({ min_doc_words: 10, min_stop_words: null, per_language: { de: { max_doc_words: 2000 } } });
+    expect(params.per_language['de']).toEqual({ max_doc_words: 2000 });
+    const check = direct(gopherQualityParams, gopherQuality, { min_doc_words: 10, min_stop_words: null, per_language: { de: { max_doc_words: 2000 } } });
+    const german = 'Das Wasser des Flusses fließt langsam durch das breite Tal, und die Bauern pflanzen dort jeden Frühling ihren Reis am Ufer.';
+    // with defaults filled into the override, min_doc_words would be 50 again and min_stop_words 2
+    expect(check(german, { language: 'de' })).toBe('kept');
+  });
+
+  it('fineweb and code_quality overrides hold only what they set', () => {
+    expect(finewebParams.parse({}).per_language).toEqual({ zh: { short_line_length: 12 }, ja: { short_line_length: 12 } });
+    expect(finewebParams.parse({ per_language: { de: { line_punct_thr: 0.5 } } }).per_language['de']).toEqual({ line_punct_thr: 0.5 });
+    expect(codeQualityParams.parse({ extensions: { py: { max_line_length: 300 } } }).extensions['py']).toEqual({ max_line_length: 300 });
   });
 });
