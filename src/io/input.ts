@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { abortable } from '../core/abortable.js';
 import { fileFingerprint, treeFingerprint, type InputFingerprint } from './fingerprint.js';
 
 /**
@@ -55,4 +56,13 @@ export function memoryFile(uri: string, bytes: Uint8Array, chunkSize: number | r
     },
     size: async () => bytes.length,
   };
+}
+
+/**
+ * `file` whose byte streams end with `onAbort()` as soon as `signal` aborts, even mid-read (a
+ * stalled server, a FIFO nobody writes to). At the byte level the race costs once per chunk,
+ * not once per document.
+ */
+export function abortableFile(file: InputFile, signal: AbortSignal, onAbort: () => Error): InputFile {
+  return { ...file, open: (offset) => abortable(file.open(offset), signal, onAbort) };
 }

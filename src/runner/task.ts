@@ -6,11 +6,11 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import { routeWhere } from '../core/route.js';
-import { abortable } from '../core/abortable.js';
 import { StatsRecorder, type RunStats } from '../core/stats.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
+import { abortableFile } from '../io/input.js';
 import { JsonlZstWriter, readJsonl } from '../io/jsonl-zst.js';
 import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
@@ -332,6 +332,8 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     const reader = readers[input.reader]!;
     const source = input.source ?? reader.defaultSource;
     const stageId = reader.name;
+    // a read blocked on a stalled server or a FIFO must still end when the run is interrupted
+    const file = abortableFile(unit.file, signal, () => interrupted(run));
     const stats = recorder.stage(stageId, 0);
     const counts = stats.counts;
     // a record that never became a document (bad input, or dropped by the reader's policy): in, and rejected
@@ -352,7 +354,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       }
     };
     const ctx: ReaderContext = {
-      file: unit.file,
+      file,
       source,
       stats,
       log: log.child(stageId),
@@ -363,7 +365,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     if (signal.aborted) throw interrupted(run);
     await checkUnchanged(unit);
     try {
-      for await (const doc of abortable(reader.read(unit.file, input.params, ctx), signal, () => interrupted(run))) {
+      for await (const doc of reader.read(file, input.params, ctx)) {
         counts.in++;
         counts.out++;
         recorder.docIn(doc.source, doc.text.length);
