@@ -17,17 +17,18 @@
  * depends on the machine's speed, so a seed reproduces the delays, not always the phase.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { mulberry32 } from '../core/random.js';
 import { readJsonl } from '../io/jsonl-zst.js';
+import { fileDigest } from '../io/fingerprint.js';
+import { cliEntry } from '../runner/local-executor.js';
 import type { ManifestShard } from '../runner/finalize.js';
 import { median } from './median.js';
 import { renderRows } from './report.js';
@@ -196,21 +197,20 @@ function killLiveGroups(): void {
   }
 }
 
-const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-
 /** `sluice run` as its own process group (detached), so one kill reaches the workers too. */
 function startRun(pipeline: string, out: string, workers: number, logPath: string): RunHandle {
   const log = openSync(logPath, 'a');
   const startedAtMs = Date.now();
   const started = performance.now();
-  const child = spawn(process.execPath, [cliPath, 'run', pipeline, '--out', out, '--workers', String(workers)], {
+  const cli = cliEntry();
+  const child = spawn(process.execPath, [cli, 'run', pipeline, '--out', out, '--workers', String(workers)], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, NO_COLOR: '1' },
   });
   closeSync(log);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${cliPath}`);
+  if (pid === undefined) throw new Error(`could not start ${cli}`);
   liveGroups.add(pid);
   const exit = new Promise<RunExit>((resolve, reject) => {
     child.once('error', reject);
@@ -338,7 +338,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function snapshotOutput(out: string): Promise<OutputSnapshot> {
   const shardFiles = new Map<string, string>();
   for (const name of await filesUnder(join(out, 'shards'))) {
-    shardFiles.set(name, createHash('sha256').update(await readFile(join(out, 'shards', name))).digest('hex'));
+    shardFiles.set(name, (await fileDigest(join(out, 'shards', name))).sha256);
   }
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { shards: ManifestShard[] };
   const stats = JSON.parse(await readFile(join(out, 'stats.json'), 'utf8')) as { ledger: Record<string, unknown> };

@@ -64,14 +64,13 @@ export async function checkFreshTarget(layout: OutputLayout, protectedPaths: rea
   );
 }
 
-/** Moves the old output's entries into a hidden folder beside them; returns it (undefined when there was nothing). */
-export async function moveAside(layout: OutputLayout): Promise<string | undefined> {
+/** Moves the old output's entries into a hidden folder beside them (removeDiscarded deletes it). */
+export async function moveAside(layout: OutputLayout): Promise<void> {
   const names = (await readdir(layout.dir).catch((): string[] => [])).filter((n) => isOwn(n) && n !== '.sluice.lock' && !n.startsWith(DISCARDED));
-  if (names.length === 0) return undefined;
+  if (names.length === 0) return;
   const aside = join(layout.dir, `${DISCARDED}${randomBytes(4).toString('hex')}`);
   await mkdir(aside);
   for (const n of names) await rename(join(layout.dir, n), join(aside, n));
-  return aside;
 }
 
 /** Removes every moved-aside old output (also those a crash left behind); call with the lock held. */

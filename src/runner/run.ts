@@ -87,10 +87,9 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
   loaded.config.output.dir = outputDirOf(loaded, opts.out);
   const layout = new OutputLayout(loaded.config.output.dir);
   const units = await resolveUnits(loaded);
-  let aside: string | undefined;
   if (opts.fresh && opts.role === 'leader') {
     await checkFreshTarget(layout, [opts.pipelineFile, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
-    aside = await moveAside(layout);
+    await moveAside(layout);
   }
   const shape = await planRun(loaded, layout, units, opts.world, opts.log);
   const draft: Plan = {
@@ -119,7 +118,8 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
       if (committed.changed.length > 0 || opts.verifyInputs) plan = await updateFingerprints(layout, plan, draft);
     }
   }
-  if (aside !== undefined || opts.role === 'leader') await removeDiscarded(layout);
+  // the leader alone may write the directory outside tasks: the old output (--fresh) or a crash's leftover
+  if (opts.role === 'leader') await removeDiscarded(layout);
   plan.units.forEach((u, i) => {
     if (u.fingerprint !== undefined) units[i]!.fingerprint = u.fingerprint;
   });

@@ -4,7 +4,7 @@
  * agrees with the shards. Used by resume (a damaged task runs again) and by `sluice verify`.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileDigest } from '../io/fingerprint.js';
 import type { Manifest } from './finalize.js';
 import type { OutputLayout } from './layout.js';
@@ -38,11 +38,13 @@ export function markerFiles(layout: OutputLayout, marker: TaskMarker): Expected[
   return files;
 }
 
+/** `path` relative to the output directory when it lies inside it, as users see it in `ls`. */
 function shown(layout: OutputLayout, path: string): string {
-  return path.startsWith(layout.dir + '/') ? path.slice(layout.dir.length + 1) : path;
+  const rel = relative(layout.dir, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-async function checkFile(layout: OutputLayout, f: Expected, opts: VerifyOptions): Promise<string | undefined> {
+async function checkFile(f: Expected, opts: VerifyOptions): Promise<string | undefined> {
   let size: number;
   try {
     size = (await stat(f.path)).size;
@@ -54,7 +56,6 @@ async function checkFile(layout: OutputLayout, f: Expected, opts: VerifyOptions)
     const { sha256 } = await fileDigest(f.path);
     if (sha256 !== f.sha256) return `has SHA-256 ${sha256.slice(0, 12)}..., ${f.sha256.slice(0, 12)}... was written`;
   }
-  void layout;
   return undefined;
 }
 
@@ -62,7 +63,7 @@ async function checkFile(layout: OutputLayout, f: Expected, opts: VerifyOptions)
 export async function verifyMarker(layout: OutputLayout, marker: TaskMarker, opts: VerifyOptions): Promise<OutputProblem[]> {
   const problems: OutputProblem[] = [];
   for (const f of markerFiles(layout, marker)) {
-    const problem = await checkFile(layout, f, opts);
+    const problem = await checkFile(f, opts);
     if (problem !== undefined) problems.push({ file: shown(layout, f.path), problem, phase: marker.phase, rank: marker.rank });
   }
   return problems;
@@ -86,6 +87,8 @@ export async function verifyOutput(layout: OutputLayout, opts: VerifyOptions): P
   let tasks = 0;
   let files = 0;
   let complete = true;
+  // `path sha256` of every shard a marker vouched for: the manifest check need not read them again
+  const checked = new Set<string>();
   for (const phase of plan.phases) {
     for (let rank = 0; rank < phase.tasks; rank++) {
       const marker = await readMarker(layout, phase.id, rank);
@@ -97,14 +100,18 @@ export async function verifyOutput(layout: OutputLayout, opts: VerifyOptions): P
       tasks++;
       files += markerFiles(layout, marker).length;
       problems.push(...(await verifyMarker(layout, marker, opts)));
+      for (const s of marker.shards) checked.add(`shards/${s.path} ${s.sha256}`);
     }
   }
-  problems.push(...(await verifyManifest(layout, opts)));
+  problems.push(...(await verifyManifest(layout, opts, checked)));
   return { problems, tasks, files, complete };
 }
 
-/** The manifest's shards against the files in `shards/`. */
-export async function verifyManifest(layout: OutputLayout, opts: VerifyOptions): Promise<OutputProblem[]> {
+/**
+ * The manifest's shards against the files in `shards/`. Entries in `checked` (`path sha256`, as a
+ * task's marker recorded them and verifyMarker already read them) are not read a second time.
+ */
+export async function verifyManifest(layout: OutputLayout, opts: VerifyOptions, checked: ReadonlySet<string> = new Set()): Promise<OutputProblem[]> {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(await readFile(layout.manifest, 'utf8')) as Manifest;
@@ -116,7 +123,8 @@ export async function verifyManifest(layout: OutputLayout, opts: VerifyOptions):
   const listed = new Set<string>();
   for (const s of manifest.shards) {
     listed.add(s.path);
-    const problem = await checkFile(layout, { path: join(layout.dir, s.path), bytes: s.bytes, sha256: s.sha256 }, opts);
+    if (checked.has(`${s.path} ${s.sha256}`)) continue;
+    const problem = await checkFile({ path: join(layout.dir, s.path), bytes: s.bytes, sha256: s.sha256 }, opts);
     if (problem !== undefined) problems.push({ file: s.path, problem: `${problem} (manifest.json)` });
   }
   const names = await readdir(layout.shardsDir).catch((): string[] => []);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,8 @@ describe('a holder killed but not yet reaped (a zombie)', () => {
     // SIGKILL, then take the lock before this process's event loop reaps the child
     child.kill('SIGKILL');
     spawnSync('sleep', ['0.2']);
+    // the precondition this test is about: dead, not reaped, so kill(pid, 0) still succeeds
+    expect(readFileSync(`/proc/${child.pid!}/stat`, 'utf8').split(') ')[1]![0]).toBe('Z');
     const lock = await OutputLock.acquire(dir, { kind: 'run', onLost: noop, log: silentLogger });
     await lock.release();
   });
