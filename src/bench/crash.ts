@@ -28,7 +28,7 @@ import { gzipSync } from 'node:zlib';
 import { mulberry32 } from '../core/random.js';
 import { readJsonl } from '../io/jsonl-zst.js';
 import { fileDigest } from '../io/fingerprint.js';
-import { cliEntry } from '../runner/local-executor.js';
+import { cliEntry } from '../runner/entry-points.js';
 import type { ManifestShard } from '../runner/finalize.js';
 import { median } from './median.js';
 import { renderRows } from './report.js';
@@ -203,14 +203,14 @@ function startRun(pipeline: string, out: string, workers: number, logPath: strin
   const startedAtMs = Date.now();
   const started = performance.now();
   const cli = cliEntry();
-  const child = spawn(process.execPath, [cli, 'run', pipeline, '--out', out, '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...cli.execArgv, cli.module, 'run', pipeline, '--out', out, '--workers', String(workers)], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, NO_COLOR: '1' },
   });
   closeSync(log);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${cli}`);
+  if (pid === undefined) throw new Error(`could not start ${cli.module}`);
   liveGroups.add(pid);
   const exit = new Promise<RunExit>((resolve, reject) => {
     child.once('error', reject);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { runPipeline } from '../runner/run.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
-import { trapInterrupts } from './interrupt.js';
+import { trapInterrupts } from '../runner/interrupt.js';
 import type { SlurmFlags } from '../runner/slurm/options.js';
 import { intOption, listOption, stringOption, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
@@ -22,7 +22,6 @@ export const runCommand: Command = {
       fresh: { type: 'boolean' },
       'allow-changed-inputs': { type: 'boolean' },
       'verify-inputs': { type: 'boolean' },
-      worker: { type: 'boolean' },
       executor: { type: 'string' },
       partition: { type: 'string' },
       time: { type: 'string' },
@@ -66,11 +65,7 @@ export const runCommand: Command = {
     const workers = intOption(args.values, 'workers');
     if (workers !== undefined && workers < 1) throw new SluiceError('SLUICE_USAGE', `--workers must be at least 1 (got ${workers})`);
     if (world !== undefined && world < 1) throw new SluiceError('SLUICE_USAGE', `--world must be at least 1 (got ${world})`);
-    const isWorker = Boolean(args.values['worker']);
     const interrupts = trapInterrupts();
-    // a worker whose parent died (even by SIGKILL) must not finish its task unobserved
-    const orphaned = (): never => process.exit(1);
-    if (isWorker) process.once('disconnect', orphaned);
     const executor = executorOption(args.values);
     const out = stringOption(args.values, 'out');
     const phase = stringOption(args.values, 'phase');
@@ -85,27 +80,22 @@ export const runCommand: Command = {
       fresh: Boolean(args.values['fresh']),
       allowChangedInputs: Boolean(args.values['allow-changed-inputs']),
       verifyInputs: Boolean(args.values['verify-inputs']),
-      worker: isWorker,
       ...(executor === undefined ? {} : { executor }),
       slurm: slurmFlags(args.values),
       log: io.log,
       signal: interrupts.signal,
-    }).finally(() => process.off('disconnect', orphaned));
+    });
     let result: Awaited<typeof run>;
     try {
       result = await run;
     } catch (err) {
       if (interrupts.received === undefined) throw err;
       // one line, no trace; a read stuck on a FIFO or a stalled server must not keep the process alive
-      if (!isWorker) process.stderr.write(`${err instanceof SluiceError && err.code === 'SLUICE_INTERRUPTED' ? err.message : `interrupted: ${errorMessage(err)}`}\n`);
+      process.stderr.write(`${err instanceof SluiceError && err.code === 'SLUICE_INTERRUPTED' ? err.message : `interrupted: ${errorMessage(err)}`}\n`);
       interrupts.exit();
       return interrupts.exitCode();
     } finally {
       interrupts.dispose();
-    }
-    if (isWorker && interrupts.received !== undefined) {
-      interrupts.exit();
-      return interrupts.exitCode();
     }
     if (result.report) {
       const { manifest } = result.report;

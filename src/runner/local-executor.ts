@@ -1,33 +1,55 @@
+/**
+ * The local executor: the phases run in order on this machine, `workers` tasks at a time, skipping
+ * tasks whose marker exists. With one worker the tasks run in this process; otherwise each worker
+ * is a child process (worker-main.ts) that loads the pipeline once and serves tasks over IPC.
+ */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { workerEntry } from './entry-points.js';
+import { removeTempFiles } from './fresh.js';
+import type { ExecuteContext, Executor } from './executor.js';
 import type { PhaseSpec } from './pipeline.js';
-import { newProgress, unfinishedRanks, type TaskProgress } from './task.js';
+import type { PreparedRun } from './prepare.js';
+import { newProgress, runTask, unfinishedRanks, type TaskProgress } from './task.js';
 import type { OutputLayout } from './layout.js';
 import { ProgressReporter } from './progress.js';
-import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
+import type { ParentMessage, WorkerInit, WorkerMessage } from './worker-protocol.js';
 
-export interface LocalExecution {
-  layout: OutputLayout;
-  phases: PhaseSpec[];
-  workers: number;
-  log: Logger;
-  /** Runs one task in this process (used when workers = 1). */
-  runInProcess(phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void>;
-  /** Arguments that start `sluice` as a task-serving worker of this run. */
-  workerArgs: string[];
-  signal: AbortSignal;
+export class LocalExecutor implements Executor {
+  readonly name = 'local';
+
+  /** `workers`: parallel tasks (default: the pipeline's runner.workers, else the CPU count). */
+  constructor(private readonly workers?: number) {}
+
+  async execute(run: PreparedRun, ctx: ExecuteContext): Promise<void> {
+    const workers = Math.max(1, this.workers ?? run.loaded.config.runner.workers ?? availableParallelism());
+    // under the lock nobody else writes here: temp files are a crashed run's leftovers
+    await removeTempFiles(run.layout);
+    await runPhasesLocally(run.phases, {
+      layout: run.layout,
+      workers,
+      log: ctx.log,
+      signal: ctx.signal,
+      runInProcess: async (phase, rank, progress) => {
+        await runTask({ ...run, phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress });
+      },
+      workerInit: { pipelineFile: ctx.pipelineFile, out: run.layout.dir, world: run.world, strict: ctx.strict },
+    });
+  }
 }
 
-/** The compiled CLI, whether this module runs from dist/ or from src/ under the test runner. */
-export function cliEntry(): string {
-  const here = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-  if (existsSync(built)) return built;
-  throw new SluiceError('SLUICE_INTERNAL', 'the compiled CLI (dist/cli/main.js) is missing', { hint: 'run `make build` (or `npm run build`) first' });
+/** How one phase's tasks run here: in this process, or in a pool of worker processes. */
+interface LocalExecution {
+  layout: OutputLayout;
+  workers: number;
+  log: Logger;
+  signal: AbortSignal;
+  /** Runs one task in this process (used when workers = 1). */
+  runInProcess(phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void>;
+  /** What each worker process is started with. */
+  workerInit: WorkerInit;
 }
 
 function addInto(into: TaskProgress, from: TaskProgress): void {
@@ -44,8 +66,9 @@ class Worker {
   private stderrTail = '';
   private exited = false;
 
-  constructor(args: string[]) {
-    this.child = fork(cliEntry(), args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  constructor(init: WorkerInit) {
+    const entry = workerEntry();
+    this.child = fork(entry.module, [JSON.stringify(init)], { execArgv: [...process.execArgv, ...entry.execArgv], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     this.child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
@@ -111,17 +134,12 @@ class Worker {
   }
 }
 
-/**
- * Runs the phases in order on this machine, `workers` tasks at a time, skipping tasks whose
- * marker exists. Workers are child processes that load the pipeline once and serve tasks; each
- * task does exactly what `sluice run --phase P --rank R` does under a scheduler.
- */
-export async function runPhasesLocally(exec: LocalExecution): Promise<void> {
+async function runPhasesLocally(phases: PhaseSpec[], exec: LocalExecution): Promise<void> {
   const pool: Worker[] = [];
   const onAbort = (): void => pool.forEach((w) => w.stop('SIGTERM'));
   exec.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for (const phase of exec.phases) {
+    for (const phase of phases) {
       const pending = await unfinishedRanks(exec.layout, phase, exec.log);
       if (pending.length > 0) await runPhase(exec, phase, pending, pool);
     }
@@ -153,7 +171,7 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
       if (exec.workers <= 1) await exec.runInProcess(phase, rank, progress);
       else {
         let worker = pool[slot];
-        if (!worker || !worker.alive) pool[slot] = worker = new Worker(exec.workerArgs);
+        if (!worker || !worker.alive) pool[slot] = worker = new Worker(exec.workerInit);
         await worker.run(phase.id, rank, progress);
       }
       done++;

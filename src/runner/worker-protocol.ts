@@ -1,5 +1,15 @@
 import type { TaskProgress } from './task.js';
 
+/** What a worker is started with (its one command-line argument, as JSON). */
+export interface WorkerInit {
+  /** Absolute path of the pipeline file: the worker loads it (and its plugins) itself. */
+  pipelineFile: string;
+  /** The output directory, whose plan the leader has already written. */
+  out: string;
+  world: number;
+  strict: boolean;
+}
+
 /** Parent -> worker: run one task, or leave. */
 export type ParentMessage = { type: 'task'; phase: string; rank: number } | { type: 'exit' };
 

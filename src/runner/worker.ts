@@ -1,7 +1,7 @@
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { reportableError } from '../core/system-error.js';
-import type { PreparedRun } from './run.js';
+import type { PreparedRun } from './prepare.js';
 import { newProgress, runTask } from './task.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 

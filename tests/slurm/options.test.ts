@@ -81,7 +81,7 @@ describe('the batch script of a phase', () => {
     pipelineName: 'web',
     pipelineFile: join(dir, 'my pipelines', "it's.yaml"),
     outDir: join(dir, 'out dir'),
-    cli: '/opt/sluice/dist/cli/main.js',
+    cli: { module: '/opt/sluice/dist/cli/main.js', execArgv: [] },
     // the script's last line execs node; printing the arguments shows what a task would run
     node: '/usr/bin/printf',
     workdir: dir,

@@ -8,87 +8,73 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SluiceError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
-import type { LoadedPipeline } from '../../config/load.js';
-import { cliEntry } from '../local-executor.js';
+import { cliEntry } from '../entry-points.js';
+import type { ExecuteContext, Executor } from '../executor.js';
 import { OutputLayout } from '../layout.js';
-import { outputDirOf, prepareRun, type PreparedRun, type PrepareOptions } from '../run.js';
+import type { PreparedRun } from '../prepare.js';
 import { unfinishedRanks } from '../task.js';
 import { arraySpec, chunkRanks } from './array-spec.js';
 import { SlurmClient } from './client.js';
 import { monitorSubmission, type MonitorResult } from './monitor.js';
-import { withFlags, type SlurmFlags, type SlurmOptions } from './options.js';
+import type { SlurmOptions } from './options.js';
 import { phaseScript } from './script.js';
 import { classify } from './status.js';
 import { commentOf, readSubmission, slurmDir, taskLogDir, writeSubmission, type Submission, type SubmittedArray } from './submission.js';
 
-export interface SlurmRunOptions extends Omit<PrepareOptions, 'role' | 'loaded'> {
-  loaded: LoadedPipeline;
-  /** Takes the output directory's lock; called once the directory is known, before anything is read or written. */
-  lock?: (outDir: string) => Promise<void>;
-  strict: boolean;
-  flags: SlurmFlags;
-  signal: AbortSignal;
-  client?: SlurmClient;
-}
-
 /**
- * Plans, submits (or re-attaches to jobs an earlier invocation left in the queue), watches, and
- * returns the prepared run once every task is done. With `workdir` set, this process changes its
- * working directory to it, as the array tasks do, so relative paths mean the same files everywhere.
+ * Submits (or re-attaches to jobs an earlier invocation left in the queue) and watches until every
+ * task's marker exists. With `workdir` set, the leader runs from it, as the array tasks do, so
+ * relative paths mean the same files everywhere.
  */
-export async function runOnSlurm(opts: SlurmRunOptions): Promise<PreparedRun> {
-  const options = withFlags(opts.loaded.config.executor.slurm, opts.flags);
-  const client = opts.client ?? new SlurmClient();
-  const pipelineFile = resolve(opts.pipelineFile);
-  const out = opts.out === undefined ? undefined : resolve(opts.out);
-  if (options.workdir !== undefined) process.chdir(resolve(options.workdir));
-  const outDir = outputDirOf(opts.loaded, out);
-  await opts.lock?.(outDir);
+export class SlurmExecutor implements Executor {
+  readonly name = 'slurm';
+  readonly workdir: string | undefined;
+  private earlier: { submission: Submission; active: string[] } | undefined;
 
-  const earlier = await readSubmission(new OutputLayout(outDir));
-  const active = earlier ? await activeArrays(client, earlier) : [];
-  if (active.length > 0 && opts.fresh) {
-    throw new SluiceError('SLUICE_EXECUTOR', `jobs ${active.join(', ')} of an earlier submit still run in ${outDir}; --fresh would delete their output under them`, {
-      hint: `wait for them, or cancel them first: scancel ${active.join(' ')}`,
+  constructor(
+    private readonly options: SlurmOptions,
+    private readonly client: SlurmClient = new SlurmClient(),
+  ) {
+    this.workdir = options.workdir;
+  }
+
+  async check(outDir: string, opts: { fresh: boolean }): Promise<void> {
+    const submission = await readSubmission(new OutputLayout(outDir));
+    const active = submission ? await activeArrays(this.client, submission) : [];
+    if (active.length > 0 && opts.fresh) {
+      throw new SluiceError('SLUICE_EXECUTOR', `jobs ${active.join(', ')} of an earlier submit still run in ${outDir}; --fresh would delete their output under them`, {
+        hint: `wait for them, or cancel them first: scancel ${active.join(' ')}`,
+      });
+    }
+    if (submission) this.earlier = { submission, active };
+  }
+
+  async execute(prepared: PreparedRun, ctx: ExecuteContext): Promise<void> {
+    const { layout, phases } = prepared;
+    let submission: Submission;
+    if (this.earlier && this.earlier.active.length > 0) {
+      ctx.log.info(`jobs ${this.earlier.active.join(', ')} from an earlier submit are still queued or running: watching them instead of submitting again`);
+      submission = this.earlier.submission;
+    } else {
+      const submitted = await submitPhases({ prepared, pipelineFile: ctx.pipelineFile, options: this.options, client: this.client, strict: ctx.strict, log: ctx.log });
+      if (!submitted) return;
+      submission = submitted;
+    }
+    const result = await monitorSubmission({
+      client: this.client,
+      layout,
+      phases: phases.map((p) => ({ id: p.id, tasks: p.tasks })),
+      submission,
+      pollSeconds: this.options.poll_seconds,
+      markerGraceSeconds: this.options.marker_grace_seconds,
+      log: ctx.log,
+      signal: ctx.signal,
     });
+    if (result.failed.length > 0 || result.cancelledUpstream.size > 0) throw failureError(result);
   }
-  const prepared = await prepareRun({
-    pipelineFile,
-    out: outDir,
-    ...(opts.world === undefined ? {} : { world: opts.world }),
-    fresh: opts.fresh ?? false,
-    allowChangedInputs: opts.allowChangedInputs ?? false,
-    verifyInputs: opts.verifyInputs ?? false,
-    loaded: opts.loaded,
-    log: opts.log,
-    role: 'leader',
-  });
-  const { layout, phases } = prepared;
-
-  let submission: Submission;
-  if (earlier && active.length > 0) {
-    opts.log.info(`jobs ${active.join(', ')} from an earlier submit are still queued or running: watching them instead of submitting again`);
-    submission = earlier;
-  } else {
-    const submitted = await submitPhases({ prepared, pipelineFile, options, client, strict: opts.strict, log: opts.log });
-    if (!submitted) return prepared;
-    submission = submitted;
-  }
-  const result = await monitorSubmission({
-    client,
-    layout,
-    phases: phases.map((p) => ({ id: p.id, tasks: p.tasks })),
-    submission,
-    pollSeconds: options.poll_seconds,
-    markerGraceSeconds: options.marker_grace_seconds,
-    log: opts.log,
-    signal: opts.signal,
-  });
-  if (result.failed.length > 0 || result.cancelledUpstream.size > 0) throw failureError(result);
-  return prepared;
 }
 
 /** Arrays of `submission` that still have tasks pending or running. */

@@ -6,7 +6,8 @@ export interface PhaseScript {
   /** Absolute paths: the compute nodes share the filesystem but not the submitter's working directory. */
   pipelineFile: string;
   outDir: string;
-  cli: string;
+  /** The sluice CLI module and the node options it needs (tsx when sluice runs from its sources). */
+  cli: { module: string; execArgv: readonly string[] };
   node: string;
   workdir: string;
   phase: string;
@@ -55,7 +56,8 @@ export function phaseScript(s: PhaseScript): string {
   ];
   const command = [
     shellQuote(s.node),
-    shellQuote(s.cli),
+    ...s.cli.execArgv.map(shellQuote),
+    shellQuote(s.cli.module),
     'run',
     shellQuote(s.pipelineFile),
     '--out',

@@ -1,0 +1,32 @@
+/**
+ * The modules sluice starts as processes of their own: the worker of a local run and the CLI that
+ * a scheduler's array task runs. Both are found beside this module, so the same code works from
+ * dist/ and from the TypeScript sources (tests, benchmarks), where the child loads them through tsx.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** A module to start with `node [execArgv] module [args]`. */
+export interface NodeEntry {
+  readonly module: string;
+  readonly execArgv: string[];
+}
+
+function entry(relative: string): NodeEntry {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const module = fileURLToPath(new URL(fromSource ? relative.replace(/\.js$/, '.ts') : relative, import.meta.url));
+  if (!fromSource) return { module, execArgv: [] };
+  // an absolute URL: `--import tsx` would resolve from the child's working directory, not from sluice
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { module, execArgv: ['--import', tsx] };
+}
+
+/** The worker of a local run (worker-main). */
+export function workerEntry(): NodeEntry {
+  return entry('./worker-main.js');
+}
+
+/** The `sluice` command line, the entry every scheduler's task runs (`sluice run P --phase X --rank R --world W`). */
+export function cliEntry(): NodeEntry {
+  return entry('../cli/main.js');
+}
