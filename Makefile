@@ -5,7 +5,8 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.sluice-installed
 DIST := dist/.sluice-built
 SRC := $(shell find src -name '*.ts' -o -name '*.json' 2>/dev/null)
-SYSTEM_DEPS_STAMP := .cache/system-deps-installed
+RUN_DEPS := .cache/system-deps-run
+TEST_DEPS := .cache/system-deps-test
 PIPELINE ?= pipelines/default.yaml
 OUT ?= out/default
 
@@ -25,12 +26,17 @@ $(NODE_MODULES): package.json package-lock.json
 
 install: $(NODE_MODULES)
 
-# Debian packages the readers and tests use (lbzip2, zstd, python3-torch, slurm); installed when run as root.
-$(SYSTEM_DEPS_STAMP): .ci/system-deps.sh
-	bash .ci/system-deps.sh
+# Debian packages, installed when run as root: running needs zstd and lbzip2; the tests and
+# benchmarks also python3-torch and Slurm (about a gigabyte), so `make run` does not install those.
+$(RUN_DEPS): .ci/system-deps.sh
+	bash .ci/system-deps.sh run
 	@mkdir -p $(dir $@) && touch $@
 
-system-deps: $(SYSTEM_DEPS_STAMP)
+$(TEST_DEPS): .ci/system-deps.sh
+	bash .ci/system-deps.sh test
+	@mkdir -p $(dir $@) && touch $@
+
+system-deps: $(TEST_DEPS)
 
 $(DIST): $(NODE_MODULES) $(SRC) .config/tsconfig.build.json tsconfig.json
 	rm -rf dist
@@ -39,13 +45,13 @@ $(DIST): $(NODE_MODULES) $(SRC) .config/tsconfig.build.json tsconfig.json
 
 build: $(DIST)
 
-run: $(DIST) $(SYSTEM_DEPS_STAMP)
+run: $(DIST) $(RUN_DEPS)
 	node dist/cli/main.js run $(PIPELINE) --out $(OUT) --fresh
 
-test: $(DIST) $(SYSTEM_DEPS_STAMP)
+test: $(DIST) $(TEST_DEPS)
 	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)
 
-bench: $(DIST) $(SYSTEM_DEPS_STAMP)
+bench: $(DIST) $(TEST_DEPS)
 	node --expose-gc dist/bench/main.js $(BENCH_ARGS)
 
 # the sizes the issues name: 100 MB of web text for filters, 1M documents for dedup, 100 MB of tokenizer training
@@ -53,10 +59,10 @@ bench-full:
 	$(MAKE) bench BENCH_ARGS=--full
 
 # the bench's crash entry alone, at its full trial count; exits non-zero on any mismatch
-crash-test: $(DIST) $(SYSTEM_DEPS_STAMP)
+crash-test: $(DIST) $(TEST_DEPS)
 	node --expose-gc dist/bench/main.js --only crash --full $(if $(SEED),--seed $(SEED))
 
-pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
+pipelines: $(DIST) $(RUN_DEPS)
 	@set -e; for p in pipelines/*.yaml; do \
 	  name=$$(basename $$p .yaml); echo "== $$p -> out/$$name"; \
 	  node dist/cli/main.js run $$p --out out/$$name --fresh; done

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sluice's readers and test suite use, when missing
-# (slurm and munge: the Slurm executor's tests run a one-machine cluster, tests/slurm/local-cluster.sh).
+# Installs the Debian packages sluice needs, when missing. Usage: system-deps.sh run|test
+#   run:  what running a pipeline uses (zstd, bzip2 and lbzip2 decode inputs fast)
+#   test: also what the test suite and benchmarks use: python3-numpy + python3-torch (the loader's
+#         Python client and its training tests) and slurm + munge (a one-machine cluster,
+#         tests/slurm/local-cluster.sh), about a gigabyte, so `make run` does not wait for it.
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
-# python3-numpy + python3-torch: the loader's Python client, its cross-language and training tests, `make bench`
-packages=(zstd bzip2 lbzip2 python3-numpy python3-torch slurmctld slurmd slurm-client munge)
+profile=${1:-test}
+packages=(zstd bzip2 lbzip2)
+case "$profile" in
+  run) ;;
+  test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge) ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
