@@ -6,6 +6,7 @@ NODE_MODULES := node_modules/.sluice-installed
 DIST := dist/.sluice-built
 SRC := $(shell find src -name '*.ts' -o -name '*.json' 2>/dev/null)
 SYSTEM_DEPS_STAMP := .cache/system-deps-installed
+BENCH := node --import tsx --expose-gc tests/bench/main.ts
 PIPELINE ?= pipelines/default.yaml
 OUT ?= out/default
 
@@ -45,8 +46,10 @@ run: $(DIST) $(SYSTEM_DEPS_STAMP)
 test: $(DIST) $(SYSTEM_DEPS_STAMP)
 	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)
 
+# the benchmarks run from their TypeScript sources (tests/bench/, see its README) through tsx; they
+# still need dist/ because the core, loader and crash entries start the built CLI
 bench: $(DIST) $(SYSTEM_DEPS_STAMP)
-	node --expose-gc dist/bench/main.js $(BENCH_ARGS)
+	$(BENCH) $(BENCH_ARGS)
 
 # the sizes the issues name: 100 MB of web text for filters, 1M documents for dedup, 100 MB of tokenizer training
 bench-full:
@@ -54,7 +57,7 @@ bench-full:
 
 # the bench's crash entry alone, at its full trial count; exits non-zero on any mismatch
 crash-test: $(DIST) $(SYSTEM_DEPS_STAMP)
-	node --expose-gc dist/bench/main.js --only crash --full $(if $(SEED),--seed $(SEED))
+	$(BENCH) --only crash --full $(if $(SEED),--seed $(SEED))
 
 pipelines: $(DIST) $(SYSTEM_DEPS_STAMP)
 	@set -e; for p in pipelines/*.yaml; do \
