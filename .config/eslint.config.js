@@ -13,4 +13,11 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // the product (dist/) is built from src/ alone: benchmarks, eval sets and corpora live under tests/
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/tests/**'], message: 'src/ must not import from tests/ (it would ship in dist/).' }] }],
+    },
+  },
 );

@@ -70,7 +70,7 @@ function collapseSpace(s: string): string {
 /**
  * A copy that shares no memory with the page source. htmlparser2 hands out substrings of it, and
  * a title or a one-line text kept as such would hold the whole page for as long as the document
- * lives (22 MiB more for 1,774 held documents of the readers-b WARC).
+ * lives (22 MiB more for 1,774 held documents of the readers-web-code bench's WARC).
  */
 function detach(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');

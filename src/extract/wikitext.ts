@@ -10,7 +10,7 @@
  * A final pass removes the debris removal leaves behind: `()`, `( , )`, ` ,`, `. .`, `&nbsp;`.
  *
  * Hand-written rather than wtf_wikipedia: several times faster with fewer leftovers (the `wikitext`
- * rows of the readers-a bench; README, "Wikipedia"); it does not build a document model, it only
+ * rows of the readers-dumps bench; README, "Wikipedia"); it does not build a document model, it only
  * deletes.
  */
 

@@ -3,7 +3,7 @@
  * child process when one of the native tools is installed, because it is several times faster
  * than the pure-JS decoder and moves the work to another core: lbzip2 -dc (parallel: ahead when
  * cores are idle, level with bzip2 on two busy ones) >= bzip2 -dc > unbzip2-stream (pure JS).
- * `bzip2 decode` rows of the readers-a bench.
+ * `bzip2 decode` rows of the readers-dumps bench.
  * All three read multistream files (concatenated streams, as in `*-multistream.xml.bz2`) to the
  * end. Pure-JS seek-bzip and compressjs were rejected: without a flag they silently return only
  * the first stream of such a file.

@@ -5,7 +5,7 @@
  * 2 GiB window that is freed only when V8 happens to collect the (tiny) JS wrapper. Reading a
  * dozen such files in one worker piled up 80 GiB of address space in a test, after which every
  * `spawn` (lbzip2, ...) failed with ENOMEM. A child process returns its memory when it exits and
- * decodes on another core (`zstd --long=31 decode` rows of the readers-a bench).
+ * decodes on another core (`zstd --long=31 decode` rows of the readers-dumps bench).
  * `SLUICE_ZSTD=cli|napi` forces one.
  */
 import { createLogger, logLevelFromEnv } from '../core/log.js';

@@ -6,7 +6,7 @@ import type { Doc } from '../../src/core/doc.js';
 import { ledgerBalance } from '../../src/core/stats.js';
 import { exactDedupStage } from '../../src/dedup/exact.js';
 import { decisions, runBarrier } from './barrier-harness.js';
-import { randomWords, vocabulary } from '../../src/bench/dedup-families.js';
+import { randomWords, vocabulary } from '../corpora/dedup-families.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-exact-'));

@@ -7,7 +7,7 @@ import { SluiceError } from '../../src/core/errors.js';
 import { ledgerBalance } from '../../src/core/stats.js';
 import { minhashDedupStage } from '../../src/dedup/minhash/stage.js';
 import { decisions, runBarrier, type BarrierRun } from './barrier-harness.js';
-import { familyCorpus, qualityCorpus, scoreRemovals, type GeneratedDoc, type QualityScore } from '../../src/bench/dedup-families.js';
+import { familyCorpus, qualityCorpus, scoreRemovals, type GeneratedDoc, type QualityScore } from '../corpora/dedup-families.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sluice-minhash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

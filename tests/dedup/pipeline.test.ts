@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { familyCorpus } from '../../src/bench/dedup-families.js';
+import { familyCorpus } from '../corpora/dedup-families.js';
 import { silentLogger } from '../../src/core/log.js';
 import { readJsonl } from '../../src/io/jsonl-zst.js';
 import type { StatsFile } from '../../src/runner/finalize.js';

@@ -4,7 +4,7 @@ import { SignatureMaker } from '../../src/dedup/minhash/collect.js';
 import { minhashParams, resolveMinhashConfig } from '../../src/dedup/minhash/config.js';
 import { candidateProbability, shapeForThreshold } from '../../src/dedup/minhash/lsh.js';
 import { estimateSimilarity } from '../../src/dedup/minhash/signature.js';
-import { estimateErrors, estimatePairs, randomWords, vocabulary } from '../../src/bench/dedup-families.js';
+import { estimateErrors, estimatePairs, randomWords, vocabulary } from '../corpora/dedup-families.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 function maker(params: Record<string, unknown> = {}): SignatureMaker {

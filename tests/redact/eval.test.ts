@@ -4,9 +4,9 @@
  * `make bench` prints the same report.
  */
 import { describe, expect, it } from 'vitest';
-import { DocBuilder } from '../../src/redact/eval/doc-builder.js';
-import { buildEvalSet } from '../../src/redact/eval/eval-set.js';
-import { scoreEval } from '../../src/redact/eval/score.js';
+import { DocBuilder } from './eval/doc-builder.js';
+import { buildEvalSet } from './eval/eval-set.js';
+import { scoreEval } from './eval/score.js';
 import { KINDS, allKinds } from '../../src/redact/kinds.js';
 import { redactStage } from '../../src/redact/redact.js';
 import { createDetector } from '../../src/redact/scan.js';

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/redact/hash.js';
 import { DEFAULT_PLACEHOLDERS, allKinds } from '../../src/redact/kinds.js';
-import { HOSTILE_INPUTS } from '../../src/redact/eval/hostile.js';
-import * as values from '../../src/redact/eval/values.js';
+import { HOSTILE_INPUTS } from './eval/hostile.js';
+import * as values from './eval/values.js';
 import { type ReplaceOptions, redactText } from '../../src/redact/replace.js';
 import { createDetector } from '../../src/redact/scan.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mixedCorpus } from '../../src/bench/tokenize-text.js';
+import { mixedCorpus } from '../corpora/tokenize-text.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
 import { sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';

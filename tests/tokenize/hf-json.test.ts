@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { get_encoding } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
-import { mixedCorpus } from '../../src/bench/tokenize-text.js';
+import { mixedCorpus } from '../corpora/tokenize-text.js';
 import { bytesToHfToken, hfTokenToBytes, mergesFromRanks, toHfTokenizerJson, type HfTokenizerJson } from '../../src/tokenize/hf-json.js';
 import { loadVocabulary } from '../../src/tokenize/load.js';
 import { ReferenceTokenizer } from '../../src/tokenize/reference.js';

@@ -4,7 +4,7 @@
  */
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mixedCorpus, SPACE_LIKE } from '../../src/bench/tokenize-text.js';
+import { mixedCorpus, SPACE_LIKE } from '../corpora/tokenize-text.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
 import { ReferenceTokenizer } from '../../src/tokenize/reference.js';
 import type { Tokenizer } from '../../src/tokenize/tokenizer.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mixedCorpus } from '../../src/bench/tokenize-text.js';
+import { mixedCorpus } from '../corpora/tokenize-text.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
 import { wellFormed } from '../../src/tokenize/utf8.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { Tiktoken } from 'tiktoken/lite';
 import { describe, expect, it } from 'vitest';
-import { mixedCorpus } from '../../src/bench/tokenize-text.js';
+import { mixedCorpus } from '../corpora/tokenize-text.js';
 import { loadVocabulary } from '../../src/tokenize/load.js';
 import { PretokenCounter } from '../../src/tokenize/pretoken-counter.js';
 import { ReferenceTokenizer } from '../../src/tokenize/reference.js';

@@ -1,6 +1,6 @@
 import { get_encoding } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
-import { SPACE_LIKE } from '../../src/bench/tokenize-text.js';
+import { SPACE_LIKE } from '../corpora/tokenize-text.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
 import { CharClass, codePointClasses } from '../../src/tokenize/unicode/classes.js';
 import { UNICODE_VERSION } from '../../src/tokenize/unicode/classes.data.js';

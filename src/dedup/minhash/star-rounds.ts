@@ -7,7 +7,7 @@
  * chains that one task sees in pieces are shortened every round. The rounds settle into one star
  * per component centred on the component's smallest document, a fixed point of the rewrite.
  *
- * Measured (tests/dedup/star-rounds.test.ts and the benchmark, src/bench/dedup-chain.ts): the
+ * Measured (tests/dedup/star-rounds.test.ts and the benchmark, tests/bench/dedup-chain.ts): the
  * stars the buckets step emits settle in 2 rounds; a chain of 50,000 near-duplicates settles in
  * 2 rounds with 1 task, 6 with 7 tasks and 9 with 32. The Large-Star/Small-Star alternation (Kiveris et al. 2014)
  * that this replaced needed 2 log2(n) rounds on chains: 20 for 1,000 documents.

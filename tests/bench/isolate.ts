@@ -1,0 +1,40 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What an isolated bench function returns: its own figures plus the child's peak RSS. */
+export interface IsolatedResult<T> {
+  value: T;
+  peakRssMb: number;
+  seconds: number;
+}
+
+/**
+ * `make bench` runs the compiled bench (.cache/bench), whose child is plain JavaScript too; run
+ * from the TypeScript sources, the child loads them through tsx, resolved from here so the bench
+ * need not be started from the repository root.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD_EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx'), '--expose-gc'] : ['--expose-gc'];
+
+/**
+ * Runs `exportName` from bench module `modulePath` (relative to tests/bench, spelled `./name.js`
+ * as in an import; tsx finds the .ts) in a fresh Node process, so peak RSS belongs to that
+ * variant alone and earlier variants leave no garbage behind.
+ */
+export function isolated<T>(modulePath: string, exportName: string, args: unknown): Promise<IsolatedResult<T>> {
+  const child = fork(fileURLToPath(new URL(FROM_SOURCE ? './isolate-child.ts' : './isolate-child.js', import.meta.url)), [modulePath, exportName, JSON.stringify(args)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: CHILD_EXEC_ARGV,
+  });
+  return new Promise((resolve, reject) => {
+    let result: IsolatedResult<T> | undefined;
+    child.on('message', (m: { ok: true; result: IsolatedResult<T> } | { ok: false; error: string }) => {
+      if (m.ok) result = m.result;
+      else reject(new Error(`${modulePath}#${exportName}: ${m.error}`));
+    });
+    child.on('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`${modulePath}#${exportName} exited with code ${code} and no result`));
+    });
+  });
+}

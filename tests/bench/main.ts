@@ -1,0 +1,103 @@
+/**
+ * `make bench`: every benchmark, side by side in one run, one table, one JSON file.
+ *   node --import tsx --expose-gc tests/bench/main.ts [--only core,parquet,...] [--full] [--seed N]
+ * Default sizes finish in minutes on a 2-core machine; --full uses the sizes the issues name.
+ * --seed fixes the randomized benches' draws (the crash test's kill delays).
+ * Runs from the TypeScript sources; `core`, `loader` and `crash` also start the built CLI
+ * (dist/cli/main.js), so build first (`make bench` does).
+ */
+import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { benchCore } from './core.js';
+import { benchCrash, crashBenchDefaults } from './crash.js';
+import { benchFilters } from './filters.js';
+import { benchDedup, dedupSizes } from './dedup.js';
+import { benchLoader, loaderBenchDefaults } from './loader.js';
+import { benchParquet, parquetTableRows } from './parquet.js';
+import { benchReadersDumps } from './readers-dumps.js';
+import { benchReadersWebCode } from './readers-web-code.js';
+import { benchRedact } from './redact.js';
+import { report } from './report.js';
+import { benchTokenize } from './tokenize.js';
+import type { BenchRow } from './types.js';
+
+/** Options beyond the size; only the benches that use one read it. */
+interface BenchFlags {
+  seed?: string;
+}
+
+interface BenchEntry {
+  name: string;
+  /** Older names `--only` still accepts. */
+  aliases?: string[];
+  /** One line for --help. */
+  what: string;
+  run(full: boolean, flags: BenchFlags): Promise<BenchRow[]>;
+}
+
+async function runParquet(full: boolean): Promise<BenchRow[]> {
+  const outDir = join(tmpdir(), `sluice-bench-parquet-${process.pid}`);
+  try {
+    return parquetTableRows(await benchParquet({ rows: full ? 200_000 : 50_000, textBytes: 2000, idsPerRow: 500, outDir }));
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+const BENCHES: BenchEntry[] = [
+  { name: 'core', what: 'no-op pipeline and jsonl reader over 1 GB of JSONL, 1 and 2 workers', run: () => benchCore({ mb: 1000, files: 8 }) },
+  { name: 'parquet', what: 'Parquet shard writer against @dsnp/parquetjs and parquet-wasm', run: runParquet },
+  { name: 'readers-dumps', aliases: ['readers-a'], what: 'books, reddit, wikipedia and parquet readers; bzip2/zstd decoders; wikitext converter', run: (full) => benchReadersDumps({ mb: full ? 40 : 4 }) },
+  {
+    name: 'readers-web-code',
+    aliases: ['readers-b'],
+    what: 'warc, wet and code readers; WARC framing and gunzip against warcio; HTML extraction',
+    run: (full) => benchReadersWebCode({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }),
+  },
+  { name: 'redact', what: 'redact stage throughput, hostile inputs, recall and precision on the eval set', run: (full) => benchRedact({ full }) },
+  { name: 'filters', what: 'every quality filter alone and the FineWeb-style chain over generated web text', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
+  { name: 'dedup', what: 'MinHash signatures, exact keys, whole MinHash dedup, quality and clustering rounds', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
+  { name: 'loader', what: 'token loader into Python tensors (2 ranks side by side), in-process loader, dataset open, input_ids decode against hyparquet', run: (full) => benchLoader(loaderBenchDefaults(full)) },
+  { name: 'tokenize', what: 'tokenizer throughput against tiktoken and gpt-tokenizer; BPE training', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
+  { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
+];
+
+function usage(): string {
+  const width = Math.max(...BENCHES.map((b) => b.name.length));
+  return [
+    'usage: make bench BENCH_ARGS="[--only NAME,...] [--full] [--seed N]"   (from the sources: node --import tsx --expose-gc tests/bench/main.ts ...)',
+    '  --only   run only these entries (comma-separated)',
+    '  --full   the sizes the issues name (crash: 50 trials instead of 8)',
+    '  --seed   the crash test\'s kill delays (also SLUICE_CRASH_SEED)',
+    'entries:',
+    ...BENCHES.map((b) => `  ${b.name.padEnd(width)}  ${b.what}${b.aliases ? ` (was ${b.aliases.join(', ')})` : ''}`),
+    'Prints a table and writes .bench/bench.json.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const flags: BenchFlags = { ...(values.seed === undefined ? {} : { seed: values.seed }) };
+  const only = values.only?.split(',').map((n) => n.trim());
+  const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n || b.aliases?.includes(n)));
+  if (unknown && unknown.length > 0) throw new Error(`--only: no bench named ${unknown.join(', ')} (run with --help for the list)`);
+  const rows: BenchRow[] = [];
+  for (const b of BENCHES) {
+    if (only && !only.some((n) => n === b.name || b.aliases?.includes(n))) continue;
+    process.stderr.write(`== ${b.name}\n`);
+    rows.push(...(await b.run(Boolean(values.full), flags)));
+  }
+  report('bench', rows);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
