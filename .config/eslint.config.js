@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.bench/**', 'sample-corpora/**', 'src/loader/python/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.bench/**', '.cache/**', 'sample-corpora/**', 'src/loader/python/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
