@@ -12,7 +12,7 @@ BENCH := node --expose-gc .cache/bench/tests/bench/main.js
 PIPELINE ?= pipelines/default.yaml
 OUT ?= out/default
 
-.PHONY: help install build run test bench bench-full crash-test pipelines lint typecheck schema clean system-deps
+.PHONY: help install build run test bench bench-full crash-test pipelines lint format typecheck schema clean system-deps
 
 help:
 	@echo "make run        install what is missing, run $(PIPELINE) on sample-corpora into $(OUT), print stats"
@@ -20,7 +20,8 @@ help:
 	@echo "make bench      benchmarks (table on stdout, JSON under .bench/); make bench-full: the issues' full sizes"
 	@echo "make crash-test 50 runs SIGKILLed at random moments and resumed, each checked byte-identical to an uninterrupted run (SEED=N repeats the kill delays)"
 	@echo "make pipelines  run every pipeline under pipelines/"
-	@echo "make lint | typecheck | schema | clean"
+	@echo "make lint       eslint, import layers and cycles (dependency-cruiser), prettier --check; make format rewrites what prettier flags"
+	@echo "make typecheck | schema | clean"
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -78,8 +79,15 @@ pipelines: $(DIST) $(RUN_DEPS)
 	  name=$$(basename $$p .yaml); echo "== $$p -> out/$$name"; \
 	  node dist/cli/main.js run $$p --out out/$$name --fresh; done
 
+# eslint; then the import layers and cycles (.config/dependency-cruiser.cjs); then formatting
 lint: $(NODE_MODULES)
 	npx eslint -c .config/eslint.config.js .
+	npx depcruise src --config .config/dependency-cruiser.cjs --output-type err-long
+	npx prettier --check . --config .config/prettier.json --ignore-path .config/prettierignore
+
+# rewrites every file Prettier checks (what `make lint` asks for)
+format: $(NODE_MODULES)
+	npx prettier --write . --config .config/prettier.json --ignore-path .config/prettierignore
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit

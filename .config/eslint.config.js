@@ -20,4 +20,9 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/tests/**'], message: 'src/ must not import from tests/ (it would ship in dist/).' }] }],
     },
   },
+  {
+    // CommonJS config files (.config/dependency-cruiser.cjs)
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+  },
 );

@@ -4,13 +4,13 @@ import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
 import { localFile, stdinFile } from '../io/input.js';
 import { splitLines } from '../io/lines.js';
-import { documentsFrom } from '../tokenize/documents.js';
 import { IdBuffer } from '../tokenize/id-buffer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
 import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
 import { BpeTrainer, writeTrainedTokenizer } from '../tokenize/trainer.js';
 import { intOption, stringOption, type ParsedArgs } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { documentsFrom } from './tokenizer-documents.js';
 
 const SUBCOMMANDS = ['encode', 'decode', 'train', 'info'] as const;
 

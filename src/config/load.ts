@@ -17,8 +17,8 @@ import {
   type PipelineConfig,
   type StageConfig,
 } from './schema.js';
+import { slurmOptionsSchema } from './slurm.js';
 import { suggestionHint } from './suggest.js';
-import { slurmOptionsSchema } from '../runner/slurm/options.js';
 
 type PathSegment = string | number;
 

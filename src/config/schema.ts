@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { sizeSchema } from './size.js';
-import type { ExecutorConfig } from '../runner/slurm/options.js';
+import { sizeSchema } from '../core/size.js';
+import type { ExecutorConfig } from './slurm.js';
 
-export { executorSchema } from '../runner/slurm/options.js';
+export { executorSchema } from './slurm.js';
 
 /** The keys every `inputs[]` entry has; each reader adds its own (validated by the reader's schema). */
 export const inputBaseSchema = z.object({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { pad } from '../runner/layout.js';
+import { pad } from '../core/pad.js';
 
 /**
  * Where a dedup stage keeps its intermediate files, under the stage instance's private work

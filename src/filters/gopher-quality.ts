@@ -10,7 +10,7 @@
  * The language comes from src/filters/text/doc-language.ts (param, meta, then script guess).
  */
 import { z } from 'zod';
-import { checkBounds, type BoundPair } from '../config/bounds.js';
+import { checkBounds, type BoundPair } from '../core/bounds.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';

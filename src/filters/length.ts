@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundsInOrder } from '../config/bounds.js';
+import { boundsInOrder } from '../core/bounds.js';
 import { defineFilter, drop } from '../core/stage.js';
 import { tokenize } from './text/tokens.js';
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeStream, peek } from '../io/decompress.js';

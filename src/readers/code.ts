@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import { decodeStream } from '../io/decompress.js';
 import { localFile, type InputFile } from '../io/input.js';
 import { readAll, readHead } from '../io/read-bytes.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import { describeType } from '../core/describe-type.js';
 import type { Meta } from '../core/doc.js';
 import { openDecoded } from '../io/decompress.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';

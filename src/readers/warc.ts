@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import { charsetFromContentType, decodeHtml, undecodableChars } from '../extract/charset.js';
 import { extractHtml } from '../extract/html.js';
 import { defineReader } from './reader.js';

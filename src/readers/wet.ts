@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import { defineReader } from './reader.js';
 import { unbracket, warcRecords } from './warc/records.js';
 

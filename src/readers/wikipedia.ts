@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagPlain } from 'saxes';
 import { z } from 'zod';
-import { sizeSchema } from '../config/size.js';
+import { sizeSchema } from '../core/size.js';
 import type { Doc } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';

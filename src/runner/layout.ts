@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pad } from '../core/pad.js';
 
 /** Where everything lives under a run's output directory. One place, so no module guesses paths. */
 export class OutputLayout {
@@ -54,8 +55,4 @@ export class OutputLayout {
 /** Stage ids (`length#2`) and phase ids as file and directory names. */
 export function fileSafeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
-export function pad(n: number): string {
-  return String(n).padStart(5, '0');
 }

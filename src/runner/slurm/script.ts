@@ -1,4 +1,4 @@
-import type { SlurmOptions } from './options.js';
+import type { SlurmOptions } from '../../config/slurm.js';
 
 /** Everything one phase's batch script needs; each array task runs one sluice task. */
 export interface PhaseScript {

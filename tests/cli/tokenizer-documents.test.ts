@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { documentsFrom } from '../../src/cli/tokenizer-documents.js';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import { runPipeline } from '../../src/runner/run.js';
-import { documentsFrom } from '../../src/tokenize/documents.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
 import { readDataset, readManifest } from '../helpers/parquet.js';
 
