@@ -1,9 +1,11 @@
 /**
  * The names a pipeline file may use. Each reader and stage lives in the folder named for its
- * concern; this file only maps names to definitions.
+ * concern; this file maps names to definitions: the built-ins below, plus whatever plugins
+ * register (src/plugins/) without editing this file.
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
+import { SluiceError } from './core/errors.js';
 // side effects: bzip2 inputs decode through lbzip2 / bzip2 / unbzip2-stream, zstd through the zstd
 // command, and http(s) paths open as remote inputs; every command that resolves inputs loads this file
 import './io/bzip2.js';
@@ -31,7 +33,95 @@ import { urlBlocklistFilter } from './filters/url-blocklist.js';
 import { exactDedupStage } from './dedup/exact.js';
 import { minhashDedupStage } from './dedup/minhash/stage.js';
 
-export const readers: Readonly<Record<string, ReaderDefinition>> = {
+/** A loaded plugin module: `id` is its resolved file URL (one per module), `label` the entry as the pipeline wrote it. */
+export interface PluginRef {
+  readonly id: string;
+  readonly label: string;
+  /** Absolute path of the module file. */
+  readonly path: string;
+}
+
+/** One registry entry: the definition and, for a plugin's, the plugin it came from. */
+export interface RegistryEntry<D> {
+  readonly def: D;
+  readonly plugin?: PluginRef;
+}
+
+/**
+ * Name → definition for one kind (stages or readers). `table` is the live lookup the runner
+ * indexes by name; built-ins are in it from the start and `register` adds a plugin's. A
+ * plugin's entries are visible to a pipeline only when that pipeline lists the plugin (the
+ * `visible` sets below), so a pipeline cannot use a stage that its workers would not load.
+ */
+export class Registry<D extends { readonly name: string }> {
+  /** Live table: every built-in and every registered plugin definition, by name. */
+  readonly table: Record<string, D> = {};
+  private readonly plugins = new Map<string, { plugin: PluginRef; original: D }>();
+
+  constructor(
+    readonly kind: 'stage' | 'reader',
+    builtins: Readonly<Record<string, D>>,
+  ) {
+    Object.assign(this.table, builtins);
+  }
+
+  /** The definition named `name`: a built-in, or a plugin's whose id is in `visible` (every plugin's when omitted). */
+  get(name: string, visible?: ReadonlySet<string>): D | undefined {
+    if (!Object.hasOwn(this.table, name)) return undefined;
+    const p = this.plugins.get(name);
+    if (p && visible && !visible.has(p.plugin.id)) return undefined;
+    return this.table[name];
+  }
+
+  /** The plugin a name comes from; undefined for a built-in or an unknown name. */
+  pluginOf(name: string): PluginRef | undefined {
+    return this.plugins.get(name)?.plugin;
+  }
+
+  /** Every entry a pipeline with these plugins sees (all when `visible` is omitted), built-ins first. */
+  entries(visible?: ReadonlySet<string>): RegistryEntry<D>[] {
+    const out: RegistryEntry<D>[] = [];
+    for (const [name, def] of Object.entries(this.table)) {
+      const p = this.plugins.get(name);
+      if (!p) out.push({ def });
+      else if (!visible || visible.has(p.plugin.id)) out.push({ def, plugin: p.plugin });
+    }
+    return out;
+  }
+
+  names(visible?: ReadonlySet<string>): string[] {
+    return this.entries(visible).map((e) => e.def.name);
+  }
+
+  /**
+   * Adds a plugin's definition under its name; `wrapped` is what the table holds (the plugin
+   * loader wraps build and run so errors name the plugin). Registering the same definition from
+   * the same module again is a no-op (a pipeline loaded twice); any other clash is an error
+   * naming both sides.
+   */
+  register(def: D, plugin: PluginRef, wrapped: D = def): void {
+    const name = def.name;
+    const existing = this.plugins.get(name);
+    if (existing) {
+      if (existing.original === def && existing.plugin.id === plugin.id) return;
+      const other = existing.plugin.id === plugin.id ? 'another definition in the same module' : `plugin ${existing.plugin.label} (${existing.plugin.path})`;
+      throw new SluiceError('SLUICE_PLUGIN', `plugin ${plugin.label} (${plugin.path}) defines ${this.kind} "${name}", which clashes with ${this.kind} "${name}" of ${other}`, {
+        file: plugin.path,
+        hint: `rename one of them; ${this.kind} names are shared by every plugin loaded in this process`,
+      });
+    }
+    if (Object.hasOwn(this.table, name)) {
+      throw new SluiceError('SLUICE_PLUGIN', `plugin ${plugin.label} (${plugin.path}) defines ${this.kind} "${name}", which clashes with the built-in ${this.kind} "${name}"`, {
+        file: plugin.path,
+        hint: `rename the plugin's ${this.kind} (built-in names are listed by \`sluice list\`)`,
+      });
+    }
+    this.plugins.set(name, { plugin, original: def });
+    this.table[name] = wrapped;
+  }
+}
+
+export const readerRegistry = new Registry<ReaderDefinition>('reader', {
   books: booksReader,
   jsonl: jsonlReader,
   parquet: parquetReader,
@@ -40,9 +130,9 @@ export const readers: Readonly<Record<string, ReaderDefinition>> = {
   warc: warcReader,
   wet: wetReader,
   code: codeReader,
-};
+});
 
-export const stages: Readonly<Record<string, StageDefinition>> = {
+export const stageRegistry = new Registry<StageDefinition>('stage', {
   length: lengthFilter,
   tokenize: tokenizeStage,
   redact: redactStage,
@@ -56,4 +146,10 @@ export const stages: Readonly<Record<string, StageDefinition>> = {
   url_blocklist: urlBlocklistFilter,
   exact_dedup: exactDedupStage,
   minhash_dedup: minhashDedupStage,
-};
+});
+
+/** Every reader by name (built-ins and loaded plugins'); a live view the runner looks names up in. */
+export const readers: Readonly<Record<string, ReaderDefinition>> = readerRegistry.table;
+
+/** Every stage by name (built-ins and loaded plugins'); a live view the runner looks names up in. */
+export const stages: Readonly<Record<string, StageDefinition>> = stageRegistry.table;

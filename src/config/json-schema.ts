@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readers, stages } from '../registry.js';
-import { executorSchema, inputBaseSchema, outputSchema, runnerSchema, stageSourcesSchema } from './schema.js';
+import { readerRegistry, stageRegistry } from '../registry.js';
+import { executorSchema, inputBaseSchema, outputSchema, pluginsSchema, runnerSchema, stageSourcesSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -10,11 +10,17 @@ function toSchema(schema: z.ZodType): JsonSchema {
   return out;
 }
 
-/** JSON Schema of a pipeline file, generated from the same zod schemas the loader validates with. */
+/**
+ * JSON Schema of a pipeline file, generated from the same zod schemas the loader validates with.
+ * Built-in readers and stages are described exactly; a name that is not built in is accepted as
+ * a plugin's (its params are checked when the pipeline loads, by the plugin's own schema).
+ */
 export function pipelineJsonSchema(): JsonSchema {
+  const readers = readerRegistry.entries().filter((e) => !e.plugin).map((e) => e.def);
+  const stages = stageRegistry.entries().filter((e) => !e.plugin).map((e) => e.def);
   const base = toSchema(inputBaseSchema);
   const baseProps = (base['properties'] ?? {}) as Record<string, JsonSchema>;
-  const inputVariants = Object.values(readers).map((reader) => {
+  const inputVariants: JsonSchema[] = readers.map((reader) => {
     const own = toSchema(reader.params);
     return {
       title: `${reader.name} input`,
@@ -28,7 +34,7 @@ export function pipelineJsonSchema(): JsonSchema {
   const sources = toSchema(stageSourcesSchema);
   const withSources = (params: JsonSchema): JsonSchema =>
     params['type'] === 'object' ? { ...params, properties: { ...((params['properties'] ?? {}) as Record<string, JsonSchema>), sources } } : params;
-  const stageVariants = Object.values(stages).map((stage) => ({
+  const stageVariants: JsonSchema[] = stages.map((stage) => ({
     title: stage.name,
     description: stage.summary,
     type: 'object',
@@ -36,6 +42,22 @@ export function pipelineJsonSchema(): JsonSchema {
     required: [stage.name],
     additionalProperties: false,
   }));
+  inputVariants.push({
+    title: 'plugin input',
+    description: "a reader from one of the pipeline's plugins; its own keys are checked by the plugin when the pipeline loads",
+    type: 'object',
+    properties: { ...baseProps, reader: { type: 'string', not: { enum: readers.map((r) => r.name) } } },
+    required: ['reader', 'paths'],
+  });
+  stageVariants.push({
+    title: 'plugin stage',
+    description: "a stage from one of the pipeline's plugins; its params are checked by the plugin when the pipeline loads",
+    type: 'object',
+    minProperties: 1,
+    maxProperties: 1,
+    propertyNames: { not: { enum: stages.map((s) => s.name) } },
+    additionalProperties: { anyOf: [{ type: 'object' }, { type: 'null' }] },
+  });
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://sluice.dev/schemas/pipeline.json',
@@ -46,6 +68,7 @@ export function pipelineJsonSchema(): JsonSchema {
     properties: {
       name: { type: 'string', minLength: 1 },
       description: { type: 'string' },
+      plugins: toSchema(pluginsSchema),
       inputs: { type: 'array', minItems: 1, items: { oneOf: inputVariants } },
       stages: { type: 'array', items: { oneOf: stageVariants } },
       output: toSchema(outputSchema),

@@ -1,15 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import type { z } from 'zod';
 import { SluiceError } from '../core/errors.js';
-import { readers, stages } from '../registry.js';
+import { loadPlugins, type LoadedPlugin } from '../plugins/load.js';
+import { noteInstance } from '../plugins/wrap.js';
+import { readerRegistry, stageRegistry } from '../registry.js';
 import {
   INPUT_BASE_KEYS,
   executorSchema,
   TOP_LEVEL_KEYS,
   inputBaseSchema,
   outputSchema,
+  pluginsSchema,
   runnerSchema,
   stageSourcesSchema,
   STAGE_RUNNER_KEYS,
@@ -73,7 +76,9 @@ function zodIssues(error: z.ZodError, base: PathSegment[], validated: unknown, v
 }
 
 function objectKeys(schema: z.ZodType): string[] {
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape as Record<string, unknown>) : [];
+  // duck-typed: a plugin's schema may come from another copy of zod
+  const shape = (schema as { shape?: unknown }).shape;
+  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : [];
 }
 
 /** Valid keys for an unknown-key hint in `executor:`: its own, or `executor.slurm`'s. */
@@ -86,18 +91,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): InputConfig | undefined {
+/** Plugin ids (resolved module URLs) whose stages and readers a pipeline may use: those it lists. */
+type Visible = ReadonlySet<string>;
+
+/** Hint for a name that is unknown to this pipeline: the nearest names, or the plugin that has it. */
+function unknownHint(kind: 'stage' | 'reader', name: string, visible: Visible): string {
+  const registry = kind === 'stage' ? stageRegistry : readerRegistry;
+  const owner = registry.pluginOf(name);
+  if (owner && !visible.has(owner.id)) return `${kind} "${name}" comes from plugin ${owner.label} (${owner.path}); add it to this pipeline's plugins:`;
+  return suggestionHint(name, registry.names(visible));
+}
+
+function validateInput(raw: unknown, index: number, issues: ConfigIssue[], visible: Visible): InputConfig | undefined {
   const path: PathSegment[] = ['inputs', index];
   if (!isPlainObject(raw)) {
     issues.push({ path, message: `an input must be a mapping with reader and paths (got ${describeValue(raw)})` });
     return undefined;
   }
   const readerName = raw['reader'];
-  const reader = typeof readerName === 'string' ? readers[readerName] : undefined;
+  const reader = typeof readerName === 'string' ? readerRegistry.get(readerName, visible) : undefined;
   const base = inputBaseSchema.safeParse(Object.fromEntries(INPUT_BASE_KEYS.map((k) => [k, raw[k]])));
   if (!base.success) issues.push(...zodIssues(base.error, path, raw));
   if (typeof readerName === 'string' && reader === undefined) {
-    issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: suggestionHint(readerName, Object.keys(readers)) });
+    issues.push({ path: [...path, 'reader'], message: `unknown reader "${readerName}"`, hint: unknownHint('reader', readerName, visible) });
   }
   if (!reader || !base.success) return undefined;
   const own: Record<string, unknown> = {};
@@ -110,7 +126,7 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[]): Inpu
   return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), ...(base.data.base_url ? { base_url: base.data.base_url } : {}), params: parsed.data as Record<string, unknown> };
 }
 
-function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>): StageConfig | undefined {
+function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>, visible: Visible): StageConfig | undefined {
   const path: PathSegment[] = ['stages', index];
   let name: string;
   let params: unknown;
@@ -132,9 +148,9 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
     else sources = parsed.data;
     params = rest;
   }
-  const def = stages[name];
+  const def = stageRegistry.get(name, visible);
   if (!def) {
-    issues.push({ path: [...path, name], message: `unknown stage "${name}"`, hint: suggestionHint(name, Object.keys(stages)) });
+    issues.push({ path: [...path, name], message: `unknown stage "${name}"`, hint: unknownHint('stage', name, visible) });
     return undefined;
   }
   const parsed = def.params.safeParse(params);
@@ -146,6 +162,8 @@ function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen:
   const count = (seen.get(name) ?? 0) + 1;
   seen.set(name, count);
   const config: StageConfig = { stage: name, id: count === 1 ? name : `${name}#${count}`, params: parsed.data };
+  // a plugin's build errors name the instance; the runner hands build this same params object
+  if (stageRegistry.pluginOf(name)) noteInstance(parsed.data, config.id);
   if (sources) config.sources = sources;
   return config;
 }
@@ -166,8 +184,14 @@ function locate(doc: Document, counter: LineCounter, path: PathSegment[]): strin
   return '1:1';
 }
 
-/** Parses and validates a pipeline file's text; every problem is reported, each with its YAML path. */
-export function parsePipeline(text: string, file: string): PipelineConfig {
+/** A pipeline as parsed, before validation, and how to name a place in it in messages. */
+interface RawPipeline {
+  root: unknown;
+  /** `file:line:col` (YAML) or the object's label for a config path. */
+  where(path: PathSegment[]): string;
+}
+
+function parseYaml(text: string, file: string): RawPipeline {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -178,10 +202,41 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
       record: `${pos.line}:${pos.col}`,
     });
   }
-  const root: unknown = doc.toJS();
+  return { root: doc.toJS() as unknown, where: (path) => `${file}:${locate(doc, counter, path)}` };
+}
+
+/** The `plugins:` entries when they are well-formed (a list of non-empty strings); validation reports them otherwise. */
+function pluginSpecs(root: unknown): string[] {
+  if (!isPlainObject(root)) return [];
+  const parsed = pluginsSchema.safeParse(root['plugins'] ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Loads the plugins a pipeline lists, from `baseDir`; a failure names the entry and where the pipeline lists it. */
+async function loadPluginsOf(raw: RawPipeline, baseDir: string): Promise<LoadedPlugin[]> {
+  const specs = pluginSpecs(raw.root);
+  try {
+    return await loadPlugins(specs, baseDir);
+  } catch (err) {
+    if (!(err instanceof SluiceError)) throw err;
+    const index = specs.findIndex((s) => err.message.startsWith(`plugin ${s} `) || err.message.startsWith(`plugin ${s}:`));
+    const at = index < 0 ? ['plugins'] : ['plugins', index];
+    throw new SluiceError(err.code, `${raw.where(at)}: ${formatPath(at)}: ${err.message}`, {
+      ...(err.file === undefined ? {} : { file: err.file }),
+      path: formatPath(at),
+      ...(err.hint === undefined ? {} : { hint: err.hint }),
+      cause: err.cause ?? err,
+    });
+  }
+}
+
+/** Validates a parsed pipeline; every problem is reported, each with its path. */
+function validatePipeline(raw: RawPipeline, label: string, plugins: readonly LoadedPlugin[]): PipelineConfig {
+  const { root } = raw;
+  const visible: Visible = new Set(plugins.map((p) => p.id));
   const issues: ConfigIssue[] = [];
   if (!isPlainObject(root)) {
-    throw new SluiceError('SLUICE_CONFIG_INVALID', `${file}: a pipeline must be a YAML mapping with name, inputs, stages and output`, { file });
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `${label}: a pipeline must be a mapping with name, inputs, stages and output`, { file: label });
   }
   for (const key of Object.keys(root)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
@@ -191,13 +246,16 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
   const name = root['name'];
   if (typeof name !== 'string' || name.length === 0) issues.push({ path: ['name'], message: `name must be a non-empty string (got ${describeValue(name)})` });
 
+  const pluginList = pluginsSchema.safeParse(root['plugins'] ?? []);
+  if (!pluginList.success) issues.push({ path: ['plugins'], message: `plugins must be a list of module paths or package names (got ${describeValue(root['plugins'])})`, hint: 'e.g. plugins: [./plugins/my-stages.js]' });
+
   const inputs: InputConfig[] = [];
   const rawInputs = root['inputs'];
   if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
     issues.push({ path: ['inputs'], message: `inputs must be a non-empty list (got ${describeValue(rawInputs)})`, hint: 'e.g. inputs: [{reader: jsonl, paths: ["data/*.jsonl.gz"]}]' });
   } else {
-    rawInputs.forEach((raw, i) => {
-      const input = validateInput(raw, i, issues);
+    rawInputs.forEach((rawInput, i) => {
+      const input = validateInput(rawInput, i, issues, visible);
       if (input) inputs.push(input);
     });
   }
@@ -208,8 +266,8 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
     issues.push({ path: ['stages'], message: `stages must be a list (got ${describeValue(rawStages)})` });
   } else {
     const seen = new Map<string, number>();
-    rawStages.forEach((raw, i) => {
-      const stage = validateStage(raw, i, issues, seen);
+    rawStages.forEach((rawStage, i) => {
+      const stage = validateStage(rawStage, i, issues, seen, visible);
       if (stage) stageConfigs.push(stage);
     });
   }
@@ -222,16 +280,17 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
   if (!executor.success) issues.push(...zodIssues(executor.error, ['executor'], root['executor'], executorKeys(executor.error)));
 
   if (issues.length > 0) {
-    const lines = issues.map((i) => `${file}:${locate(doc, counter, i.path)}: ${formatPath(i.path)}: ${i.message}${i.hint ? `\n    hint: ${i.hint}` : ''}`);
+    const lines = issues.map((i) => `${raw.where(i.path)}: ${formatPath(i.path)}: ${i.message}${i.hint ? `\n    hint: ${i.hint}` : ''}`);
     const first = issues[0]!;
-    throw new SluiceError('SLUICE_CONFIG_INVALID', `invalid pipeline ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`, {
-      file,
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `invalid pipeline ${label} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`, {
+      file: label,
       path: formatPath(first.path),
       ...(first.hint ? { hint: first.hint } : {}),
     });
   }
   return {
     name: name as string,
+    ...(pluginList.success && pluginList.data.length > 0 ? { plugins: pluginList.data } : {}),
     inputs,
     stages: stageConfigs,
     output: output.data!,
@@ -240,12 +299,23 @@ export function parsePipeline(text: string, file: string): PipelineConfig {
   };
 }
 
+/**
+ * Parses and validates a pipeline file's text; every problem is reported, each with its YAML
+ * path. Synchronous, so it loads no plugins: stages and readers of `plugins` must already be
+ * loaded (pass them), which loadPipeline does.
+ */
+export function parsePipeline(text: string, file: string, plugins: readonly LoadedPlugin[] = []): PipelineConfig {
+  return validatePipeline(parseYaml(text, file), file, plugins);
+}
+
 export interface LoadedPipeline {
   config: PipelineConfig;
   /** Absolute path of the pipeline file. */
   file: string;
   /** The file's text, recorded in the manifest. */
   text: string;
+  /** The plugins the pipeline lists, loaded and registered. */
+  plugins?: LoadedPlugin[];
 }
 
 export async function loadPipeline(file: string): Promise<LoadedPipeline> {
@@ -258,7 +328,54 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
       hint: 'pipelines live under pipelines/, e.g. `sluice run pipelines/default.yaml`',
     });
   }
-  return { config: parsePipeline(text, file), file: resolve(file), text };
+  const raw = parseYaml(text, file);
+  const plugins = await loadPluginsOf(raw, dirname(resolve(file)));
+  return { config: validatePipeline(raw, file, plugins), file: resolve(file), text, plugins };
+}
+
+/** Where a pipeline given as an object resolves relative paths (plugins, tokenizers, data files). */
+export interface PipelineObjectOptions {
+  /** Folder that relative paths resolve against, as a pipeline file's own folder would be (default: the working directory). */
+  baseDir?: string;
+  /** Name used in messages (default `pipeline object`). */
+  label?: string;
+}
+
+/**
+ * Loads a pipeline given as a plain object (the YAML file's content as data), validated exactly
+ * as a file is and its plugins loaded from `baseDir`. `file` of the result is a stand-in path
+ * inside `baseDir` (nothing is written); to run it, write it with writePipelineFile.
+ */
+export async function loadPipelineObject(obj: unknown, opts: PipelineObjectOptions = {}): Promise<LoadedPipeline> {
+  const baseDir = resolve(opts.baseDir ?? process.cwd());
+  const label = opts.label ?? 'pipeline object';
+  const raw: RawPipeline = { root: obj, where: () => label };
+  const plugins = await loadPluginsOf(raw, baseDir);
+  const config = validatePipeline(raw, label, plugins);
+  return { config, file: join(baseDir, 'pipeline.yaml'), text: stringify(obj), plugins };
+}
+
+/**
+ * Validates a pipeline object (its plugins and relative paths resolved from the file's folder)
+ * and writes it as YAML to `file`, where runPipeline, its workers and Slurm tasks can load it.
+ */
+export async function writePipelineFile(obj: unknown, file: string): Promise<LoadedPipeline> {
+  const path = resolve(file);
+  const loaded = await loadPipelineObject(obj, { baseDir: dirname(path), label: file });
+  const text = stringify(obj);
+  await writeFile(path, text);
+  return { ...loaded, file: path, text };
+}
+
+/** Loads only the plugins a pipeline file lists (for `sluice list`): the rest of the file is not validated. */
+export async function loadPipelinePlugins(file: string): Promise<LoadedPlugin[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SluiceError('SLUICE_CONFIG_PARSE', `cannot read pipeline file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
+  }
+  return loadPluginsOf(parseYaml(text, file), dirname(resolve(file)));
 }
 
 export function configDir(loaded: LoadedPipeline): string {

@@ -61,8 +61,15 @@ export interface StageConfig {
 export const STAGE_RUNNER_KEYS = ['sources'] as const;
 export const stageSourcesSchema = z.array(z.string().min(1)).min(1).describe('apply this stage only to documents of these sources; the others pass through untouched');
 
+/** `plugins:`: modules that add stages and readers (src/plugins/README.md), as written in the pipeline file. */
+export const pluginsSchema = z
+  .array(z.string().min(1))
+  .describe('modules adding stages and readers: paths relative to this file (./my-stages.js, ./my-stages.ts) or package names');
+
 export interface PipelineConfig {
   name: string;
+  /** Plugin modules as written (present only when the pipeline has any, so older outputs keep their config hash). */
+  plugins?: string[];
   inputs: InputConfig[];
   stages: StageConfig[];
   output: OutputConfig;
@@ -71,4 +78,4 @@ export interface PipelineConfig {
   executor: ExecutorConfig;
 }
 
-export const TOP_LEVEL_KEYS = ['name', 'description', 'inputs', 'stages', 'output', 'runner', 'executor'] as const;
+export const TOP_LEVEL_KEYS = ['name', 'description', 'plugins', 'inputs', 'stages', 'output', 'runner', 'executor'] as const;

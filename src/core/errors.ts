@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'SLUICE_ARTEFACT'
   /** The operating system refused a file operation (disk full, no permission, a file where a directory should be) where no more specific code applies. */
   | 'SLUICE_SYSTEM'
+  /** A plugin named by a pipeline's `plugins:` is missing, fails to import, exports nothing usable, or clashes with another name. */
+  | 'SLUICE_PLUGIN'
+  /** A plugin's own code threw while building or running one of its stages or readers. */
+  | 'SLUICE_PLUGIN_FAILED'
   | 'SLUICE_INTERNAL';
 
 export interface ErrorDetails {

@@ -78,6 +78,7 @@ export interface StageDefinition<S extends z.ZodType = z.ZodType> {
   build(params: z.output<S>, env: BuildEnv): BuiltStage | Promise<BuiltStage>;
 }
 
+/** Declares a stage; an identity helper that infers `params` in build from the zod schema. */
 export function defineStage<S extends z.ZodType>(def: StageDefinition<S>): StageDefinition<S> {
   return def;
 }
@@ -88,6 +89,7 @@ export interface Drop {
   readonly detail?: RejectDetail;
 }
 
+/** A filter's verdict that rejects the document under `reason` (its stats counter and the rejects' reason). */
 export function drop(reason: string, detail?: RejectDetail): Drop {
   return detail === undefined ? { reason } : { reason, detail };
 }

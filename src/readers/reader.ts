@@ -52,6 +52,7 @@ export interface ReaderDefinition<S extends z.ZodType = z.ZodType> {
   read(file: InputFile, params: z.output<S>, ctx: ReaderContext): AsyncIterable<Doc>;
 }
 
+/** Declares a reader; an identity helper that infers `params` in read from the zod schema. */
 export function defineReader<S extends z.ZodType>(def: ReaderDefinition<S>): ReaderDefinition<S> {
   return def;
 }
