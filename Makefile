@@ -41,9 +41,9 @@ $(TEST_DEPS): .ci/system-deps.sh
 
 system-deps: $(TEST_DEPS)
 
-$(DIST): $(NODE_MODULES) $(SRC) .config/tsconfig.build.json tsconfig.json
+$(DIST): $(NODE_MODULES) $(SRC) $(wildcard src/filters/data/* src/filters/data/*/*) .config/tsconfig.build.json tsconfig.json
 	rm -rf dist
-	npx tsc -p .config/tsconfig.build.json
+	npm run --silent build
 	@touch $@
 
 build: $(DIST)

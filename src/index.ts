@@ -8,12 +8,13 @@
 // ---- running -------------------------------------------------------------------------------
 
 /**
- * Runs a pipeline file to completion (or one task of it, with `rank`/`world`): locally with
- * `workers` processes, or on Slurm. Workers and Slurm tasks load the pipeline file themselves,
- * plugins included; for a pipeline built as an object, write it first with writePipelineFile.
+ * Runs a pipeline to completion (or one task of it, with `rank`/`world`): locally with `workers`
+ * processes, or on Slurm. The pipeline is a file (`pipelineFile`) or an object (`pipeline`, with
+ * `baseDir`); workers load it themselves, plugins included. Slurm's array tasks need a file:
+ * write an object with writePipelineFile first.
  */
 export { runPipeline } from './runner/run.js';
-/** Options of runPipeline: the pipeline file, output directory, workers, executor, logger, abort signal. */
+/** Options of runPipeline: the pipeline (file or object), output directory, workers, executor, logger, abort signal. */
 export type { RunOptions } from './runner/run.js';
 /** What runPipeline returns: the prepared run and, once every task is done, the final report (stats and manifest). */
 export type { RunResult } from './runner/run.js';
@@ -24,7 +25,7 @@ export type { RunResult } from './runner/run.js';
 export { loadPipeline } from './config/load.js';
 /** Validates a pipeline given as a plain object (the YAML's content as data), plugins and relative paths resolved from `baseDir`. */
 export { loadPipelineObject } from './config/load.js';
-/** Validates a pipeline object and writes it as YAML, ready for runPipeline (whose workers load it from that file). */
+/** Validates a pipeline object and writes it as YAML (what the Slurm executor's array tasks load). */
 export { writePipelineFile } from './config/load.js';
 /** A loaded pipeline: validated config, absolute file path, text and loaded plugins. */
 export type { LoadedPipeline } from './config/load.js';

@@ -1,8 +1,8 @@
 /**
  * Word lists, punctuation sets and blocklists live as files under src/filters/data/, never as
- * tables in code. tsc does not copy them to dist/, so they are looked up relative to this module
- * in both layouts: src/filters/ (vitest, tsx) and dist/filters/ (the built CLI, which finds them
- * in ../../src/filters/data/ because the package ships src/ beside dist/).
+ * tables in code. The build (`npm run build`) copies them to dist/filters/data/, so they are found
+ * beside this module in both layouts, src/filters/ (vitest, tsx) and dist/filters/ (the package);
+ * a dist/ compiled by a bare `tsc` in a checkout falls back to the sources' copy.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +22,7 @@ function filterDataDir(): string {
     if (existsSync(dir)) return (dataDir = dir);
   }
   throw new SluiceError('SLUICE_INTERNAL', `filter data directory not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`, {
-    hint: 'the package must ship src/filters/data/ next to dist/; reinstall or rebuild sluice',
+    hint: 'the build copies src/filters/data/ to dist/filters/data/: rebuild with `npm run build` (or reinstall sluice)',
   });
 }
 

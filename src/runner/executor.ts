@@ -6,11 +6,12 @@
  * is also the entry any other scheduler uses (a Kubernetes Indexed Job, a plain shell loop).
  */
 import type { Logger } from '../core/log.js';
+import type { PipelineSource } from './pipeline-source.js';
 import type { PreparedRun } from './prepare.js';
 
 export interface ExecuteContext {
-  /** Absolute path of the pipeline file: processes that run tasks load it themselves. */
-  readonly pipelineFile: string;
+  /** The pipeline (an absolute file path, or the object): processes that run tasks load it themselves. */
+  readonly pipeline: PipelineSource;
   readonly strict: boolean;
   readonly log: Logger;
   /** Aborted when the run must stop (a signal, or the output's lock lost). */

@@ -35,7 +35,7 @@ export class LocalExecutor implements Executor {
       runInProcess: async (phase, rank, progress) => {
         await runTask({ ...run, phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress });
       },
-      workerInit: { pipelineFile: ctx.pipelineFile, out: run.layout.dir, world: run.world, strict: ctx.strict },
+      workerInit: { pipeline: ctx.pipeline, out: run.layout.dir, world: run.world, strict: ctx.strict },
     });
   }
 }

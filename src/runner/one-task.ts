@@ -13,7 +13,6 @@ import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
 import { newProgress, readMarker, runTask } from './task.js';
 
 export interface OneTaskOptions {
-  pipelineFile: string;
   loaded: LoadedPipeline;
   out?: string;
   world?: number;
@@ -29,7 +28,6 @@ export interface OneTaskOptions {
 export async function runOneTask(opts: OneTaskOptions): Promise<{ prepared: PreparedRun; report?: FinalReport }> {
   await refuseIfLocalRunHolds(outputDirOf(opts.loaded, opts.out));
   const prepared = await prepareRun({
-    pipelineFile: opts.pipelineFile,
     loaded: opts.loaded,
     ...(opts.out === undefined ? {} : { out: opts.out }),
     ...(opts.world === undefined ? {} : { world: opts.world }),

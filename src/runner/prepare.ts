@@ -4,7 +4,7 @@
  */
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { loadPipeline, type LoadedPipeline } from '../config/load.js';
+import type { LoadedPipeline } from '../config/load.js';
 import { OutputLayout } from './layout.js';
 import { checkPlan, commitPlan, configHash, fingerprintUnits, planRun, resolveUnits, updateFingerprints, type ChangedInput, type Plan, type RunShape } from './plan.js';
 import { checkFreshTarget, moveAside, removeDiscarded } from './fresh.js';
@@ -27,14 +27,13 @@ export interface PreparedRun extends RunShape {
 export type RunRole = 'leader' | 'task' | 'worker';
 
 export interface PrepareOptions {
-  pipelineFile: string;
   out?: string;
   world?: number;
   fresh?: boolean;
   allowChangedInputs?: boolean;
   verifyInputs?: boolean;
   log: Logger;
-  loaded?: LoadedPipeline;
+  loaded: LoadedPipeline;
   role: RunRole;
 }
 
@@ -52,12 +51,12 @@ function changedInputsError(changed: ChangedInput[]): SluiceError {
 }
 
 export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
-  const loaded = opts.loaded ?? (await loadPipeline(opts.pipelineFile));
+  const loaded = opts.loaded;
   loaded.config.output.dir = outputDirOf(loaded, opts.out);
   const layout = new OutputLayout(loaded.config.output.dir);
   const units = await resolveUnits(loaded);
   if (opts.fresh && opts.role === 'leader') {
-    await checkFreshTarget(layout, [opts.pipelineFile, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
+    await checkFreshTarget(layout, [loaded.file, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
     await moveAside(layout);
   }
   const shape = await planRun(loaded, layout, units, opts.world, opts.log);

@@ -7,14 +7,15 @@
  * output's lock from before it touches the directory until it is done.
  */
 import { resolve } from 'node:path';
-import { SluiceError } from '../core/errors.js';
+import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { loadPipeline, type LoadedPipeline } from '../config/load.js';
+import type { LoadedPipeline } from '../config/load.js';
 import type { Executor } from './executor.js';
 import { finalizeRun, type FinalReport } from './finalize.js';
 import { removeTempFiles } from './fresh.js';
 import { LocalExecutor } from './local-executor.js';
 import { OutputLock } from './lock.js';
+import { loadPipelineSource, type PipelineSource } from './pipeline-source.js';
 import { runOneTask } from './one-task.js';
 import { checkOutputDir } from './output-dir.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
@@ -24,8 +25,17 @@ import { readMarker } from './task.js';
 
 export type { PreparedRun } from './prepare.js';
 
+/** A pipeline file, or a pipeline given as an object: exactly one of `pipelineFile` and `pipeline`. */
 export interface RunOptions {
-  pipelineFile: string;
+  /** The pipeline file (YAML). */
+  pipelineFile?: string;
+  /**
+   * The pipeline as an object (what the YAML file would parse to), validated exactly like a file.
+   * It must be plain JSON: a local run's workers receive a copy. The Slurm executor needs a file.
+   */
+  pipeline?: unknown;
+  /** Where a `pipeline` object's relative paths and plugins resolve from (default: the working directory). */
+  baseDir?: string;
   /** Overrides `output.dir`. */
   out?: string;
   /** Parallel tasks of a local run (default: the pipeline's `runner.workers`, else the CPU count). */
@@ -56,7 +66,8 @@ export interface RunResult {
 }
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
-  const loaded = await loadPipeline(opts.pipelineFile);
+  const source = sourceOf(opts);
+  const loaded = await loadPipelineSource(source);
   const signal = opts.signal ?? new AbortController().signal;
   const strict = opts.strict ?? false;
   const common = {
@@ -70,12 +81,12 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (opts.slurm && Object.keys(opts.slurm).length > 0) throw slurmOptionError(opts.slurm);
     if (opts.executor === 'slurm') throw new SluiceError('SLUICE_USAGE', '--rank runs one task here; it does not combine with --executor slurm', { hint: 'the Slurm executor submits the --rank commands itself' });
     // one scheduler task always runs here, whatever the pipeline's executor
-    return runOneTask({ ...common, pipelineFile: opts.pipelineFile, ...(opts.out === undefined ? {} : { out: opts.out }), ...(opts.phase === undefined ? {} : { phase: opts.phase }), rank: opts.rank, strict, signal });
+    return runOneTask({ ...common, ...(opts.out === undefined ? {} : { out: opts.out }), ...(opts.phase === undefined ? {} : { phase: opts.phase }), rank: opts.rank, strict, signal });
   }
 
-  const executor = chooseExecutor(loaded, opts);
+  const executor = chooseExecutor(loaded, source, opts);
   // absolute before the executor may change directory: the tasks are started with these paths
-  const pipelineFile = resolve(opts.pipelineFile);
+  const pipeline: PipelineSource = 'file' in source ? { file: resolve(source.file) } : source;
   const out = opts.out === undefined ? undefined : resolve(opts.out);
   if (executor.workdir !== undefined) process.chdir(resolve(executor.workdir));
 
@@ -93,8 +104,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     });
     const fresh = opts.fresh ?? false;
     await executor.check?.(outDir, { fresh });
-    prepared = await prepareRun({ ...common, pipelineFile, out: outDir, fresh, role: 'leader' });
-    await executor.execute(prepared, { pipelineFile, strict, log: opts.log, signal: runSignal });
+    prepared = await prepareRun({ ...common, out: outDir, fresh, role: 'leader' });
+    await executor.execute(prepared, { pipeline, strict, log: opts.log, signal: runSignal });
     if (runSignal.aborted) throw await stopped(runSignal, prepared);
     const report = await finalizeAll(prepared);
     await removeTempFiles(prepared.layout);
@@ -107,9 +118,25 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   }
 }
 
-function chooseExecutor(loaded: LoadedPipeline, opts: RunOptions): Executor {
+function sourceOf(opts: RunOptions): PipelineSource {
+  if ((opts.pipelineFile === undefined) === (opts.pipeline === undefined)) throw new SluiceError('SLUICE_USAGE', 'runPipeline needs exactly one of pipelineFile and pipeline');
+  if (opts.pipelineFile !== undefined) return { file: opts.pipelineFile };
+  let object: unknown;
+  try {
+    // what the workers will receive, so the leader validates the very same thing
+    object = JSON.parse(JSON.stringify(opts.pipeline)) as unknown;
+  } catch (err) {
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `the pipeline object is not plain JSON: ${errorMessage(err)}`);
+  }
+  return { object, baseDir: resolve(opts.baseDir ?? '.') };
+}
+
+function chooseExecutor(loaded: LoadedPipeline, source: PipelineSource, opts: RunOptions): Executor {
   const kind = opts.executor ?? loaded.config.executor.type;
   const slurmFlags = opts.slurm ?? {};
+  if (kind === 'slurm' && !('file' in source)) {
+    throw new SluiceError('SLUICE_USAGE', 'the Slurm executor needs a pipeline file: its array tasks load the pipeline from it', { hint: 'write the object with writePipelineFile() and pass pipelineFile' });
+  }
   if (kind === 'slurm') return new SlurmExecutor(withFlags(loaded.config.executor.slurm, slurmFlags));
   if (Object.keys(slurmFlags).length > 0) throw slurmOptionError(slurmFlags);
   return new LocalExecutor(opts.workers);

@@ -1,12 +1,13 @@
 /**
  * The process a local run forks for each of its workers (never started by hand). It loads the
- * pipeline file and its plugins, checks the plan the leader wrote, builds the stages once, and
+ * pipeline and its plugins, checks the plan the leader wrote, builds the stages once, and
  * serves tasks over IPC until told to exit (see worker.ts, worker-protocol.ts).
  */
 import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { reportableError } from '../core/system-error.js';
 import { trapInterrupts } from './interrupt.js';
+import { loadPipelineSource } from './pipeline-source.js';
 import { prepareRun } from './prepare.js';
 import { serveTasks } from './worker.js';
 import type { WorkerInit } from './worker-protocol.js';
@@ -14,7 +15,7 @@ import type { WorkerInit } from './worker-protocol.js';
 function parseInit(arg: string | undefined): WorkerInit {
   try {
     const init = JSON.parse(arg ?? '') as Partial<WorkerInit>;
-    if (typeof init.pipelineFile === 'string' && typeof init.out === 'string' && typeof init.world === 'number' && typeof init.strict === 'boolean') return init as WorkerInit;
+    if (typeof init.pipeline === 'object' && init.pipeline !== null && typeof init.out === 'string' && typeof init.world === 'number' && typeof init.strict === 'boolean') return init as WorkerInit;
   } catch {
     // reported below
   }
@@ -29,7 +30,8 @@ async function work(): Promise<number> {
   process.once('disconnect', orphaned);
   try {
     const init = parseInit(process.argv[2]);
-    const prepared = await prepareRun({ pipelineFile: init.pipelineFile, out: init.out, world: init.world, log, role: 'worker' });
+    const loaded = await loadPipelineSource(init.pipeline);
+    const prepared = await prepareRun({ loaded, out: init.out, world: init.world, log, role: 'worker' });
     await serveTasks(prepared, { strict: init.strict, log, signal: interrupts.signal });
   } catch (err) {
     const reportable = reportableError(err);

@@ -1,9 +1,10 @@
+import type { PipelineSource } from './pipeline-source.js';
 import type { TaskProgress } from './task.js';
 
 /** What a worker is started with (its one command-line argument, as JSON). */
 export interface WorkerInit {
-  /** Absolute path of the pipeline file: the worker loads it (and its plugins) itself. */
-  pipelineFile: string;
+  /** The leader's pipeline (an absolute file path, or the object): the worker loads it, and its plugins, itself. */
+  pipeline: PipelineSource;
   /** The output directory, whose plan the leader has already written. */
   out: string;
   world: number;

@@ -72,9 +72,12 @@ try {
 } catch (err) {
   if (err instanceof SluiceError) badKey = err.code;
 }
+// the object itself, run with two worker processes that receive it (and load its plugin) themselves
+const result: RunResult = await runPipeline({ pipeline, baseDir: dir, workers: 2, log: silentLogger });
+// and the same object written as a file, as a Slurm run would need it
 const file = join(dir, 'pipeline.yaml');
-await writePipelineFile(pipeline, file);
-const result: RunResult = await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
+await writePipelineFile({ ...pipeline, output: { dir: join(dir, 'out-file') } }, file);
+const fromFile: RunResult = await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
 const stats = JSON.parse(readFileSync(join(dir, 'out', 'stats.json'), 'utf8')) as { ledger: Record<string, unknown> };
 const loader = await TokenLoader.open(join(dir, 'out'), { seqLen: 8, batch: 2, shuffleBuffer: 1 });
 const batch: Batch = loader.next();
@@ -83,6 +86,7 @@ console.log(JSON.stringify({
   plugins: loaded.plugins?.map((p) => p.label),
   badKey,
   rows: result.report?.manifest.rows,
+  rowsFromFile: fromFile.report?.manifest.rows,
   ledger: stats.ledger,
   batch: [batch.rows, batch.cols],
   text: tokenizer.decode(batch.tokens.subarray(0, 4)),
@@ -91,16 +95,16 @@ loader.close();
 `;
 
 describe('the npm package', () => {
-  it('packs only dist, the filter data, the schema, README and package.json; installs; a TypeScript consumer type-checks and runs', () => {
+  it('packs only dist (with the filter data), the schema, README and package.json; installs; a TypeScript consumer type-checks and runs', () => {
     expect(existsSync(join(ROOT, 'dist', 'index.js')) && existsSync(join(ROOT, 'dist', 'index.d.ts')), 'dist/ must be built (the test setup builds it unless SLUICE_SKIP_BUILD=1)').toBe(true);
     const packed = npm(['pack', '--pack-destination', dir, '--json', '--ignore-scripts'], ROOT);
     expect(packed.status, packed.out).toBe(0);
     const info = JSON.parse(packed.out.slice(packed.out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     const files = info[0]!.files.map((f) => f.path);
-    const outside = files.filter((f) => !(f.startsWith('dist/') || f.startsWith('src/filters/data/') || ['README.md', 'package.json', 'pipelines/sluice.schema.json'].includes(f)));
+    const outside = files.filter((f) => !(f.startsWith('dist/') || ['README.md', 'package.json', 'pipelines/sluice.schema.json'].includes(f)));
     expect(outside).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/loader/index.js', 'dist/loader/index.d.ts', 'dist/cli/main.js', 'pipelines/sluice.schema.json']) expect(files).toContain(f);
+    for (const f of ['dist/filters/data/stop-words.json', 'dist/filters/data/url/banned_words.txt', 'dist/index.js', 'dist/index.d.ts', 'dist/loader/index.js', 'dist/loader/index.d.ts', 'dist/cli/main.js', 'pipelines/sluice.schema.json']) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('dist/') && /\.test\.|\/tests?\//.test(f))).toBe(false);
 
     mkdirSync(app);
@@ -135,6 +139,7 @@ describe('the npm package', () => {
       plugins: ['./no-shouting.js'],
       badKey: 'SLUICE_CONFIG_INVALID',
       rows: 2,
+      rowsFromFile: 2,
       ledger: { docs_in: 3, kept: 2, rejected: 1, duplicates: 0, balanced: true },
       batch: [2, 9],
     });

@@ -70,6 +70,36 @@ describe('executors', () => {
     expect(await ids(two)).toEqual(await ids(one));
   }, 240_000);
 
+  it('a pipeline given as an object runs with worker processes, which receive the object; Slurm asks for a file', async () => {
+    const dir = tempDir();
+    writeJsonlCorpus(dir, [
+      { name: 'a.jsonl', docs: 120, codec: 'none' },
+      { name: 'b.jsonl', docs: 80, codec: 'none', chars: 60 },
+    ]);
+    const pipeline = {
+      name: 'object-pipeline',
+      inputs: [{ reader: 'jsonl', paths: ['*.jsonl'] }],
+      stages: [{ length: { min_chars: 120 } }],
+      output: { dir: join(dir, 'out') },
+      runner: { tasks: 2 },
+    };
+    const cwd = process.cwd();
+    // relative input paths resolve from the working directory, as for a pipeline file
+    process.chdir(dir);
+    try {
+      const result = await runPipeline({ pipeline, baseDir: dir, workers: 2, log: silentLogger });
+      expect(result.report?.stats.ledger).toEqual({ docs_in: 200, kept: 120, rejected: 80, duplicates: 0, balanced: true });
+      const tasks = new OutputLayout(join(dir, 'out')).stateDir + '/tasks';
+      const pids = new Set(readdirSync(join(tasks, 'docs-0')).map((f) => (JSON.parse(readFileSync(join(tasks, 'docs-0', f), 'utf8')) as TaskMarker).pid));
+      expect(pids.size).toBe(2);
+      expect(pids.has(process.pid)).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
+    await expect(runPipeline({ pipeline, baseDir: dir, executor: 'slurm', log: silentLogger })).rejects.toThrow(/needs a pipeline file/);
+    await expect(runPipeline({ log: silentLogger })).rejects.toThrow(/exactly one of pipelineFile and pipeline/);
+  }, 240_000);
+
   it('worker-main is not a command: started by hand it exits 1 saying so', () => {
     const entry = workerEntry();
     const r = spawnSync(process.execPath, [...entry.execArgv, entry.module], { encoding: 'utf8', timeout: 60_000 });

@@ -8,5 +8,5 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   if (process.env['SLUICE_SKIP_BUILD'] === '1') return;
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync('npx', ['tsc', '-p', '.config/tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }

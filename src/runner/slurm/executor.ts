@@ -59,7 +59,8 @@ export class SlurmExecutor implements Executor {
       ctx.log.info(`jobs ${this.earlier.active.join(', ')} from an earlier submit are still queued or running: watching them instead of submitting again`);
       submission = this.earlier.submission;
     } else {
-      const submitted = await submitPhases({ prepared, pipelineFile: ctx.pipelineFile, options: this.options, client: this.client, strict: ctx.strict, log: ctx.log });
+      if (!('file' in ctx.pipeline)) throw new SluiceError('SLUICE_INTERNAL', 'the Slurm executor needs a pipeline file');
+      const submitted = await submitPhases({ prepared, pipelineFile: ctx.pipeline.file, options: this.options, client: this.client, strict: ctx.strict, log: ctx.log });
       if (!submitted) return;
       submission = submitted;
     }
