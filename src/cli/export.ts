@@ -9,12 +9,9 @@ export const exportCommand: Command = {
   spec: {
     name: 'export',
     usage: 'sluice export megatron <dataset dir> <out prefix> | sluice export bin <dataset dir> <out.bin> [--shard-tokens N]  [--no-eos]',
-    summary: 'Write a tokenized dataset in a trainer\'s own format: Megatron-LM indexed dataset (.bin + .idx) or an llm.c/nanoGPT flat token file.',
+    summary: "Write a tokenized dataset in a trainer's own format: Megatron-LM indexed dataset (.bin + .idx) or an llm.c/nanoGPT flat token file.",
     options: { 'no-eos': { type: 'boolean' }, 'shard-tokens': { type: 'string' } },
-    help: [
-      '--no-eos              do not append the tokenizer\'s EOS after each document (default: append)',
-      '--shard-tokens N      bin: at most N tokens per file, files named <out>_000000.bin, ...',
-    ],
+    help: ["--no-eos              do not append the tokenizer's EOS after each document (default: append)", '--shard-tokens N      bin: at most N tokens per file, files named <out>_000000.bin, ...'],
   },
   async run(args, io) {
     const [format, dir, out, ...extra] = args.positionals;

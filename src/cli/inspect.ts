@@ -65,7 +65,10 @@ export const inspectCommand: Command = {
         throw damagedShardError(target, err);
       });
       const rows = Number(meta.num_rows);
-      const columns = meta.schema.slice(1).filter((s) => s.num_children === undefined || s.name === 'input_ids').map((s) => s.name);
+      const columns = meta.schema
+        .slice(1)
+        .filter((s) => s.num_children === undefined || s.name === 'input_ids')
+        .map((s) => s.name);
       if (!json) io.out(`${target}: ${rows} rows, ${meta.row_groups.length} row groups, columns: ${columns.join(', ')}`);
       for (const row of objects) {
         if (json) io.out(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));

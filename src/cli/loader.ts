@@ -9,7 +9,8 @@ import type { Command } from './command.js';
 
 function required(values: ParsedArgs['values'], name: string): number {
   const v = intOption(values, name);
-  if (v === undefined) throw new SluiceError('SLUICE_USAGE', `loader serve needs --${name}`, { hint: 'usage: sluice loader serve --dataset DIR --seq-len T --batch B [--rank R --world W] [--seed S] [--resume STATE]' });
+  if (v === undefined)
+    throw new SluiceError('SLUICE_USAGE', `loader serve needs --${name}`, { hint: 'usage: sluice loader serve --dataset DIR --seq-len T --batch B [--rank R --world W] [--seed S] [--resume STATE]' });
   return v;
 }
 

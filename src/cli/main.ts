@@ -5,7 +5,17 @@ import { helpText, parseCommand } from './args.js';
 import type { Command, CliIO } from './command.js';
 import { commands } from './commands.js';
 
-const USAGE_CODES = new Set(['SLUICE_USAGE', 'SLUICE_CONFIG_INVALID', 'SLUICE_CONFIG_UNKNOWN_KEY', 'SLUICE_CONFIG_PARSE', 'SLUICE_PLUGIN', 'SLUICE_INPUT_MISSING', 'SLUICE_INPUT_NO_MATCH', 'SLUICE_RESUME_MISMATCH', 'SLUICE_INPUT_CHANGED']);
+const USAGE_CODES = new Set([
+  'SLUICE_USAGE',
+  'SLUICE_CONFIG_INVALID',
+  'SLUICE_CONFIG_UNKNOWN_KEY',
+  'SLUICE_CONFIG_PARSE',
+  'SLUICE_PLUGIN',
+  'SLUICE_INPUT_MISSING',
+  'SLUICE_INPUT_NO_MATCH',
+  'SLUICE_RESUME_MISMATCH',
+  'SLUICE_INPUT_CHANGED',
+]);
 
 function topHelp(list: readonly Command[]): string {
   const width = Math.max(...list.map((c) => c.spec.name.length));

@@ -6,7 +6,9 @@ import { percent, table } from './table.js';
 export function renderStats(stats: StatsFile): string {
   const l = stats.ledger;
   const parts: string[] = [];
-  parts.push(`ledger (${stats.name}): ${l.docs_in.toLocaleString('en-US')} in = ${l.kept.toLocaleString('en-US')} kept + ${l.rejected.toLocaleString('en-US')} rejected + ${l.duplicates.toLocaleString('en-US')} duplicates  ${l.balanced ? '[balanced]' : '[MISMATCH]'}`);
+  parts.push(
+    `ledger (${stats.name}): ${l.docs_in.toLocaleString('en-US')} in = ${l.kept.toLocaleString('en-US')} kept + ${l.rejected.toLocaleString('en-US')} rejected + ${l.duplicates.toLocaleString('en-US')} duplicates  ${l.balanced ? '[balanced]' : '[MISMATCH]'}`,
+  );
   parts.push('');
   const stageRows: (string | number)[][] = [];
   for (const [name, s] of orderedStages(stats)) {

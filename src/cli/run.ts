@@ -10,7 +10,8 @@ import { renderStats } from './render-stats.js';
 export const runCommand: Command = {
   spec: {
     name: 'run',
-    usage: 'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh] [--verify-inputs] [--allow-changed-inputs]',
+    usage:
+      'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh] [--verify-inputs] [--allow-changed-inputs]',
     summary: 'Run a pipeline: read the inputs, apply the stages, write shards, manifest, stats and rejects. A rerun resumes: finished tasks are skipped.',
     options: {
       out: { type: 'string', short: 'o' },

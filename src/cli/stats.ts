@@ -10,7 +10,7 @@ export const statsCommand: Command = {
   spec: {
     name: 'stats',
     usage: 'sluice stats <outdir> [--json]',
-    summary: 'Show a finished run\'s ledger (in = kept + rejected + duplicates), per-stage and per-reason counts, and per-source totals.',
+    summary: "Show a finished run's ledger (in = kept + rejected + duplicates), per-stage and per-reason counts, and per-source totals.",
     options: { json: { type: 'boolean' } },
     help: ['--json                print stats.json as it is'],
   },

@@ -82,7 +82,10 @@ async function decodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const tok = loadTokenizer(tokenizerSpec(args.values));
   const ids = stringOption(args.values, 'ids');
   if (ids !== undefined) {
-    const parsed = ids.split(/[\s,[\]]+/).filter((s) => s !== '').map(Number);
+    const parsed = ids
+      .split(/[\s,[\]]+/)
+      .filter((s) => s !== '')
+      .map(Number);
     if (parsed.some((n) => !Number.isInteger(n) || n < 0)) throw new SluiceError('SLUICE_USAGE', '--ids takes non-negative integers separated by commas');
     io.out(tok.decode(parsed));
     return 0;
@@ -193,8 +196,7 @@ export const tokenizerCommand: Command = {
   spec: {
     name: 'tokenizer',
     usage: 'sluice tokenizer encode|decode|train|info [options] [FILES...]',
-    summary:
-      'Byte-level BPE: encode JSONL to token ids, decode them, train a vocabulary, show a vocabulary. Special-token strings inside documents are text unless --allowed-special says otherwise.',
+    summary: 'Byte-level BPE: encode JSONL to token ids, decode them, train a vocabulary, show a vocabulary. Special-token strings inside documents are text unless --allowed-special says otherwise.',
     options: {
       tokenizer: { type: 'string', short: 't' },
       pattern: { type: 'string' },

@@ -19,7 +19,13 @@ export const validateCommand: Command = {
     const plan = await prepareRunDryRun(file, io.log);
     io.out(`${file}: valid pipeline "${plan.name}"`);
     io.out('');
-    io.out(table(['input', 'reader', 'source', 'files'], plan.inputs.map((i, n) => [`inputs[${n}]`, i.reader, i.source, i.units]), ['l', 'l', 'l', 'r']));
+    io.out(
+      table(
+        ['input', 'reader', 'source', 'files'],
+        plan.inputs.map((i, n) => [`inputs[${n}]`, i.reader, i.source, i.units]),
+        ['l', 'l', 'l', 'r'],
+      ),
+    );
     io.out('');
     io.out(`stages: ${plan.stages.length === 0 ? '(none)' : plan.stages.join(' -> ')}`);
     io.out(`phases: ${plan.phases.map((p) => `${p.id} (${p.tasks} task${p.tasks === 1 ? '' : 's'})`).join(', ')}`);

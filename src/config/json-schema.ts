@@ -16,8 +16,14 @@ function toSchema(schema: z.ZodType): JsonSchema {
  * a plugin's (its params are checked when the pipeline loads, by the plugin's own schema).
  */
 export function pipelineJsonSchema(): JsonSchema {
-  const readers = readerRegistry.entries().filter((e) => !e.plugin).map((e) => e.def);
-  const stages = stageRegistry.entries().filter((e) => !e.plugin).map((e) => e.def);
+  const readers = readerRegistry
+    .entries()
+    .filter((e) => !e.plugin)
+    .map((e) => e.def);
+  const stages = stageRegistry
+    .entries()
+    .filter((e) => !e.plugin)
+    .map((e) => e.def);
   const base = toSchema(inputBaseSchema);
   const baseProps = (base['properties'] ?? {}) as Record<string, JsonSchema>;
   const inputVariants: JsonSchema[] = readers.map((reader) => {

@@ -123,7 +123,13 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[], visib
     issues.push(...zodIssues(parsed.error, path, own, [...INPUT_BASE_KEYS, ...objectKeys(reader.params)]));
     return undefined;
   }
-  return { reader: base.data.reader, paths: base.data.paths, ...(base.data.source ? { source: base.data.source } : {}), ...(base.data.base_url ? { base_url: base.data.base_url } : {}), params: parsed.data as Record<string, unknown> };
+  return {
+    reader: base.data.reader,
+    paths: base.data.paths,
+    ...(base.data.source ? { source: base.data.source } : {}),
+    ...(base.data.base_url ? { base_url: base.data.base_url } : {}),
+    params: parsed.data as Record<string, unknown>,
+  };
 }
 
 function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>, visible: Visible): StageConfig | undefined {
@@ -247,7 +253,8 @@ function validatePipeline(raw: RawPipeline, label: string, plugins: readonly Loa
   if (typeof name !== 'string' || name.length === 0) issues.push({ path: ['name'], message: `name must be a non-empty string (got ${describeValue(name)})` });
 
   const pluginList = pluginsSchema.safeParse(root['plugins'] ?? []);
-  if (!pluginList.success) issues.push({ path: ['plugins'], message: `plugins must be a list of module paths or package names (got ${describeValue(root['plugins'])})`, hint: 'e.g. plugins: [./plugins/my-stages.js]' });
+  if (!pluginList.success)
+    issues.push({ path: ['plugins'], message: `plugins must be a list of module paths or package names (got ${describeValue(root['plugins'])})`, hint: 'e.g. plugins: [./plugins/my-stages.js]' });
 
   const inputs: InputConfig[] = [];
   const rawInputs = root['inputs'];

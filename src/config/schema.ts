@@ -9,11 +9,7 @@ export const inputBaseSchema = z.object({
   reader: z.string().describe('reader name: jsonl | parquet | books | warc | wet | reddit | wikipedia | code'),
   paths: z.array(z.string().min(1)).min(1).describe('files, globs, directories (tree readers) or http(s) URLs'),
   source: z.string().min(1).optional().describe("source label for stats and loader mixtures (default: the reader's)"),
-  base_url: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('URL or directory that relative entries of paths and of path lists (*.paths, *.paths.gz) resolve against, e.g. https://data.commoncrawl.org/'),
+  base_url: z.string().min(1).optional().describe('URL or directory that relative entries of paths and of path lists (*.paths, *.paths.gz) resolve against, e.g. https://data.commoncrawl.org/'),
 });
 export const INPUT_BASE_KEYS: readonly string[] = Object.keys(inputBaseSchema.shape);
 
@@ -62,9 +58,7 @@ export const STAGE_RUNNER_KEYS = ['sources'] as const;
 export const stageSourcesSchema = z.array(z.string().min(1)).min(1).describe('apply this stage only to documents of these sources; the others pass through untouched');
 
 /** `plugins:`: modules that add stages and readers (src/plugins/README.md), as written in the pipeline file. */
-export const pluginsSchema = z
-  .array(z.string().min(1))
-  .describe('modules adding stages and readers: paths relative to this file (./my-stages.js, ./my-stages.ts) or package names');
+export const pluginsSchema = z.array(z.string().min(1)).describe('modules adding stages and readers: paths relative to this file (./my-stages.js, ./my-stages.ts) or package names');
 
 export interface PipelineConfig {
   name: string;

@@ -61,11 +61,7 @@ class Handoff implements AsyncIterable<Doc> {
  * router and stage, so memory stays bounded whatever the mix (a stream of nothing but
  * bypassed documents is never buffered).
  */
-export function routeWhere(
-  stage: (docs: AsyncIterable<Doc>) => AsyncIterable<Doc>,
-  matches: (doc: Doc) => boolean,
-  onBypass: () => void = () => {},
-): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
+export function routeWhere(stage: (docs: AsyncIterable<Doc>) => AsyncIterable<Doc>, matches: (doc: Doc) => boolean, onBypass: () => void = () => {}): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
   return async function* (docs) {
     const handoff = new Handoff();
     const out = stage(handoff)[Symbol.asyncIterator]();

@@ -66,9 +66,7 @@ export interface Barrier {
 /** Facts a stage wants in the manifest, e.g. the tokenizer's name and vocabulary hash. */
 export type ManifestFacts = Record<string, JsonValue>;
 
-export type BuiltStage =
-  | { kind: 'stream'; run: Stage; manifest?: ManifestFacts }
-  | { kind: 'barrier'; barrier: Barrier; manifest?: ManifestFacts };
+export type BuiltStage = { kind: 'stream'; run: Stage; manifest?: ManifestFacts } | { kind: 'barrier'; barrier: Barrier; manifest?: ManifestFacts };
 
 export interface StageDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
@@ -101,12 +99,7 @@ export function drop(reason: string, detail?: RejectDetail): Drop {
 export type FilterFn = (doc: Doc, stats: StageRecorder) => Drop | undefined;
 
 /** Builds a stream stage from a per-document filter; counting and rejects are handled here once. */
-export function defineFilter<S extends z.ZodType>(def: {
-  name: string;
-  summary: string;
-  params: S;
-  create(params: z.output<S>, env: BuildEnv): FilterFn | Promise<FilterFn>;
-}): StageDefinition<S> {
+export function defineFilter<S extends z.ZodType>(def: { name: string; summary: string; params: S; create(params: z.output<S>, env: BuildEnv): FilterFn | Promise<FilterFn> }): StageDefinition<S> {
   return {
     name: def.name,
     summary: def.summary,

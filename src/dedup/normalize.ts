@@ -62,7 +62,8 @@ export function charClassTable(): Uint8Array {
   const table = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdbff) table[c] = CharClass.High;
-    else if (c >= 0xdc00 && c <= 0xdfff) table[c] = CharClass.Word; // a lone low surrogate stays as it is
+    else if (c >= 0xdc00 && c <= 0xdfff)
+      table[c] = CharClass.Word; // a lone low surrogate stays as it is
     else table[c] = classifyCodePoint(c);
   }
   bmpTable = table;

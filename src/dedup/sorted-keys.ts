@@ -115,11 +115,15 @@ export function mergeRuns(slices: RunSlice[], width: number, keyWords: number, o
       }
     }
     const less = (i: number, j: number): boolean => {
-      const a = cursors[i]!, b = cursors[j]!;
-      const aw = a.words, bw = b.words;
-      const ao = a.index * width, bo = b.index * width;
+      const a = cursors[i]!,
+        b = cursors[j]!;
+      const aw = a.words,
+        bw = b.words;
+      const ao = a.index * width,
+        bo = b.index * width;
       for (let w = 0; w < keyWords; w++) {
-        const x = aw[ao + w]!, y = bw[bo + w]!;
+        const x = aw[ao + w]!,
+          y = bw[bo + w]!;
         if (x !== y) return x < y;
       }
       return ranks[i]! < ranks[j]!;

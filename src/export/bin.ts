@@ -48,7 +48,9 @@ export function exportBin(dataset: TokenDataset, out: string, opts: BinExportOpt
   const limit = Math.min(opts.shardTokens ?? MAX_FILE_TOKENS, MAX_FILE_TOKENS);
   if (!(limit >= 1)) throw new SluiceError('SLUICE_USAGE', `--shard-tokens must be at least 1 (got ${opts.shardTokens})`);
   if (opts.shardTokens === undefined && total > MAX_FILE_TOKENS) {
-    throw new SluiceError('SLUICE_USAGE', `${total} tokens do not fit one llm.c file (its header counts tokens in an int32)`, { hint: 'pass --shard-tokens N (llm.c uses 100000000) to split the export into numbered files' });
+    throw new SluiceError('SLUICE_USAGE', `${total} tokens do not fit one llm.c file (its header counts tokens in an int32)`, {
+      hint: 'pass --shard-tokens N (llm.c uses 100000000) to split the export into numbered files',
+    });
   }
   const split = opts.shardTokens !== undefined;
   const files: BinExport['files'] = [];

@@ -77,7 +77,8 @@ export function decoderFor(label: string): Decoder | undefined {
 const utf8 = decoderFor('utf-8')!;
 
 /** WHATWG windows-1252 for 0x80-0x9F; the five bytes it leaves undefined map to the C1 controls, as browsers do. */
-const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /** latin-1 decoding is native and fast; only the 0x80-0x9F range differs. (iconv-lite's took 29% of the warc reader's time.) */
 function decodeWindows1252(bytes: Buffer): string {

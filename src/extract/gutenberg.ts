@@ -28,14 +28,12 @@ export interface StrippedBook {
 
 // ("***START**THE SMALL PRINT" opens the 1990s licence, so it is not a start of the book)
 const START_MARKERS = [/^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG/i, /^\s*\*END\*\s*THE SMALL PRINT/i];
-const END_MARKERS = [
-  /^\s*\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG/i,
-  /^\s*End of (the |this )?Project Gutenberg/i,
-  /^\s*\*{3}\s*START: FULL LICENSE/i,
-];
+const END_MARKERS = [/^\s*\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG/i, /^\s*End of (the |this )?Project Gutenberg/i, /^\s*\*{3}\s*START: FULL LICENSE/i];
 /** Credits that follow the start marker ("Produced by ..."): a paragraph, not part of the book. */
 const PRODUCER = /^\s*(Produced by|E-?text prepared by|This e-?text was (produced|prepared) by|Transcribed from|Transcriber's note: this e-?text)/i;
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const LANGUAGES: Readonly<Record<string, string>> = {
   english: 'en', french: 'fr', german: 'de', spanish: 'es', italian: 'it', portuguese: 'pt', dutch: 'nl', finnish: 'fi',
   swedish: 'sv', danish: 'da', norwegian: 'no', latin: 'la', greek: 'el', chinese: 'zh', japanese: 'ja', russian: 'ru',
@@ -128,7 +126,14 @@ export function unwrapParagraphs(body: string): string {
   const flush = (): void => {
     if (para.length === 0) return;
     const verse = para.length > 1 && para.every((l) => /^\s/.test(l));
-    out.push(verse ? para.map((l) => l.trim()).join('\n') : para.map((l) => l.trim()).join(' ').replace(/[ \t]{2,}|\t/g, ' '));
+    out.push(
+      verse
+        ? para.map((l) => l.trim()).join('\n')
+        : para
+            .map((l) => l.trim())
+            .join(' ')
+            .replace(/[ \t]{2,}|\t/g, ' '),
+    );
     para = [];
   };
   for (const line of body.split('\n')) {

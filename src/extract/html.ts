@@ -24,12 +24,16 @@ export interface ExtractedPage {
 }
 
 /** Subtrees that never hold main text. */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const SKIP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'nav', 'aside', 'footer', 'form', 'button', 'select', 'textarea',
   'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'video', 'audio', 'map', 'dialog', 'menu', 'label', 'datalist',
 ]);
 
 /** Elements that start and end a line of text. */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const BLOCK_TAGS = new Set([
   'address', 'article', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset',
   'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li',

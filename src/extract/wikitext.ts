@@ -21,6 +21,8 @@ export interface WikitextOptions {
   dropSections?: readonly string[];
 }
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 export const DEFAULT_DROP_SECTIONS = [
   'references', 'notes', 'footnotes', 'citations', 'sources', 'bibliography', 'further reading', 'external links', 'see also',
   'notes and references', 'references and notes', 'works cited',
@@ -30,6 +32,8 @@ export const DEFAULT_DROP_SECTIONS = [
   '参考文献', '参考资料', '參考資料', '外部链接', '外部連結', '参见', '參見', '注释', '註釋', '脚注', '関連項目', '外部リンク',
 ];
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const DROP_NAMESPACES = [
   'file', 'image', 'media', 'category',
   'datei', 'bild', 'kategorie', 'fichier', 'catégorie', 'archivo', 'imagen', 'categoría', 'immagine', 'categoria',
@@ -37,7 +41,26 @@ const DROP_NAMESPACES = [
 ];
 
 /** Tags whose content is not prose. */
-const DROP_ELEMENTS = ['ref', 'references', 'gallery', 'math', 'chem', 'ce', 'timeline', 'imagemap', 'score', 'graph', 'mapframe', 'maplink', 'templatedata', 'includeonly', 'noinclude', 'hiero', 'inputbox', 'categorytree'];
+const DROP_ELEMENTS = [
+  'ref',
+  'references',
+  'gallery',
+  'math',
+  'chem',
+  'ce',
+  'timeline',
+  'imagemap',
+  'score',
+  'graph',
+  'mapframe',
+  'maplink',
+  'templatedata',
+  'includeonly',
+  'noinclude',
+  'hiero',
+  'inputbox',
+  'categorytree',
+];
 /** One pattern per tag, applied in turn: `<tag/>`, or `<tag>` to its closing tag (or the end of the text). */
 const DROP_ELEMENT_PATTERNS = DROP_ELEMENTS.map((tag) => new RegExp(`<${tag}\\b[^>]*?/>|<${tag}\\b[^>]*>[\\s\\S]*?(?:</${tag}\\s*>|$)`, 'gi'));
 /** The opening of any of them, to find in one scan which patterns can match at all. */
@@ -51,6 +74,8 @@ function droppedElementsIn(t: string): Set<string> {
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const ENTITIES: Readonly<Record<string, string>> = {
   nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", ndash: '–', mdash: '—', minus: '−', times: '×', hellip: '…',
   lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', middot: '·', deg: '°', copy: '©', reg: '®',
@@ -86,7 +111,14 @@ export function replaceBalanced(s: string, open: string, close: string, fn: (inn
       const c = s.indexOf(close, j);
       if (c < 0) {
         // nothing closes after here, so no later opener closes either
-        return out + s.slice(i, start) + s.slice(start + open.length).split(open).join('');
+        return (
+          out +
+          s.slice(i, start) +
+          s
+            .slice(start + open.length)
+            .split(open)
+            .join('')
+        );
       }
       const o = s.indexOf(open, j);
       if (o >= 0 && o < c) {
@@ -126,7 +158,10 @@ export function splitArgs(inner: string): string[] {
 }
 
 function positional(args: readonly string[]): string[] {
-  return args.slice(1).filter((a) => !/^\s*[\w -]+\s*=/.test(a)).map((a) => a.trim());
+  return args
+    .slice(1)
+    .filter((a) => !/^\s*[\w -]+\s*=/.test(a))
+    .map((a) => a.trim());
 }
 
 function named(args: readonly string[], key: string): string | undefined {
@@ -148,36 +183,84 @@ function date(p: readonly string[]): string {
 /** The words an inline template renders, for the few that render prose; '' for all others. */
 function renderTemplate(inner: string, opts: WikitextOptions): string {
   const args = splitArgs(inner);
-  const name = args[0]!.trim().toLowerCase().replace(/_/g, ' ').replace(/^template:/, '');
+  const name = args[0]!
+    .trim()
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/^template:/, '');
   const p = positional(args);
   const text = (s: string | undefined): string => (s === undefined ? '' : inline(s, opts));
   if (name === 'lang' || name === 'transl' || name === 'transliteration') return text(named(args, 'text') ?? p[1]);
   if (name.startsWith('lang-')) return text(named(args, 'text') ?? p[0]);
   switch (name) {
-    case 'nowrap': case 'nobr': case 'nobreak': case 'small': case 'smaller': case 'big': case 'larger': case 'em': case 'strong':
-    case 'sic': case 'abbr': case 'nihongo': case 'ill': case 'interlanguage link': case 'link-en': case 'le': case 'flag': case 'keypress':
-    case 'vanchor': case 'math': case 'mvar': case 'var': case 'script': case 'serif': case 'sans-serif': case 'tooltip':
+    case 'nowrap':
+    case 'nobr':
+    case 'nobreak':
+    case 'small':
+    case 'smaller':
+    case 'big':
+    case 'larger':
+    case 'em':
+    case 'strong':
+    case 'sic':
+    case 'abbr':
+    case 'nihongo':
+    case 'ill':
+    case 'interlanguage link':
+    case 'link-en':
+    case 'le':
+    case 'flag':
+    case 'keypress':
+    case 'vanchor':
+    case 'math':
+    case 'mvar':
+    case 'var':
+    case 'script':
+    case 'serif':
+    case 'sans-serif':
+    case 'tooltip':
       return text(p[0]);
-    case 'quote': case 'blockquote': case 'cquote': case 'quotation': case 'quote box':
+    case 'quote':
+    case 'blockquote':
+    case 'cquote':
+    case 'quotation':
+    case 'quote box':
       return text(named(args, 'text') ?? named(args, 'quote') ?? p[0]);
-    case 'convert': case 'cvt': {
+    case 'convert':
+    case 'cvt': {
       const [a, b, c, d] = p;
       if (a === undefined) return '';
       if (c !== undefined && d !== undefined && ['to', '-', '–', 'and', 'or', 'by', 'x', '×'].includes(b ?? '')) return `${a} ${b} ${c} ${d}`;
       return b === undefined ? a : `${a} ${b}`;
     }
-    case 'ndash': case 'snd': case 'spaced ndash': case 'spaced en dash':
+    case 'ndash':
+    case 'snd':
+    case 'spaced ndash':
+    case 'spaced en dash':
       return name === 'ndash' ? '–' : ' – ';
-    case 'mdash': case 'spaced mdash':
+    case 'mdash':
+    case 'spaced mdash':
       return '—';
-    case '\'': return "'";
-    case 'frac': return p.length >= 3 ? `${p[0]} ${p[1]}/${p[2]}` : p.length === 2 ? `${p[0]}/${p[1]}` : '';
-    case 'as of': return p[0] ? `${named(args, 'lc') === 'y' ? 'as' : 'As'} of ${date(p)}` : '';
-    case 'circa': case 'c.': return p[0] ? `c. ${p[0]}` : '';
-    case 'birth date': case 'birth date and age': case 'death date': case 'death date and age': case 'start date': case 'end date':
-    case 'start date and age': case 'dob':
+    case "'":
+      return "'";
+    case 'frac':
+      return p.length >= 3 ? `${p[0]} ${p[1]}/${p[2]}` : p.length === 2 ? `${p[0]}/${p[1]}` : '';
+    case 'as of':
+      return p[0] ? `${named(args, 'lc') === 'y' ? 'as' : 'As'} of ${date(p)}` : '';
+    case 'circa':
+    case 'c.':
+      return p[0] ? `c. ${p[0]}` : '';
+    case 'birth date':
+    case 'birth date and age':
+    case 'death date':
+    case 'death date and age':
+    case 'start date':
+    case 'end date':
+    case 'start date and age':
+    case 'dob':
       return date(p);
-    case 'birth year and age': case 'death year and age':
+    case 'birth year and age':
+    case 'death year and age':
       return p[0] ?? '';
     default:
       return '';
@@ -196,7 +279,8 @@ function isDroppedLinkTarget(target: string, opts: WikitextOptions): boolean {
 function renderLink(inner: string, opts: WikitextOptions): string {
   const args = splitArgs(inner);
   let target = args[0]!.trim();
-  if (target.startsWith(':')) target = target.slice(1); // [[:Category:X|label]] is a plain link
+  if (target.startsWith(':'))
+    target = target.slice(1); // [[:Category:X|label]] is a plain link
   else if (isDroppedLinkTarget(target, opts)) return '';
   if (args.length > 1) {
     const label = args.slice(1).join('|').trim();
@@ -290,7 +374,8 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
   s = s.replace(/__[A-Z]+__/g, '');
   // links can span lines (file captions often do): drop file/category links whole, and put
   // other links on one line, before the text is handled line by line
-  if (s.includes('[[')) s = replaceBalanced(s, '[[', ']]', (inner) => (isDroppedLinkTarget(inner.replace(/^\s*:/, ':'), opts) && !inner.trimStart().startsWith(':') ? '' : `[[${inner.replace(/\n/g, ' ')}]]`));
+  if (s.includes('[['))
+    s = replaceBalanced(s, '[[', ']]', (inner) => (isDroppedLinkTarget(inner.replace(/^\s*:/, ':'), opts) && !inner.trimStart().startsWith(':') ? '' : `[[${inner.replace(/\n/g, ' ')}]]`));
 
   const blocks: Block[] = [];
   let dropping = 0; // level of the dropped section we are inside, 0 when none
@@ -346,10 +431,14 @@ export function wikitextToText(src: string, opts: WikitextOptions = {}): string 
     if (!b.item && prev && prev.heading === undefined && !prev.item && prev.text !== '' && out.length > 0 && out[out.length - 1] !== '') out[out.length - 1] += ` ${b.text}`;
     else out.push(b.text);
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
-const DISAMBIGUATION = /\{\{\s*(disambiguation|disambig|dab|disamb|hndis|geodis|hospitaldis|schooldis|mathdab|shipindex|begriffsklärung|homonymie|desambiguación|disambigua|消歧义|消歧義|aimai)\s*(\||\}\})/i;
+const DISAMBIGUATION =
+  /\{\{\s*(disambiguation|disambig|dab|disamb|hndis|geodis|hospitaldis|schooldis|mathdab|shipindex|begriffsklärung|homonymie|desambiguación|disambigua|消歧义|消歧義|aimai)\s*(\||\}\})/i;
 
 /** A page that lists meanings of a title rather than being an article. */
 export function isDisambiguation(wikitext: string, title: string): boolean {

@@ -197,7 +197,8 @@ export function codeQuality(params: CodeQualityParams): (doc: Doc) => Drop | und
     const s = codeStats(text);
     if (r.max_line_length !== null && s.maxLine > r.max_line_length) return drop('code_line_too_long', { value: s.maxLine, max: r.max_line_length, extension: ext });
     if (r.max_mean_line_length !== null && s.meanLine > r.max_mean_line_length) return drop('code_mean_line_length', { value: round(s.meanLine), max: r.max_mean_line_length, extension: ext });
-    if (r.max_data_lines_fraction !== null && s.dataLineFraction > r.max_data_lines_fraction) return drop('code_data_like', { value: round(s.dataLineFraction), max: r.max_data_lines_fraction, extension: ext });
+    if (r.max_data_lines_fraction !== null && s.dataLineFraction > r.max_data_lines_fraction)
+      return drop('code_data_like', { value: round(s.dataLineFraction), max: r.max_data_lines_fraction, extension: ext });
     if (r.min_alnum_fraction !== null && s.alnumFraction < r.min_alnum_fraction) return drop('code_alnum_fraction', { value: round(s.alnumFraction), min: r.min_alnum_fraction, extension: ext });
     if (r.min_alpha_per_token !== null && s.alphaPerToken < r.min_alpha_per_token) return drop('code_alpha_per_token', { value: round(s.alphaPerToken), min: r.min_alpha_per_token, extension: ext });
     return undefined;

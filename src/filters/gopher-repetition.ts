@@ -134,7 +134,6 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
       }
     }
 
-
     if (params.dup_line_frac !== null && lineDups / lines > params.dup_line_frac) {
       return drop('dup_line_frac', { value: round(lineDups / lines), max: params.dup_line_frac });
     }

@@ -27,7 +27,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
   // the usual case for a rerun or a worker: no temp copy to write, which a full disk would refuse
-  if (await access(path).then(() => true, () => false)) return false;
+  if (
+    await access(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {

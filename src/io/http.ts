@@ -77,8 +77,7 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
   const stats: HttpTransferStats = { requests: 0, resumes: 0, failures: 0 };
   let knownSize: number | undefined;
 
-  const fail = (message: string, hint: string, cause?: unknown): SluiceError =>
-    new SluiceError('SLUICE_HTTP', message, { file: url, hint, ...(cause === undefined ? {} : { cause }) });
+  const fail = (message: string, hint: string, cause?: unknown): SluiceError => new SluiceError('SLUICE_HTTP', message, { file: url, hint, ...(cause === undefined ? {} : { cause }) });
 
   async function* open(offset = 0): AsyncIterable<Uint8Array> {
     let delivered = offset;
@@ -91,10 +90,18 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
       stats.failures++;
       failuresInRow = progressed ? 1 : failuresInRow + 1;
       if (failuresInRow > opts.retries) {
-        throw fail(`GET ${url} failed ${failuresInRow} times in a row at byte ${delivered}${total === undefined ? '' : ` of ${total}`}: ${why}`, 'the server or the network keeps failing; retry the run later (finished tasks are kept)', cause);
+        throw fail(
+          `GET ${url} failed ${failuresInRow} times in a row at byte ${delivered}${total === undefined ? '' : ` of ${total}`}: ${why}`,
+          'the server or the network keeps failing; retry the run later (finished tasks are kept)',
+          cause,
+        );
       }
       if (delivered > offset && rangesRefused) {
-        throw fail(`GET ${url}: connection cut at byte ${delivered}${total === undefined ? '' : ` of ${total}`} and the server refuses range requests (Accept-Ranges: none)`, 'the download cannot be resumed without duplicating bytes; copy the file locally first', cause);
+        throw fail(
+          `GET ${url}: connection cut at byte ${delivered}${total === undefined ? '' : ` of ${total}`} and the server refuses range requests (Accept-Ranges: none)`,
+          'the download cannot be resumed without duplicating bytes; copy the file locally first',
+          cause,
+        );
       }
       const wait = Math.min(opts.maxBackoffMs, opts.backoffMs * 2 ** (failuresInRow - 1)) * (1 + Math.random() * 0.25);
       log.warn(`GET ${url}: ${why} at byte ${delivered}; retry ${failuresInRow}/${opts.retries} in ${Math.round(wait)} ms${delivered > 0 ? ' with a Range request' : ''}`);
@@ -131,7 +138,10 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
           await retryOrThrow(`HTTP ${status}`, false);
           continue;
         }
-        throw fail(`GET ${url} answered HTTP ${status}`, status === 404 ? 'the URL does not exist; check the path list and base_url' : status === 403 || status === 401 ? 'the server refuses access to this URL' : 'the server refused the request');
+        throw fail(
+          `GET ${url} answered HTTP ${status}`,
+          status === 404 ? 'the URL does not exist; check the path list and base_url' : status === 403 || status === 401 ? 'the server refuses access to this URL' : 'the server refused the request',
+        );
       }
       if (header(h, 'accept-ranges')?.toLowerCase() === 'none') rangesRefused = true;
       if (validator === undefined) {
@@ -152,7 +162,10 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
         const range = parseContentRange(header(h, 'content-range') ?? '');
         if (!range || range.start !== delivered) {
           await res.body.dump().catch(() => {});
-          throw fail(`GET ${url}: asked for bytes ${delivered}- and got Content-Range "${header(h, 'content-range') ?? '(none)'}"`, 'the server answered with the wrong byte range; resuming would corrupt the stream');
+          throw fail(
+            `GET ${url}: asked for bytes ${delivered}- and got Content-Range "${header(h, 'content-range') ?? '(none)'}"`,
+            'the server answered with the wrong byte range; resuming would corrupt the stream',
+          );
         }
         total = range.total ?? range.end + 1;
       }
@@ -186,7 +199,10 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
     async fingerprint({ content }) {
       // HEAD first; a server that refuses it (URLs signed for GET only) is asked for one byte instead
       const fp: InputFingerprint = {};
-      for (const attempt of [{ method: 'HEAD' as const, headers: {} }, { method: 'GET' as const, headers: { range: 'bytes=0-0' } }]) {
+      for (const attempt of [
+        { method: 'HEAD' as const, headers: {} },
+        { method: 'GET' as const, headers: { range: 'bytes=0-0' } },
+      ]) {
         try {
           const res = await request(url, { method: attempt.method, headers: { 'accept-encoding': 'identity', ...attempt.headers }, dispatcher, headersTimeout: opts.headersTimeoutMs });
           await res.body.dump();

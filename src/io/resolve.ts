@@ -119,7 +119,12 @@ async function expandPathList(location: string, entry: PathEntry, acceptsDirecto
   for await (const line of splitLines(bytes, { maxLineBytes: 64 * 1024 })) {
     const text = line.text.trim();
     if (line.tooLong) {
-      throw new SluiceError('SLUICE_INPUT_READ', `${entry.yamlPath}: line ${line.lineNo} of the path list ${list.uri} is ${line.bytes} bytes long`, { path: entry.yamlPath, file: list.uri, record: line.lineNo, hint: 'a path list holds one path or URL per line; is this really a path list?' });
+      throw new SluiceError('SLUICE_INPUT_READ', `${entry.yamlPath}: line ${line.lineNo} of the path list ${list.uri} is ${line.bytes} bytes long`, {
+        path: entry.yamlPath,
+        file: list.uri,
+        record: line.lineNo,
+        hint: 'a path list holds one path or URL per line; is this really a path list?',
+      });
     }
     if (text === '' || text.startsWith('#')) continue;
     files.push(await literalInput(resolveAgainst(base, text), `${entry.yamlPath} (${list.uri}:${line.lineNo})`, acceptsDirectories));

@@ -37,7 +37,11 @@ function checkTokenizer(file: string, found: TokenizerFacts, want: Partial<Token
   for (const key of ['name', 'sha256', 'vocab_size', 'eos_id'] as const) {
     const w = want[key];
     if (w !== undefined && w !== found[key]) {
-      throw mismatch(file, `tokenizer mismatch: the dataset's tokenizer.${key} is ${JSON.stringify(found[key])}, the trainer expects ${JSON.stringify(w)}`, `this dataset was tokenized with ${found.name} (vocab ${found.vocab_size}, sha256 ${found.sha256.slice(0, 12)}...); retokenize it or train with that tokenizer`);
+      throw mismatch(
+        file,
+        `tokenizer mismatch: the dataset's tokenizer.${key} is ${JSON.stringify(found[key])}, the trainer expects ${JSON.stringify(w)}`,
+        `this dataset was tokenized with ${found.name} (vocab ${found.vocab_size}, sha256 ${found.sha256.slice(0, 12)}...); retokenize it or train with that tokenizer`,
+      );
     }
   }
 }
@@ -137,7 +141,11 @@ export class TokenDataset {
         throw mismatch(file, `cannot read: ${errorMessage(err)}`, `the manifest (${manifest.file}) lists this shard; rerun the pipeline to restore it`);
       }
       if (size !== s.bytes) {
-        throw mismatch(file, `is ${size} bytes, the manifest says ${s.bytes}${size < s.bytes ? ' (truncated)' : ''}`, 'the shard changed after the run wrote it; rerun the pipeline (--fresh) to rewrite the dataset');
+        throw mismatch(
+          file,
+          `is ${size} bytes, the manifest says ${s.bytes}${size < s.bytes ? ' (truncated)' : ''}`,
+          'the shard changed after the run wrote it; rerun the pipeline (--fresh) to rewrite the dataset',
+        );
       }
     }
     if ((opts.verify ?? 'sha256') === 'sha256') {
@@ -145,7 +153,11 @@ export class TokenDataset {
         const file = files[i]!;
         const sha = await sha256Of(file);
         if (sha !== s.sha256) {
-          throw mismatch(file, `sha256 ${sha} does not match the manifest's ${s.sha256}`, `the shard or ${manifest.file} was modified or damaged after the run; rerun the pipeline (--fresh) to rewrite the dataset`);
+          throw mismatch(
+            file,
+            `sha256 ${sha} does not match the manifest's ${s.sha256}`,
+            `the shard or ${manifest.file} was modified or damaged after the run; rerun the pipeline (--fresh) to rewrite the dataset`,
+          );
         }
       }
     }
@@ -158,7 +170,11 @@ export class TokenDataset {
         throw mismatch(file, `holds ${shard.rows} rows and ${shard.tokens} tokens, the manifest says ${s.rows} and ${s.tokens}`, 'the manifest does not describe this shard; rerun the pipeline');
       }
       if ((shard.maxToken !== undefined && shard.maxToken >= vocab) || (shard.minToken !== undefined && shard.minToken < 0)) {
-        throw mismatch(file, `token ids range over [${shard.minToken}, ${shard.maxToken}], outside the tokenizer's vocabulary of ${vocab} (${manifest.tokenizer.name})`, 'the shards and the manifest disagree about the tokenizer; retokenize the dataset');
+        throw mismatch(
+          file,
+          `token ids range over [${shard.minToken}, ${shard.maxToken}], outside the tokenizer's vocabulary of ${vocab} (${manifest.tokenizer.name})`,
+          'the shards and the manifest disagree about the tokenizer; retokenize the dataset',
+        );
       }
       return shard;
     });

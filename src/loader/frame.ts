@@ -83,11 +83,7 @@ export function tokenBytes(tokens: Int32Array): Buffer {
   return Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength);
 }
 
-export type Frame =
-  | { kind: 'hello'; info: HelloInfo }
-  | { kind: 'batch'; batch: Batch; state: LoaderState }
-  | { kind: 'end'; steps: number }
-  | { kind: 'error'; message: string };
+export type Frame = { kind: 'hello'; info: HelloInfo } | { kind: 'batch'; batch: Batch; state: LoaderState } | { kind: 'end'; steps: number } | { kind: 'error'; message: string };
 
 /** Parses a complete byte stream of frames (tests and tools; the Python client has its own reader). */
 export function decodeFrames(bytes: Buffer): Frame[] {

@@ -38,7 +38,10 @@ export function normaliseMixture(mix: Mixture, available: readonly string[]): No
   if (kept.length === 0) throw new SluiceError('SLUICE_LOADER', 'mixture gives every source weight 0');
   const total = kept.reduce((a, n) => a + mix[n]!, 0);
   const weights = kept.map((n) => mix[n]! / total);
-  const fingerprint = createHash('sha256').update(JSON.stringify(kept.map((n, i) => [n, weights[i]]))).digest().readUInt32LE(0);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(kept.map((n, i) => [n, weights[i]])))
+    .digest()
+    .readUInt32LE(0);
   return { names: kept, weights, fingerprint };
 }
 

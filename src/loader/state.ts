@@ -29,7 +29,9 @@ export function parseState(input: string | unknown): LoaderState {
     try {
       raw = JSON.parse(input);
     } catch {
-      throw new SluiceError('SLUICE_USAGE', `resume state is not JSON: ${input.slice(0, 80)}`, { hint: 'pass the object state() / state_dict() returned, e.g. --resume \'{"version":1,"step":120,...}\'' });
+      throw new SluiceError('SLUICE_USAGE', `resume state is not JSON: ${input.slice(0, 80)}`, {
+        hint: 'pass the object state() / state_dict() returned, e.g. --resume \'{"version":1,"step":120,...}\'',
+      });
     }
   }
   if (typeof raw !== 'object' || raw === null) throw new SluiceError('SLUICE_USAGE', 'resume state is not an object');

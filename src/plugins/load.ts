@@ -66,8 +66,8 @@ export function definitionsOf(mod: Obj, plugin: PluginRef): PluginDefinitions {
     if (Array.isArray(def)) def.forEach((v, i) => take(v, `the default export's [${i}]`));
     else if (isStageDefinition(def) || isReaderDefinition(def)) take(def, 'the default export');
     else if (isObj(def) && ('stages' in def || 'readers' in def)) {
-      if (def['stages'] !== undefined) named(def['stages'], 'stages', 'the default export\'s ');
-      if (def['readers'] !== undefined) named(def['readers'], 'readers', 'the default export\'s ');
+      if (def['stages'] !== undefined) named(def['stages'], 'stages', "the default export's ");
+      if (def['readers'] !== undefined) named(def['readers'], 'readers', "the default export's ");
     } else if (mod['stages'] === undefined && mod['readers'] === undefined) {
       throw bad(plugin, `the default export is neither a definition, a list of them, nor { stages, readers }`);
     }

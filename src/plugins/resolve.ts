@@ -73,7 +73,12 @@ function exportTarget(exportsField: unknown, subpath: string): string | undefine
 function packageEntry(spec: string, dir: string, pkg: PackageJson, subpath: string): string {
   if (pkg.exports !== undefined) {
     const t = exportTarget(pkg.exports, subpath);
-    if (t === undefined) fail(spec, `${join(dir, 'package.json')} does not export "${subpath}" for import`, 'plugins are imported as ES modules: the package needs an `exports` entry with an `import` or `default` condition');
+    if (t === undefined)
+      fail(
+        spec,
+        `${join(dir, 'package.json')} does not export "${subpath}" for import`,
+        'plugins are imported as ES modules: the package needs an `exports` entry with an `import` or `default` condition',
+      );
     return resolve(dir, t);
   }
   if (subpath !== '.') return resolve(dir, subpath);
@@ -108,14 +113,22 @@ function resolvePackage(spec: string, baseDir: string): string {
     if (pkg) return packageEntry(spec, pkgDir, pkg, parsed.subpath);
     if (dirname(dir) === dir) break;
   }
-  fail(spec, `cannot find package "${parsed.name}" from ${baseDir} (searched node_modules in that folder and every folder above)`, `install it beside the pipeline (npm install ${parsed.name}), or name the module by path: ./path/to/plugin.js`);
+  fail(
+    spec,
+    `cannot find package "${parsed.name}" from ${baseDir} (searched node_modules in that folder and every folder above)`,
+    `install it beside the pipeline (npm install ${parsed.name}), or name the module by path: ./path/to/plugin.js`,
+  );
 }
 
 /** The module a `plugins:` entry names, resolved from the pipeline's folder; checks that the file exists. */
 export function resolvePlugin(spec: string, baseDir: string): PluginRef {
   const path = isPathSpecifier(spec) ? resolve(baseDir, spec) : resolvePackage(spec, baseDir);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    fail(spec, `module not found: ${path} does not exist`, isPathSpecifier(spec) ? `plugin paths are relative to the pipeline file's folder (${baseDir})` : 'the package is installed but its entry file is missing: is it built?');
+    fail(
+      spec,
+      `module not found: ${path} does not exist`,
+      isPathSpecifier(spec) ? `plugin paths are relative to the pipeline file's folder (${baseDir})` : 'the package is installed but its entry file is missing: is it built?',
+    );
   }
   return { id: pathToFileURL(path).href, label: spec, path };
 }

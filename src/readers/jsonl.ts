@@ -26,7 +26,13 @@ export const jsonlReader = defineReader({
     for await (const { value: obj, lineNo, line } of jsonRecords(bytes, ctx, name, params.max_line_bytes)) {
       const text = obj[params.text_field];
       if (typeof text !== 'string') {
-        ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `${describeType(text)}, not a string`} at ${name}:${lineNo}`, raw: rawLine(line) });
+        ctx.invalid({
+          id: `${name}:${lineNo}`,
+          reason: 'bad_record',
+          record: lineNo,
+          error: `field "${params.text_field}" is ${text === undefined ? 'missing' : `${describeType(text)}, not a string`} at ${name}:${lineNo}`,
+          raw: rawLine(line),
+        });
         continue;
       }
       const rawId = obj[params.id_field];

@@ -78,7 +78,13 @@ export const warcReader = defineReader({
       // a stray byte or two in a short page is damage, not a failed decode
       if (bad >= MIN_UNDECODABLE_CHARS && bad > p.max_undecodable_ratio * page.text.length) {
         const share = ((bad / page.text.length) * 100).toFixed(1);
-        ctx.invalid({ id, reason: 'undecodable', record: e.offset, error: `${share}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`, raw: page.text.slice(0, 512) });
+        ctx.invalid({
+          id,
+          reason: 'undecodable',
+          record: e.offset,
+          error: `${share}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`,
+          raw: page.text.slice(0, 512),
+        });
         continue;
       }
       const meta: Meta = {

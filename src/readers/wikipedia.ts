@@ -120,7 +120,13 @@ class PageCollector {
 
 function emit(page: Page, site: SiteInfo, prefix: string, p: Params, ctx: ReaderContext): Doc | undefined {
   const id = `${site.dbname ?? prefix}:${page.id || page.title}`;
-  const meta = { title: page.title, page_id: Number(page.id) || page.id, revision_id: Number(page.revisionId) || page.revisionId, timestamp: page.timestamp, ...(site.dbname ? { wiki: site.dbname } : {}) };
+  const meta = {
+    title: page.title,
+    page_id: Number(page.id) || page.id,
+    revision_id: Number(page.revisionId) || page.revisionId,
+    timestamp: page.timestamp,
+    ...(site.dbname ? { wiki: site.dbname } : {}),
+  };
   const ns = Number(page.ns);
   if (!p.namespaces.includes(ns)) {
     ctx.skip({ id, reason: 'namespace', meta, detail: { ns } });
@@ -211,7 +217,12 @@ export const wikipediaReader = defineReader({
       }
     }
     if (open) {
-      ctx.invalid({ id: `${pages.site.dbname ?? name}:${open.id || open.title || 'page'}`, reason: failure.reason === 'bad_xml' ? 'bad_xml' : 'truncated_page', record: open.title || 'unknown page', error: `page "${open.title}" is cut off: ${failure.error}` });
+      ctx.invalid({
+        id: `${pages.site.dbname ?? name}:${open.id || open.title || 'page'}`,
+        reason: failure.reason === 'bad_xml' ? 'bad_xml' : 'truncated_page',
+        record: open.title || 'unknown page',
+        error: `page "${open.title}" is cut off: ${failure.error}`,
+      });
     } else {
       ctx.invalid({ id: `${name}:end`, reason: failure.reason, record: 'end', error: failure.error });
     }

@@ -13,6 +13,8 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 
 /** File extensions that look like TLDs after an `@` (retina assets, scoped packages); none is a delegated TLD. */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const NOT_TLDS = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'bmp', 'tif', 'tiff', 'avif',
   'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'css', 'scss', 'sass', 'less', 'map', 'json', 'yaml', 'yml', 'toml',

@@ -8,6 +8,8 @@ import type { Prng } from './hash.js';
 import type { Span } from './spans.js';
 
 /** IBAN length per country (SWIFT IBAN registry). */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const LENGTHS: Readonly<Record<string, number>> = {
   AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28,
   CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18,

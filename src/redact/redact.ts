@@ -12,8 +12,7 @@ import { type ReplacementMode, redactText } from './replace.js';
 import { createDetector } from './scan.js';
 
 const kindSwitch = (kind: Kind) => z.boolean().default(true).describe(`redact ${kind}`);
-const placeholder = (kind: Kind) =>
-  z.string().min(1).default(DEFAULT_PLACEHOLDERS[kind]).describe(`placeholder text for ${kind}`);
+const placeholder = (kind: Kind) => z.string().min(1).default(DEFAULT_PLACEHOLDERS[kind]).describe(`placeholder text for ${kind}`);
 
 /**
  * Characters that could join a masked value to its neighbours and form a new match, and lone

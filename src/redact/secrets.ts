@@ -310,7 +310,7 @@ export function matchUrlPassword(text: string, at: number, out: Span[]): number 
   while (u > 0 && colon - u <= MAX_USERINFO && inSet(USERINFO, text.charCodeAt(u - 1))) u--;
   if (u < 3 || text.charCodeAt(u - 1) !== 47 || text.charCodeAt(u - 2) !== 47 || text.charCodeAt(u - 3) !== 58) return -1;
   const c = text.charCodeAt(at + 1);
-  if (!(c < 128 && (inSet(ALNUM, c) || c === 91 /* [ */))) return -1;
+  if (!(c < 128 && (inSet(ALNUM, c) || c === 91) /* [ */)) return -1;
   const password = text.slice(p, at);
   // https://a:b@host, https://abc:xyz@example.com: documentation, too short to be anyone's password
   if (password.length < 4) return at;

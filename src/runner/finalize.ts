@@ -68,13 +68,7 @@ export async function collectMarkers(layout: OutputLayout, phases: PhaseSpec[]):
  * Merges task stats, checks the ledger and writes stats.json then manifest.json. Safe to run
  * twice or from two processes at once: both write the same files atomically.
  */
-export async function finalizeRun(
-  layout: OutputLayout,
-  loaded: LoadedPipeline,
-  plan: Plan,
-  phases: PhaseSpec[],
-  facts: Record<string, JsonValue>,
-): Promise<FinalReport | undefined> {
+export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, plan: Plan, phases: PhaseSpec[], facts: Record<string, JsonValue>): Promise<FinalReport | undefined> {
   const markers = await collectMarkers(layout, phases);
   if (!markers) return undefined;
   const merged = emptyStats();
@@ -99,7 +93,7 @@ export async function finalizeRun(
     const l = merged.ledger;
     throw new SluiceError('SLUICE_LEDGER_MISMATCH', `ledger does not balance: ${l.docs_in} in != ${l.kept} kept + ${l.rejected} rejected + ${l.duplicates} duplicates (off by ${balance})`, {
       file: layout.stats,
-      hint: 'a stage dropped documents without rejecting them; stats.json shows each stage\'s in and out',
+      hint: "a stage dropped documents without rejecting them; stats.json shows each stage's in and out",
     });
   }
   if (rows !== merged.ledger.kept) {

@@ -63,6 +63,9 @@ function pickPhase(phases: PhaseSpec[], wanted: string | undefined): PhaseSpec {
 async function refuseIfLocalRunHolds(dir: string): Promise<void> {
   const held = await readLock(dir);
   if (held && held.holder.kind === 'run' && staleReason(held.holder, held.mtimeMs) === undefined) {
-    throw new SluiceError('SLUICE_LOCKED', `${dir} is in use by ${describeHolder(held.holder)}`, { file: lockPath(dir), hint: 'wait for that run to finish, or write to another directory with --out' });
+    throw new SluiceError('SLUICE_LOCKED', `${dir} is in use by ${describeHolder(held.holder)}`, {
+      file: lockPath(dir),
+      hint: 'wait for that run to finish, or write to another directory with --out',
+    });
   }
 }

@@ -37,9 +37,7 @@ export interface BuiltPipeline {
   manifest: Record<string, JsonValue>;
 }
 
-export type PhaseSpec =
-  | { id: string; kind: 'docs'; segment: number; tasks: number }
-  | { id: string; kind: 'step'; segment: number; step: GlobalStep; tasks: number };
+export type PhaseSpec = { id: string; kind: 'docs'; segment: number; tasks: number } | { id: string; kind: 'step'; segment: number; step: GlobalStep; tasks: number };
 
 export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout, world: number, log: Logger): Promise<BuiltPipeline> {
   const segments: Segment[] = [{ stages: [] }];

@@ -80,7 +80,9 @@ export function unitsOfTask<T>(units: readonly T[], rank: number, world: number)
 export function configHash(loaded: LoadedPipeline): string {
   const { output, executor: _executor, ...rest } = loaded.config;
   const { dir: _dir, ...outputRest } = output;
-  return createHash('sha256').update(JSON.stringify({ ...rest, output: outputRest })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ ...rest, output: outputRest }))
+    .digest('hex');
 }
 
 export function defaultWorld(loaded: LoadedPipeline, unitCount: number): number {

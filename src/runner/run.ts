@@ -79,7 +79,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   };
   if (opts.rank !== undefined) {
     if (opts.slurm && Object.keys(opts.slurm).length > 0) throw slurmOptionError(opts.slurm);
-    if (opts.executor === 'slurm') throw new SluiceError('SLUICE_USAGE', '--rank runs one task here; it does not combine with --executor slurm', { hint: 'the Slurm executor submits the --rank commands itself' });
+    if (opts.executor === 'slurm')
+      throw new SluiceError('SLUICE_USAGE', '--rank runs one task here; it does not combine with --executor slurm', { hint: 'the Slurm executor submits the --rank commands itself' });
     // one scheduler task always runs here, whatever the pipeline's executor
     return runOneTask({ ...common, ...(opts.out === undefined ? {} : { out: opts.out }), ...(opts.phase === undefined ? {} : { phase: opts.phase }), rank: opts.rank, strict, signal });
   }
@@ -135,7 +136,9 @@ function chooseExecutor(loaded: LoadedPipeline, source: PipelineSource, opts: Ru
   const kind = opts.executor ?? loaded.config.executor.type;
   const slurmFlags = opts.slurm ?? {};
   if (kind === 'slurm' && !('file' in source)) {
-    throw new SluiceError('SLUICE_USAGE', 'the Slurm executor needs a pipeline file: its array tasks load the pipeline from it', { hint: 'write the object with writePipelineFile() and pass pipelineFile' });
+    throw new SluiceError('SLUICE_USAGE', 'the Slurm executor needs a pipeline file: its array tasks load the pipeline from it', {
+      hint: 'write the object with writePipelineFile() and pass pipelineFile',
+    });
   }
   if (kind === 'slurm') return new SlurmExecutor(withFlags(loaded.config.executor.slurm, slurmFlags));
   if (Object.keys(slurmFlags).length > 0) throw slurmOptionError(slurmFlags);

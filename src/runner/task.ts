@@ -164,8 +164,21 @@ function countEach(docs: AsyncIterable<Doc>, onDoc: () => void): AsyncIterable<D
  */
 function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>): (docs: AsyncIterable<Doc>) => AsyncIterable<Doc> {
   const counts = ctx.stats.counts;
-  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => countEach(stage(countEach(docs, () => counts.in++), ctx), () => counts.out++);
-  return sources ? routeWhere(run, (doc) => sources.has(doc.source), () => ctx.stats.count('bypassed')) : run;
+  const run = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> =>
+    countEach(
+      stage(
+        countEach(docs, () => counts.in++),
+        ctx,
+      ),
+      () => counts.out++,
+    );
+  return sources
+    ? routeWhere(
+        run,
+        (doc) => sources.has(doc.source),
+        () => ctx.stats.count('bypassed'),
+      )
+    : run;
 }
 
 /** Runs one task of one phase to completion and writes its marker. */

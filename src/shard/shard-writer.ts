@@ -86,11 +86,10 @@ export class ShardWriter {
     const hasTokens = doc.tokens !== undefined;
     if (this.withTokens === undefined) this.withTokens = hasTokens;
     if (hasTokens !== this.withTokens) {
-      throw new SluiceError(
-        'SLUICE_SHARD_INVALID',
-        `doc ${doc.id} ${hasTokens ? 'has' : 'lacks'} tokens but earlier docs in this output ${this.withTokens ? 'have' : 'lack'} them`,
-        { record: doc.id, hint: 'every doc reaching the shard writer must have been tokenized, or none' },
-      );
+      throw new SluiceError('SLUICE_SHARD_INVALID', `doc ${doc.id} ${hasTokens ? 'has' : 'lacks'} tokens but earlier docs in this output ${this.withTokens ? 'have' : 'lack'} them`, {
+        record: doc.id,
+        hint: 'every doc reaching the shard writer must have been tokenized, or none',
+      });
     }
     this.buffer ??= new DocColumns(this.keepText, this.withTokens, this.lastBatch);
     this.buffer.append(doc);

@@ -216,9 +216,7 @@ export function toHfTokenizerJson(vocab: Vocabulary, merges: Int32Array): HfToke
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [...vocab.specialTokens]
-      .sort((a, b) => a[1] - b[1])
-      .map(([content, id]) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: [...vocab.specialTokens].sort((a, b) => a[1] - b[1]).map(([content, id]) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
     normalizer: null,
     pre_tokenizer: {
       type: 'Sequence',

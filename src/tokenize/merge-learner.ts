@@ -298,7 +298,7 @@ export function learnMerges(words: ReadonlyMap<string, number>, opts: LearnOptio
       if (lastSeen[w] === m) continue;
       lastSeen[w] = m;
       const c = counts[w]!;
-      for (let i = starts[w]!; i >= 0; ) {
+      for (let i = starts[w]!; i >= 0;) {
         const j = next[i]!;
         if (j < 0) break;
         if (sym[i] !== a || sym[j] !== b) {

@@ -281,7 +281,7 @@ export class PreTokenizer {
     const scanner = this.scanner;
     if (scanner) {
       const units = this.units.of(text);
-      for (let pos = start; pos < end; ) {
+      for (let pos = start; pos < end;) {
         const e = scanner(units, pos, end);
         piece(pos, e);
         pos = e;

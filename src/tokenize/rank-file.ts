@@ -40,7 +40,7 @@ function addBase64(builder: TokenTableBuilder, id: number, text: string, start: 
 export function parseRankFile(text: string, file: string): TokenTable {
   const builder = new TokenTableBuilder();
   let lineNo = 0;
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
     lineNo++;

@@ -162,7 +162,7 @@ export class Tokenizer {
     // The output array and length live in locals; a piece of n code units needs at most 3n ids.
     let data = out.data;
     let n = out.length;
-    for (let pos = start; pos < end; ) {
+    for (let pos = start; pos < end;) {
       const e = scanner(units, pos, end);
       const len = e - pos;
       if (n + 3 * len > data.length) {
@@ -215,7 +215,7 @@ export class Tokenizer {
     const units = this.codeUnits.of(segment);
     const scanner = this.pre.scanner;
     if (scanner) {
-      for (let pos = 0; pos < segment.length; ) {
+      for (let pos = 0; pos < segment.length;) {
         const next = scanner(units, pos, segment.length);
         this.encodePiece(units, pos, next, out);
         pos = next;

@@ -61,7 +61,9 @@ export class BpeTrainer {
     if (new Set(this.specialTokens).size !== this.specialTokens.length) throw new SluiceError('SLUICE_TOKENIZER', 'special tokens repeat');
     const min = 256 + this.specialTokens.length + 1;
     if (!Number.isInteger(config.vocabSize) || config.vocabSize < min) {
-      throw new SluiceError('SLUICE_TOKENIZER', `vocab_size ${config.vocabSize} is too small`, { hint: `it counts the 256 byte tokens and ${this.specialTokens.length} special token(s): use at least ${min}` });
+      throw new SluiceError('SLUICE_TOKENIZER', `vocab_size ${config.vocabSize} is too small`, {
+        hint: `it counts the 256 byte tokens and ${this.specialTokens.length} special token(s): use at least ${min}`,
+      });
     }
     this.counter = new PretokenCounter(this.pattern, config.maxPretokens ?? 2_000_000);
   }

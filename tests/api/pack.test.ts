@@ -104,7 +104,17 @@ describe('the npm package', () => {
     const outside = files.filter((f) => !(f.startsWith('dist/') || ['README.md', 'package.json', 'pipelines/sluice.schema.json'].includes(f)));
     expect(outside).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    for (const f of ['dist/filters/data/stop-words.json', 'dist/filters/data/url/banned_words.txt', 'dist/index.js', 'dist/index.d.ts', 'dist/loader/index.js', 'dist/loader/index.d.ts', 'dist/cli/main.js', 'pipelines/sluice.schema.json']) expect(files).toContain(f);
+    for (const f of [
+      'dist/filters/data/stop-words.json',
+      'dist/filters/data/url/banned_words.txt',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/loader/index.js',
+      'dist/loader/index.d.ts',
+      'dist/cli/main.js',
+      'pipelines/sluice.schema.json',
+    ])
+      expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('dist/') && /\.test\.|\/tests?\//.test(f))).toBe(false);
 
     mkdirSync(app);
@@ -124,7 +134,17 @@ describe('the npm package', () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, outDir: '.', rootDir: '.', typeRoots: [join(ROOT, 'node_modules', '@types')], types: ['node'], skipLibCheck: true },
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          outDir: '.',
+          rootDir: '.',
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+          types: ['node'],
+          skipLibCheck: true,
+        },
         files: ['main.ts', 'no-shouting.ts'],
       }),
     );

@@ -97,7 +97,12 @@ export async function benchCore(opts: CoreBenchOptions): Promise<BenchRow[]> {
       const r = await isolated<{ kept: number; maxWorkerRssMb: number }>('./core.js', 'noopPipeline', { dir: input, out, workers });
       if (r.value.kept !== docs) throw new Error(`no-op pipeline kept ${r.value.kept} of ${docs} docs`);
       const shardBytes = readdirSync(join(out, 'shards')).reduce((s, n) => s + statSync(join(out, 'shards', n)).size, 0);
-      add(`no-op pipeline, ${workers} worker${workers > 1 ? 's' : ''}`, r.seconds, workers === 1 ? r.peakRssMb : r.value.maxWorkerRssMb, `${(shardBytes / 1e6).toFixed(0)} MB zstd shards${workers > 1 ? '; RSS per worker' : ''}`);
+      add(
+        `no-op pipeline, ${workers} worker${workers > 1 ? 's' : ''}`,
+        r.seconds,
+        workers === 1 ? r.peakRssMb : r.value.maxWorkerRssMb,
+        `${(shardBytes / 1e6).toFixed(0)} MB zstd shards${workers > 1 ? '; RSS per worker' : ''}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -538,7 +538,9 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
     for (let trial = 1; trial <= o.trials; trial++) {
       const r = await runTrial(trial, o, pipeline, referenceSeconds, windows, reference);
       results.push(r);
-      process.stderr.write(`crash: trial ${trial}/${o.trials}: ${describeAttempts(r.attempts)}; rerun ${r.rerunSeconds.toFixed(1)} s; ${r.diffs.length === 0 ? 'identical' : `MISMATCH (kept ${r.dir})`}\n`);
+      process.stderr.write(
+        `crash: trial ${trial}/${o.trials}: ${describeAttempts(r.attempts)}; rerun ${r.rerunSeconds.toFixed(1)} s; ${r.diffs.length === 0 ? 'identical' : `MISMATCH (kept ${r.dir})`}\n`,
+      );
       for (const d of r.diffs) process.stderr.write(`    ${d}\n`);
       if (r.diffs.length === 0) await rm(r.dir, { recursive: true, force: true });
     }
@@ -553,6 +555,8 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
     const phaseOrder = [...referencePhases.keys()];
     const planPhases = phaseOrder.length - 3;
     const seedNote = `seed ${o.seed}`;
+    // a packed table: one row per line reads better than one value per line
+    // prettier-ignore
     const rows: BenchRow[] = [
       { bench: 'crash', variant: 'reference', metric: 'wall time', value: referenceSeconds, unit: 's', note: `slower of 2 uninterrupted runs (${referenceRuns.map((r) => r.seconds.toFixed(1)).join(', ')} s), ${o.workers} workers; first kills aimed at each phase of reference-a in turn, rerun kills uniform in [0, this]` },
       { bench: 'crash', variant: 'reference', metric: 'documents', value: corpus.docs + corpus.badLines, unit: 'docs', note: `kept ${String(ledger['kept'])}, rejected ${String(ledger['rejected'])}, duplicates ${String(ledger['duplicates'])}` },

@@ -91,10 +91,24 @@ export function qualityRows(q: QualityResult): BenchRow[] {
   ] as const) {
     const variant = `${name}, ${corpus}`;
     rows.push(
-      { bench: 'dedup', variant, metric: 'precision', value: s.precision, unit: '', note: `generated truth: removed and kept are duplicates of one base; ${s.removed} removed, ${s.unrelatedRemoved} unrelated` },
+      {
+        bench: 'dedup',
+        variant,
+        metric: 'precision',
+        value: s.precision,
+        unit: '',
+        note: `generated truth: removed and kept are duplicates of one base; ${s.removed} removed, ${s.unrelatedRemoved} unrelated`,
+      },
       { bench: 'dedup', variant, metric: 'recall', value: s.recall, unit: '', note: 'generated truth: all but one of each base and its 0-1.5% edits' },
       { bench: 'dedup', variant, metric: 'precision at Jaccard 0.8', value: s.precisionAtJaccard08, unit: '', note: 'removals whose true Jaccard to the kept document is >= 0.8' },
-      { bench: 'dedup', variant, metric: 'close pairs joined', value: s.closePairsJoined, unit: '', note: `of the ${s.closePairs} pairs in a family with true Jaccard >= 0.8, the share in one cluster` },
+      {
+        bench: 'dedup',
+        variant,
+        metric: 'close pairs joined',
+        value: s.closePairsJoined,
+        unit: '',
+        note: `of the ${s.closePairs} pairs in a family with true Jaccard >= 0.8, the share in one cluster`,
+      },
     );
   }
   for (const [hashes, e] of [

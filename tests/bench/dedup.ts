@@ -196,7 +196,14 @@ async function speedRows(opts: BenchDedupOptions): Promise<BenchRow[]> {
   }
   const ours = results.get('sluice')!;
   const theirs = results.get('minhash-package')!;
-  rows.push({ bench: 'dedup', variant: 'sluice vs minhash package', metric: 'speedup', value: ours.docs / ours.seconds / (theirs.docs / theirs.seconds), unit: 'x', note: 'signatures/s, same documents and hash count' });
+  rows.push({
+    bench: 'dedup',
+    variant: 'sluice vs minhash package',
+    metric: 'speedup',
+    value: ours.docs / ours.seconds / (theirs.docs / theirs.seconds),
+    unit: 'x',
+    note: 'signatures/s, same documents and hash count',
+  });
   return rows;
 }
 
@@ -247,6 +254,8 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   const audit = auditRemovals(corpus, removals);
   const missed = Object.values(audit.missed).reduce((a, b) => a + b, 0);
   const variant = `minhash_dedup ${mode}, ${world} task${world > 1 ? 's' : ''}, ${corpus.docs} docs`;
+  // a packed table: one row per line reads better than one value per line
+  // prettier-ignore
   const rows: BenchRow[] = [
     { bench: 'dedup', variant, metric: 'throughput', value: corpus.docs / seconds, unit: 'docs/s', note: `all phases, one core; seconds: collect ${phaseSeconds.collect.toFixed(1)}, steps ${phaseSeconds.steps.toFixed(1)}, apply ${phaseSeconds.apply.toFixed(1)}; ${c.bands}x${c.rows}` },
     { bench: 'dedup', variant, metric: 'peak RSS', value: peak, unit: 'MiB', note: `largest phase; MiB by phase: ${phasePeaks.join(', ')}` },
@@ -255,7 +264,14 @@ async function wholeDedup(opts: BenchDedupOptions, mode: 'streaming' | 'scale_ou
   ];
   if (mode === 'streaming') {
     rows.push({ bench: 'dedup', variant, metric: 'index structures', value: indexBytes / corpus.docs, unit: 'B/doc', note: 'one band table (16 B per slot, <= 70% full) + union-find (4 B)' });
-    rows.push({ bench: 'dedup', variant, metric: 'index step RSS', value: ((indexMb - baselineMb) * 2 ** 20) / corpus.docs, unit: 'B/doc', note: `peak RSS ${Math.round(indexMb)} MiB minus an idle process's ${Math.round(baselineMb)} MiB: index, cluster lists, removal list, GC headroom` });
+    rows.push({
+      bench: 'dedup',
+      variant,
+      metric: 'index step RSS',
+      value: ((indexMb - baselineMb) * 2 ** 20) / corpus.docs,
+      unit: 'B/doc',
+      note: `peak RSS ${Math.round(indexMb)} MiB minus an idle process's ${Math.round(baselineMb)} MiB: index, cluster lists, removal list, GC headroom`,
+    });
   }
   return rows;
 }
@@ -272,7 +288,14 @@ async function chainRows(opts: BenchDedupOptions): Promise<BenchRow[]> {
   for (const tasks of [1, 7, 32]) {
     process.stderr.write(`dedup: clustering rounds for a chain of ${docs} documents, ${tasks} tasks\n`);
     const round = (await isolated<number>('./dedup-chain.js', chainRoundsChild.name, { workDir: join(opts.workDir, `chain-${tasks}`), docs, tasks })).value;
-    rows.push({ bench: 'dedup', variant: `scale-out clustering, chain of ${docs} near-duplicates, ${tasks} task${tasks > 1 ? 's' : ''}`, metric: 'rounds to settle', value: round, unit: 'rounds', note: 'worst case for the rounds; default cluster_rounds 8, then the fallback' });
+    rows.push({
+      bench: 'dedup',
+      variant: `scale-out clustering, chain of ${docs} near-duplicates, ${tasks} task${tasks > 1 ? 's' : ''}`,
+      metric: 'rounds to settle',
+      value: round,
+      unit: 'rounds',
+      note: 'worst case for the rounds; default cluster_rounds 8, then the fallback',
+    });
   }
   return rows;
 }

@@ -96,7 +96,12 @@ export async function ensureWebCorpus(mb: number, dir = '.bench'): Promise<Corpu
     const paras: string[] = [];
     for (let p = 0; p < paragraphs && k < order.length; p++) {
       const n = 2 + rng.int(5);
-      paras.push(order.slice(k, k + n).map((i) => vary(pool[i]!)).join(joiner));
+      paras.push(
+        order
+          .slice(k, k + n)
+          .map((i) => vary(pool[i]!))
+          .join(joiner),
+      );
       k += n;
     }
     return paras.join('\n\n');

@@ -104,7 +104,10 @@ async function runChain(built: Stage[], docs: Doc[]): Promise<number> {
 export async function runFilterVariant(args: { corpus: string; variant: string; passes?: number }): Promise<VariantResult> {
   const steps = FILTER_VARIANTS[args.variant];
   if (!steps) throw new Error(`unknown variant ${args.variant}`);
-  const rows = readFileSync(args.corpus, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string; url: string });
+  const rows = readFileSync(args.corpus, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; text: string; url: string });
   const fresh = (n = rows.length): Doc[] => rows.slice(0, n).map((r) => ({ id: r.id, text: r.text, source: 'web', meta: { url: r.url } }));
   const built: Stage[] = [];
   for (const [name, params] of steps) {
@@ -158,7 +161,14 @@ export async function benchFilters(opts: FiltersBenchOptions = {}): Promise<Benc
   const port = cpuRate('language');
   const eldOwn = cpuRate('language (eld.detect)');
   if (port !== undefined && eldOwn !== undefined) {
-    rows.push({ bench: 'filters', variant: 'language: port / eld.detect', metric: 'speed-up (CPU time)', value: port / eldOwn, unit: 'x', note: 'same sample, same verdicts (tests/filters/language.test.ts)' });
+    rows.push({
+      bench: 'filters',
+      variant: 'language: port / eld.detect',
+      metric: 'speed-up (CPU time)',
+      value: port / eldOwn,
+      unit: 'x',
+      note: 'same sample, same verdicts (tests/filters/language.test.ts)',
+    });
   }
   return rows;
 }

@@ -23,7 +23,7 @@ export async function writeBenchDataset(dir: string, opts: BenchDatasetOptions):
   let docs = 0;
   for (let sh = 0; sh < opts.shards; sh++) {
     const writer = new ShardWriter({ dir: join(dir, 'shards'), prefix: `part-${String(sh).padStart(5, '0')}`, shardBytes: 1 << 30, compression: 'zstd', keepText: false, fsync: false });
-    for (let written = 0; written < perShard; ) {
+    for (let written = 0; written < perShard;) {
       const n = 200 + Math.floor(rnd() * 1800);
       const t = new Int32Array(n);
       for (let i = 0; i < n; i++) t[i] = Math.floor((opts.vocab - 1) * rnd() ** 4);

@@ -139,12 +139,26 @@ export async function benchLoader(opts: LoaderBenchOptions): Promise<BenchRow[]>
     const t0 = performance.now();
     const ds = await TokenDataset.open(dir);
     const openS = (performance.now() - t0) / 1000;
-    rows.push({ bench: 'loader', variant: 'open + validate (sha256, index)', metric: 'throughput', value: made.bytes / 1e6 / openS, unit: 'MB/s', note: `${(made.tokens / 1e6).toFixed(0)}M tokens, ${(made.bytes / 1e6).toFixed(0)} MB zstd` });
+    rows.push({
+      bench: 'loader',
+      variant: 'open + validate (sha256, index)',
+      metric: 'throughput',
+      value: made.bytes / 1e6 / openS,
+      unit: 'MB/s',
+      note: `${(made.tokens / 1e6).toFixed(0)}M tokens, ${(made.bytes / 1e6).toFixed(0)} MB zstd`,
+    });
 
     const hyp = await measure(() => hyparquetTokens(ds.shards[0]!.file));
     const own = await measure(() => sluiceTokens(ds, 0));
     rows.push({ bench: 'loader', variant: 'decode input_ids: hyparquet', metric: 'throughput', value: hyp.wall / 1e6, unit: 'M tokens/s', note: perCpu(hyp) });
-    rows.push({ bench: 'loader', variant: 'decode input_ids: sluice page reader', metric: 'throughput', value: own.wall / 1e6, unit: 'M tokens/s', note: `${(own.wall / hyp.wall).toFixed(1)}x hyparquet; ${perCpu(own)}` });
+    rows.push({
+      bench: 'loader',
+      variant: 'decode input_ids: sluice page reader',
+      metric: 'throughput',
+      value: own.wall / 1e6,
+      unit: 'M tokens/s',
+      note: `${(own.wall / hyp.wall).toFixed(1)}x hyparquet; ${perCpu(own)}`,
+    });
 
     const loader = new TokenLoader(ds, { seqLen: opts.seqLen, batch: opts.batch, world: opts.ranks, rank: 0, seed: 1 });
     loader.next();
@@ -165,7 +179,14 @@ export async function benchLoader(opts: LoaderBenchOptions): Promise<BenchRow[]>
     } catch (err) {
       // keep the other figures (and the other benches' tables) when Python is unusable here
       const why = err instanceof Error ? err.message.split('\n').slice(-2).join(' ') : String(err);
-      rows.push({ bench: 'loader', variant: `python tensors, ${opts.ranks} ranks side by side`, metric: 'throughput', value: Number.NaN, unit: 'M tokens/s', note: `failed (${python} needs numpy and torch): ${why}` });
+      rows.push({
+        bench: 'loader',
+        variant: `python tensors, ${opts.ranks} ranks side by side`,
+        metric: 'throughput',
+        value: Number.NaN,
+        unit: 'M tokens/s',
+        note: `failed (${python} needs numpy and torch): ${why}`,
+      });
       return rows;
     }
     results.forEach((r, rank) => {

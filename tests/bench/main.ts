@@ -49,7 +49,12 @@ async function runParquet(full: boolean): Promise<BenchRow[]> {
 const BENCHES: BenchEntry[] = [
   { name: 'core', what: 'no-op pipeline and jsonl reader over 1 GB of JSONL, 1 and 2 workers', run: () => benchCore({ mb: 1000, files: 8 }) },
   { name: 'parquet', what: 'Parquet shard writer against @dsnp/parquetjs and parquet-wasm', run: runParquet },
-  { name: 'readers-dumps', aliases: ['readers-a'], what: 'books, reddit, wikipedia and parquet readers; bzip2/zstd decoders; wikitext converter', run: (full) => benchReadersDumps({ mb: full ? 40 : 4 }) },
+  {
+    name: 'readers-dumps',
+    aliases: ['readers-a'],
+    what: 'books, reddit, wikipedia and parquet readers; bzip2/zstd decoders; wikitext converter',
+    run: (full) => benchReadersDumps({ mb: full ? 40 : 4 }),
+  },
   {
     name: 'readers-web-code',
     aliases: ['readers-b'],
@@ -58,8 +63,16 @@ const BENCHES: BenchEntry[] = [
   },
   { name: 'redact', what: 'redact stage throughput, hostile inputs, recall and precision on the eval set', run: (full) => benchRedact({ full }) },
   { name: 'filters', what: 'every quality filter alone and the FineWeb-style chain over generated web text', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
-  { name: 'dedup', what: 'MinHash signatures, exact keys, whole MinHash dedup, quality and clustering rounds', run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }) },
-  { name: 'loader', what: 'token loader into Python tensors (2 ranks side by side), in-process loader, dataset open, input_ids decode against hyparquet', run: (full) => benchLoader(loaderBenchDefaults(full)) },
+  {
+    name: 'dedup',
+    what: 'MinHash signatures, exact keys, whole MinHash dedup, quality and clustering rounds',
+    run: (full) => benchDedup({ ...dedupSizes(full), workDir: join(tmpdir(), `sluice-bench-dedup-${process.pid}`) }),
+  },
+  {
+    name: 'loader',
+    what: 'token loader into Python tensors (2 ranks side by side), in-process loader, dataset open, input_ids decode against hyparquet',
+    run: (full) => benchLoader(loaderBenchDefaults(full)),
+  },
   { name: 'tokenize', what: 'tokenizer throughput against tiktoken and gpt-tokenizer; BPE training', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
@@ -70,7 +83,7 @@ function usage(): string {
     'usage: make bench BENCH_ARGS="[--only NAME,...] [--full] [--seed N]"   (from the sources: node --import tsx --expose-gc tests/bench/main.ts ...)',
     '  --only   run only these entries (comma-separated)',
     '  --full   the sizes the issues name (crash: 50 trials instead of 8)',
-    '  --seed   the crash test\'s kill delays (also SLUICE_CRASH_SEED)',
+    "  --seed   the crash test's kill delays (also SLUICE_CRASH_SEED)",
     'entries:',
     ...BENCHES.map((b) => `  ${b.name.padEnd(width)}  ${b.what}${b.aliases ? ` (was ${b.aliases.join(', ')})` : ''}`),
     'Prints a table and writes .bench/bench.json.',

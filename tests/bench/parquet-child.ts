@@ -141,10 +141,7 @@ async function runParquetWasm(req: ChildRequest): Promise<ChildResult> {
   const dir = join(req.outDir, req.variant);
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'part-00000.parquet');
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
-    .setMaxRowGroupSize(req.rowGroupRows)
-    .build();
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setMaxRowGroupSize(req.rowGroupRows).build();
   const listType = new arrow.List(new arrow.Field('element', new arrow.Int32(), false));
   let rawBytes = 0;
   let gen = 0;
@@ -173,10 +170,22 @@ async function runParquetWasm(req: ChildRequest): Promise<ChildResult> {
       const values = new Int32Array(total);
       docs.forEach((d, i) => values.set(d.tokens ?? new Int32Array(0), offsets[i] ?? 0));
       const table = new arrow.Table({
-        id: arrow.vectorFromArray(docs.map((d) => d.id), new arrow.Utf8()),
-        source: arrow.vectorFromArray(docs.map((d) => d.source), new arrow.Utf8()),
-        text: arrow.vectorFromArray(docs.map((d) => d.text), new arrow.Utf8()),
-        meta: arrow.vectorFromArray(docs.map((d) => JSON.stringify(d.meta)), new arrow.Utf8()),
+        id: arrow.vectorFromArray(
+          docs.map((d) => d.id),
+          new arrow.Utf8(),
+        ),
+        source: arrow.vectorFromArray(
+          docs.map((d) => d.source),
+          new arrow.Utf8(),
+        ),
+        text: arrow.vectorFromArray(
+          docs.map((d) => d.text),
+          new arrow.Utf8(),
+        ),
+        meta: arrow.vectorFromArray(
+          docs.map((d) => JSON.stringify(d.meta)),
+          new arrow.Utf8(),
+        ),
         input_ids: arrow.makeVector(
           arrow.makeData({
             type: listType,

@@ -67,11 +67,5 @@ export function* benchDocs(opts: BenchDataOptions, batchRows = 1000): Generator<
 
 /** Bytes of the raw row content (text, id, source, meta JSON and 4 bytes per token id). */
 export function rawRowBytes(doc: Doc): number {
-  return (
-    Buffer.byteLength(doc.text) +
-    Buffer.byteLength(doc.id) +
-    Buffer.byteLength(doc.source) +
-    Buffer.byteLength(JSON.stringify(doc.meta)) +
-    4 * (doc.tokens?.length ?? 0)
-  );
+  return Buffer.byteLength(doc.text) + Buffer.byteLength(doc.id) + Buffer.byteLength(doc.source) + Buffer.byteLength(JSON.stringify(doc.meta)) + 4 * (doc.tokens?.length ?? 0);
 }

@@ -37,9 +37,7 @@ async function main(): Promise<void> {
   const rowGroupBytes = num(values['row-group-mb'], 64, 'row-group-mb') * 1024 * 1024;
   const variants = values.variants === undefined ? DEFAULT_VARIANTS : (values.variants.split(',') as Variant[]);
   const outDir = values.out ?? (await mkdtemp(join(tmpdir(), 'sluice-parquet-bench-')));
-  process.stderr.write(
-    `parquet writer bench: ${rows} rows x (~${textBytes} B text + ${idsPerRow} int32 ids), row groups of ${(rowGroupBytes / 1048576).toFixed(0)} MiB, in ${outDir}\n`,
-  );
+  process.stderr.write(`parquet writer bench: ${rows} rows x (~${textBytes} B text + ${idsPerRow} int32 ids), row groups of ${(rowGroupBytes / 1048576).toFixed(0)} MiB, in ${outDir}\n`);
   try {
     const result = await benchParquet({
       rows,

@@ -16,7 +16,11 @@ export interface ReadArgs {
 export function readAllFiles(args: ReadArgs): Promise<ReadCounts> {
   const reader = readers[args.reader];
   if (!reader) throw new Error(`no reader ${args.reader}`);
-  return drainReader(reader, args.files.map((f) => localFile(f)), args.params);
+  return drainReader(
+    reader,
+    args.files.map((f) => localFile(f)),
+    args.params,
+  );
 }
 
 export interface ConvertArgs {
@@ -48,7 +52,11 @@ const RESIDUE: Record<string, RegExp> = {
 };
 
 function articles(args: ConvertArgs): string[] {
-  if (args.dir) return readdirSync(args.dir).filter((f) => f.endsWith('.txt')).sort().map((f) => readFileSync(join(args.dir!, f), 'utf8'));
+  if (args.dir)
+    return readdirSync(args.dir)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .map((f) => readFileSync(join(args.dir!, f), 'utf8'));
   return readFileSync(args.synthetic!, 'utf8').split('\f');
 }
 

@@ -20,7 +20,10 @@ let vocabulary: string[] | undefined;
 function words(): string[] {
   if (!vocabulary) {
     const dir = 'sample-corpora/books/source';
-    const text = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join(' ') + readFileSync('sample-corpora/books/pg-sample-lighthouse-ledger.txt', 'utf8');
+    const text =
+      readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join(' ') + readFileSync('sample-corpora/books/pg-sample-lighthouse-ledger.txt', 'utf8');
     vocabulary = [...new Set(text.toLowerCase().match(/[a-z']{2,}/g) ?? [])];
   }
   return vocabulary;
@@ -68,7 +71,9 @@ export function makeBooks(dir: string, count: number, kbEach = 256): GeneratedIn
   let compressedBytes = 0;
   let rawBytes = 0;
   for (let b = 0; b < count; b++) {
-    const parts = [`Title: ${t.sentence(2, 5)}\nAuthor: ${t.word()} ${t.word()}\nRelease date: May 1, 2001 [eBook #${10000 + b}]\nLanguage: English\n\n*** START OF THE PROJECT GUTENBERG EBOOK ${b} ***\n`];
+    const parts = [
+      `Title: ${t.sentence(2, 5)}\nAuthor: ${t.word()} ${t.word()}\nRelease date: May 1, 2001 [eBook #${10000 + b}]\nLanguage: English\n\n*** START OF THE PROJECT GUTENBERG EBOOK ${b} ***\n`,
+    ];
     let size = 0;
     for (let ch = 1; size < kbEach * 1024; ch++) {
       parts.push(`\nCHAPTER ${ch}.\n`);
@@ -117,7 +122,19 @@ export async function makeReddit(dir: string, mb: number): Promise<GeneratedInpu
       time += 1 + t.int(3);
       if (i % 25 === 0) {
         link++;
-        subs.push(JSON.stringify({ id: `s${link}`, author: `u${t.int(5000)}`, title: t.sentence(4, 12), selftext: t.int(3) === 0 ? '' : t.paragraph(3), score: t.int(200), created_utc: time, subreddit: `sub${t.int(50)}`, num_comments: 25, is_self: true }));
+        subs.push(
+          JSON.stringify({
+            id: `s${link}`,
+            author: `u${t.int(5000)}`,
+            title: t.sentence(4, 12),
+            selftext: t.int(3) === 0 ? '' : t.paragraph(3),
+            score: t.int(200),
+            created_utc: time,
+            subreddit: `sub${t.int(50)}`,
+            num_comments: 25,
+            is_self: true,
+          }),
+        );
         recent.length = 0;
       }
       const roll = t.int(100);
@@ -125,7 +142,19 @@ export async function makeReddit(dir: string, mb: number): Promise<GeneratedInpu
       const parent = recent.length > 0 && t.int(2) === 0 ? `t1_${recent[t.int(recent.length)]}` : `t3_s${link}`;
       const id = `c${i}`;
       recent.push(id);
-      const line = JSON.stringify({ id, author: roll === 7 ? 'AutoModerator' : `u${t.int(5000)}`, body, score: t.int(30) - 3, created_utc: time, subreddit: `sub${link % 50}`, link_id: `t3_s${link}`, parent_id: parent, controversiality: 0, gilded: 0, retrieved_on: time + 86400 * 30 });
+      const line = JSON.stringify({
+        id,
+        author: roll === 7 ? 'AutoModerator' : `u${t.int(5000)}`,
+        body,
+        score: t.int(30) - 3,
+        created_utc: time,
+        subreddit: `sub${link % 50}`,
+        link_id: `t3_s${link}`,
+        parent_id: parent,
+        controversiality: 0,
+        gilded: 0,
+        retrieved_on: time + 86400 * 30,
+      });
       bytes += line.length + 1;
       yield line;
     }
@@ -153,8 +182,13 @@ function escapeXml(s: string): string {
 export function syntheticArticle(t: Text, title: string): string {
   const link = (): string => (t.int(2) ? `[[${t.word()}]]` : `[[${t.word()} ${t.word()}|${t.word()}]]`);
   const para = (): string =>
-    Array.from({ length: 3 + t.int(4) }, () => `${t.sentence()} ${link()} ${t.word()}${t.int(3) === 0 ? `<ref>{{cite web |url=https://example.org/${t.int(1e6)} |title=${t.sentence(2, 5)}}}</ref>` : ''}.`).join(' ');
-  const parts = [`{{Short description|${t.sentence(3, 6)}}}\n{{Infobox thing\n| name = ${title}\n| image = ${t.word()}.jpg\n| date = {{start date|19${10 + t.int(89)}|${1 + t.int(12)}|${1 + t.int(28)}}}\n}}\n'''${title}''' ${para()}\n`];
+    Array.from(
+      { length: 3 + t.int(4) },
+      () => `${t.sentence()} ${link()} ${t.word()}${t.int(3) === 0 ? `<ref>{{cite web |url=https://example.org/${t.int(1e6)} |title=${t.sentence(2, 5)}}}</ref>` : ''}.`,
+    ).join(' ');
+  const parts = [
+    `{{Short description|${t.sentence(3, 6)}}}\n{{Infobox thing\n| name = ${title}\n| image = ${t.word()}.jpg\n| date = {{start date|19${10 + t.int(89)}|${1 + t.int(12)}|${1 + t.int(28)}}}\n}}\n'''${title}''' ${para()}\n`,
+  ];
   for (let s = 0; s < 2 + t.int(4); s++) {
     parts.push(`\n== ${t.sentence(1, 3).slice(0, -1)} ==\n${para()}\n\n${para()}\n`);
     if (t.int(3) === 0) parts.push(`{| class="wikitable"\n! a !! b\n|-\n| ${t.word()} || ${t.int(100)}\n|}\n`);

@@ -32,7 +32,11 @@ export async function benchReadersDumps(opts: ReadersDumpsBenchOptions): Promise
   };
   const root = mkdtempSync(join(tmpdir(), 'sluice-bench-readers-dumps-'));
   try {
-    const inputs: { name: string; make: (dir: string, mb: number) => Promise<GeneratedInput>; runs: { variant: string; params?: Record<string, unknown>; files?: (g: GeneratedInput) => string[] }[] }[] = [
+    const inputs: {
+      name: string;
+      make: (dir: string, mb: number) => Promise<GeneratedInput>;
+      runs: { variant: string; params?: Record<string, unknown>; files?: (g: GeneratedInput) => string[] }[];
+    }[] = [
       { name: 'books', make: async (dir, mb) => makeBooks(dir, Math.max(1, Math.round((mb * 1024) / 256))), runs: [{ variant: 'books .txt.gz' }] },
       {
         name: 'reddit',
@@ -69,14 +73,28 @@ export async function benchReadersDumps(opts: ReadersDumpsBenchOptions): Promise
         const g = generated.get('wikipedia-10')!;
         for (const backend of ['lbzip2', 'bzip2', 'js']) {
           const res = await isolated<{ bytes: number }>(CHILD, 'decodeOnly', { file: g.files[0]!, codec: 'bzip2', backend } satisfies DecodeArgs);
-          push({ bench: 'readers-dumps', variant: `bzip2 decode ${backend}`, metric: 'throughput uncompressed', value: res.value.bytes / MB / res.seconds, unit: 'MB/s', note: `peak RSS ${res.peakRssMb.toFixed(0)} MiB` });
+          push({
+            bench: 'readers-dumps',
+            variant: `bzip2 decode ${backend}`,
+            metric: 'throughput uncompressed',
+            value: res.value.bytes / MB / res.seconds,
+            unit: 'MB/s',
+            note: `peak RSS ${res.peakRssMb.toFixed(0)} MiB`,
+          });
         }
       }
       if (input.name === 'reddit') {
         const g = generated.get('reddit-10')!;
         for (const backend of ['cli', 'napi']) {
           const res = await isolated<{ bytes: number }>(CHILD, 'decodeOnly', { file: g.files[0]!, codec: 'zstd', backend } satisfies DecodeArgs);
-          push({ bench: 'readers-dumps', variant: `zstd --long=31 decode ${backend === 'cli' ? 'zstd command' : 'zstd-napi'}`, metric: 'throughput uncompressed', value: res.value.bytes / MB / res.seconds, unit: 'MB/s', note: `peak RSS ${res.peakRssMb.toFixed(0)} MiB` });
+          push({
+            bench: 'readers-dumps',
+            variant: `zstd --long=31 decode ${backend === 'cli' ? 'zstd command' : 'zstd-napi'}`,
+            metric: 'throughput uncompressed',
+            value: res.value.bytes / MB / res.seconds,
+            unit: 'MB/s',
+            note: `peak RSS ${res.peakRssMb.toFixed(0)} MiB`,
+          });
         }
       }
       for (const scale of [1, 10]) rmSync(join(root, `${input.name}-${scale}x`), { recursive: true, force: true });
@@ -99,10 +117,20 @@ export async function benchReadersDumps(opts: ReadersDumpsBenchOptions): Promise
       const res = await isolated<ConvertResult>(CHILD, 'convertArticles', { converter, ...source, repeat: converter === 'sluice' ? 5 : 1 } satisfies ConvertArgs);
       const v = res.value;
       const residue = Object.values(v.residue).reduce((a, b) => a + b, 0);
-      const detail = Object.entries(v.residue).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+      const detail = Object.entries(v.residue)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
       push({ bench: 'readers-dumps', variant: `wikitext ${converter}`, metric: 'articles', value: v.articles / res.seconds, unit: 'articles/s', note: what });
       push({ bench: 'readers-dumps', variant: `wikitext ${converter}`, metric: 'throughput', value: v.inputChars / 1e6 / res.seconds, unit: 'M chars/s' });
-      push({ bench: 'readers-dumps', variant: `wikitext ${converter}`, metric: 'markup left', value: (residue / Math.max(1, v.outputChars)) * 100_000, unit: 'per 100k chars', note: detail || 'none' });
+      push({
+        bench: 'readers-dumps',
+        variant: `wikitext ${converter}`,
+        metric: 'markup left',
+        value: (residue / Math.max(1, v.outputChars)) * 100_000,
+        unit: 'per 100k chars',
+        note: detail || 'none',
+      });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

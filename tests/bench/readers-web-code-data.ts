@@ -92,14 +92,30 @@ export async function writeWebInputs(dir: string, mb: number, scales: number[]):
     const id = `<urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}>`;
     const url = `https://site${n % 97}.example/${lang}/page-${n}`;
     const http = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html${n % 2 === 1 ? `; charset=${charset}` : ''}\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'), body]);
-    const request = warcRecord({ 'WARC-Type': 'request', 'WARC-Record-ID': `<urn:uuid:10000000-0000-4000-8000-${String(n).padStart(12, '0')}>`, 'WARC-Target-URI': url, 'Content-Type': 'application/http; msgtype=request' }, Buffer.from(`GET /${lang}/page-${n} HTTP/1.1\r\nHost: site.example\r\n\r\n`));
-    const response = warcRecord({ 'WARC-Type': 'response', 'WARC-Record-ID': id, 'WARC-Date': '2024-05-18T10:00:00Z', 'WARC-Target-URI': url, 'Content-Type': 'application/http; msgtype=response' }, http);
+    const request = warcRecord(
+      { 'WARC-Type': 'request', 'WARC-Record-ID': `<urn:uuid:10000000-0000-4000-8000-${String(n).padStart(12, '0')}>`, 'WARC-Target-URI': url, 'Content-Type': 'application/http; msgtype=request' },
+      Buffer.from(`GET /${lang}/page-${n} HTTP/1.1\r\nHost: site.example\r\n\r\n`),
+    );
+    const response = warcRecord(
+      { 'WARC-Type': 'response', 'WARC-Record-ID': id, 'WARC-Date': '2024-05-18T10:00:00Z', 'WARC-Target-URI': url, 'Content-Type': 'application/http; msgtype=response' },
+      http,
+    );
     warcMembers.push(gzipSync(request), gzipSync(response));
     raw += request.length + response.length;
     htmlBytes += body.length;
     pages.push(html);
     const text = Buffer.from([title, ...paragraphs].join('\n'), 'utf8');
-    const conversion = warcRecord({ 'WARC-Type': 'conversion', 'WARC-Target-URI': url, 'WARC-Date': '2024-05-18T10:00:00Z', 'WARC-Record-ID': `<urn:uuid:20000000-0000-4000-8000-${String(n).padStart(12, '0')}>`, 'WARC-Identified-Content-Language': lang, 'Content-Type': 'text/plain' }, text);
+    const conversion = warcRecord(
+      {
+        'WARC-Type': 'conversion',
+        'WARC-Target-URI': url,
+        'WARC-Date': '2024-05-18T10:00:00Z',
+        'WARC-Record-ID': `<urn:uuid:20000000-0000-4000-8000-${String(n).padStart(12, '0')}>`,
+        'WARC-Identified-Content-Language': lang,
+        'Content-Type': 'text/plain',
+      },
+      text,
+    );
     wetMembers.push(gzipSync(conversion));
     wetRaw += conversion.length;
   }
@@ -156,7 +172,10 @@ export async function writeCodeInputs(dir: string, repos: number, filesPerRepo: 
     const repo = join(dir, `repo-${String(r).padStart(4, '0')}`);
     await mkdir(join(repo, 'src', 'lib'), { recursive: true });
     await mkdir(join(repo, 'node_modules', 'dep'), { recursive: true });
-    await writeFile(join(repo, 'LICENSE'), 'MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nThe above copyright notice and this permission notice shall be included in all copies\n');
+    await writeFile(
+      join(repo, 'LICENSE'),
+      'MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nThe above copyright notice and this permission notice shall be included in all copies\n',
+    );
     await writeFile(join(repo, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
     for (let f = 0; f < filesPerRepo; f++) {
       const content = `// file ${f} of repo ${r}\n${body}`;

@@ -93,7 +93,11 @@ export async function benchReadersWebCode(opts: ReadersWebCodeBenchOptions): Pro
       ['warcio 2.4.11 + node:zlib Gunzip', 'parseWarcWarcio'],
     ] as const) {
       const r = await isolated<{ records: number; bytes: number; seconds: number }>(CHILD, fn, { path: one.warc });
-      rows.push(row(`parse ${name}`, 'records', r.value.records / r.value.seconds, 'records/s'), row(`parse ${name}`, 'throughput uncompressed', one.warcBytes.raw / 1e6 / r.value.seconds, 'MB/s'), row(`parse ${name}`, 'peak RSS', r.peakRssMb, 'MiB'));
+      rows.push(
+        row(`parse ${name}`, 'records', r.value.records / r.value.seconds, 'records/s'),
+        row(`parse ${name}`, 'throughput uncompressed', one.warcBytes.raw / 1e6 / r.value.seconds, 'MB/s'),
+        row(`parse ${name}`, 'peak RSS', r.peakRssMb, 'MiB'),
+      );
     }
     for (const [name, fn] of [
       ['sluice gunzipMembers (per member, CRC checked)', 'gunzipSluice'],
@@ -109,8 +113,14 @@ export async function benchReadersWebCode(opts: ReadersWebCodeBenchOptions): Pro
     const rounds = Math.max(1, Math.ceil(2000 / web.pages.length));
     const ex = await isolated<{ pages: number; chars: number; seconds: number }>(CHILD, 'extractPages', { pagesFile, rounds });
     rows.push(
-      row('extract htmlparser2 main text', 'pages', ex.value.pages / ex.value.seconds, 'pages/s', `${web.pages.length} pages x ${rounds}, avg ${(web.htmlBytes / web.pages.length / 1024).toFixed(1)} KiB`),
-      row('extract htmlparser2 main text', 'throughput', ((web.htmlBytes * rounds) / 1e6) / ex.value.seconds, 'MB/s'),
+      row(
+        'extract htmlparser2 main text',
+        'pages',
+        ex.value.pages / ex.value.seconds,
+        'pages/s',
+        `${web.pages.length} pages x ${rounds}, avg ${(web.htmlBytes / web.pages.length / 1024).toFixed(1)} KiB`,
+      ),
+      row('extract htmlparser2 main text', 'throughput', (web.htmlBytes * rounds) / 1e6 / ex.value.seconds, 'MB/s'),
     );
 
     // code: folders of repositories at 1x and 10x, and one tar.gz
@@ -125,7 +135,11 @@ export async function benchReadersWebCode(opts: ReadersWebCodeBenchOptions): Pro
         const gzBytes = await tarGzOf(code.root, archive);
         const t = await isolated<ReadCounts>(CHILD, 'readCode', { path: archive, isDirectory: false });
         const tl = `code tar.gz 1x (${(gzBytes / 1e3).toFixed(0)} KB gz)`;
-        rows.push(row(tl, 'throughput uncompressed', code.bytes / 1e6 / t.value.seconds, 'MB/s', 'read twice: licence pass, then files'), row(tl, 'docs', t.value.docs / t.value.seconds, 'docs/s'), row(tl, 'peak RSS', t.peakRssMb, 'MiB'));
+        rows.push(
+          row(tl, 'throughput uncompressed', code.bytes / 1e6 / t.value.seconds, 'MB/s', 'read twice: licence pass, then files'),
+          row(tl, 'docs', t.value.docs / t.value.seconds, 'docs/s'),
+          row(tl, 'peak RSS', t.peakRssMb, 'MiB'),
+        );
       }
       await rm(code.root, { recursive: true, force: true });
     }

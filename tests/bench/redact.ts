@@ -175,7 +175,14 @@ function runHostile(): BenchRow[] {
   const word = (n: number): string => 'a'.repeat(n - 1) + '@';
   const small = median([seconds(() => naiveEmail(word(16384))), seconds(() => naiveEmail(word(16384)))]);
   const large = median([seconds(() => naiveEmail(word(32768))), seconds(() => naiveEmail(word(32768)))]);
-  rows.push({ bench: BENCH, variant: 'hostile one long word, naive email regex', metric: 'time per MB', value: round((large * 1000 * 1e6) / 32768), unit: 'ms', note: `quadratic: 32KB/16KB = ${(large / small).toFixed(2)}x (extrapolated to 1 MB)` });
+  rows.push({
+    bench: BENCH,
+    variant: 'hostile one long word, naive email regex',
+    metric: 'time per MB',
+    value: round((large * 1000 * 1e6) / 32768),
+    unit: 'ms',
+    note: `quadratic: 32KB/16KB = ${(large / small).toFixed(2)}x (extrapolated to 1 MB)`,
+  });
   return rows;
 }
 
@@ -206,7 +213,14 @@ function evalRows(): BenchRow[] {
     rows.push({ bench: BENCH, variant: `eval ${k.kind}`, metric: 'precision', value: round3(k.precision), unit: '', note: `${k.correct}/${k.detected} detected; target >= 0.95` });
   }
   const bytes = cases.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
-  rows.push({ bench: BENCH, variant: 'eval set', metric: 'documents', value: report.cases, unit: 'docs', note: `${report.labels} labeled values (planted and look-alikes) in ${(bytes / 1e3).toFixed(0)} KB: one per ${Math.round(bytes / report.labels)} bytes` });
+  rows.push({
+    bench: BENCH,
+    variant: 'eval set',
+    metric: 'documents',
+    value: report.cases,
+    unit: 'docs',
+    note: `${report.labels} labeled values (planted and look-alikes) in ${(bytes / 1e3).toFixed(0)} KB: one per ${Math.round(bytes / report.labels)} bytes`,
+  });
   return rows;
 }
 

@@ -23,9 +23,6 @@ export function report(name: string, rows: BenchRow[]): void {
   process.stdout.write(renderRows(rows) + '\n');
   mkdirSync('.bench', { recursive: true });
   const path = join('.bench', `${name}.json`);
-  writeFileSync(
-    path,
-    JSON.stringify({ name, date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), rows }, null, 2) + '\n',
-  );
+  writeFileSync(path, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), rows }, null, 2) + '\n');
   process.stdout.write(`\nwrote ${path}\n`);
 }

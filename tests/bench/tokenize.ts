@@ -63,7 +63,8 @@ function walk(dir: string, accept: (name: string) => boolean, out: string[]): vo
 /** Files under node_modules in a stable order, read until `bytes` are yielded, as documents of about 4 KB. */
 export function* nodeModulesDocs(kind: 'english' | 'code', bytes: number): Generator<string> {
   const files: string[] = [];
-  const accept = kind === 'english' ? (n: string) => n.endsWith('.md') && !/^(CHANGELOG|HISTORY)/i.test(n) : (n: string) => /\.(js|mjs|cjs|ts|c|h|cc|py)$/.test(n) && !n.endsWith('.min.js') && !n.endsWith('.d.ts');
+  const accept =
+    kind === 'english' ? (n: string) => n.endsWith('.md') && !/^(CHANGELOG|HISTORY)/i.test(n) : (n: string) => /\.(js|mjs|cjs|ts|c|h|cc|py)$/.test(n) && !n.endsWith('.min.js') && !n.endsWith('.d.ts');
   walk(nodeModulesDir(), accept, files);
   let total = 0;
   // When there is less text than asked for, it comes round again (at most 20 times).
@@ -74,7 +75,7 @@ export function* nodeModulesDocs(kind: 'english' | 'code', bytes: number): Gener
       const text = readFileSync(f, 'utf8');
       // Skip minified or generated files: real code has short lines.
       if (kind === 'code' && text.length / (text.split('\n').length || 1) > 200) continue;
-      for (let i = 0; i < text.length && total < bytes; ) {
+      for (let i = 0; i < text.length && total < bytes;) {
         let end = Math.min(text.length, i + 4096);
         const nl = text.lastIndexOf('\n', end);
         if (end < text.length && nl > i + 1024) end = nl + 1;
@@ -184,7 +185,14 @@ export async function benchEncode(opts: TokenizeBenchOptions): Promise<BenchRow[
     const vocab = loadStandard(name);
     const encoders = await encodersFor(name, vocab);
     const pairs = bpeCoreFor(vocab).pairs;
-    rows.push({ bench: 'tokenize', variant: `${name}: merge pair table`, metric: 'memory', value: pairs.table.byteLength / 1e6, unit: 'MB', note: `${pairs.capacity} slots of 8 bytes, at most 60% full` });
+    rows.push({
+      bench: 'tokenize',
+      variant: `${name}: merge pair table`,
+      metric: 'memory',
+      value: pairs.table.byteLength / 1e6,
+      unit: 'MB',
+      note: `${pairs.capacity} slots of 8 bytes, at most 60% full`,
+    });
     for (const [kind, docs] of Object.entries(texts)) {
       const warmup = docs.slice(0, Math.floor(docs.length / 4));
       const measured = docs.slice(warmup.length);
@@ -206,7 +214,11 @@ export async function benchEncode(opts: TokenizeBenchOptions): Promise<BenchRow[
         const v = bytes / 1e6 / median(seconds.get(e.label)!);
         mbps.set(e.label, v);
         const isEncoder = !e.label.includes('only');
-        const note = isEncoder ? (checks.get(e.label) === tokens ? `${tokens} tokens, same count as tiktoken` : `${checks.get(e.label)} tokens vs tiktoken ${tokens}`) : `${checks.get(e.label)} pieces`;
+        const note = isEncoder
+          ? checks.get(e.label) === tokens
+            ? `${tokens} tokens, same count as tiktoken`
+            : `${checks.get(e.label)} tokens vs tiktoken ${tokens}`
+          : `${checks.get(e.label)} pieces`;
         rows.push({ bench: 'tokenize', variant: `${name} ${kind}: ${e.label}`, metric: 'throughput', value: v, unit: 'MB/s', note });
         log(`  ${name} ${kind} ${e.label}: ${v.toFixed(1)} MB/s`);
       }
@@ -237,7 +249,14 @@ function perCall(name: string, encoders: Encoders[], english: readonly string[],
       for (const d of short.slice(0, 10_000)) fn(d);
       times.push(timed(short, fn)[0]);
     }
-    rows.push({ bench: 'tokenize', variant: `${name} per call: ${e.label}`, metric: 'time per call', value: (median(times) / short.length) * 1e6, unit: 'us', note: `${short.length} strings of 24 characters` });
+    rows.push({
+      bench: 'tokenize',
+      variant: `${name} per call: ${e.label}`,
+      metric: 'time per call',
+      value: (median(times) / short.length) * 1e6,
+      unit: 'us',
+      note: `${short.length} strings of 24 characters`,
+    });
   }
   return rows;
 }
@@ -330,7 +349,14 @@ export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]
     const variant = `train ${(r.bytes / 1e6).toFixed(0)} MB -> ${r.vocabSize} tokens, max_pretokens ${maxPretokens ?? 'default 2M'}`;
     const note = `${r.documents} docs, ${r.distinct} distinct pre-tokens kept, ${r.prunes} prunes (counts <= ${r.pruneThreshold}), stopped by ${r.stop}`;
     rows.push(
-      { bench: 'tokenize', variant, metric: 'read + count pre-tokens', value: r.countSeconds, unit: 's', note: `${(r.bytes / 1e6 / r.countSeconds).toFixed(1)} MB/s, including reading or generating the text` },
+      {
+        bench: 'tokenize',
+        variant,
+        metric: 'read + count pre-tokens',
+        value: r.countSeconds,
+        unit: 's',
+        note: `${(r.bytes / 1e6 / r.countSeconds).toFixed(1)} MB/s, including reading or generating the text`,
+      },
       { bench: 'tokenize', variant, metric: 'learn merges', value: r.learnSeconds, unit: 's' },
       { bench: 'tokenize', variant, metric: 'total', value: seconds, unit: 's', note },
       { bench: 'tokenize', variant, metric: 'peak RSS', value: peakRssMb, unit: 'MiB', note: 'child process; the text is streamed, not held' },

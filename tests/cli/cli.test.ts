@@ -51,7 +51,10 @@ describe('sluice CLI', () => {
 
   it('run, then stats and inspect read the output', () => {
     const dir = tempDir();
-    writeJsonlCorpus(dir, [{ name: 'a.jsonl.gz', docs: 40, badLines: [3], chars: 150 }, { name: 'b.jsonl.gz', docs: 40, chars: 400 }]);
+    writeJsonlCorpus(dir, [
+      { name: 'a.jsonl.gz', docs: 40, badLines: [3], chars: 150 },
+      { name: 'b.jsonl.gz', docs: 40, chars: 400 },
+    ]);
     const run = sluice(['run', writePipeline(dir, yaml(dir)), '--workers', '2']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('80 in = 40 kept + 40 rejected + 0 duplicates  [balanced]');

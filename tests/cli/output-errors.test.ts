@@ -70,7 +70,11 @@ describe('sluice inspect on a damaged shard', () => {
     const out = join(dir, 'out');
     const run = sluice(['run', writePipeline(dir, yaml(dir, out)), '--workers', '1']);
     expect(run.status, run.stderr).toBe(0);
-    const shard = join(out, 'shards', readdirSync(join(out, 'shards')).find((n) => n.endsWith('.parquet'))!);
+    const shard = join(
+      out,
+      'shards',
+      readdirSync(join(out, 'shards')).find((n) => n.endsWith('.parquet'))!,
+    );
     const whole = sluice(['inspect', shard, '--limit', '1']);
     expect(whole.status, whole.stderr).toBe(0);
 

@@ -47,7 +47,9 @@ describe('min/max pairs in stage params', () => {
       per_language:
         de: {min_avg_word_length: 4, max_avg_word_length: 2}`);
     expect(err.message).toContain('(2 problems)');
-    expect(err.message).toContain(`${file}:7:7: stages[0].gopher_quality.min_doc_words: min_doc_words (50) is greater than max_doc_words (20), so every document would be dropped (not set: the default applies)`);
+    expect(err.message).toContain(
+      `${file}:7:7: stages[0].gopher_quality.min_doc_words: min_doc_words (50) is greater than max_doc_words (20), so every document would be dropped (not set: the default applies)`,
+    );
     expect(err.message).toContain(`${file}:9:35: stages[0].gopher_quality.per_language.de.min_avg_word_length: min_avg_word_length (4) is greater than max_avg_word_length (2)`);
   });
 

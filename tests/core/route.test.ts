@@ -21,7 +21,20 @@ describe('routeWhere', () => {
       }
     };
     const routed = routeWhere(upper, (d) => d.source === 'web');
-    const ids = await collect(routed(fromArray(docs([['w1', 'web'], ['c1', 'code'], ['w2', 'web'], ['w3', 'web'], ['c2', 'code'], ['w4', 'web']]))));
+    const ids = await collect(
+      routed(
+        fromArray(
+          docs([
+            ['w1', 'web'],
+            ['c1', 'code'],
+            ['w2', 'web'],
+            ['w3', 'web'],
+            ['c2', 'code'],
+            ['w4', 'web'],
+          ]),
+        ),
+      ),
+    );
     expect(seen).toEqual(['w1', 'w2', 'w3', 'w4']);
     expect(ids).toEqual(['W1', 'c1', 'W2', 'c2', 'W4']);
   });
@@ -32,7 +45,20 @@ describe('routeWhere', () => {
       for await (const d of it) all.push(d);
       yield* all.reverse();
     };
-    const ids = await collect(routeWhere(reverse, (d) => d.source === 'web')(fromArray(docs([['w1', 'web'], ['c1', 'code'], ['w2', 'web']]))));
+    const ids = await collect(
+      routeWhere(
+        reverse,
+        (d) => d.source === 'web',
+      )(
+        fromArray(
+          docs([
+            ['w1', 'web'],
+            ['c1', 'code'],
+            ['w2', 'web'],
+          ]),
+        ),
+      ),
+    );
     expect(ids).toEqual(['c1', 'w2', 'w1']);
   });
 
@@ -48,7 +74,11 @@ describe('routeWhere', () => {
       yield* it;
     };
     let bypassed = 0;
-    const routed = routeWhere(identity, (d) => d.source === 'web', () => bypassed++)(many());
+    const routed = routeWhere(
+      identity,
+      (d) => d.source === 'web',
+      () => bypassed++,
+    )(many());
     let n = 0;
     for await (const d of routed) {
       expect(pulled - n).toBeLessThanOrEqual(1);

@@ -37,23 +37,29 @@ describe('system errors in words', () => {
     const dir = tempDir();
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
-    const err = fromSystemError(thrownBy(() => mkdirSync(join(file, 'sub'))), 'SLUICE_OUTPUT');
+    const err = fromSystemError(
+      thrownBy(() => mkdirSync(join(file, 'sub'))),
+      'SLUICE_OUTPUT',
+    );
     expect(err?.message).toBe(`cannot create directory ${join(file, 'sub')}: not a directory (a part of the path is a file)`);
     expect(err?.file).toBe(join(file, 'sub'));
   });
 
   it('names both paths of a rename', () => {
     const dir = tempDir();
-    const err = fromSystemError(thrownBy(() => renameSync(join(dir, 'missing'), join(dir, 'target'))), 'SLUICE_OUTPUT');
+    const err = fromSystemError(
+      thrownBy(() => renameSync(join(dir, 'missing'), join(dir, 'target'))),
+      'SLUICE_OUTPUT',
+    );
     expect(err?.message).toBe(`cannot rename ${join(dir, 'missing')} to ${join(dir, 'target')}: no such file or directory`);
   });
 
-  it('falls back to Node\'s words for codes it has none for', () => {
+  it("falls back to Node's words for codes it has none for", () => {
     const err = Object.assign(new Error("ESPIPE: invalid seek, lseek '/dev/x'"), { code: 'ESPIPE', syscall: 'lseek', path: '/dev/x' });
     expect(fromSystemError(err, 'SLUICE_SYSTEM')?.message).toBe('cannot access /dev/x: invalid seek');
   });
 
-  it('leaves programming errors and Node\'s own ERR_ codes to be reported as internal errors, with their stack', () => {
+  it("leaves programming errors and Node's own ERR_ codes to be reported as internal errors, with their stack", () => {
     expect(reportableError(new TypeError('x is not a function'))).toBeUndefined();
     expect(reportableError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))).toBeUndefined();
     const sluice = new SluiceError('SLUICE_USAGE', 'bad flag');

@@ -33,7 +33,9 @@ export function editWords(words: string[], rate: number, vocab: string[], r: () 
 
 /** The exact set of word n-gram shingles of a text, as sluice defines them. */
 export function shingleSet(text: string, n = 5): Set<string> {
-  const words = simplifyText(text).split(' ').filter((w) => w.length > 0);
+  const words = simplifyText(text)
+    .split(' ')
+    .filter((w) => w.length > 0);
   const out = new Set<string>();
   if (words.length === 0) return out;
   if (words.length < n) out.add(words.join(' '));
@@ -66,7 +68,10 @@ export function familyCorpus(opts: { families: number; rates: number[]; unrelate
   const r = mulberry32(opts.seed);
   const vocab = vocabulary(50_000, opts.seed + 1);
   const out: GeneratedDoc[] = [];
-  const id = (): string => `d${Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')}${out.length.toString(36)}`;
+  const id = (): string =>
+    `d${Math.floor(r() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')}${out.length.toString(36)}`;
   for (let f = 0; f < opts.families; f++) {
     const base = randomWords(opts.words, vocab, r);
     out.push({ id: id(), text: base.join(' '), family: f, rate: 0 });

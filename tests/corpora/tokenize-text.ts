@@ -81,6 +81,8 @@ const SENTENCES: Readonly<Record<string, readonly string[]>> = {
 const EMOJI = ['😀', '👍🏽', '👨‍👩‍👧‍👦', '🏳️‍🌈', '👩🏽‍💻', '🧑‍🤝‍🧑', '🇯🇵', '🇺🇳', '1️⃣', '#️⃣', '❤️', '☺︎', '🫠', '🐈‍⬛', '👁️‍🗨️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿'];
 
 /** Every White_Space character, the characters JavaScript's \s adds (U+FEFF) and near misses (Cf). */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 export const SPACE_LIKE = [
   '\t', '\n', '\u000b', '\f', '\r', ' ', '\u0085', '\u00a0', '\u1680',
   '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
@@ -123,6 +125,8 @@ function english(r: Rng): string {
 
 function code(r: Rng): string {
   const id = (): string => ident(r);
+  // a packed table: one row per line reads better than one value per line
+  // prettier-ignore
   const templates: (() => string)[] = [
     () => `def ${id()}(${id()}, ${id()}=None):\n    """${englishSentence(r)}"""\n    if ${id()} is None:\n        return [${r.int(10)}, ${r.int(1e6)}, 0x${r.int(65536).toString(16)}]\n    for ${id()} in range(${r.int(100)}):\n        ${id()} += ${r.next().toFixed(4)}  # ${r.pick(WORDS)}\n    return f"{${id()}!r:>10}"\n`,
     () => `export async function ${id()}(${id()}: string): Promise<number[]> {\n  const ${id()} = await fetch(\`/api/\${${id()}}\`);\n  // ${englishSentence(r)}\n  return ${id()}.map((x) => x * ${r.int(100)}).filter(Boolean);\n}\n`,
@@ -211,7 +215,7 @@ function digits(r: Rng): string {
 
 /** Contractions, apostrophes and the cases where Rust's case folding differs from ASCII. */
 function apostrophes(r: Rng): string {
-  const bits = ["'s", "'S", "'ſ", "'ſx", "'t", "'T", "'re", "'RE", "'Re", "'ve", "'VE", "'m", "'M", "'ll", "'LL", "'lL", "'d", "'D", "'", "''", "'x", "'K", "'\u212a", "’s", " 's", "'s'", "'1"];
+  const bits = ["'s", "'S", "'ſ", "'ſx", "'t", "'T", "'re", "'RE", "'Re", "'ve", "'VE", "'m", "'M", "'ll", "'LL", "'lL", "'d", "'D", "'", "''", "'x", "'K", "'\u212a", '’s', " 's", "'s'", "'1"];
   let s = '';
   for (let k = 5 + r.int(20); k > 0; k--) s += r.pick(['', ' ', 'x', 'X', 'ǅ', 'ʰ', '\u0301', '9', '中']) + r.pick(bits);
   return s;

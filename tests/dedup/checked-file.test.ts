@@ -43,7 +43,9 @@ describe('checked files', () => {
     expect(r.read(9_999, 1)).toEqual(data.subarray(9_999));
     const c = new RecordCursor(r, 8, 800, 9_600, 7);
     const seen: number[] = [];
-    if (c.advanceChunk()) do seen.push(c.words[c.index * 2]!); while (c.step());
+    if (c.advanceChunk())
+      do seen.push(c.words[c.index * 2]!);
+      while (c.step());
     const expected = new Uint32Array(data.buffer.slice(800, 9_600));
     expect(seen).toEqual(Array.from({ length: 1100 }, (_, i) => expected[i * 2]!));
     r.close();

@@ -112,7 +112,10 @@ describe('minhash_dedup edge cases', () => {
     const docs: Doc[] = [];
     for (let i = 0; i < 10_000; i++) docs.push({ id: `copy-${String(i).padStart(5, '0')}`, text, source: 'test', meta: {} });
     for (const d of asDocs(familyCorpus({ families: 0, rates: [], unrelated: 50, words: 120, seed: 4 }))) docs.push(d);
-    for (const [params, world] of [[{ mode: 'streaming' }, 1], [{ mode: 'scale_out' }, 4]] as const) {
+    for (const [params, world] of [
+      [{ mode: 'streaming' }, 1],
+      [{ mode: 'scale_out' }, 4],
+    ] as const) {
       const run = await runBarrier(minhashDedupStage, params, docs, { workDir: workDir(), world });
       expectBalanced(run, docs.length);
       expect(run.kept.length).toBe(51);
@@ -160,11 +163,34 @@ describe('minhash_dedup edge cases', () => {
       expect((err as SluiceError).code).toBe('SLUICE_ARTEFACT');
       return err as SluiceError;
     };
-    const collect = await failure({ mode: 'scale_out' }, 2, 'collect', (dir) => join(dir, 'collect', readdirSync(join(dir, 'collect')).filter((n) => n.endsWith('.json')).sort()[1]!));
+    const collect = await failure({ mode: 'scale_out' }, 2, 'collect', (dir) =>
+      join(
+        dir,
+        'collect',
+        readdirSync(join(dir, 'collect'))
+          .filter((n) => n.endsWith('.json'))
+          .sort()[1]!,
+      ),
+    );
     expect(collect.message).toMatch(/task 1 has not finished collecting .*ENOENT/);
-    const removals = await failure({}, 1, 'index', (dir) => join(dir, 'removals', readdirSync(join(dir, 'removals')).find((n) => n.endsWith('.json'))!));
+    const removals = await failure({}, 1, 'index', (dir) =>
+      join(
+        dir,
+        'removals',
+        readdirSync(join(dir, 'removals')).find((n) => n.endsWith('.json'))!,
+      ),
+    );
     expect(removals.message).toMatch(/task 0 has not written its removal list/);
-    const round = await failure({ mode: 'scale_out', cluster_rounds: 2 }, 2, 'cc2', (dir) => join(dir, 'edges', 'cc2', readdirSync(join(dir, 'edges', 'cc2')).filter((n) => n.startsWith('t')).sort()[0]!));
+    const round = await failure({ mode: 'scale_out', cluster_rounds: 2 }, 2, 'cc2', (dir) =>
+      join(
+        dir,
+        'edges',
+        'cc2',
+        readdirSync(join(dir, 'edges', 'cc2'))
+          .filter((n) => n.startsWith('t'))
+          .sort()[0]!,
+      ),
+    );
     expect(round.message).toMatch(/clustering round 2 task 0 has not finished/);
   });
 
@@ -173,7 +199,11 @@ describe('minhash_dedup edge cases', () => {
     const dir = workDir();
     const damage = (phase: string): void => {
       if (phase !== 'collect') return;
-      const file = join(dir, 'collect', readdirSync(join(dir, 'collect')).find((n) => n.endsWith('.b003.keys'))!);
+      const file = join(
+        dir,
+        'collect',
+        readdirSync(join(dir, 'collect')).find((n) => n.endsWith('.b003.keys'))!,
+      );
       const bytes = readFileSync(file);
       bytes.writeUInt8(bytes.readUInt8(40) ^ 0xff, 40);
       writeFileSync(file, bytes);

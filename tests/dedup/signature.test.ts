@@ -11,7 +11,10 @@ function maker(params: Record<string, unknown> = {}): SignatureMaker {
   return new SignatureMaker(resolveMinhashConfig(minhashParams.parse(params), 1));
 }
 
-const sha = (a: Int32Array): string => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+const sha = (a: Int32Array): string =>
+  createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 const hex = (a: ArrayLike<number>): string[] => Array.from(a, (v) => (v >>> 0).toString(16));
 
 const PANGRAMS = 'The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs! Sphinx of black quartz, judge my vow; 1234 Café.';

@@ -60,7 +60,11 @@ describe('distributed connected components (rounds of local contraction)', () =>
       const edges: [number, number][] = [];
       for (let e = 0; e < nodes * 0.8; e++) edges.push([ref(Math.floor(r() * nodes)), ref(Math.floor(r() * nodes))]);
       const tasks = 1 + Math.floor(r() * 5);
-      const got = await components(edges.filter(([a, b]) => a !== b), tasks, 12);
+      const got = await components(
+        edges.filter(([a, b]) => a !== b),
+        tasks,
+        12,
+      );
       expect(got.settled).toBe(true);
       expect(got.comps).toEqual(truth(edges.filter(([a, b]) => a !== b)));
     }

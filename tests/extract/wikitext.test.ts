@@ -3,7 +3,7 @@ import { decodeEntities, isDisambiguation, isRedirectText, replaceBalanced, spli
 
 describe('wikitext to text', () => {
   const cases: [string, string, string][] = [
-    ['links keep their label', "The [[Fresnel lens|lens]] of the [[lighthouse]]s.", 'The lens of the lighthouses.'],
+    ['links keep their label', 'The [[Fresnel lens|lens]] of the [[lighthouse]]s.', 'The lens of the lighthouses.'],
     ['pipe trick', 'See [[Paris (band)|]].', 'See Paris.'],
     ['nested templates and infobox removed', '{{Infobox x|a={{nowrap|b}}|c=[[d|e]]}}Text.', 'Text.'],
     ['references removed, self-closing too', 'A fact.<ref name="x">{{cite web|url=http://a}}</ref> Another.<ref name="x" /> End.', 'A fact. Another. End.'],
@@ -22,7 +22,11 @@ describe('wikitext to text', () => {
     ['list items stay on their own lines', '* one\n* two\n# three', 'one\ntwo\nthree'],
     ['headings are lines; empty sections vanish', 'Lead.\n== History ==\nOld.\n== Gallery ==\n<gallery>\nA.jpg\n</gallery>\n== Notes ==\nx', 'Lead.\n\nHistory\n\nOld.'],
     ['reference sections dropped with subsections', 'Lead.\n== References ==\n=== Sources ===\n* a\n== Life ==\nText.', 'Lead.\n\nLife\n\nText.'],
-    ['an unclosed template opener is shown as text, as MediaWiki does, and does not eat the article', '{{Infobox\n| a = b\nText after a broken infobox.', 'Infobox | a = b Text after a broken infobox.'],
+    [
+      'an unclosed template opener is shown as text, as MediaWiki does, and does not eat the article',
+      '{{Infobox\n| a = b\nText after a broken infobox.',
+      'Infobox | a = b Text after a broken infobox.',
+    ],
     ['a file link whose caption spans lines is removed whole', 'Before.\n[[File:A.jpg|thumb|A caption\nthat goes on ([[x]])]]\nAfter.', 'Before.\n\nAfter.'],
     ['a table inside an indented line is removed', 'Text.\n:{| class="wikitable"\n| a\n|}\nMore.', 'Text.\n\nMore.'],
     ['magic words removed', '__NOTOC__Text.', 'Text.'],

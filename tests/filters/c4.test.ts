@@ -25,12 +25,24 @@ describe('c4 (datatrove published cases)', () => {
   it('drops "Just one sentence." as too_few_sentences', () => expect(check('Just one sentence.')).toBe('too_few_sentences'));
 
   it('drops lorem ipsum', () => {
-    const text = ['This is a sentence with lorem ipsum dolor sit amet.', 'Another sentence with proper punctuation.', 'More content to fill out the document.', 'Even more content is needed to pass the check.', 'The final sentence of the document.'].join('\n');
+    const text = [
+      'This is a sentence with lorem ipsum dolor sit amet.',
+      'Another sentence with proper punctuation.',
+      'More content to fill out the document.',
+      'Even more content is needed to pass the check.',
+      'The final sentence of the document.',
+    ].join('\n');
     expect(check(text)).toBe('lorem_ipsum');
   });
 
   it('drops a curly bracket', () => {
-    const text = ['This is some code with a { bracket.', 'Another sentence follows this one.', 'More content to fill out the document.', 'Even more content is needed to pass.', 'The final sentence of the document.'].join('\n');
+    const text = [
+      'This is some code with a { bracket.',
+      'Another sentence follows this one.',
+      'More content to fill out the document.',
+      'Even more content is needed to pass.',
+      'The final sentence of the document.',
+    ].join('\n');
     expect(check(text)).toBe('curly_bracket');
   });
 

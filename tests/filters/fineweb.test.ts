@@ -39,7 +39,9 @@ describe('fineweb rules', () => {
   });
 
   it('does not strip lines before checking the last character (datatrove semantics)', () => {
-    const trailing = GOOD.split('\n').map((l) => `${l}  `).join('\n');
+    const trailing = GOOD.split('\n')
+      .map((l) => `${l}  `)
+      .join('\n');
     expect(check(trailing)).toBe('line_punct_ratio');
   });
 

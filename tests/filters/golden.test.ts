@@ -69,7 +69,10 @@ async function readCorpus(entry: CorpusEntry): Promise<Doc[]> {
   const docs: Doc[] = [];
   for (const [k, pattern] of entry.paths.entries()) {
     // relative to the repository root, as in a pipeline file, so document ids (some readers use the path) match on every checkout
-    const files = await expandPath({ pattern: isAbsolute(pattern) ? pattern : relative(process.cwd(), join(root, pattern)) || '.', yamlPath: `${entry.name}.paths[${k}]` }, reader.acceptsDirectories ?? false);
+    const files = await expandPath(
+      { pattern: isAbsolute(pattern) ? pattern : relative(process.cwd(), join(root, pattern)) || '.', yamlPath: `${entry.name}.paths[${k}]` },
+      reader.acceptsDirectories ?? false,
+    );
     for (const file of files) {
       const out = await runReader(reader, file, entry.params ?? {}, entry.source === undefined ? {} : { source: entry.source });
       docs.push(...out.docs);

@@ -10,8 +10,7 @@ const TEXT_LF_1 =
   'see such times. But that is not for them to decide. All we have to decide is what to do with the time that is ' +
   "given us.'";
 
-const prose = (n: number) =>
-  Array.from({ length: n }, (_, i) => `The people of the valley have lived with the river for ${i + 2} generations, and that is their story.`).join(' ');
+const prose = (n: number) => Array.from({ length: n }, (_, i) => `The people of the valley have lived with the river for ${i + 2} generations, and that is their story.`).join(' ');
 
 describe('gopher_quality (datatrove published cases, words 10..1000)', () => {
   const check = direct(gopherQualityParams, gopherQuality, { min_doc_words: 10, max_doc_words: 1000 });
@@ -40,7 +39,9 @@ describe('gopher_quality lines and stop words', () => {
   });
 
   it('drops lines ending with ellipses as gopher_too_many_end_ellipsis', () => {
-    const text = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? `Read more about the story of the river and its people number ${i}…` : `The people of the valley have lived with the river for ${i} years.`)).join('\n');
+    const text = Array.from({ length: 10 }, (_, i) =>
+      i % 2 === 0 ? `Read more about the story of the river and its people number ${i}…` : `The people of the valley have lived with the river for ${i} years.`,
+    ).join('\n');
     expect(check(text)).toBe('gopher_too_many_end_ellipsis');
   });
 
@@ -100,7 +101,7 @@ describe('gopher_quality per language', () => {
 });
 
 describe('overrides (per_language, extensions) change only what they name', () => {
-  it('an override keeps the stage\'s own values for every threshold it does not name', () => {
+  it("an override keeps the stage's own values for every threshold it does not name", () => {
     const params = gopherQualityParams.parse({ min_doc_words: 10, min_stop_words: null, per_language: { de: { max_doc_words: 2000 } } });
     expect(params.per_language['de']).toEqual({ max_doc_words: 2000 });
     const check = direct(gopherQualityParams, gopherQuality, { min_doc_words: 10, min_stop_words: null, per_language: { de: { max_doc_words: 2000 } } });

@@ -5,7 +5,7 @@ import { mulberry32 } from '../../src/core/random.js';
 import { buildStage, doc, runStage } from '../helpers/harness.js';
 
 const TEXTS: Record<string, string> = {
-  en: "I wish it need not have happened in my time, said Frodo. So do I, said Gandalf, and so do all who live to see such times. But that is not for them to decide.",
+  en: 'I wish it need not have happened in my time, said Frodo. So do I, said Gandalf, and so do all who live to see such times. But that is not for them to decide.',
   fr: "Un magicien n'est jamais en retard Frodon Sacquet. Pas plus qu'il est en avance. Il arrive précisément à l'heure prévue.",
   pt: 'Um mago nunca chega tarde, Frodo Bolseiro. Nem cedo. Ele chega precisamente na hora que pretende.',
   it: 'Molti tra i vivi meritano la morte. E parecchi che sono morti avrebbero meritato la vita. Sei forse tu in grado di dargliela?',
@@ -69,7 +69,18 @@ describe('language', () => {
   it('gives the same language and score as eld itself (the fast port against the package)', async () => {
     const { eld } = await import('eld/small');
     const fast = await loadFastEld();
-    const samples = [...Object.values(TEXTS), ...Object.values(TEXTS).map((t) => t.slice(0, 25)), 'x', '', '12 34', 'ÄÖÜ äöü ß', "l'été où d'habitude", `${'a'.repeat(80)} word`, '😀 emoji 👍 text', 'MiXeD CaSe WoRdS'];
+    const samples = [
+      ...Object.values(TEXTS),
+      ...Object.values(TEXTS).map((t) => t.slice(0, 25)),
+      'x',
+      '',
+      '12 34',
+      'ÄÖÜ äöü ß',
+      "l'été où d'habitude",
+      `${'a'.repeat(80)} word`,
+      '😀 emoji 👍 text',
+      'MiXeD CaSe WoRdS',
+    ];
     const rand = mulberry32(7);
     const alphabet = 'abcdefghijklmnopqrstuvwxyz éèàüößçñøå中文日本語한국어Русскийالعربية ';
     for (let i = 0; i < 300; i++) {

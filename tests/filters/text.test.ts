@@ -61,7 +61,7 @@ describe('tokens', () => {
     expect([t.count, t.words, t.alphaTokens, t.wordChars]).toEqual([5, 3, 1, 6]);
   });
 
-  it('agree with a straightforward reference segmentation, and carry each token\'s hash', () => {
+  it("agree with a straightforward reference segmentation, and carry each token's hash", () => {
     const isSpace = (cp: number) => cp < 0x10000 && (CHAR_FLAGS[cp]! & SPACE) !== 0;
     const classOf = (cp: number) => (cp < 0x10000 ? CHAR_FLAGS[cp]! : astralFlags(cp));
     const reference = (text: string): string[] => {
@@ -96,16 +96,19 @@ describe('tokens', () => {
       return out;
     };
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'Z', '1', ' ', '\t', '\n', '\u3000', '.', ',', '(', '"', '#', '中', 'の', '。', '😀', '𠀀', 'é', 'ж', '…', '-', "'", '\u0000', '\ud800'), { maxLength: 60 }), (chars) => {
-        const text = chars.join('');
-        expect(words(text)).toEqual(reference(text));
-        const t = tokenize(text);
-        for (let k = 0; k < t.count; k++) {
-          let h = SPAN_HASH_SEED;
-          for (let j = t.start[k]!; j < t.end[k]!; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
-          expect(t.hashes[k]).toBe(h);
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'Z', '1', ' ', '\t', '\n', '\u3000', '.', ',', '(', '"', '#', '中', 'の', '。', '😀', '𠀀', 'é', 'ж', '…', '-', "'", '\u0000', '\ud800'), { maxLength: 60 }),
+        (chars) => {
+          const text = chars.join('');
+          expect(words(text)).toEqual(reference(text));
+          const t = tokenize(text);
+          for (let k = 0; k < t.count; k++) {
+            let h = SPAN_HASH_SEED;
+            for (let j = t.start[k]!; j < t.end[k]!; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+            expect(t.hashes[k]).toBe(h);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -125,13 +128,16 @@ describe('tokens', () => {
   it('count letters per script without tokenizing exactly as tokenize counts them', () => {
     let k = 0;
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'Z', 'é', 'ª', 'µ', 'ж', 'α', 'ש', 'ع', 'क', '한', '中', 'の', 'ก', '𠀀', '𝐀', '😀', '.', '#', ' ', '\n', '\ud800', '\udc00'), { maxLength: 60 }), (chars) => {
-        const text = `${chars.join('')} ${k++}`; // a new text each run, so the memo never answers
-        const light = scriptLetters(text);
-        const lightCounts = [light.letters, ...light.scriptLetters];
-        const t = tokenize(text);
-        expect(lightCounts).toEqual([t.letters, ...t.scriptLetters]);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'Z', 'é', 'ª', 'µ', 'ж', 'α', 'ש', 'ع', 'क', '한', '中', 'の', 'ก', '𠀀', '𝐀', '😀', '.', '#', ' ', '\n', '\ud800', '\udc00'), { maxLength: 60 }),
+        (chars) => {
+          const text = `${chars.join('')} ${k++}`; // a new text each run, so the memo never answers
+          const light = scriptLetters(text);
+          const lightCounts = [light.letters, ...light.scriptLetters];
+          const t = tokenize(text);
+          expect(lightCounts).toEqual([t.letters, ...t.scriptLetters]);
+        },
+      ),
       { numRuns: 500 },
     );
     const t = tokenize('北京 abc');
@@ -252,16 +258,21 @@ describe('gopher_repetition against a straight port of the reference', () => {
   const fast = gopherRepetition(gopherRepetitionParams.parse({}));
   const vocab = ['the', 'river', 'runs', 'north', 'and', 'people', 'say', 'it', 'never', 'stops', '.', ',', '中', '文', 'a'];
   const separators = [' ', ' ', ' ', ' ', '\n', '\n\n'];
-  const docArb = fc
-    .array(fc.tuple(fc.constantFrom(...vocab), fc.constantFrom(...separators)), { minLength: 0, maxLength: 400 })
-    .chain((parts) => fc.constant(parts.map(([w, s]) => w + s).join('')));
+  const docArb = fc.array(fc.tuple(fc.constantFrom(...vocab), fc.constantFrom(...separators)), { minLength: 0, maxLength: 400 }).chain((parts) => fc.constant(parts.map(([w, s]) => w + s).join('')));
   const repeated = fc.tuple(docArb, fc.integer({ min: 1, max: 6 }), docArb).map(([a, k, b]) => a + b.repeat(k));
 
   it('agrees on random documents with heavy repetition', () => {
     fc.assert(
-      fc.property(fc.oneof(docArb, repeated, repeated.map((t) => t.trim())), (text) => {
-        expect(fast(doc(text))?.reason ?? 'kept').toBe(referenceRepetition(text));
-      }),
+      fc.property(
+        fc.oneof(
+          docArb,
+          repeated,
+          repeated.map((t) => t.trim()),
+        ),
+        (text) => {
+          expect(fast(doc(text))?.reason ?? 'kept').toBe(referenceRepetition(text));
+        },
+      ),
       { numRuns: 600 },
     );
   });

@@ -75,7 +75,12 @@ export async function sortedIds(out: string): Promise<string[]> {
 /** Parquet shard files and their bytes, for byte-identical comparisons. */
 export function shardBytes(out: string): Map<string, Buffer> {
   const dir = join(out, 'shards');
-  return new Map(readdirSync(dir).filter((n) => n.endsWith('.parquet')).sort().map((n) => [n, readFileSync(join(dir, n))]));
+  return new Map(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.parquet'))
+      .sort()
+      .map((n) => [n, readFileSync(join(dir, n))]),
+  );
 }
 
 /** No stack frame, no unhandled-error report: what a user must never see. */

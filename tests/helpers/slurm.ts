@@ -32,7 +32,10 @@ export function startLocalCluster(settings: { nodes?: number; cpus?: number } = 
   const started = script('start');
   const conf = /export SLURM_CONF=(\S+)/.exec(started.stdout)?.[1];
   if (started.status !== 0 || !conf) {
-    throw new Error(`could not start the local Slurm cluster (${SCRIPT} start):\n${started.stderr}${started.stdout}\n` + 'It needs the Debian packages slurmctld, slurmd, slurm-client and munge (installed by the script when run as root).');
+    throw new Error(
+      `could not start the local Slurm cluster (${SCRIPT} start):\n${started.stderr}${started.stdout}\n` +
+        'It needs the Debian packages slurmctld, slurmd, slurm-client and munge (installed by the script when run as root).',
+    );
   }
   // the README's Slurm timing table quotes these lines
   console.log(`local Slurm cluster: ${wasUp ? 'already up, reused' : `started in ${seconds(t0)} s`}`);

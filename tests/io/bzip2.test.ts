@@ -5,7 +5,7 @@ import { onPath } from '../../src/io/child-decoder.js';
 import { memoryFile } from '../../src/io/input.js';
 import { readAll } from '../../src/io/read-bytes.js';
 
-const part = (from: number, to: number): Buffer => Buffer.from(Array.from({ length: to - from }, (_, i) => `line ${from + i} ${(from + i) * 2654435761 % 1000003}`).join('\n') + '\n');
+const part = (from: number, to: number): Buffer => Buffer.from(Array.from({ length: to - from }, (_, i) => `line ${from + i} ${((from + i) * 2654435761) % 1000003}`).join('\n') + '\n');
 // three concatenated streams, as in *-multistream.xml.bz2: pure-JS decoders without a
 // multistream mode silently stop after the first
 const parts = [part(0, 40000), part(40000, 41000), part(41000, 90000)];

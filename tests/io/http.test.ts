@@ -194,7 +194,9 @@ describe('an http input that gives up', () => {
       Array.from({ length: 200 }, (_, i) => `<page><title>A${i}</title><ns>0</ns><id>${i + 1}</id><revision><id>${i}</id><text>Article ${i} text.</text></revision></page>\n`).join('') +
       '</mediawiki>\n',
   );
-  const ndjson = Buffer.from(Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: `c${i}`, author: 'a', body: `comment ${i}`, score: 5, created_utc: 1e9 + i, subreddit: 's', link_id: 't3_x' })).join('\n') + '\n');
+  const ndjson = Buffer.from(
+    Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: `c${i}`, author: 'a', body: `comment ${i}`, score: 5, created_utc: 1e9 + i, subreddit: 's', link_id: 't3_x' })).join('\n') + '\n',
+  );
   const book = Buffer.from(`Title: A Book\n\n*** START OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n\n${'A line of the book.\n'.repeat(500)}\n*** END OF THE PROJECT GUTENBERG EBOOK A BOOK ***\n`);
   const warc = Buffer.concat(Array.from({ length: 50 }, (_, i) => htmlRecord(i, page(i))));
 

@@ -125,7 +125,9 @@ describe('TypeScript and Python see the same batches', () => {
 
     beforeAll(async () => {
       socketPath = join(work, 'loader.sock');
-      server = spawn(process.execPath, [CLI, 'loader', 'serve', '--dataset', dir, '--seq-len', '33', '--batch', '4', '--world', '2', '--rank', '1', '--seed', '3', '--socket', socketPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      server = spawn(process.execPath, [CLI, 'loader', 'serve', '--dataset', dir, '--seq-len', '33', '--batch', '4', '--world', '2', '--rank', '1', '--seed', '3', '--socket', socketPath], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       for (let i = 0; i < 200 && !existsSync(socketPath); i++) await new Promise((r) => setTimeout(r, 50));
       expect(existsSync(socketPath)).toBe(true);
     });

@@ -53,7 +53,7 @@ describe('slot assignment', () => {
 describe('mixture loader', () => {
   const mixture = { web: 0.6, code: 0.2, books: 0.1, wiki: 0.1 };
 
-  it('each sequence is from one source, in the weights\' proportions', () => {
+  it("each sequence is from one source, in the weights' proportions", () => {
     const loader = new TokenLoader(ds, { seqLen: 15, batch: 8, seed: 4, mixture });
     const counts: Record<string, number> = {};
     const steps = 100;

@@ -31,13 +31,26 @@ function serve(args: string[]): { status: number | null; stdout: Buffer; stderr:
 }
 
 describe('loader serve on stdout', () => {
-  it('HELLO, then the loader\'s batches with its states, then END', () => {
+  it("HELLO, then the loader's batches with its states, then END", () => {
     const r = serve(['--seq-len', '20', '--batch', '3', '--world', '2', '--rank', '1', '--seed', '8', '--steps', '9', '--doc-mask']);
     expect(r.status).toBe(0);
     const frames = decodeFrames(r.stdout);
     expect(frames[0]!.kind).toBe('hello');
     const hello = frames[0]!.kind === 'hello' ? frames[0]!.info : undefined;
-    expect(hello).toMatchObject({ format: 'sluice-batches', version: 1, vocab_size: 10_000, eos_id: 9_999, seq_len: 20, batch: 3, rank: 1, world: 2, seed: 8, doc_mask: true, docs: 120, tokens: ds.tokens });
+    expect(hello).toMatchObject({
+      format: 'sluice-batches',
+      version: 1,
+      vocab_size: 10_000,
+      eos_id: 9_999,
+      seq_len: 20,
+      batch: 3,
+      rank: 1,
+      world: 2,
+      seed: 8,
+      doc_mask: true,
+      docs: 120,
+      tokens: ds.tokens,
+    });
     expect(hello!.state.step).toBe(0);
     expect(frames.at(-1)).toEqual({ kind: 'end', steps: 9 });
     const loader = new TokenLoader(ds, { seqLen: 20, batch: 3, world: 2, rank: 1, seed: 8, docMask: true });

@@ -37,7 +37,7 @@ describe('token column reader', () => {
     ['snappy', false],
     ['gzip', true],
     ['none', false],
-  ])('%s, keep_text %s: every document equals hyparquet\'s reading', async (compression, keepText) => {
+  ])("%s, keep_text %s: every document equals hyparquet's reading", async (compression, keepText) => {
     const dir = tempDir('sluice-token-reader-');
     dirs.push(dir);
     const docs = randomDocs(60, compression.length + (keepText ? 1 : 0));

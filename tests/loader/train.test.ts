@@ -70,7 +70,10 @@ interface Summary {
 function train(args: string[]): { lines: Record<string, unknown>[]; summary: Summary } {
   const r = runPython(['-m', 'sluice_loader.train_tiny', '--dataset', dataset, '--device', 'cpu', ...args], { timeoutMs: 300_000 });
   if (r.status !== 0) throw new Error(`train_tiny failed:\n${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { lines, summary: lines.at(-1) as unknown as Summary };
 }
 
@@ -85,7 +88,9 @@ describe('reference training script', () => {
   it('trains 200 steps on the CPU and the loss falls', () => {
     const { summary } = train(['--steps', '200']);
     // the README's loss figures are this line
-    console.log(`train_tiny, 200 CPU steps of 8 x 64, vocab ${summary.vocab_size}: loss ${summary.first_loss.toFixed(2)} -> ${summary.last_loss.toFixed(2)}, ${Math.round(summary.tokens_per_s)} tokens/s`);
+    console.log(
+      `train_tiny, 200 CPU steps of 8 x 64, vocab ${summary.vocab_size}: loss ${summary.first_loss.toFixed(2)} -> ${summary.last_loss.toFixed(2)}, ${Math.round(summary.tokens_per_s)} tokens/s`,
+    );
     expect(summary.steps).toBe(200);
     expect(summary.vocab_size).toBe(VOCAB);
     expect(summary.device).toBe('cpu');

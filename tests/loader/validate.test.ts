@@ -223,7 +223,7 @@ describe('through the CLI and the Python client', () => {
     expect(r.stderr).toMatch(/tokenizer mismatch/);
   });
 
-  it('the Python client raises LoaderError with the server\'s message', () => {
+  it("the Python client raises LoaderError with the server's message", () => {
     requirePythonDeps();
     const r = runPython(['-c', `from sluice_loader import LoaderClient\nLoaderClient(${JSON.stringify(damaged.dir)}, 16, 2)`]);
     expect(r.status).not.toBe(0);

@@ -124,7 +124,11 @@ describe('code reader: the sample repositories', () => {
 describe('code reader: layout and options', () => {
   it('a folder with .git is one repository, even when its subfolders have licences', async () => {
     const root = join(tmp, 'mono');
-    writeTree(root, { '.git/HEAD': 'ref: refs/heads/main\n', 'pkg/a/LICENSE': 'MIT License\nPermission is hereby granted, free of charge, to any person obtaining a copy', 'pkg/a/main.py': 'print(1)\n' });
+    writeTree(root, {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'pkg/a/LICENSE': 'MIT License\nPermission is hereby granted, free of charge, to any person obtaining a copy',
+      'pkg/a/main.py': 'print(1)\n',
+    });
     const r = await runReader(codeReader, dir(root));
     expect(r.docs.map((d) => d.id)).toEqual(['mono/pkg/a/LICENSE', 'mono/pkg/a/main.py']);
     expect(skips(r)).toEqual({ 'mono/.git/': 'vcs_dir' });
@@ -147,7 +151,7 @@ describe('code reader: layout and options', () => {
 
   it('does not follow symlinks and says so', async () => {
     const root = join(tmp, 'links');
-    writeTree(root, { 'LICENSE': 'x', 'real.py': 'x = 1\n' });
+    writeTree(root, { LICENSE: 'x', 'real.py': 'x = 1\n' });
     symlinkSync(join(root, 'real.py'), join(root, 'alias.py'));
     const r = await runReader(codeReader, dir(root));
     expect(r.docs.map((d) => d.id)).toEqual(['links/LICENSE', 'links/real.py']);
@@ -156,7 +160,7 @@ describe('code reader: layout and options', () => {
 
   it('honours keep_dirs, extra_skip_dirs, max_file_bytes and skip_unknown_languages', async () => {
     const root = join(tmp, 'opts');
-    writeTree(root, { 'LICENSE': 'x', 'vendor/dep.go': 'package dep\n', 'fixtures/big.py': `x = "${'a'.repeat(300)}"\n`, 'data.xyz': 'unknown format\n', 'ok.py': 'y = 2\n' });
+    writeTree(root, { LICENSE: 'x', 'vendor/dep.go': 'package dep\n', 'fixtures/big.py': `x = "${'a'.repeat(300)}"\n`, 'data.xyz': 'unknown format\n', 'ok.py': 'y = 2\n' });
     const defaults = await runReader(codeReader, dir(root));
     expect(skips(defaults)).toEqual({ 'opts/vendor/': 'vendored_dir' });
     expect(defaults.docs.find((d) => d.id === 'opts/data.xyz')!.meta['programming_language']).toBe('unknown');
@@ -202,16 +206,25 @@ describe('licence detection', () => {
   it.each([
     ['MIT', readFileSync(`${CODE}/repo-alpha/LICENSE`, 'utf8')],
     ['BSD-3-Clause', readFileSync(`${CODE}/repo-beta/LICENSE`, 'utf8')],
-    ['BSD-2-Clause', 'Redistribution and use in source and binary forms, with or without modification, are permitted provided that the following conditions are met:\n1. Redistributions of source code must retain the above copyright notice'],
+    [
+      'BSD-2-Clause',
+      'Redistribution and use in source and binary forms, with or without modification, are permitted provided that the following conditions are met:\n1. Redistributions of source code must retain the above copyright notice',
+    ],
     ['Apache-2.0', '                                 Apache License\n                           Version 2.0, January 2004'],
     ['GPL-3.0', '                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007\n ... GNU Affero General Public License ...'],
     ['GPL-2.0', '                    GNU GENERAL PUBLIC LICENSE\n                       Version 2, June 1991'],
     ['LGPL-3.0', '                   GNU LESSER GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007\n  version 3 of the GNU General Public License'],
     ['LGPL-2.1', '                  GNU LESSER GENERAL PUBLIC LICENSE\n                       Version 2.1, February 1999'],
     ['AGPL-3.0', '                    GNU AFFERO GENERAL PUBLIC LICENSE\n                       Version 3, 19 November 2007'],
-    ['GPL-3.0', 'This program is free software: you can redistribute it under the terms of the GNU General Public License as published by the Free Software Foundation, either version 3 of the License.'],
+    [
+      'GPL-3.0',
+      'This program is free software: you can redistribute it under the terms of the GNU General Public License as published by the Free Software Foundation, either version 3 of the License.',
+    ],
     ['MPL-2.0', 'Mozilla Public License Version 2.0\n=================================='],
-    ['ISC', 'ISC License\n\nPermission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted, provided that the above copyright notice and this permission notice appear in all copies.'],
+    [
+      'ISC',
+      'ISC License\n\nPermission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted, provided that the above copyright notice and this permission notice appear in all copies.',
+    ],
     ['0BSD', 'Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted.\n\nTHE SOFTWARE IS PROVIDED "AS IS"'],
     ['Unlicense', 'This is free and unencumbered software released into the public domain.'],
     ['MIT OR Apache-2.0', '// SPDX-License-Identifier: MIT OR Apache-2.0\n'],

@@ -47,7 +47,11 @@ describe('truncated compressed streams', () => {
   });
 
   it('bzip2: pages before the damaged block are kept, the cut page is reported', async () => {
-    const xml = Buffer.from(XML_HEAD + Array.from({ length: 4000 }, (_, i) => page(i + 1, `'''Article ${i + 1}''' ${'words about the sea and the hive '.repeat(8 + (i % 5))}${(i * 7919) % 10007}`)).join('') + '</mediawiki>\n');
+    const xml = Buffer.from(
+      XML_HEAD +
+        Array.from({ length: 4000 }, (_, i) => page(i + 1, `'''Article ${i + 1}''' ${'words about the sea and the hive '.repeat(8 + (i % 5))}${(i * 7919) % 10007}`)).join('') +
+        '</mediawiki>\n',
+    );
     const bz = execFileSync('bzip2', ['-1', '-c'], { input: xml, maxBuffer: 64 << 20 });
     const r = await runReader(wikipediaReader, memoryFile('enwiki-cut.xml.bz2', cut(bz, 0.7), 65536));
     expect(r.docs.length).toBeGreaterThan(100);

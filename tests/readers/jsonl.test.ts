@@ -64,7 +64,10 @@ describe('jsonl reader', () => {
       writeFileSync(path, data);
       const r = await runReader(jsonlReader, localFile(path));
       expect(r.invalid, name).toEqual([]);
-      expect(r.docs.map((d) => [d.id, d.text]), name).toEqual([
+      expect(
+        r.docs.map((d) => [d.id, d.text]),
+        name,
+      ).toEqual([
         ['first', 'after the BOM'],
         ['second', 'plain'],
       ]);

@@ -9,8 +9,30 @@ import { runReader } from '../helpers/harness.js';
 import type { RedditRecord } from '../../src/readers/reddit-record.js';
 import { ThreadAssembler } from '../../src/readers/reddit-threads.js';
 
-const sub = (id: string, t: number, text = `post ${id}`): RedditRecord => ({ kind: 'submission', fullname: `t3_${id}`, author: 'a', subreddit: 's', score: 5, createdUtc: t, linkId: `t3_${id}`, parentId: null, text, bodyMarkers: [text] });
-const com = (id: string, link: string, parent: string, t: number, text = `comment ${id}`): RedditRecord => ({ kind: 'comment', fullname: `t1_${id}`, author: 'b', subreddit: 's', score: 5, createdUtc: t, linkId: `t3_${link}`, parentId: parent, text, bodyMarkers: [text] });
+const sub = (id: string, t: number, text = `post ${id}`): RedditRecord => ({
+  kind: 'submission',
+  fullname: `t3_${id}`,
+  author: 'a',
+  subreddit: 's',
+  score: 5,
+  createdUtc: t,
+  linkId: `t3_${id}`,
+  parentId: null,
+  text,
+  bodyMarkers: [text],
+});
+const com = (id: string, link: string, parent: string, t: number, text = `comment ${id}`): RedditRecord => ({
+  kind: 'comment',
+  fullname: `t1_${id}`,
+  author: 'b',
+  subreddit: 's',
+  score: 5,
+  createdUtc: t,
+  linkId: `t3_${link}`,
+  parentId: parent,
+  text,
+  bodyMarkers: [text],
+});
 
 describe('thread assembly', () => {
   it('orders comments depth-first, replies by created_utc, whatever order they arrive in', () => {

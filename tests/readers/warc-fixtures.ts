@@ -18,7 +18,13 @@ export function htmlRecord(n: number, html: string | Buffer, opts: { headers?: R
   const body = typeof html === 'string' ? Buffer.from(html, 'utf8') : html;
   const block = httpResponse(body, opts.headers);
   return warcRecord(
-    { 'WARC-Type': 'response', 'WARC-Record-ID': recordId(n), 'WARC-Date': '2024-01-01T00:00:00Z', 'WARC-Target-URI': `https://example.org/${n}`, 'Content-Type': 'application/http; msgtype=response' },
+    {
+      'WARC-Type': 'response',
+      'WARC-Record-ID': recordId(n),
+      'WARC-Date': '2024-01-01T00:00:00Z',
+      'WARC-Target-URI': `https://example.org/${n}`,
+      'Content-Type': 'application/http; msgtype=response',
+    },
     block,
     opts.contentLength ?? block.length,
   );
@@ -26,7 +32,13 @@ export function htmlRecord(n: number, html: string | Buffer, opts: { headers?: R
 
 export function conversionRecord(n: number, text: string | Buffer, language?: string): Buffer {
   const block = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const fields: Record<string, string> = { 'WARC-Type': 'conversion', 'WARC-Target-URI': `https://example.org/${n}`, 'WARC-Date': '2024-01-01T00:00:00Z', 'WARC-Record-ID': recordId(n), 'Content-Type': 'text/plain' };
+  const fields: Record<string, string> = {
+    'WARC-Type': 'conversion',
+    'WARC-Target-URI': `https://example.org/${n}`,
+    'WARC-Date': '2024-01-01T00:00:00Z',
+    'WARC-Record-ID': recordId(n),
+    'Content-Type': 'text/plain',
+  };
   if (language !== undefined) fields['WARC-Identified-Content-Language'] = language;
   return warcRecord(fields, block);
 }

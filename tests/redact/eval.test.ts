@@ -34,7 +34,11 @@ describe('evaluation set', () => {
     const b = new DocBuilder();
     b.text('mail ').pos('email', 'a.b@acme.io').text(' or ').neg('192.168.1.1', 'private ipv4').pos('phone', '(231) 232-2334', 'nanp');
     const text = b.build();
-    expect(b.labels.map((l) => [l.kind, text.slice(l.start, l.end)])).toEqual([['email', 'a.b@acme.io'], [null, '192.168.1.1'], ['phone', '(231) 232-2334']]);
+    expect(b.labels.map((l) => [l.kind, text.slice(l.start, l.end)])).toEqual([
+      ['email', 'a.b@acme.io'],
+      [null, '192.168.1.1'],
+      ['phone', '(231) 232-2334'],
+    ]);
     for (const c of cases) {
       let prevEnd = 0;
       for (const l of c.labels) {
@@ -60,7 +64,10 @@ describe('evaluation set', () => {
 
   it('through the stage: found values are gone from the text and look-alikes are still there', async () => {
     const stage = await streamStage(redactStage, {});
-    const { kept } = await runStage(stage, cases.map((c) => doc(c.text, c.id)));
+    const { kept } = await runStage(
+      stage,
+      cases.map((c) => doc(c.text, c.id)),
+    );
     expect(kept).toHaveLength(cases.length);
     const report = scoreEval(cases, detect);
     const missed = new Set(report.misses.map((m) => `${m.id}\u0000${m.value}`));

@@ -28,6 +28,8 @@ const POSITIVES = [
   'DB_PASSWORD=8f3kQ9zLx2pW!',
   '"api_key": "5f4dcc3b5aa765d61d8327deb882cf99"',
 ];
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const PIECES = [
   ' ', ' ', ' ', '\n', '.', '-', ':', '=', '@', '%40', '+', '(', ')', ',', '"', "'", '<', '>', '/', '_', '*', '#',
   '0', '1', '7', '12', '555', '2001:', '::', 'a', 'x', 'password', 'token: ', 'DB_PASSWORD=', 'https://u:', 'AKIA', 'ghp_', 'eyJ',
@@ -36,13 +38,18 @@ const PIECES = [
 ];
 
 const text = fc
-  .array(fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.constantFrom(...POSITIVES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) }), { maxLength: 40 })
+  .array(
+    fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.constantFrom(...POSITIVES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) }),
+    { maxLength: 40 },
+  )
   .map((parts) => parts.join(''));
 
 /** REDACT_PROPERTY_RUNS / REDACT_PROPERTY_SEED widen the search locally; CI uses the fixed defaults. */
 const RUNS = Number(process.env['REDACT_PROPERTY_RUNS'] ?? 500);
 const SEED = Number(process.env['REDACT_PROPERTY_SEED'] ?? 20240601);
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const MODES: [string, Partial<ReplaceOptions>][] = [
   ['placeholder', {}],
   ['bare placeholders', { placeholders: { ...DEFAULT_PLACEHOLDERS, email: 'EMAIL', ip: 'IP' } }],

@@ -9,7 +9,11 @@ import { ibanChecksumValid } from '../../src/redact/iban.js';
 import { redactStage } from '../../src/redact/redact.js';
 import { buildStage, doc, runStage, streamStage } from '../helpers/harness.js';
 
-const PEM_BODY = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK', 'LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo'].join('\n');
+const PEM_BODY = [
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+  'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK',
+  'LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo',
+].join('\n');
 
 const SAMPLE = [
   'Contact Maria Garcia <maria.garcia@acme-corp.com> or call (231) 232-2334 / +44 20 7946 0958.',
@@ -22,7 +26,20 @@ const SAMPLE = [
   'Naïve café ☕ 日本語 😀 stays as it is.',
 ].join('\n');
 
-const VALUES = ['maria.garcia@acme-corp.com', '(231) 232-2334', '+44 20 7946 0958', '163.36.107.25', '2606:4700:4700::1111', '4929-3813-3266-4295', 'DE75 5121 0800 1245 1261 99', '284-89-3485', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'Tr0ub4dor-3x', '8f3kQ9zLx2pW!', PEM_BODY];
+const VALUES = [
+  'maria.garcia@acme-corp.com',
+  '(231) 232-2334',
+  '+44 20 7946 0958',
+  '163.36.107.25',
+  '2606:4700:4700::1111',
+  '4929-3813-3266-4295',
+  'DE75 5121 0800 1245 1261 99',
+  '284-89-3485',
+  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+  'Tr0ub4dor-3x',
+  '8f3kQ9zLx2pW!',
+  PEM_BODY,
+];
 
 async function run(text: string, params: Record<string, unknown> = {}, id = 'doc-1') {
   const stage = await streamStage(redactStage, params);

@@ -18,6 +18,12 @@ describe('resolveUnits', () => {
     const units = await resolveUnits(await loadPipeline(file));
     // the first spelling wins; another input reading the same file keeps its own unit
     expect(units).toHaveLength(3);
-    expect(units.map((u) => [u.input, u.uri])).toEqual(expect.arrayContaining([[0, rel], [1, abs], [0, join(dir, 'b.jsonl')]]));
+    expect(units.map((u) => [u.input, u.uri])).toEqual(
+      expect.arrayContaining([
+        [0, rel],
+        [1, abs],
+        [0, join(dir, 'b.jsonl')],
+      ]),
+    );
   });
 });

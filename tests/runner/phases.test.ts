@@ -57,7 +57,7 @@ describe('phases around a barrier', () => {
     }
   });
 
-  it('--rank runs a step-phase task past the docs phases\' world, and refuses one past the phase\'s own count', async () => {
+  it("--rank runs a step-phase task past the docs phases' world, and refuses one past the phase's own count", async () => {
     const out = join(dir, 'ranks');
     const file = pipeline(out, 7);
     const run = (phase: string, rank: number) => runPipeline({ pipelineFile: file, phase, rank, world: 5, log: silentLogger });

@@ -1,13 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parquetHeader } from 'hyparquet/src/column.js';
-import {
-  parquetMetadata,
-  parquetReadObjects,
-  parquetSchema,
-  type FileMetaData,
-  type ParquetRow,
-  type SchemaTree,
-} from 'hyparquet';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type FileMetaData, type ParquetRow, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { mulberry32 } from '../../src/core/random.js';
 

@@ -29,12 +29,9 @@ test('snappy output decodes with an independent decompressor', () => {
 
 test('snappy round trips arbitrary byte patterns', () => {
   fc.assert(
-    fc.property(
-      fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(Buffer.from('repeat me '), Buffer.alloc(100, 1))), { maxLength: 200 }),
-      (parts) => {
-        roundTrip(Buffer.concat(parts));
-      },
-    ),
+    fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(Buffer.from('repeat me '), Buffer.alloc(100, 1))), { maxLength: 200 }), (parts) => {
+      roundTrip(Buffer.concat(parts));
+    }),
     { numRuns: 200, seed: 42 },
   );
 });

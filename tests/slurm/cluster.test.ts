@@ -134,7 +134,10 @@ executor:
     it('cancels the phases after it, reports its log; after the fix a rerun resubmits only what did not finish, and another rerun watches those jobs instead of submitting twice', async () => {
       // the fault is in the data: a malformed record, which --strict turns into a failed task
       mkdirSync(corpus, { recursive: true });
-      writeJsonlCorpus(corpus, files.map((f) => (f.name === 'part-3.jsonl.gz' ? { ...f, badLines: [5] } : f)));
+      writeJsonlCorpus(
+        corpus,
+        files.map((f) => (f.name === 'part-3.jsonl.gz' ? { ...f, badLines: [5] } : f)),
+      );
       const out = join(dir, 'fault-slurm');
       const file = pipeline(out);
 
@@ -163,7 +166,10 @@ executor:
 
       // fix the data and run the same command again, allowing the edited input (its task reruns); this
       // time its watcher dies once it has submitted (a closed terminal, a lost login session) while the jobs go on
-      writeJsonlCorpus(corpus, files.filter((f) => f.name === 'part-3.jsonl.gz'));
+      writeJsonlCorpus(
+        corpus,
+        files.filter((f) => f.name === 'part-3.jsonl.gz'),
+      );
       const refused = sluice(['run', file, '--strict'], { env: cluster.env });
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain('part-3.jsonl.gz: size');

@@ -43,7 +43,16 @@ describe('executor: in the pipeline', () => {
     );
     expect(cfg.executor).toMatchObject({
       type: 'slurm',
-      slurm: { partition: 'cpu', time: '4:00:00', cpus_per_task: 2, mem: '8G', max_running: 50, sbatch_args: ['--account=data', '--qos=long'], workdir: '/shared/project', setup: ['module load nodejs/20'] },
+      slurm: {
+        partition: 'cpu',
+        time: '4:00:00',
+        cpus_per_task: 2,
+        mem: '8G',
+        max_running: 50,
+        sbatch_args: ['--account=data', '--qos=long'],
+        workdir: '/shared/project',
+        setup: ['module load nodejs/20'],
+      },
     });
   });
 
@@ -76,7 +85,16 @@ describe('executor: in the pipeline', () => {
 describe('the batch script of a phase', () => {
   const dir = tempDir('sluice-slurm-script-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const options: SlurmOptions = { cpus_per_task: 2, sbatch_args: ['--account=data'], setup: ['echo "setup ran"'], poll_seconds: 5, marker_grace_seconds: 30, partition: 'cpu', time: '1:00:00', mem: '4G' };
+  const options: SlurmOptions = {
+    cpus_per_task: 2,
+    sbatch_args: ['--account=data'],
+    setup: ['echo "setup ran"'],
+    poll_seconds: 5,
+    marker_grace_seconds: 30,
+    partition: 'cpu',
+    time: '1:00:00',
+    mem: '4G',
+  };
   const spec = (over: Partial<PhaseScript>): PhaseScript => ({
     pipelineName: 'web',
     pipelineFile: join(dir, 'my pipelines', "it's.yaml"),

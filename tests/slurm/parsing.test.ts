@@ -60,14 +60,7 @@ describe('squeue and scontrol output', () => {
     const entries = parseSqueue(SQUEUE_RUNNING);
     expect(entries).toHaveLength(6);
     expect(entries[2]).toEqual({ jobId: '2', index: 1, state: 'PENDING', reason: 'Dependency', comment: 'sluice:abc' });
-    expect(entries.map((e) => `${e.jobId}_${e.index}:${classify(e.state, e.reason)}`)).toEqual([
-      '1_0:completed',
-      '1_1:completed',
-      '2_1:pending',
-      '2_3:pending',
-      '1_2:running',
-      '1_3:running',
-    ]);
+    expect(entries.map((e) => `${e.jobId}_${e.index}:${classify(e.state, e.reason)}`)).toEqual(['1_0:completed', '1_1:completed', '2_1:pending', '2_3:pending', '1_2:running', '1_3:running']);
   });
 
   it('tells a failed task from the dependents it took down', () => {

@@ -42,7 +42,7 @@ describe('sluice tokenizer', () => {
     expect(second!.input_ids!.at(-1)).toBe(100257);
   });
 
-  it('decode turns encode\'s output back into the documents', () => {
+  it("decode turns encode's output back into the documents", () => {
     const encoded = sluice(['tokenizer', 'encode', '-t', 'o200k_base', input]);
     const file = join(dir, 'ids.jsonl');
     writeFileSync(file, encoded.stdout);
@@ -63,7 +63,11 @@ describe('sluice tokenizer', () => {
   });
 
   it('train writes a tokenizer that info, encode and decode then use', () => {
-    const corpus = jsonl(dir, 'train.jsonl', mixedCorpus(3, 300_000).map((text, i) => ({ id: `t${i}`, text })));
+    const corpus = jsonl(
+      dir,
+      'train.jsonl',
+      mixedCorpus(3, 300_000).map((text, i) => ({ id: `t${i}`, text })),
+    );
     const textFile = join(dir, 'notes.txt');
     writeFileSync(textFile, 'Plain text files are one document each.\n'.repeat(50));
     const out = join(dir, 'trained');

@@ -40,7 +40,7 @@ function write(json: HfTokenizerJson, name = 'tokenizer.json'): string {
 }
 
 describe('byte-level token strings', () => {
-  it('map all 256 bytes to GPT-2\'s characters and back', () => {
+  it("map all 256 bytes to GPT-2's characters and back", () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     const s = bytesToHfToken(all);
     expect(s.length).toBe(256);
@@ -53,7 +53,7 @@ describe('byte-level token strings', () => {
 describe('GPT-2 style tokenizer.json', () => {
   const path = write(gpt2Json());
 
-  it('sluice encodes it to tiktoken\'s gpt2 ids', () => {
+  it("sluice encodes it to tiktoken's gpt2 ids", () => {
     const tok = new Tokenizer(loadVocabulary({ tokenizer: path }));
     expect(tok.vocab.mergeRule.kind).toBe('merges');
     expect(tok.size).toBe(50257);
@@ -89,7 +89,7 @@ describe('Llama 3 style tokenizer.json', () => {
   const json = toHfTokenizerJson(v, mergesFromRanks(v).pairs);
   const path = write(json);
 
-  it('has the shape of Llama 3\'s file: Split(regex, Isolated) + ByteLevel, ignore_merges, added tokens', () => {
+  it("has the shape of Llama 3's file: Split(regex, Isolated) + ByteLevel, ignore_merges, added tokens", () => {
     expect(json.pre_tokenizer).toEqual({
       type: 'Sequence',
       pretokenizers: [
@@ -102,7 +102,7 @@ describe('Llama 3 style tokenizer.json', () => {
     expect(json.added_tokens?.map((t) => t.content)).toEqual(['<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|endofprompt|>']);
   });
 
-  it('sluice encodes it to tiktoken\'s cl100k_base ids, and the reference implementation agrees', () => {
+  it("sluice encodes it to tiktoken's cl100k_base ids, and the reference implementation agrees", () => {
     const loaded = loadVocabulary({ tokenizer: path });
     const tok = new Tokenizer(loaded);
     const ref = new ReferenceTokenizer(loaded);
@@ -129,7 +129,7 @@ describe('unsupported tokenizer.json files are refused with the reason', () => {
   const cases: [string, (j: HfTokenizerJson) => void, RegExp][] = [
     ['a normalizer', (j) => (j.normalizer = { type: 'NFC' }), /a normalizer is set/],
     ['a WordPiece model', (j) => (j.model.type = 'WordPiece'), /model type "WordPiece" is not BPE/],
-    ['a Split that removes matches', (j) => ((j.pre_tokenizer!.pretokenizers![0]!.behavior = 'Removed')), /Split behavior Removed/],
+    ['a Split that removes matches', (j) => (j.pre_tokenizer!.pretokenizers![0]!.behavior = 'Removed'), /Split behavior Removed/],
     ['a Metaspace pre-tokenizer', (j) => (j.pre_tokenizer = { type: 'Metaspace' }), /pre_tokenizer "Metaspace" is not supported/],
     ['a non byte-level token', (j) => (j.model.vocab['▁the'] = 99_999), /not a byte-level token/],
     ['a merge of unknown tokens', (j) => j.model.merges.push('ĀĀĀĀĀ āāāāā'), /names a token not in the vocab/],

@@ -133,7 +133,17 @@ describe('the fast encoder agrees with the reference implementation', () => {
     const cl100k = loadTokenizer({ tokenizer: 'cl100k_base' }).vocab;
     // cl100k's ranks with r50k's pattern written another way: no scanner claims it.
     const pattern = "'(?:s|t|re|ve|m|ll|d)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-    const vocab = new Vocabulary({ name: 'regex-path', pattern, tokens: cl100k.tokens, specialTokens: cl100k.specialTokens, mergeRule: { kind: 'rank' }, wholePieceLookup: true, keepUnmatched: false, prefixSpace: false, source: 'test' });
+    const vocab = new Vocabulary({
+      name: 'regex-path',
+      pattern,
+      tokens: cl100k.tokens,
+      specialTokens: cl100k.specialTokens,
+      mergeRule: { kind: 'rank' },
+      wholePieceLookup: true,
+      keepUnmatched: false,
+      prefixSpace: false,
+      source: 'test',
+    });
     const tok = new Tokenizer(vocab);
     const ref = new ReferenceTokenizer(vocab);
     const docs = sample.slice(0, 40);

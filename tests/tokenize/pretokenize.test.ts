@@ -6,6 +6,8 @@ import { compilePattern, translatePattern } from '../../src/tokenize/regex-trans
 import { wellFormed } from '../../src/tokenize/utf8.js';
 
 /** Representatives of every class and special case the three patterns distinguish. */
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const ALPHABET = [
   'a', 'b', 'Z', 's', 'S', 't', 'T', 'r', 'R', 'e', 'E', 'l', 'L', 'd', 'm', 'v', 'V', "'", 'ſ', '\u212a',
   ' ', ' ', ' ', '\t', '\n', '\r', '\r\n', '\u000b', '\u0085', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b',
@@ -54,7 +56,7 @@ describe('hand-written pre-tokenizers', () => {
     expect(pre.pieces("'\u212ax")).toEqual(["'\u212ax"]); // KELVIN SIGN folds to k, not a contraction letter
   });
 
-  it('cl100k: U+0085 is whitespace and U+FEFF is not, unlike JavaScript\'s \\s', () => {
+  it("cl100k: U+0085 is whitespace and U+FEFF is not, unlike JavaScript's \\s", () => {
     const pre = new PreTokenizer(CL100K_PATTERN);
     expect(pre.pieces('a\u0085\u0085b')).toEqual(['a', '\u0085', '\u0085b']);
     expect(pre.pieces('\ufeffhello')).toEqual(['\ufeffhello']);

@@ -24,12 +24,21 @@ describe('decode(encode(t)) === t', () => {
     });
   }
 
-  it('lone surrogates encode as U+FFFD would, which is what tiktoken\'s JS binding sees', () => {
+  it("lone surrogates encode as U+FFFD would, which is what tiktoken's JS binding sees", () => {
     const tok = loadTokenizer({ tokenizer: 'cl100k_base' });
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), fc.constantFrom('a', ' ', '\ud83d\ude00', 'x1')), maxLength: 30 }), (t) => {
-        expect(Array.from(tok.encodeOrdinary(t))).toEqual(Array.from(tok.encodeOrdinary(wellFormed(t))));
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+            fc.constantFrom('a', ' ', '\ud83d\ude00', 'x1'),
+          ),
+          maxLength: 30,
+        }),
+        (t) => {
+          expect(Array.from(tok.encodeOrdinary(t))).toEqual(Array.from(tok.encodeOrdinary(wellFormed(t))));
+        },
+      ),
       { numRuns: 500 },
     );
   });

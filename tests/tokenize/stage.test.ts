@@ -18,7 +18,10 @@ describe('tokenize stage', () => {
     const stage = await streamStage(tokenizeStage, { tokenizer: 'cl100k_base', eos: true });
     const tok = loadTokenizer({ tokenizer: 'cl100k_base' });
     const texts = ['Hello, world.', '', 'def f(x):\r\n    return x\n', '中文 😀'];
-    const { kept, rejected } = await runStage(stage, texts.map((t, i) => doc(t, `d${i}`)));
+    const { kept, rejected } = await runStage(
+      stage,
+      texts.map((t, i) => doc(t, `d${i}`)),
+    );
     expect(rejected).toEqual([]);
     expect(kept.map((d) => Array.from(d.tokens!))).toEqual(texts.map((t) => [...tok.encodeOrdinary(t), 100257]));
     expect(kept[0]!.tokens).toBeInstanceOf(Int32Array);

@@ -79,7 +79,7 @@ describe('BPE trainer', () => {
     const meta = await writeTrainedTokenizer(dir, trained);
     const tok = new Tokenizer(loadVocabulary({ tokenizer: dir }));
 
-    it('is written as rank file, tokenizer.json and a meta file that records the rank file\'s sha256', () => {
+    it("is written as rank file, tokenizer.json and a meta file that records the rank file's sha256", () => {
       expect(meta.vocab_size).toBe(4000);
       expect(meta.sha256).toBe(tok.sha256);
       expect(tok.name).toBe('test-bpe');

@@ -35,7 +35,7 @@ describe('Unicode class tables (regex-syntax 0.8.5, as in tiktoken 1.0.22)', () 
     expect(table[0x85]).toBe(CharClass.Space);
   });
 
-  it('agrees with Node\'s tables except where Unicode 17 assigned or recategorised code points', () => {
+  it("agrees with Node's tables except where Unicode 17 assigned or recategorised code points", () => {
     const differ: number[] = [];
     for (let cp = 0; cp < table.length; cp++) if (table[cp] !== jsClass(cp)) differ.push(cp);
     // Every difference is a code point unassigned in Unicode 16 (Other here), bar a known recategorisation.
@@ -45,7 +45,7 @@ describe('Unicode class tables (regex-syntax 0.8.5, as in tiktoken 1.0.22)', () 
     expect(differ.length).toBeLessThan(10_000);
   });
 
-  it('gives tiktoken\'s ids for every code point where the Unicode versions differ, in several contexts', () => {
+  it("gives tiktoken's ids for every code point where the Unicode versions differ, in several contexts", () => {
     const differ: number[] = [];
     for (let cp = 0; cp < table.length; cp++) if (table[cp] !== jsClass(cp)) differ.push(cp);
     const probe = (c: string): string => `ab${c}cd ${c}${c}${c}'${c}x${c}\n\n1${c}2 A${c}b ${c}'s${c}`;
@@ -61,7 +61,7 @@ describe('Unicode class tables (regex-syntax 0.8.5, as in tiktoken 1.0.22)', () 
     }
   });
 
-  it('gives tiktoken\'s ids for every BMP code point and every whitespace-like character, in several contexts', () => {
+  it("gives tiktoken's ids for every BMP code point and every whitespace-like character, in several contexts", () => {
     const chunks: string[] = [];
     for (let cp = 0; cp < 0x10000; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;

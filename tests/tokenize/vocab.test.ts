@@ -25,7 +25,7 @@ describe('standard vocabularies', () => {
     });
   }
 
-  it('every token id has exactly tiktoken\'s bytes; the ids without a token are the known gaps', async () => {
+  it("every token id has exactly tiktoken's bytes; the ids without a token are the known gaps", async () => {
     const { get_encoding } = await import('tiktoken');
     const GAPS: Record<string, number[]> = {
       gpt2: [],

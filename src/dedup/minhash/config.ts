@@ -33,7 +33,7 @@ export const minhashParams = z
       .describe('candidate pairs whose estimated similarity over all hashes is below this are not joined (default: 0.1 below threshold, 0.7 for the default bands; 0 joins every candidate)'),
     seed: z.number().int().min(0).max(0xffffffff).default(1).describe('seed of the permutation constants'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a cluster survives'),
-    tasks: z.number().int().min(1).max(65536).optional().describe('tasks per scale-out step (default: the run\'s task count)'),
+    tasks: z.number().int().min(1).max(65536).optional().describe("tasks per scale-out step (default: the run's task count)"),
     cluster_rounds: z.number().int().min(1).max(64).default(8).describe('scale-out connected-components rounds before the fallback'),
   })
   .strict()

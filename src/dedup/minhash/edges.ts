@@ -110,7 +110,8 @@ export function sortUniquePairs(pairs: Float64Array): Float64Array {
   let m = 0;
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
-    const a = pairs[2 * i]!, b = pairs[2 * i + 1]!;
+    const a = pairs[2 * i]!,
+      b = pairs[2 * i + 1]!;
     if (m > 0 && out[2 * m - 2] === a && out[2 * m - 1] === b) continue;
     out[2 * m] = a;
     out[2 * m + 1] = b;

@@ -54,7 +54,9 @@ export function streamingIndexStep(layout: DedupWorkLayout, c: MinhashConfig, di
       }
       ctx.stats.count('minhash_clusters', resolver.clusters);
       await writeRemovals(layout, 0, resolver.removals);
-      ctx.log.info(`${total} documents, ${resolver.clusters} clusters, ${resolver.removals.length} to remove; index ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${total > 0 ? (indexBytes / total).toFixed(1) : 0} bytes/document)`);
+      ctx.log.info(
+        `${total} documents, ${resolver.clusters} clusters, ${resolver.removals.length} to remove; index ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${total > 0 ? (indexBytes / total).toFixed(1) : 0} bytes/document)`,
+      );
     },
   };
 }
@@ -73,7 +75,11 @@ function joinBandCollisions(
   signal: AbortSignal,
 ): { collisions: number; tableBytes: number } {
   let maxRows = 0;
-  for (let b = 0; b < c.bands; b++) maxRows = Math.max(maxRows, manifests.reduce((s, m) => s + m.runs[b]!.rows, 0));
+  for (let b = 0; b < c.bands; b++)
+    maxRows = Math.max(
+      maxRows,
+      manifests.reduce((s, m) => s + m.runs[b]!.rows, 0),
+    );
   const table = new BandTable(maxRows);
   const docs = new DocLookup(layout);
   let collisions = 0;

@@ -47,9 +47,18 @@ export class MinHasher {
     const k4 = this.numHashes & ~3;
     let k = 0;
     for (; k < k4; k += 4) {
-      const a0 = a[k]!, b0 = b[k]!, a1 = a[k + 1]!, b1 = b[k + 1]!;
-      const a2 = a[k + 2]!, b2 = b[k + 2]!, a3 = a[k + 3]!, b3 = b[k + 3]!;
-      let m0 = 0x7fffffff, m1 = 0x7fffffff, m2 = 0x7fffffff, m3 = 0x7fffffff;
+      const a0 = a[k]!,
+        b0 = b[k]!,
+        a1 = a[k + 1]!,
+        b1 = b[k + 1]!;
+      const a2 = a[k + 2]!,
+        b2 = b[k + 2]!,
+        a3 = a[k + 3]!,
+        b3 = b[k + 3]!;
+      let m0 = 0x7fffffff,
+        m1 = 0x7fffffff,
+        m2 = 0x7fffffff,
+        m3 = 0x7fffffff;
       for (let i = 0; i < count; i++) {
         const x = shingles[i]!;
         const v0 = (Math.imul(a0, x) + b0) | 0;
@@ -67,7 +76,8 @@ export class MinHasher {
       out[k + 3] = m3 ^ 0x80000000;
     }
     for (; k < this.numHashes; k++) {
-      const ak = a[k]!, bk = b[k]!;
+      const ak = a[k]!,
+        bk = b[k]!;
       let m = 0x7fffffff;
       for (let i = 0; i < count; i++) {
         const v = (Math.imul(ak, shingles[i]!) + bk) | 0;

@@ -15,7 +15,8 @@ export type Verdict = { keep: true; text: string; language: string } | { keep: f
 const BINARY_SNIFF = 8000;
 
 /** Markers code generators put in a comment in the first lines of what they write. */
-const GENERATED = /@generated|\bDO NOT EDIT\b|\b[Aa]uto-?generated\b|[Aa]utomatically generated|[Gg]enerated by (?:the )?(?:protoc|[Pp]rotocol [Bb]uffer compiler|[Tt]hrift|SWIG|[Cc]ython|flatc|[Bb]ison|[Yy]acc)/;
+const GENERATED =
+  /@generated|\bDO NOT EDIT\b|\b[Aa]uto-?generated\b|[Aa]utomatically generated|[Gg]enerated by (?:the )?(?:protoc|[Pp]rotocol [Bb]uffer compiler|[Tt]hrift|SWIG|[Cc]ython|flatc|[Bb]ison|[Yy]acc)/;
 const COMMENT_LINE = /^\s*(?:\/\/|#|\/?\*|<!--|--|;|%|"""|'{3})/;
 
 function looksGenerated(text: string): boolean {

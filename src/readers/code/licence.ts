@@ -15,7 +15,10 @@ export function isLicenceFile(path: string): boolean {
 
 /** Lower-case words separated by single spaces; dots survive only inside numbers (2.0, 2.1). */
 function normalise(text: string): string {
-  return ` ${text.toLowerCase().replace(/(?<!\d)\.|\.(?!\d)/g, ' ').replace(/[^a-z0-9.]+/g, ' ')} `;
+  return ` ${text
+    .toLowerCase()
+    .replace(/(?<!\d)\.|\.(?!\d)/g, ' ')
+    .replace(/[^a-z0-9.]+/g, ' ')} `;
 }
 
 /** SPDX id of one licence text, or undefined when no rule matches. */

@@ -222,7 +222,14 @@ export class WarcRecordParser {
       return false;
     }
     if (header.kind === 'bad') {
-      out.push({ kind: 'problem', reason: header.reason, offset: this.base, ...(header.recordId === undefined ? {} : { recordId: header.recordId }), error: header.error, raw: this.buf.subarray(0, RAW_BYTES).toString('latin1') });
+      out.push({
+        kind: 'problem',
+        reason: header.reason,
+        offset: this.base,
+        ...(header.recordId === undefined ? {} : { recordId: header.recordId }),
+        error: header.error,
+        raw: this.buf.subarray(0, RAW_BYTES).toString('latin1'),
+      });
       this.consume(1);
       this.state = { kind: 'resync' };
       return true;
@@ -358,7 +365,12 @@ export class WarcRecordParser {
     const recordId = headers.get('warc-record-id');
     const cl = headers.get('content-length');
     if (cl === undefined || !/^\d+$/.test(cl.trim())) {
-      return { kind: 'bad', reason: 'bad_content_length', error: cl === undefined ? 'record has no Content-Length' : `Content-Length "${cl}" is not a number`, ...(recordId === undefined ? {} : { recordId }) };
+      return {
+        kind: 'bad',
+        reason: 'bad_content_length',
+        error: cl === undefined ? 'record has no Content-Length' : `Content-Length "${cl}" is not a number`,
+        ...(recordId === undefined ? {} : { recordId }),
+      };
     }
     return { kind: 'ok', headers, end: end.bodyStart, length: Number(cl.trim()) };
   }

@@ -44,7 +44,9 @@ export class SlurmClient {
     } catch (err) {
       if (err instanceof CommandFailed) {
         throw new SluiceError('SLUICE_EXECUTOR', `\`${command} ${args.join(' ')}\` failed: ${err.stderr.trim() || `exit ${String(err.code)}`}`, {
-          hint: /configuration (source|file)/.test(err.stderr) ? 'the Slurm commands cannot read slurm.conf: set SLURM_CONF to its path' : 'check the sbatch options (executor.slurm in the pipeline, or the flags)',
+          hint: /configuration (source|file)/.test(err.stderr)
+            ? 'the Slurm commands cannot read slurm.conf: set SLURM_CONF to its path'
+            : 'check the sbatch options (executor.slurm in the pipeline, or the flags)',
         });
       }
       throw err;

@@ -7,13 +7,7 @@ export interface ListInt32 {
   offsets: Int32Array;
 }
 
-export type ColumnValues =
-  | readonly (string | null)[]
-  | Int32Array
-  | BigInt64Array
-  | readonly (number | null)[]
-  | readonly (bigint | null)[]
-  | ListInt32;
+export type ColumnValues = readonly (string | null)[] | Int32Array | BigInt64Array | readonly (number | null)[] | readonly (bigint | null)[] | ListInt32;
 
 /** Column name -> values for one row group. Every column of the schema must be present. */
 export type ColumnBatch = Readonly<Record<string, ColumnValues>>;
@@ -33,10 +27,7 @@ function isList(v: ColumnValues): v is ListInt32 {
   return !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
-function numbersToTyped(
-  spec: ColumnSpec,
-  arr: readonly (number | bigint | null)[],
-): { values: Int32Array | BigInt64Array; nulls: Uint8Array | null; nullCount: number } {
+function numbersToTyped(spec: ColumnSpec, arr: readonly (number | bigint | null)[]): { values: Int32Array | BigInt64Array; nulls: Uint8Array | null; nullCount: number } {
   const is32 = spec.type === 'int32';
   const values = is32 ? new Int32Array(arr.length) : new BigInt64Array(arr.length);
   let nulls: Uint8Array | null = null;

@@ -27,13 +27,7 @@ export function plainInts(values: Int32Array | BigInt64Array, from: number, to: 
 }
 
 /** Appends the non-null values among rows [from, to), skipping rows flagged in `nulls`. */
-export function plainIntsSkippingNulls(
-  values: Int32Array | BigInt64Array,
-  nulls: Uint8Array,
-  from: number,
-  to: number,
-  out: ByteBuffer,
-): void {
+export function plainIntsSkippingNulls(values: Int32Array | BigInt64Array, nulls: Uint8Array, from: number, to: number, out: ByteBuffer): void {
   let runStart = from;
   for (let i = from; i <= to; i++) {
     if (i === to || nulls[i] === 1) {
@@ -48,13 +42,7 @@ export function plainIntsSkippingNulls(
  * are buffered; nulls are skipped (they live in the definition levels). Returns the row
  * after the last one encoded, so the caller can cut a page there.
  */
-export function plainStrings(
-  values: readonly (string | null)[],
-  from: number,
-  to: number,
-  budget: number,
-  out: ByteBuffer,
-): number {
+export function plainStrings(values: readonly (string | null)[], from: number, to: number, budget: number, out: ByteBuffer): number {
   const stop = out.length + budget;
   let i = from;
   while (i < to && out.length < stop) {

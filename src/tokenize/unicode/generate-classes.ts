@@ -62,7 +62,7 @@ function main(): void {
   // Runs of equal class as "gap,length,class" in base 36, gap measured from the previous run's end.
   const runs: string[] = [];
   let prevEnd = 0;
-  for (let cp = 0; cp < table.length; ) {
+  for (let cp = 0; cp < table.length;) {
     const cls = table[cp]!;
     let end = cp + 1;
     while (end < table.length && table[end] === cls) end++;

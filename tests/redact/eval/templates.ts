@@ -42,24 +42,103 @@ function filler(b: DocBuilder, r: Prng, n = r.int(1, 3)): void {
 function numericLookAlike(b: DocBuilder, r: Prng): void {
   const pick = r.int(0, 17);
   switch (pick) {
-    case 0: b.text('Invalid address '); b.neg('999.999.999.999', 'invalid ipv4'); b.text(' in the log.'); break;
-    case 1: b.text('Leading zero: '); b.neg('108.0.0.01', 'invalid ipv4'); b.text('.'); break;
-    case 2: b.text('Router at '); b.neg(r.pick(['192.168.1.1', '10.0.0.1', '172.16.4.1', '127.0.0.2', '192.168.254.0']), 'private ipv4'); b.text('.'); break;
-    case 3: b.text('Example host '); b.neg(`192.0.2.${r.int(1, 254)}`, 'documentation ipv4'); b.text(' (RFC 5737).'); break;
-    case 4: b.text('Running version '); b.neg(`${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 200)}`, 'four-part version'); b.text(' now.'); break;
-    case 5: b.text('Card on file: '); b.neg(v.luhnInvalidCard(r), 'luhn-invalid card'); b.text('.'); break;
-    case 6: b.text('Timestamp '); b.neg(String(r.int(1500000000000, 1750000000000)), 'ms timestamp'); b.text(' ms.'); break;
-    case 7: b.text('Request id '); b.neg(v.uuid(r), 'uuid'); b.text('.'); break;
-    case 8: b.text('Fixed in commit '); b.neg(v.hexString(r, 40), 'git sha'); b.text('.'); break;
-    case 9: b.text('ISBN '); b.neg(r.pick(['978-3-16-148410-0', '0-306-40615-2', '9780306406157', '978-1-4028-9462-6']), 'isbn'); b.text('.'); break;
-    case 10: b.text('Test card '); b.neg(r.pick(['4111 1111 1111 1111', '4242-4242-4242-4242', '5555555555554444', '378282246310005']), 'published test card'); b.text(' works in sandbox mode.'); break;
-    case 11: b.text('Case number '); b.neg(`${r.pick(['000', '666', '912'])}-${r.digits(2).replace(/^00$/, '12')}-${r.int(1000, 9999)}`, 'invalid ssn area'); b.text('.'); break;
-    case 12: b.text('Order '); b.neg(String(r.int(100000000, 999999999)), 'nine digits without ssn context'); b.text(' confirmed.'); break;
-    case 13: b.text('IBAN (bad checksum) '); b.neg(v.ibanBadChecksum(r), 'iban bad checksum'); b.text('.'); break;
-    case 14: b.text('Sample IBAN '); b.neg(r.pick(['GB82 WEST 1234 5698 7654 32', 'DE89 3704 0044 0532 0130 00', 'DE89370400440532013000']), 'published example iban'); b.text(' from the docs.'); break;
-    case 15: b.text('Logged at '); b.neg(`2023-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}T${String(r.int(0, 23)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}Z`, 'iso timestamp'); b.text('.'); break;
-    case 16: b.text('MAC '); b.neg(Array.from({ length: 6 }, () => v.hexString(r, 2)).join(':'), 'mac address'); b.text(' and '); b.neg('fe80::1', 'link-local ipv6'); b.text('.'); break;
-    default: b.text('Zip '); b.neg(`${r.digits(5)}-${r.digits(4)}`, 'zip+4'); b.text(', tel. ext. '); b.neg(String(r.int(100, 9999)), 'extension'); b.text('.'); break;
+    case 0:
+      b.text('Invalid address ');
+      b.neg('999.999.999.999', 'invalid ipv4');
+      b.text(' in the log.');
+      break;
+    case 1:
+      b.text('Leading zero: ');
+      b.neg('108.0.0.01', 'invalid ipv4');
+      b.text('.');
+      break;
+    case 2:
+      b.text('Router at ');
+      b.neg(r.pick(['192.168.1.1', '10.0.0.1', '172.16.4.1', '127.0.0.2', '192.168.254.0']), 'private ipv4');
+      b.text('.');
+      break;
+    case 3:
+      b.text('Example host ');
+      b.neg(`192.0.2.${r.int(1, 254)}`, 'documentation ipv4');
+      b.text(' (RFC 5737).');
+      break;
+    case 4:
+      b.text('Running version ');
+      b.neg(`${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 200)}`, 'four-part version');
+      b.text(' now.');
+      break;
+    case 5:
+      b.text('Card on file: ');
+      b.neg(v.luhnInvalidCard(r), 'luhn-invalid card');
+      b.text('.');
+      break;
+    case 6:
+      b.text('Timestamp ');
+      b.neg(String(r.int(1500000000000, 1750000000000)), 'ms timestamp');
+      b.text(' ms.');
+      break;
+    case 7:
+      b.text('Request id ');
+      b.neg(v.uuid(r), 'uuid');
+      b.text('.');
+      break;
+    case 8:
+      b.text('Fixed in commit ');
+      b.neg(v.hexString(r, 40), 'git sha');
+      b.text('.');
+      break;
+    case 9:
+      b.text('ISBN ');
+      b.neg(r.pick(['978-3-16-148410-0', '0-306-40615-2', '9780306406157', '978-1-4028-9462-6']), 'isbn');
+      b.text('.');
+      break;
+    case 10:
+      b.text('Test card ');
+      b.neg(r.pick(['4111 1111 1111 1111', '4242-4242-4242-4242', '5555555555554444', '378282246310005']), 'published test card');
+      b.text(' works in sandbox mode.');
+      break;
+    case 11:
+      b.text('Case number ');
+      b.neg(`${r.pick(['000', '666', '912'])}-${r.digits(2).replace(/^00$/, '12')}-${r.int(1000, 9999)}`, 'invalid ssn area');
+      b.text('.');
+      break;
+    case 12:
+      b.text('Order ');
+      b.neg(String(r.int(100000000, 999999999)), 'nine digits without ssn context');
+      b.text(' confirmed.');
+      break;
+    case 13:
+      b.text('IBAN (bad checksum) ');
+      b.neg(v.ibanBadChecksum(r), 'iban bad checksum');
+      b.text('.');
+      break;
+    case 14:
+      b.text('Sample IBAN ');
+      b.neg(r.pick(['GB82 WEST 1234 5698 7654 32', 'DE89 3704 0044 0532 0130 00', 'DE89370400440532013000']), 'published example iban');
+      b.text(' from the docs.');
+      break;
+    case 15:
+      b.text('Logged at ');
+      b.neg(
+        `2023-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}T${String(r.int(0, 23)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}Z`,
+        'iso timestamp',
+      );
+      b.text('.');
+      break;
+    case 16:
+      b.text('MAC ');
+      b.neg(Array.from({ length: 6 }, () => v.hexString(r, 2)).join(':'), 'mac address');
+      b.text(' and ');
+      b.neg('fe80::1', 'link-local ipv6');
+      b.text('.');
+      break;
+    default:
+      b.text('Zip ');
+      b.neg(`${r.digits(5)}-${r.digits(4)}`, 'zip+4');
+      b.text(', tel. ext. ');
+      b.neg(String(r.int(100, 9999)), 'extension');
+      b.text('.');
+      break;
   }
   b.text(' ');
 }
@@ -127,7 +206,9 @@ const invoice: Template = {
     b.text(` exp ${String(r.int(1, 12)).padStart(2, '0')}/${r.int(25, 31)}, CVV on file.\n`);
     if (r.chance(0.4)) b.text('Second card: ').pos('credit_card', v.card(r), 'card').text('\n');
     b.text(`Total: $${r.int(10, 9999)}.${r.digits(2)} (${r.int(1, 12)} items)\n`);
-    b.text('Refunds to IBAN ').pos('iban', v.iban(r), 'iban').text(`, BIC ${r.pick(['DEUTDEFF', 'BNPAFRPP', 'NWBKGB2L', 'INGBNL2A'])}.\n`);
+    b.text('Refunds to IBAN ')
+      .pos('iban', v.iban(r), 'iban')
+      .text(`, BIC ${r.pick(['DEUTDEFF', 'BNPAFRPP', 'NWBKGB2L', 'INGBNL2A'])}.\n`);
     numericLookAlike(b, r);
     numericLookAlike(b, r);
     filler(b, r, 1);
@@ -152,13 +233,17 @@ const gitLog: Template = {
   write(b, r) {
     for (let k = r.int(1, 3); k > 0; k--) {
       b.text('commit ').neg(v.hexString(r, 40), 'git sha');
-      b.text(`\nAuthor: ${v.personName(r)} <`).pos('email', v.email(r)).text('>\n');
+      b.text(`\nAuthor: ${v.personName(r)} <`)
+        .pos('email', v.email(r))
+        .text('>\n');
       b.text(`Date:   Tue Oct ${r.int(1, 28)} ${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)} 2023 +0200\n\n    Bump deps to ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)}\n\n`);
     }
     b.text('Clone with ').neg('git@github.com:org/repo.git', 'scp-style ssh target').text('\n');
   },
 };
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const accessLog: Template = {
   name: 'access log',
   genre: 'log',
@@ -178,9 +263,13 @@ const envFile: Template = {
   write(b, r) {
     b.text(`# generated ${r.int(2019, 2024)}-0${r.int(1, 9)}-1${r.int(0, 9)}\nNODE_ENV=production\nPORT=${r.int(3000, 9000)}\nDEBUG=false\n`);
     b.text('DB_PASSWORD=').pos('secret', v.randomSecret(r), 'assigned secret (env)').text('\n');
-    b.text('AWS_ACCESS_KEY_ID=').pos('secret', 'AKIA' + r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16), 'aws access key id').text('\n');
+    b.text('AWS_ACCESS_KEY_ID=')
+      .pos('secret', 'AKIA' + r.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16), 'aws access key id')
+      .text('\n');
     b.text('AWS_SECRET_ACCESS_KEY=').pos('secret', r.chars(v.B64, 40), 'aws secret key').text('\n');
-    b.text('DATABASE_URL=postgres://app:').pos('secret', v.randomSecret(r, r.int(10, 20)).replace(/[#%^~!*]/g, 'x'), 'url password').text(`@db.internal:5432/app_${r.int(1, 9)}\n`);
+    b.text('DATABASE_URL=postgres://app:')
+      .pos('secret', v.randomSecret(r, r.int(10, 20)).replace(/[#%^~!*]/g, 'x'), 'url password')
+      .text(`@db.internal:5432/app_${r.int(1, 9)}\n`);
     b.text('REDIS_URL=redis://localhost:6379/0\nSESSION_TTL=3600\n');
     if (r.chance(0.5)) b.text('API_TOKEN=').neg('${API_TOKEN}', 'env reference').text('\n');
     else b.text('SMTP_PASSWORD=').neg('changeme', 'placeholder password').text('\n');
@@ -192,7 +281,9 @@ const pythonConfig: Template = {
   genre: 'code',
   write(b, r) {
     b.text('import os\n\nDEBUG = False\nALLOWED_HOSTS = ["localhost", "127.0.0.1"]\n');
-    b.text('SECRET_KEY = "').pos('secret', 'django-insecure-' + v.randomSecret(r, 40), 'assigned secret (python)').text('"\n');
+    b.text('SECRET_KEY = "')
+      .pos('secret', 'django-insecure-' + v.randomSecret(r, 40), 'assigned secret (python)')
+      .text('"\n');
     const t = v.secretTokens(r);
     b.text('OPENAI_API_KEY = "').pos('secret', t.value, t.detector).text('"\n');
     b.text('STRIPE_KEY = os.environ["').neg('STRIPE_KEY', 'env lookup').text('"]\n');
@@ -208,7 +299,9 @@ const jsClient: Template = {
   genre: 'code',
   write(b, r) {
     b.text(`import axios from 'axios';\n// v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}\n`);
-    b.text("const stripe = require('stripe')('").pos('secret', 'sk_live_' + r.chars(ALNUM, 24), 'stripe_key').text("');\n");
+    b.text("const stripe = require('stripe')('")
+      .pos('secret', 'sk_live_' + r.chars(ALNUM, 24), 'stripe_key')
+      .text("');\n");
     b.text("const headers = { Authorization: 'Bearer ").pos('secret', v.jwt(r), 'jwt').text("' };\n");
     b.text('const config = {\n  apiKey: ').neg('process.env.API_KEY', 'env reference').text(',\n');
     b.text("  password: '").pos('secret', v.randomSecret(r), 'assigned secret (js)').text("',\n");
@@ -257,9 +350,18 @@ const tutorial: Template = {
     b.text(`In this tutorial we install version ${r.int(1, 4)}.${r.int(0, 20)}.${r.int(0, 9)} and connect to `);
     b.neg('postgres://user:password@localhost:5432/db', 'tutorial connection string');
     b.text('. Use ').neg('std::vector<int>', 'c++ scope').text(' and ').neg('::1', 'loopback ipv6').text(' for local tests. ');
-    b.text('Install with npm i ').neg('lodash@4.17.21', 'package@version').text(', then ping ').neg('8.8.8.8'.replace('8.8.8.8', `203.0.113.${r.int(1, 254)}`), 'documentation ipv4');
-    b.text('. Mention ').neg('@' + r.pick(v.FIRST), 'mention').text(` for help (${r.int(2, 60)} min read). `);
-    b.text('Set ').neg('max_tokens: 4096', 'numeric setting').text(' and ').neg(`password = "${r.pick(['your_password_here', 'changeme', 'hunter2'])}"`, 'placeholder password').text('. ');
+    b.text('Install with npm i ')
+      .neg('lodash@4.17.21', 'package@version')
+      .text(', then ping ')
+      .neg('8.8.8.8'.replace('8.8.8.8', `203.0.113.${r.int(1, 254)}`), 'documentation ipv4');
+    b.text('. Mention ')
+      .neg('@' + r.pick(v.FIRST), 'mention')
+      .text(` for help (${r.int(2, 60)} min read). `);
+    b.text('Set ')
+      .neg('max_tokens: 4096', 'numeric setting')
+      .text(' and ')
+      .neg(`password = "${r.pick(['your_password_here', 'changeme', 'hunter2'])}"`, 'placeholder password')
+      .text('. ');
     b.text('Report bugs to ').pos('email', v.email(r)).text('. ');
     numericLookAlike(b, r);
     filler(b, r);
@@ -273,7 +375,10 @@ const supportChat: Template = {
     b.text(`[${r.int(10, 23)}:${r.int(10, 59)}] customer: hi, my card `).pos('credit_card', v.card(r), 'card');
     b.text(' was charged twice\n');
     b.text(`[${r.int(10, 23)}:${r.int(10, 59)}] agent: sorry! can you confirm the phone on the account?\n`);
-    b.text(`[${r.int(10, 23)}:${r.int(10, 59)}] customer: `).pos('phone', v.phone(r)).text(' or ').pos('phone', v.phone(r));
+    b.text(`[${r.int(10, 23)}:${r.int(10, 59)}] customer: `)
+      .pos('phone', v.phone(r))
+      .text(' or ')
+      .pos('phone', v.phone(r));
     b.text(`\n[${r.int(10, 23)}:${r.int(10, 59)}] customer: my ssn is `).pos('us_ssn', v.ssnParts(r).join('-'), 'ssn dashed');
     b.text(', login from ').pos('ip', v.publicIpv4(r), 'public ipv4').text('\n');
     numericLookAlike(b, r);
@@ -285,16 +390,25 @@ const curlExample: Template = {
   genre: 'code',
   write(b, r) {
     const t = v.secretTokens(r);
-    b.text('$ export GITHUB_TOKEN=').pos('secret', 'ghp_' + r.chars(ALNUM, 36), 'github_token').text('\n');
-    b.text('$ curl -H "Authorization: token ').pos('secret', t.value, t.detector).text(`" https://api.example.net/v${r.int(1, 3)}/repos?per_page=100\n`);
-    b.text('$ curl "https://api.example.net/data?api_key=').pos('secret', v.randomSecret(r, 32).replace(/[#%^~!*]/g, 'q'), 'secret in query string').text('&limit=50"\n');
-    b.text('$ ssh deploy@').pos('ip', v.publicIpv4(r), 'public ipv4').text(` -p ${r.int(2000, 2999)}\n`);
+    b.text('$ export GITHUB_TOKEN=')
+      .pos('secret', 'ghp_' + r.chars(ALNUM, 36), 'github_token')
+      .text('\n');
+    b.text('$ curl -H "Authorization: token ')
+      .pos('secret', t.value, t.detector)
+      .text(`" https://api.example.net/v${r.int(1, 3)}/repos?per_page=100\n`);
+    b.text('$ curl "https://api.example.net/data?api_key=')
+      .pos('secret', v.randomSecret(r, 32).replace(/[#%^~!*]/g, 'q'), 'secret in query string')
+      .text('&limit=50"\n');
+    b.text('$ ssh deploy@')
+      .pos('ip', v.publicIpv4(r), 'public ipv4')
+      .text(` -p ${r.int(2000, 2999)}\n`);
     b.text('$ git remote add origin ').neg('git@gitlab.com:team/app.git', 'scp-style ssh target').text('\n');
     b.text('$ echo ').neg(r.chars(HEX_LOWER, 64), 'sha256').text(' > checksum.txt\n');
   },
 };
 
-
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const wpConfig: Template = {
   name: 'php config',
   genre: 'code',
@@ -322,6 +436,8 @@ const javaConfig: Template = {
   },
 };
 
+// a packed table: one row per line reads better than one value per line
+// prettier-ignore
 const messyWeb: Template = {
   name: 'messy web page',
   genre: 'web',

@@ -8,7 +8,10 @@ const FILES = ['a', 'b', 'c', 'd'].map((n) => `${n}.jsonl`);
 
 function setup(stages = '  - length: {min_chars: 10}\n'): { dir: string; file: string; out: string } {
   const dir = tempDir();
-  writeJsonlCorpus(dir, FILES.map((name) => ({ name, docs: 200, codec: 'none' as const })));
+  writeJsonlCorpus(
+    dir,
+    FILES.map((name) => ({ name, docs: 200, codec: 'none' as const })),
+  );
   const out = join(dir, 'out');
   const file = writePipeline(dir, `name: changes\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl"]\nstages:\n${stages}output:\n  dir: ${out}\n`);
   return { dir, file, out };
@@ -75,7 +78,7 @@ describe('inputs that change between runs', () => {
     expect(await sortedIds(out)).toEqual(await freshIds(file, dir));
   }, 240_000);
 
-  it('behind a dedup barrier: the changed input\'s task and every later phase run again, and the output equals a fresh run', async () => {
+  it("behind a dedup barrier: the changed input's task and every later phase run again, and the output equals a fresh run", async () => {
     const { dir, file, out } = setup('  - length: {min_chars: 10}\n  - exact_dedup: {}\n');
     expect((await run(['run', file, '--workers', '2'])).status).toBe(0);
     const first = await sortedIds(out);

@@ -17,7 +17,10 @@ const noop = (): void => {};
 describe('the output lock', () => {
   it('a second run on the same output fails at once naming the holder; the first finishes and its output verifies', async () => {
     const dir = tempDir();
-    const expected = writeJsonlCorpus(dir, Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.jsonl.gz`, docs: 4000, chars: 500 })));
+    const expected = writeJsonlCorpus(
+      dir,
+      Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.jsonl.gz`, docs: 4000, chars: 500 })),
+    );
     const out = join(dir, 'out');
     const file = writePipeline(dir, `name: lock\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl.gz"]\nstages:\n  - length: {min_chars: 10}\noutput:\n  dir: ${out}\n`);
 

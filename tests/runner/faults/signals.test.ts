@@ -90,7 +90,10 @@ describe('SIGINT and SIGTERM stop a run cleanly and promptly', () => {
 
   it('SIGINT to the whole process group (Ctrl-C) mid-run over zstd inputs: no "damaged" input, no trace; the rerun completes', async () => {
     const dir = tempDir();
-    const expected = writeJsonlCorpus(dir, Array.from({ length: 8 }, (_, i) => ({ name: `p${i}.jsonl.zst`, docs: 6000, chars: 400, codec: 'zstd' as const })));
+    const expected = writeJsonlCorpus(
+      dir,
+      Array.from({ length: 8 }, (_, i) => ({ name: `p${i}.jsonl.zst`, docs: 6000, chars: 400, codec: 'zstd' as const })),
+    );
     const out = join(dir, 'out');
     const file = writePipeline(dir, `name: ctrl-c\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl.zst"]\nstages:\n  - length: {min_chars: 10}\noutput:\n  dir: ${out}\n`);
     const r = start(['run', file, '--workers', '2']);

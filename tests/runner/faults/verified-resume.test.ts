@@ -32,9 +32,15 @@ async function expectRepaired(out: string, damaged: string): Promise<void> {
 beforeAll(async () => {
   dir = tempDir();
   // the text depends on the file name's length: ee repeats the first 100 documents of bb, which exact_dedup removes
-  writeJsonlCorpus(dir, ['a', 'bb', 'ccc', 'dddd'].map((n) => ({ name: `${n}.jsonl.gz`, docs: 400, chars: 200, badLines: [3] })));
+  writeJsonlCorpus(
+    dir,
+    ['a', 'bb', 'ccc', 'dddd'].map((n) => ({ name: `${n}.jsonl.gz`, docs: 400, chars: 200, badLines: [3] })),
+  );
   writeJsonlCorpus(dir, [{ name: 'ee.jsonl.gz', docs: 100, chars: 200 }]);
-  file = writePipeline(dir, `name: verified\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl.gz"]\nstages:\n  - length: {min_chars: 10}\n  - exact_dedup: {}\noutput:\n  dir: ${join(dir, 'ref')}\n  shard_bytes: 16KiB\n`);
+  file = writePipeline(
+    dir,
+    `name: verified\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl.gz"]\nstages:\n  - length: {min_chars: 10}\n  - exact_dedup: {}\noutput:\n  dir: ${join(dir, 'ref')}\n  shard_bytes: 16KiB\n`,
+  );
   const ref = await finished('ref');
   reference = shardBytes(ref);
   referenceIds = await sortedIds(ref);
