@@ -42,7 +42,6 @@ $(TEST_DEPS): .ci/system-deps.sh
 system-deps: $(TEST_DEPS)
 
 $(DIST): $(NODE_MODULES) $(SRC) $(wildcard src/filters/data/* src/filters/data/*/*) .config/tsconfig.build.json tsconfig.json
-	rm -rf dist
 	npm run --silent build
 	@touch $@
 
