@@ -17,7 +17,7 @@ import { LocalExecutor } from './local-executor.js';
 import { OutputLock } from './lock.js';
 import { loadPipelineSource, type PipelineSource } from './pipeline-source.js';
 import { runOneTask } from './one-task.js';
-import { checkOutputDir } from './output-dir.js';
+import { checkOutputDir, resolveOutputDir } from './output-dir.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
 import { SlurmExecutor } from './slurm/executor.js';
 import { withFlags, type SlurmFlags } from './slurm/options.js';
@@ -88,7 +88,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const executor = chooseExecutor(loaded, source, opts);
   // absolute before the executor may change directory: the tasks are started with these paths
   const pipeline: PipelineSource = 'file' in source ? { file: resolve(source.file) } : source;
-  const out = opts.out === undefined ? undefined : resolve(opts.out);
+  const out = opts.out === undefined ? undefined : resolveOutputDir(opts.out);
   if (executor.workdir !== undefined) process.chdir(resolve(executor.workdir));
 
   const lost = new AbortController();
