@@ -6,8 +6,9 @@ import { SluiceError } from '../core/errors.js';
 import { readJsonl } from '../io/jsonl-zst.js';
 import { assertParquetFooter, damagedShardError } from '../shard/damaged-shard.js';
 import type { RejectRecord } from '../runner/rejects.js';
-import { intOption, stringOption } from './args.js';
-import type { Command } from './command.js';
+import { intOption, stringOption, type ParsedArgs } from './args.js';
+import type { CliIO } from './command.js';
+import { spec } from './specs/inspect.js';
 
 const EXCERPT = 160;
 
@@ -38,61 +39,53 @@ async function readShardHead(path: string, limit: number): Promise<{ meta: FileM
   return { meta, objects };
 }
 
-export const inspectCommand: Command = {
-  spec: {
-    name: 'inspect',
-    usage: 'sluice inspect <shard.parquet | rejects file or dir> [--limit N] [--reason R] [--json]',
-    summary: 'Print documents from a shard, or rejected documents with their stage and reason.',
-    options: { limit: { type: 'string', short: 'n' }, reason: { type: 'string' }, json: { type: 'boolean' } },
-    help: ['-n, --limit N         documents to print (default 10)', '--reason R            only rejects with this reason', '--json                one JSON object per line, full text'],
-  },
-  async run(args, io) {
-    const target = args.positionals[0];
-    if (!target) {
-      io.log.error(`usage: ${this.spec.usage}`);
-      return 2;
-    }
-    const limit = intOption(args.values, 'limit') ?? 10;
-    const reason = stringOption(args.values, 'reason');
-    const json = Boolean(args.values['json']);
-    try {
-      await stat(target);
-    } catch {
-      throw new SluiceError('SLUICE_USAGE', `${target} does not exist`, { file: target });
-    }
-    if (target.endsWith('.parquet')) {
-      const { meta, objects } = await readShardHead(target, limit).catch((err: unknown) => {
-        throw damagedShardError(target, err);
-      });
-      const rows = Number(meta.num_rows);
-      const columns = meta.schema
-        .slice(1)
-        .filter((s) => s.num_children === undefined || s.name === 'input_ids')
-        .map((s) => s.name);
-      if (!json) io.out(`${target}: ${rows} rows, ${meta.row_groups.length} row groups, columns: ${columns.join(', ')}`);
-      for (const row of objects) {
-        if (json) io.out(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-        else {
-          const tokens = Array.isArray(row['input_ids']) ? ` tokens=${(row['input_ids'] as unknown[]).length}` : '';
-          io.out(`- ${String(row['id'])} [${String(row['source'])}]${tokens}: ${excerpt(String(row['text'] ?? ''))}`);
-        }
-      }
-      return 0;
-    }
-    let shown = 0;
-    for (const file of await rejectFiles(target)) {
-      for await (const rec of readJsonl<RejectRecord>(file)) {
-        if (reason !== undefined && rec.reason !== reason) continue;
-        if (json) io.out(JSON.stringify(rec));
-        else {
-          const where = rec.file === undefined ? '' : ` (${rec.file}:${String(rec.record)})`;
-          const detail = rec.detail === undefined ? '' : ` ${JSON.stringify(rec.detail).slice(0, 200)}`;
-          io.out(`- ${rec.id} [${rec.stage}: ${rec.reason}]${where}${detail}\n    ${excerpt(rec.text)}`);
-        }
-        if (++shown >= limit) return 0;
+/** `sluice inspect` (options and help in specs/inspect.ts). */
+export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
+  const target = args.positionals[0];
+  if (!target) {
+    io.log.error(`usage: ${spec.usage}`);
+    return 2;
+  }
+  const limit = intOption(args.values, 'limit') ?? 10;
+  const reason = stringOption(args.values, 'reason');
+  const json = Boolean(args.values['json']);
+  try {
+    await stat(target);
+  } catch {
+    throw new SluiceError('SLUICE_USAGE', `${target} does not exist`, { file: target });
+  }
+  if (target.endsWith('.parquet')) {
+    const { meta, objects } = await readShardHead(target, limit).catch((err: unknown) => {
+      throw damagedShardError(target, err);
+    });
+    const rows = Number(meta.num_rows);
+    const columns = meta.schema
+      .slice(1)
+      .filter((s) => s.num_children === undefined || s.name === 'input_ids')
+      .map((s) => s.name);
+    if (!json) io.out(`${target}: ${rows} rows, ${meta.row_groups.length} row groups, columns: ${columns.join(', ')}`);
+    for (const row of objects) {
+      if (json) io.out(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+      else {
+        const tokens = Array.isArray(row['input_ids']) ? ` tokens=${(row['input_ids'] as unknown[]).length}` : '';
+        io.out(`- ${String(row['id'])} [${String(row['source'])}]${tokens}: ${excerpt(String(row['text'] ?? ''))}`);
       }
     }
-    if (shown === 0) io.out(reason === undefined ? 'no rejected documents' : `no rejected documents with reason "${reason}"`);
     return 0;
-  },
-};
+  }
+  let shown = 0;
+  for (const file of await rejectFiles(target)) {
+    for await (const rec of readJsonl<RejectRecord>(file)) {
+      if (reason !== undefined && rec.reason !== reason) continue;
+      if (json) io.out(JSON.stringify(rec));
+      else {
+        const where = rec.file === undefined ? '' : ` (${rec.file}:${String(rec.record)})`;
+        const detail = rec.detail === undefined ? '' : ` ${JSON.stringify(rec.detail).slice(0, 200)}`;
+        io.out(`- ${rec.id} [${rec.stage}: ${rec.reason}]${where}${detail}\n    ${excerpt(rec.text)}`);
+      }
+      if (++shown >= limit) return 0;
+    }
+  }
+  if (shown === 0) io.out(reason === undefined ? 'no rejected documents' : `no rejected documents with reason "${reason}"`);
+  return 0;
+}

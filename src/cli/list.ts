@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { loadPipelinePlugins } from '../config/load.js';
 import { readerRegistry, stageRegistry } from '../registry.js';
-import { stringOption } from './args.js';
-import type { Command } from './command.js';
+import { stringOption, type ParsedArgs } from './args.js';
+import type { CliIO } from './command.js';
+import { spec } from './specs/list.js';
 
 interface ParamInfo {
   name: string;
@@ -41,34 +42,26 @@ function describe(kind: string, name: string, summary: string, params: ParamInfo
 
 const KINDS = new Set(['readers', 'stages']);
 
-export const listCommand: Command = {
-  spec: {
-    name: 'list',
-    usage: 'sluice list [readers|stages] [PIPELINE.yaml | --pipeline PIPELINE.yaml]',
-    summary: "List the readers and stages a pipeline can use, with every parameter and its default; with a pipeline, also its plugins' (marked with the plugin).",
-    options: { pipeline: { type: 'string' } },
-    help: ['--pipeline FILE       also load the plugins FILE lists and show their readers and stages (same as a FILE argument)'],
-  },
-  async run(args, io) {
-    const positionals = [...args.positionals];
-    const what = positionals[0] !== undefined && KINDS.has(positionals[0]) ? positionals.shift() : undefined;
-    const fromFlag = stringOption(args.values, 'pipeline');
-    const file = fromFlag ?? positionals.shift();
-    if (positionals.length > 0 || (fromFlag !== undefined && args.positionals.length > (what === undefined ? 0 : 1))) {
-      io.log.error(`usage: ${this.spec.usage}`);
-      return 2;
-    }
-    const plugins = file === undefined ? [] : await loadPipelinePlugins(file);
-    const visible = new Set(plugins.map((p) => p.id));
-    const from = (plugin: { label: string } | undefined): string => (plugin ? ` [plugin ${plugin.label}]` : '');
-    const blocks: string[] = [];
-    if (what === undefined || what === 'readers') {
-      for (const { def: r, plugin } of readerRegistry.entries(visible)) blocks.push(describe('reader', r.name, `${r.summary} (source: ${r.defaultSource})${from(plugin)}`, paramsOf(r.params)));
-    }
-    if (what === undefined || what === 'stages') {
-      for (const { def: s, plugin } of stageRegistry.entries(visible)) blocks.push(describe('stage', s.name, `${s.summary}${from(plugin)}`, paramsOf(s.params)));
-    }
-    io.out(blocks.join('\n\n'));
-    return 0;
-  },
-};
+/** `sluice list` (options and help in specs/list.ts). */
+export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
+  const positionals = [...args.positionals];
+  const what = positionals[0] !== undefined && KINDS.has(positionals[0]) ? positionals.shift() : undefined;
+  const fromFlag = stringOption(args.values, 'pipeline');
+  const file = fromFlag ?? positionals.shift();
+  if (positionals.length > 0 || (fromFlag !== undefined && args.positionals.length > (what === undefined ? 0 : 1))) {
+    io.log.error(`usage: ${spec.usage}`);
+    return 2;
+  }
+  const plugins = file === undefined ? [] : await loadPipelinePlugins(file);
+  const visible = new Set(plugins.map((p) => p.id));
+  const from = (plugin: { label: string } | undefined): string => (plugin ? ` [plugin ${plugin.label}]` : '');
+  const blocks: string[] = [];
+  if (what === undefined || what === 'readers') {
+    for (const { def: r, plugin } of readerRegistry.entries(visible)) blocks.push(describe('reader', r.name, `${r.summary} (source: ${r.defaultSource})${from(plugin)}`, paramsOf(r.params)));
+  }
+  if (what === undefined || what === 'stages') {
+    for (const { def: s, plugin } of stageRegistry.entries(visible)) blocks.push(describe('stage', s.name, `${s.summary}${from(plugin)}`, paramsOf(s.params)));
+  }
+  io.out(blocks.join('\n\n'));
+  return 0;
+}

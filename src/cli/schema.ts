@@ -1,16 +1,9 @@
+import type { ParsedArgs } from './args.js';
 import { pipelineJsonSchema } from '../config/json-schema.js';
-import type { Command } from './command.js';
+import type { CliIO } from './command.js';
 
-export const schemaCommand: Command = {
-  spec: {
-    name: 'schema',
-    usage: 'sluice schema',
-    summary: 'Print the JSON Schema of pipeline files (for editor completion; pipelines/sluice.schema.json is this output).',
-    options: {},
-    help: [],
-  },
-  async run(_args, io) {
-    io.out(JSON.stringify(pipelineJsonSchema(), null, 2));
-    return 0;
-  },
-};
+/** `sluice schema` (options and help in specs/schema.ts). */
+export async function run(_args: ParsedArgs, io: CliIO): Promise<number> {
+  io.out(JSON.stringify(pipelineJsonSchema(), null, 2));
+  return 0;
+}

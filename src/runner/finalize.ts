@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { OutputLayout } from './layout.js';
 import type { PhaseSpec } from './pipeline.js';
 import type { Plan } from './plan.js';
-import { readMarker, type TaskMarker } from './task.js';
+import { readMarker, type TaskMarker } from './marker.js';
 
 // a type alias (not an interface) so it is assignable to JsonValue
 export type ManifestShard = {

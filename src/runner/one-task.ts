@@ -10,7 +10,8 @@ import { finalizeRun, type FinalReport } from './finalize.js';
 import { describeHolder, lockPath, readLock, staleReason } from './lock.js';
 import type { PhaseSpec } from './pipeline.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
-import { newProgress, readMarker, runTask } from './task.js';
+import { readMarker } from './marker.js';
+import { newProgress, runTask } from './task.js';
 
 export interface OneTaskOptions {
   loaded: LoadedPipeline;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { LoadedPipeline } from '../config/load.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -10,29 +9,12 @@ import type { InputFile } from '../io/input.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
+import { readPlan, type Plan, type Unit } from './plan-file.js';
 
-/** One unit of input work: a file, URL or tree, tagged with the `inputs[]` entry it came from. */
-export interface Unit {
-  input: number;
-  uri: string;
-  isDirectory: boolean;
-  /** The version of the input the run was planned with (absent for stdin and plans of older versions). */
-  fingerprint?: InputFingerprint;
-}
+export type { Plan, Unit } from './plan-file.js';
 
 export interface ResolvedUnit extends Unit {
   file: InputFile;
-}
-
-/** What a run committed to on its first start; reruns must agree with it to resume. */
-export interface Plan {
-  version: 1;
-  name: string;
-  config_sha256: string;
-  world: number;
-  units: Unit[];
-  phases: { id: string; tasks: number }[];
-  created: string;
 }
 
 /** Every input entry expanded, sorted by uri so the split is the same on every machine. */
@@ -129,15 +111,6 @@ function mismatchError(layout: OutputLayout, why: string[]): SluiceError {
     file: layout.plan,
     hint: `rerun with --fresh to discard it, or write to another directory with --out`,
   });
-}
-
-export async function readPlan(layout: OutputLayout): Promise<Plan | undefined> {
-  try {
-    return JSON.parse(await readFile(layout.plan, 'utf8')) as Plan;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SluiceError('SLUICE_RESUME_MISMATCH', `${layout.plan} is unreadable: ${errorMessage(err)}`, { file: layout.plan, hint: 'rerun with --fresh to start over' });
-  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import { rm, unlink } from 'node:fs/promises';
 import type { Logger } from '../core/log.js';
 import type { OutputLayout } from './layout.js';
-import { readMarker } from './task.js';
+import { readMarker } from './marker.js';
 import { describeProblems, verifyMarker, type OutputProblem } from './verify.js';
 
 export interface ResumeCheck {

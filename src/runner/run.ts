@@ -21,7 +21,7 @@ import { checkOutputDir, resolveOutputDir } from './output-dir.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
 import { SlurmExecutor } from './slurm/executor.js';
 import { withFlags, type SlurmFlags } from './slurm/options.js';
-import { readMarker } from './task.js';
+import { readMarker } from './marker.js';
 
 export type { PreparedRun } from './prepare.js';
 

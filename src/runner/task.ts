@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import { rm, readdir, readFile } from 'node:fs/promises';
+import { rm, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import { routeWhere } from '../core/route.js';
-import { StatsRecorder, type RunStats } from '../core/stats.js';
+import { StatsRecorder } from '../core/stats.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
@@ -16,6 +16,7 @@ import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
 import type { OutputLayout } from './layout.js';
+import type { TaskMarker, WrittenFile } from './marker.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
 import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
@@ -31,33 +32,6 @@ export function newProgress(): TaskProgress {
   return { docsIn: 0, charsIn: 0, docsOut: 0 };
 }
 
-/** A file a task wrote, as its marker records it so a resume can check it is still intact. */
-export interface WrittenFile {
-  path: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-}
-
-/** Written last, atomically: its presence means the task's outputs are complete. */
-export interface TaskMarker {
-  phase: string;
-  rank: number;
-  world: number;
-  stats: RunStats;
-  shards: ShardInfo[];
-  /** Paths relative to `rejects/`. (Markers of older versions hold absolute paths and no digest.) */
-  rejects: ({ stage: string } & WrittenFile)[];
-  /** The documents this task hands to the next phase (barrier segments only); path relative to `.sluice/`. */
-  spill?: WrittenFile;
-  started: string;
-  seconds: number;
-  host: string;
-  pid: number;
-  /** Peak resident memory of the process that ran the task, in MiB. */
-  peak_rss_mb: number;
-}
-
 export interface TaskRun {
   layout: OutputLayout;
   loaded: LoadedPipeline;
@@ -71,24 +45,6 @@ export interface TaskRun {
   log: Logger;
   signal: AbortSignal;
   progress: TaskProgress;
-}
-
-export async function readMarker(layout: OutputLayout, phase: string, rank: number): Promise<TaskMarker | undefined> {
-  try {
-    return JSON.parse(await readFile(layout.taskMarker(phase, rank), 'utf8')) as TaskMarker;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** Ranks of `phase` without a completion marker, the ones a (re)run still has to run; says what it skips. */
-export async function unfinishedRanks(layout: OutputLayout, phase: { id: string; tasks: number }, log: Logger): Promise<number[]> {
-  const ranks: number[] = [];
-  for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(layout, phase.id, rank))) ranks.push(rank);
-  if (ranks.length === 0) log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
-  else if (ranks.length < phase.tasks) log.info(`${phase.id}: resuming, ${phase.tasks - ranks.length}/${phase.tasks} tasks already done`);
-  return ranks;
 }
 
 async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {

@@ -8,8 +8,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import { fileDigest } from '../io/fingerprint.js';
 import type { Manifest } from './finalize.js';
 import type { OutputLayout } from './layout.js';
-import { readPlan } from './plan.js';
-import { readMarker, type TaskMarker } from './task.js';
+import { readPlan } from './plan-file.js';
+import { readMarker, type TaskMarker } from './marker.js';
 
 export interface OutputProblem {
   /** The file concerned, relative to the output directory where it lies inside it. */

@@ -11,7 +11,7 @@ import { mulberry32 } from '../../src/core/random.js';
 import { localFile } from '../../src/io/input.js';
 import { jsonlReader } from '../../src/readers/jsonl.js';
 import { runPipeline } from '../../src/runner/run.js';
-import type { TaskMarker } from '../../src/runner/task.js';
+import type { TaskMarker } from '../../src/runner/marker.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import type { ReaderContext } from '../../src/readers/reader.js';
 import { isolated } from './isolate.js';

@@ -14,7 +14,7 @@ import { readJsonl } from '../../src/io/jsonl-zst.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import type { RejectRecord } from '../../src/runner/rejects.js';
 import { runPipeline } from '../../src/runner/run.js';
-import type { TaskMarker } from '../../src/runner/task.js';
+import type { TaskMarker } from '../../src/runner/marker.js';
 import { CLI, ROOT, sluice } from '../helpers/cli.js';
 import { tempDir, writePipeline } from '../helpers/corpus.js';
 import { readDataset } from '../helpers/parquet.js';

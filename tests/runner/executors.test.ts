@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { cliEntry, workerEntry } from '../../src/runner/entry-points.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { OutputLayout } from '../../src/runner/layout.js';
-import type { TaskMarker } from '../../src/runner/task.js';
+import type { TaskMarker } from '../../src/runner/marker.js';
 import { runPipeline } from '../../src/runner/run.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
 import { readDataset } from '../helpers/parquet.js';

@@ -15,7 +15,7 @@ import { cliEntry } from '../entry-points.js';
 import type { ExecuteContext, Executor } from '../executor.js';
 import { OutputLayout } from '../layout.js';
 import type { PreparedRun } from '../prepare.js';
-import { unfinishedRanks } from '../task.js';
+import { unfinishedRanks } from '../marker.js';
 import { arraySpec, chunkRanks } from './array-spec.js';
 import { SlurmClient } from './client.js';
 import { monitorSubmission, type MonitorResult } from './monitor.js';

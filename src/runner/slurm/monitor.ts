@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceError, errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import type { OutputLayout } from '../layout.js';
-import { readMarker, type TaskMarker } from '../task.js';
+import { readMarker, type TaskMarker } from '../marker.js';
 import { isTransientFailure, type SlurmClient } from './client.js';
 import { classify, isKnownState, type QueueEntry, type TaskRecord } from './status.js';
 import { commentOf, taskLog, type Submission } from './submission.js';

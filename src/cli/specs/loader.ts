@@ -1,0 +1,43 @@
+import type { CommandSpec } from '../args.js';
+
+/** `sluice loader`: usage, options and help, loaded without the command's implementation (commands.ts). */
+export const spec: CommandSpec = {
+  name: 'loader',
+  usage: 'sluice loader serve --dataset DIR --seq-len T --batch B [--rank R --world W] [--seed S] [--resume STATE] [--socket PATH] [--steps N] [--mixture src=w,...]',
+  summary: 'Stream training batches from a tokenized dataset as binary frames (src/loader/FORMAT.md) on stdout or a Unix socket. The dataset is validated before the first batch.',
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    'seq-len': { type: 'string', short: 'T' },
+    batch: { type: 'string', short: 'B' },
+    rank: { type: 'string' },
+    world: { type: 'string' },
+    seed: { type: 'string' },
+    resume: { type: 'string' },
+    socket: { type: 'string' },
+    steps: { type: 'string' },
+    mixture: { type: 'string' },
+    'shuffle-buffer': { type: 'string' },
+    'doc-mask': { type: 'boolean' },
+    verify: { type: 'string' },
+    'tokenizer-sha256': { type: 'string' },
+    'tokenizer-name': { type: 'string' },
+    'vocab-size': { type: 'string' },
+    'eos-id': { type: 'string' },
+  },
+  help: [
+    '-d, --dataset DIR     output directory of a `sluice run` whose pipeline tokenized',
+    '-T, --seq-len T       context length; each sequence carries T + 1 tokens',
+    '-B, --batch B         sequences per batch (per rank)',
+    '--rank R --world W    this rank of W (default 0 of 1)',
+    '--seed S              shuffle seed, uint32 (default 0)',
+    '--resume STATE        continue from a state (JSON: state() / state_dict())',
+    '--socket PATH         serve on a Unix socket instead of stdout (one JSON request line per connection)',
+    '--steps N             stop after N batches (default: stream forever)',
+    '--mixture SPEC        sampling weights per source, e.g. web=0.6,code=0.2,books=0.1,wiki=0.1',
+    '--shuffle-buffer K    documents in the shuffle buffer (default 8192)',
+    '--doc-mask            also send a mask marking the first token of each document',
+    '--verify sha256|size  how shards are checked before the first batch (default sha256)',
+    '--tokenizer-sha256 H, --tokenizer-name N, --vocab-size V, --eos-id E',
+    '                      refuse the dataset unless its tokenizer matches',
+  ],
+};

@@ -1,0 +1,42 @@
+import type { CommandSpec } from '../args.js';
+
+/** `sluice tokenizer`: usage, options and help, loaded without the command's implementation (commands.ts). */
+export const spec: CommandSpec = {
+  name: 'tokenizer',
+  usage: 'sluice tokenizer encode|decode|train|info [options] [FILES...]',
+  summary: 'Byte-level BPE: encode JSONL to token ids, decode them, train a vocabulary, show a vocabulary. Special-token strings inside documents are text unless --allowed-special says otherwise.',
+  options: {
+    tokenizer: { type: 'string', short: 't' },
+    pattern: { type: 'string' },
+    'allowed-special': { type: 'string' },
+    eos: { type: 'boolean' },
+    text: { type: 'string' },
+    'text-field': { type: 'string' },
+    ids: { type: 'string' },
+    'vocab-size': { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    'min-frequency': { type: 'string' },
+    'max-pretokens': { type: 'string' },
+    'special-tokens': { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: [
+    'encode [FILE.jsonl ...]   JSONL {"id","text"} (or - for stdin) to JSONL {"id","input_ids"} on stdout',
+    '  -t, --tokenizer T       cl100k_base (default), o200k_base, p50k_base, r50k_base, gpt2, or a path:',
+    '                          trained tokenizer dir, tokenizer.json, .tiktoken rank file',
+    '  --allowed-special L     "all" or a comma list: encode these special-token strings as special ids',
+    '                          (default: none; "<|endoftext|>" in a document is ordinary text)',
+    '  --eos                   append the end-of-text id to each document',
+    '  --text S                encode one string, print its ids as a JSON array',
+    '  --text-field F          JSONL field holding the text (default text)',
+    '  --pattern P             for a bare .tiktoken file: standard name or regex (default cl100k_base)',
+    'decode [FILE.jsonl ...]   JSONL {"id","input_ids"} to JSONL {"id","text"}; or --ids 1,2,3',
+    'train --vocab-size N --out DIR INPUTS...   inputs: JSONL(.gz/.zst), Parquet shards, text files',
+    '  --min-frequency N       stop when the best pair is rarer (default 2)',
+    '  --pattern P             pre-tokenization of a standard vocabulary, or a regex (default cl100k_base)',
+    '  --special-tokens L      comma list appended after the learned tokens (default <|endoftext|>)',
+    '  --max-pretokens N       distinct pre-tokens kept while counting; rare ones are pruned (default 2000000)',
+    'info [--json]             vocabulary size, special tokens, sha256, pattern',
+  ],
+};
