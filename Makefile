@@ -19,6 +19,7 @@ help:
 	@echo "make test       install what is missing, run the test suite"
 	@echo "make bench      benchmarks (table on stdout, JSON under .bench/); make bench-full: the issues' full sizes"
 	@echo "make crash-test 50 runs SIGKILLed at random moments and resumed, each checked byte-identical to an uninterrupted run (SEED=N repeats the kill delays)"
+	@echo "make profile    CPU profile of a run (PIPELINE=, RUN_ARGS=--workers 2): .bench/profile/*.cpuprofile and the top functions"
 	@echo "make pipelines  run every pipeline under pipelines/"
 	@echo "make lint       eslint, import layers and cycles (dependency-cruiser), prettier --check; make format rewrites what prettier flags"
 	@echo "make typecheck | schema | clean"
@@ -72,6 +73,14 @@ bench-full:
 # the bench's crash entry alone, at its full trial count; exits non-zero on any mismatch
 crash-test: $(DIST) $(BENCH_BUILD) $(TEST_DEPS)
 	$(BENCH) --only crash --full $(if $(SEED),--seed $(SEED))
+
+# CPU profile of a run, leader and workers (--cpu-prof is passed on to the workers; NODE_OPTIONS
+# may not carry it): .cpuprofile files under .bench/profile/ (Chrome DevTools opens them), and the
+# top functions by self time on stdout. PIPELINE, OUT and RUN_ARGS (e.g. --workers 2) as for run.
+profile: $(DIST)
+	rm -rf .bench/profile
+	node --cpu-prof --cpu-prof-dir=.bench/profile dist/cli/main.js run $(PIPELINE) --out $(OUT)-profile --fresh $(RUN_ARGS) > /dev/null
+	node --import tsx tests/bench/profile-top.ts .bench/profile/*.cpuprofile
 
 pipelines: $(DIST) $(RUN_DEPS)
 	@set -e; for p in pipelines/*.yaml; do \

@@ -18,11 +18,10 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +30,7 @@ import { readJsonl } from '../../src/io/jsonl-zst.js';
 import { fileDigest } from '../../src/io/fingerprint.js';
 import type { ManifestShard } from '../../src/runner/finalize.js';
 import { median } from './median.js';
+import { builtCli } from './repo-root.js';
 import { renderRows } from './report.js';
 import type { BenchRow } from './types.js';
 
@@ -195,16 +195,6 @@ function killLiveGroups(): void {
       // already gone
     }
   }
-}
-
-/**
- * The built CLI, as a user runs it: the bench itself runs from the TypeScript sources, but the
- * runs it kills are dist/cli/main.js (`make crash-test` builds it first).
- */
-function builtCli(): string {
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-  if (!existsSync(cli)) throw new Error(`the crash bench runs the built CLI and ${cli} is missing: run \`make build\` first`);
-  return cli;
 }
 
 /** `sluice run` as its own process group (detached), so one kill reaches the workers too. */

@@ -7,14 +7,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { asyncBufferFromFile, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { DocReader, TokenDataset } from '../../src/loader/dataset.js';
 import { TokenLoader } from '../../src/loader/loader.js';
 import { writeBenchDataset } from './loader-data.js';
 import type { BenchRow } from './types.js';
+import { REPO_ROOT } from './repo-root.js';
 
 export interface LoaderBenchOptions {
   /** Tokens in the synthetic dataset. */
@@ -32,7 +32,7 @@ export function loaderBenchDefaults(full: boolean): LoaderBenchOptions {
   return { tokens: full ? 200_000_000 : 20_000_000, seqLen: 1024, batch: 16, steps: full ? 12_000 : 3_000, ranks: 2 };
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = REPO_ROOT;
 const TARGET = 5e6;
 
 const PY_CLIENT = `

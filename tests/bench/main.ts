@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
+import { benchEndToEnd } from './end-to-end.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
@@ -74,6 +75,11 @@ const BENCHES: BenchEntry[] = [
     run: (full) => benchLoader(loaderBenchDefaults(full)),
   },
   { name: 'tokenize', what: 'tokenizer throughput against tiktoken and gpt-tokenizer; BPE training', run: (full) => benchTokenize(full ? { mb: 8, trainMb: 100 } : {}) },
+  {
+    name: 'e2e',
+    what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
+    run: (full) => benchEndToEnd({ mb: full ? 43 : 10 }),
+  },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
 

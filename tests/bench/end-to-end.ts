@@ -1,0 +1,229 @@
+/**
+ * The whole pipeline as a user runs it (issue 15): `sluice run` of the built CLI over web-like
+ * JSONL, the filters alone and the full chain (filters, exact and MinHash dedup, redaction, cl100k
+ * tokenization), with 1 and 2 workers. Reports wall and CPU time of the run and its workers, MB/s
+ * per core, the 2-worker scaling, peak RSS per worker and seconds per phase, next to a prediction:
+ * the same stages run in one process over documents already in memory, without reader, spills or
+ * writer (the stages' own cost). The gap between the two is what the runner adds.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Doc } from '../../src/core/doc.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { BuiltStage, Stage, StageContext } from '../../src/core/stage.js';
+import { StatsRecorder } from '../../src/core/stats.js';
+import { stages } from '../../src/registry.js';
+import type { StatsFile } from '../../src/runner/finalize.js';
+import type { TaskMarker } from '../../src/runner/marker.js';
+import { ensureWebCorpus } from './filters-corpus.js';
+import { isolated } from './isolate.js';
+import { builtCli } from './repo-root.js';
+import type { BenchRow } from './types.js';
+
+type Step = [name: string, params: Record<string, unknown>];
+
+/** The two pipelines of issue 15, in the order a web pipeline runs them. */
+export const CHAINS: Record<string, Step[]> = {
+  filters: [
+    ['gopher_repetition', {}],
+    ['gopher_quality', {}],
+    ['c4', {}],
+    ['fineweb', {}],
+  ],
+  full: [
+    ['length', { min_chars: 50 }],
+    ['gopher_repetition', {}],
+    ['gopher_quality', {}],
+    ['c4', {}],
+    ['fineweb', {}],
+    ['exact_dedup', {}],
+    ['minhash_dedup', {}],
+    ['redact', {}],
+    ['tokenize', { tokenizer: 'cl100k_base' }],
+  ],
+};
+
+export interface EndToEndOptions {
+  mb: number;
+  workers?: number[];
+}
+
+interface RunFigures {
+  wall: number;
+  cpu: number;
+  maxWorkerRssMb: number;
+  phases: { phase: string; seconds: number }[];
+  kept: number;
+}
+
+interface StageOnly {
+  cpu: number;
+  wall: number;
+  mb: number;
+  docs: number;
+}
+
+function yamlOf(name: string, corpus: string, out: string, chain: Step[]): string {
+  const stagesYaml = chain.map(([stage, params]) => `  - ${stage}: ${JSON.stringify(params)}`).join('\n');
+  return `name: bench-e2e-${name}\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\n    source: web\nstages:\n${stagesYaml}\noutput:\n  dir: ${out}\n`;
+}
+
+/** bash's `times` prints the shell's children's CPU time: the CLI and every worker it reaped. */
+function runCli(args: string[]): Promise<{ wall: number; cpu: number }> {
+  const cli = builtCli();
+  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('bash', ['-c', `${quoted} >/dev/null 2>"$SLUICE_E2E_LOG" || exit $?; times`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NO_COLOR: '1', SLUICE_E2E_LOG: join(tmpdir(), `sluice-e2e-${process.pid}.log`) },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => {
+      const wall = (performance.now() - started) / 1000;
+      if (code !== 0) return reject(new Error(`sluice ${args.join(' ')} exited ${code} (log: ${join(tmpdir(), `sluice-e2e-${process.pid}.log`)})`));
+      // second line: children's user and system time, e.g. "0m12.345s 0m1.234s"
+      const children = out.trim().split('\n')[1] ?? '';
+      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolve({ wall, cpu: secs.reduce((a, b) => a + b, 0) });
+    });
+  });
+}
+
+async function runPipelineCli(name: string, corpus: string, chain: Step[], workers: number, root: string): Promise<RunFigures> {
+  const out = join(root, `${name}-w${workers}`);
+  const file = `${out}.yaml`;
+  writeFileSync(file, yamlOf(name, corpus, out, chain));
+  // one input file is one task today, so a second worker has nothing to do: the scaling row shows it
+  const { wall, cpu } = await runCli(['run', file, '--out', out, '--workers', String(workers), '--fresh']);
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile & { tasks?: { phase: string; seconds: number }[] };
+  let maxWorkerRssMb = 0;
+  const tasksDir = join(out, '.sluice', 'tasks');
+  for (const phase of readdirSync(tasksDir)) {
+    for (const f of readdirSync(join(tasksDir, phase))) maxWorkerRssMb = Math.max(maxWorkerRssMb, (JSON.parse(readFileSync(join(tasksDir, phase, f), 'utf8')) as TaskMarker).peak_rss_mb);
+  }
+  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks ?? [], kept: stats.ledger.kept };
+}
+
+function context(stats: StatsRecorder, name: string): StageContext {
+  return {
+    rank: 0,
+    world: 1,
+    stage: name,
+    stats: stats.stage(name),
+    signal: new AbortController().signal,
+    log: silentLogger,
+    strict: false,
+    reject: (doc, reason) => stats.rejected(name, doc.source, reason),
+    duplicate: (doc) => stats.duplicate(name, doc.source),
+  };
+}
+
+async function drain(stage: Stage, docs: Doc[], ctx: StageContext): Promise<Doc[]> {
+  const out: Doc[] = [];
+  async function* from(): AsyncIterable<Doc> {
+    for (const d of docs) yield d;
+  }
+  for await (const d of stage(from(), ctx)) out.push(d);
+  return out;
+}
+
+/** Child side: the chain's stages in this process over documents in memory; a barrier's collect, steps and apply run back to back. */
+export async function stagesOnly(args: { corpus: string; chain: string }): Promise<StageOnly> {
+  const chain = CHAINS[args.chain]!;
+  const rows = readFileSync(args.corpus, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; text: string; url: string });
+  let bytes = 0;
+  for (const r of rows) bytes += Buffer.byteLength(r.text);
+  let docs: Doc[] = rows.map((r) => ({ id: r.id, text: r.text, source: 'web', meta: { url: r.url } }));
+  const work = join(tmpdir(), `sluice-e2e-stages-${process.pid}`);
+  const stats = new StatsRecorder();
+  // built before the clock starts: vocabularies and models load once per worker in a run too
+  const built: { name: string; stage: BuiltStage }[] = [];
+  for (const [k, [name, params]] of chain.entries()) {
+    const def = stages[name]!;
+    const workDir = join(work, `${k}-${name}`);
+    mkdirSync(workDir, { recursive: true });
+    built.push({ name, stage: await def.build(def.params.parse(params), { workDir, world: 1, configDir: process.cwd(), log: silentLogger }) });
+  }
+  globalThis.gc?.();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  try {
+    for (const { name, stage } of built) {
+      const ctx = context(stats, name);
+      if (stage.kind === 'stream') {
+        docs = await drain(stage.run, docs, ctx);
+        continue;
+      }
+      const { collect, steps, apply } = stage.barrier;
+      docs = await drain(collect, docs, ctx);
+      for (const step of steps) {
+        const tasks = step.tasks(1);
+        for (let rank = 0; rank < tasks; rank++) await step.run(rank, tasks, { signal: ctx.signal, log: silentLogger, stats: stats.stage(name) });
+      }
+      docs = await drain(apply, docs, ctx);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const cpu = process.cpuUsage(c0);
+  return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
+}
+
+export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> {
+  process.stderr.write(`end-to-end: generating ${opts.mb} MB of web-like JSONL...\n`);
+  const corpus = await ensureWebCorpus(opts.mb);
+  const root = join(tmpdir(), `sluice-bench-e2e-${process.pid}`);
+  mkdirSync(root, { recursive: true });
+  const rows: BenchRow[] = [];
+  try {
+    for (const name of Object.keys(CHAINS)) {
+      process.stderr.write(`end-to-end: ${name}, stages alone\n`);
+      const own = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: corpus.path, chain: name })).value;
+      const mb = own.mb;
+      const variant = (w: number): string => `${name}, ${w} worker${w === 1 ? '' : 's'}`;
+      rows.push({
+        bench: 'e2e',
+        variant: `${name}, stages alone`,
+        metric: 'throughput (CPU time)',
+        value: mb / own.cpu,
+        unit: 'MB/s',
+        note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory; no reader, spill or writer`,
+      });
+      const runs = new Map<number, RunFigures>();
+      for (const w of opts.workers ?? [1, 2]) {
+        process.stderr.write(`end-to-end: ${name}, sluice run --workers ${w}\n`);
+        const r = await runPipelineCli(name, corpus.path, CHAINS[name]!, w, root);
+        runs.set(w, r);
+        rows.push({ bench: 'e2e', variant: variant(w), metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}` });
+        rows.push({ bench: 'e2e', variant: variant(w), metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
+        rows.push({ bench: 'e2e', variant: variant(w), metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
+        rows.push({ bench: 'e2e', variant: variant(w), metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });
+        const top = [...r.phases].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+        rows.push({
+          bench: 'e2e',
+          variant: variant(w),
+          metric: 'phases',
+          value: r.phases.length,
+          unit: 'phases',
+          note: `longest: ${top.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`,
+        });
+      }
+      const one = runs.get(1);
+      const two = runs.get(2);
+      if (one && two) {
+        rows.push({ bench: 'e2e', variant: `${name}, 2 workers / 1`, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: 'target >= 1.8 on a quiet machine' });
+        rows.push({ bench: 'e2e', variant: `${name}, 2 workers / 1`, metric: 'CPU time ratio', value: two.cpu / one.cpu, unit: 'x', note: 'work added by splitting (1.0 = none)' });
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return rows;
+}
