@@ -12,9 +12,14 @@ export interface NodeEntry {
   readonly execArgv: string[];
 }
 
-function entry(relative: string): NodeEntry {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const module = fileURLToPath(new URL(fromSource ? relative.replace(/\.js$/, '.ts') : relative, import.meta.url));
+/**
+ * The module `relative` (spelled `./name.js`, as in an import) beside the module at `base` (its
+ * `import.meta.url`): the .js file when that module runs compiled, the .ts file, loaded through
+ * tsx, when it runs from the TypeScript sources.
+ */
+export function entryBeside(base: string, relative: string): NodeEntry {
+  const fromSource = base.endsWith('.ts');
+  const module = fileURLToPath(new URL(fromSource ? relative.replace(/\.js$/, '.ts') : relative, base));
   if (!fromSource) return { module, execArgv: [] };
   // an absolute URL: `--import tsx` would resolve from the child's working directory, not from sluice
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -23,10 +28,10 @@ function entry(relative: string): NodeEntry {
 
 /** The worker of a local run (worker-main). */
 export function workerEntry(): NodeEntry {
-  return entry('./worker-main.js');
+  return entryBeside(import.meta.url, './worker-main.js');
 }
 
 /** The `sluice` command line, the entry every scheduler's task runs (`sluice run P --phase X --rank R --world W`). */
 export function cliEntry(): NodeEntry {
-  return entry('../cli/main.js');
+  return entryBeside(import.meta.url, '../cli/main.js');
 }

@@ -12,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
-import type { BuiltStage, Stage, StageContext } from '../../src/core/stage.js';
+import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { stages } from '../../src/registry.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { isolated } from './isolate.js';
+import { benchContext, drain } from './stage-harness.js';
 import { builtCli } from './repo-root.js';
 import type { BenchRow } from './types.js';
 
@@ -99,36 +100,13 @@ async function runPipelineCli(name: string, corpus: string, chain: Step[], worke
   writeFileSync(file, yamlOf(name, corpus, out, chain));
   // one input file is one task today, so a second worker has nothing to do: the scaling row shows it
   const { wall, cpu } = await runCli(['run', file, '--out', out, '--workers', String(workers), '--fresh']);
-  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile & { tasks?: { phase: string; seconds: number }[] };
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
   let maxWorkerRssMb = 0;
   const tasksDir = join(out, '.sluice', 'tasks');
   for (const phase of readdirSync(tasksDir)) {
     for (const f of readdirSync(join(tasksDir, phase))) maxWorkerRssMb = Math.max(maxWorkerRssMb, (JSON.parse(readFileSync(join(tasksDir, phase, f), 'utf8')) as TaskMarker).peak_rss_mb);
   }
-  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks ?? [], kept: stats.ledger.kept };
-}
-
-function context(stats: StatsRecorder, name: string): StageContext {
-  return {
-    rank: 0,
-    world: 1,
-    stage: name,
-    stats: stats.stage(name),
-    signal: new AbortController().signal,
-    log: silentLogger,
-    strict: false,
-    reject: (doc, reason) => stats.rejected(name, doc.source, reason),
-    duplicate: (doc) => stats.duplicate(name, doc.source),
-  };
-}
-
-async function drain(stage: Stage, docs: Doc[], ctx: StageContext): Promise<Doc[]> {
-  const out: Doc[] = [];
-  async function* from(): AsyncIterable<Doc> {
-    for (const d of docs) yield d;
-  }
-  for await (const d of stage(from(), ctx)) out.push(d);
-  return out;
+  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept };
 }
 
 /** Child side: the chain's stages in this process over documents in memory; a barrier's collect, steps and apply run back to back. */
@@ -156,7 +134,7 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   const c0 = process.cpuUsage();
   try {
     for (const { name, stage } of built) {
-      const ctx = context(stats, name);
+      const ctx = benchContext(stats, name);
       if (stage.kind === 'stream') {
         docs = await drain(stage.run, docs, ctx);
         continue;

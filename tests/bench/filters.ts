@@ -10,12 +10,13 @@
 import { readFileSync } from 'node:fs';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
-import { drop, filterStage, type Stage, type StageContext } from '../../src/core/stage.js';
+import { drop, filterStage, type Stage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { languageParams, languageSample } from '../../src/filters/language.js';
 import { stages } from '../../src/registry.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { isolated } from './isolate.js';
+import { benchContext, fromArray } from './stage-harness.js';
 import type { BenchRow } from './types.js';
 
 type Step = [stage: string, params: Record<string, unknown>];
@@ -71,29 +72,11 @@ interface VariantResult {
   cpuSeconds: number;
 }
 
-function context(stats: StatsRecorder, name: string): StageContext {
-  return {
-    rank: 0,
-    world: 1,
-    stage: name,
-    stats: stats.stage(name),
-    signal: new AbortController().signal,
-    log: silentLogger,
-    strict: false,
-    reject: (doc, reason) => stats.rejected(name, doc.source, reason),
-    duplicate: (doc) => stats.duplicate(name, doc.source),
-  };
-}
-
-async function* fromArray(docs: Doc[]): AsyncIterable<Doc> {
-  for (const d of docs) yield d;
-}
-
 async function runChain(built: Stage[], docs: Doc[]): Promise<number> {
   const stats = new StatsRecorder();
   let stream: AsyncIterable<Doc> = fromArray(docs);
   built.forEach((stage, k) => {
-    stream = stage(stream, context(stats, `s${k}`));
+    stream = stage(stream, benchContext(stats, `s${k}`));
   });
   let kept = 0;
   for await (const _ of stream) kept++;

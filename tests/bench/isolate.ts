@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { entryBeside } from '../../src/runner/entry-points.js';
 
 /** What an isolated bench function returns: its own figures plus the child's peak RSS. */
 export interface IsolatedResult<T> {
@@ -8,13 +8,8 @@ export interface IsolatedResult<T> {
   seconds: number;
 }
 
-/**
- * `make bench` runs the compiled bench (.cache/bench), whose child is plain JavaScript too; run
- * from the TypeScript sources, the child loads them through tsx, resolved from here so the bench
- * need not be started from the repository root.
- */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const CHILD_EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx'), '--expose-gc'] : ['--expose-gc'];
+/** `make bench` runs the compiled bench (.cache/bench), whose child is plain JavaScript too; from the sources, it loads through tsx. */
+const CHILD = entryBeside(import.meta.url, './isolate-child.js');
 
 /**
  * Runs `exportName` from bench module `modulePath` (relative to tests/bench, spelled `./name.js`
@@ -22,9 +17,9 @@ const CHILD_EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx'), '
  * variant alone and earlier variants leave no garbage behind.
  */
 export function isolated<T>(modulePath: string, exportName: string, args: unknown): Promise<IsolatedResult<T>> {
-  const child = fork(fileURLToPath(new URL(FROM_SOURCE ? './isolate-child.ts' : './isolate-child.js', import.meta.url)), [modulePath, exportName, JSON.stringify(args)], {
+  const child = fork(CHILD.module, [modulePath, exportName, JSON.stringify(args)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: CHILD_EXEC_ARGV,
+    execArgv: [...CHILD.execArgv, '--expose-gc'],
   });
   return new Promise((resolve, reject) => {
     let result: IsolatedResult<T> | undefined;

@@ -10,14 +10,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Variant } from './parquet-child.js';
 import { benchParquet, DEFAULT_VARIANTS, parquetTableRows } from './parquet.js';
+import { numberFlag } from './number-flag.js';
 import { report } from './report.js';
-
-function num(v: string | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,10 +25,10 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const rows = num(values.rows, 50_000, 'rows');
-  const textBytes = num(values['text-bytes'], 2000, 'text-bytes');
-  const idsPerRow = num(values.ids, 500, 'ids');
-  const rowGroupBytes = num(values['row-group-mb'], 64, 'row-group-mb') * 1024 * 1024;
+  const rows = numberFlag(values.rows, 50_000, 'rows');
+  const textBytes = numberFlag(values['text-bytes'], 2000, 'text-bytes');
+  const idsPerRow = numberFlag(values.ids, 500, 'ids');
+  const rowGroupBytes = numberFlag(values['row-group-mb'], 64, 'row-group-mb') * 1024 * 1024;
   const variants = values.variants === undefined ? DEFAULT_VARIANTS : (values.variants.split(',') as Variant[]);
   const outDir = values.out ?? (await mkdtemp(join(tmpdir(), 'sluice-parquet-bench-')));
   process.stderr.write(`parquet writer bench: ${rows} rows x (~${textBytes} B text + ${idsPerRow} int32 ids), row groups of ${(rowGroupBytes / 1048576).toFixed(0)} MiB, in ${outDir}\n`);

@@ -7,15 +7,9 @@
  * minutes on 2 busy cores). --full: 100 MB and 100 repositories at 1x.
  */
 import { parseArgs } from 'node:util';
+import { numberFlag } from './number-flag.js';
 import { report } from './report.js';
 import { benchReadersWebCode } from './readers-web-code.js';
-
-function num(v: string | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,10 +24,10 @@ async function main(): Promise<void> {
   });
   const full = values.full === true;
   const rows = await benchReadersWebCode({
-    webMb: num(values['web-mb'], full ? 100 : 20, 'web-mb'),
-    codeRepos: num(values.repos, full ? 100 : 20, 'repos'),
-    codeFilesPerRepo: num(values.files, 50, 'files'),
-    scale: num(values.scale, 10, 'scale'),
+    webMb: numberFlag(values['web-mb'], full ? 100 : 20, 'web-mb'),
+    codeRepos: numberFlag(values.repos, full ? 100 : 20, 'repos'),
+    codeFilesPerRepo: numberFlag(values.files, 50, 'files'),
+    scale: numberFlag(values.scale, 10, 'scale'),
     ...(values.dir === undefined ? {} : { dir: values.dir }),
   });
   report('readers-web-code', rows);

@@ -7,15 +7,9 @@
  * --full: 8 MB of each text kind and training on 100 MB.
  */
 import { parseArgs } from 'node:util';
+import { numberFlag } from './number-flag.js';
 import { report } from './report.js';
 import { benchTokenize, DEFAULT_TOKENIZE_BENCH } from './tokenize.js';
-
-function num(v: string | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${v}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,11 +24,11 @@ async function main(): Promise<void> {
   });
   const full = Boolean(values.full);
   const rows = await benchTokenize({
-    mb: num(values.mb, full ? 8 : DEFAULT_TOKENIZE_BENCH.mb, 'mb'),
+    mb: numberFlag(values.mb, full ? 8 : DEFAULT_TOKENIZE_BENCH.mb, 'mb', { allowZero: true }),
     vocabularies: values.vocab?.split(',') ?? DEFAULT_TOKENIZE_BENCH.vocabularies,
-    rounds: num(values.rounds, DEFAULT_TOKENIZE_BENCH.rounds, 'rounds'),
-    trainMb: num(values['train-mb'], full ? 100 : DEFAULT_TOKENIZE_BENCH.trainMb, 'train-mb'),
-    trainVocab: num(values['train-vocab'], DEFAULT_TOKENIZE_BENCH.trainVocab, 'train-vocab'),
+    rounds: numberFlag(values.rounds, DEFAULT_TOKENIZE_BENCH.rounds, 'rounds', { allowZero: true }),
+    trainMb: numberFlag(values['train-mb'], full ? 100 : DEFAULT_TOKENIZE_BENCH.trainMb, 'train-mb', { allowZero: true }),
+    trainVocab: numberFlag(values['train-vocab'], DEFAULT_TOKENIZE_BENCH.trainVocab, 'train-vocab', { allowZero: true }),
     log: (line) => process.stderr.write(line + '\n'),
   });
   report('tokenize', rows);

@@ -9,10 +9,9 @@
  * starts each cached encoder fresh and warms it on a separate quarter of the text, so the timed
  * part is not a rerun of text already in a cache.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { bpeCoreFor } from '../../src/tokenize/bpe.js';
 import { loadStandard } from '../../src/tokenize/standard.js';
 import { PreTokenizer } from '../../src/tokenize/pretokenize.js';
@@ -21,6 +20,7 @@ import { BpeTrainer } from '../../src/tokenize/trainer.js';
 import type { Vocabulary } from '../../src/tokenize/vocabulary.js';
 import { isolated } from './isolate.js';
 import { mixedCorpus } from '../corpora/tokenize-text.js';
+import { REPO_ROOT } from './repo-root.js';
 import type { BenchRow } from './types.js';
 import { median } from './median.js';
 
@@ -37,13 +37,6 @@ export interface TokenizeBenchOptions {
 }
 
 export const DEFAULT_TOKENIZE_BENCH: TokenizeBenchOptions = { mb: 2, vocabularies: ['cl100k_base', 'o200k_base'], rounds: 3, trainMb: 10, trainVocab: 32_000 };
-
-/** The nearest node_modules above this module (the checkout's, from tests/bench). */
-function nodeModulesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'node_modules')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'node_modules');
-}
 
 function walk(dir: string, accept: (name: string) => boolean, out: string[]): void {
   let entries;
@@ -65,7 +58,7 @@ export function* nodeModulesDocs(kind: 'english' | 'code', bytes: number): Gener
   const files: string[] = [];
   const accept =
     kind === 'english' ? (n: string) => n.endsWith('.md') && !/^(CHANGELOG|HISTORY)/i.test(n) : (n: string) => /\.(js|mjs|cjs|ts|c|h|cc|py)$/.test(n) && !n.endsWith('.min.js') && !n.endsWith('.d.ts');
-  walk(nodeModulesDir(), accept, files);
+  walk(join(REPO_ROOT, 'node_modules'), accept, files);
   let total = 0;
   // When there is less text than asked for, it comes round again (at most 20 times).
   for (let pass = 0; total < bytes && files.length > 0 && pass < 20; pass++) {
