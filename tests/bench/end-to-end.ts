@@ -19,6 +19,7 @@ import type { StatsFile } from '../../src/runner/finalize.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { isolated } from './isolate.js';
+import { median } from './median.js';
 import { benchContext, drain } from './stage-harness.js';
 import { builtCli } from './repo-root.js';
 import type { BenchRow } from './types.js';
@@ -71,10 +72,9 @@ function yamlOf(name: string, corpus: string, out: string, chain: Step[]): strin
   return `name: bench-e2e-${name}\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\n    source: web\nstages:\n${stagesYaml}\noutput:\n  dir: ${out}\n`;
 }
 
-/** bash's `times` prints the shell's children's CPU time: the CLI and every worker it reaped. */
-function runCli(args: string[]): Promise<{ wall: number; cpu: number }> {
-  const cli = builtCli();
-  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+/** Wall and CPU time of a command: bash's `times` prints the shell's children's CPU time, the command's and every process it reaped (a run's workers). */
+function timeCommand(argv: string[]): Promise<{ wall: number; cpu: number }> {
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('bash', ['-c', `${quoted} >/dev/null 2>"$SLUICE_E2E_LOG" || exit $?; times`], {
@@ -85,13 +85,40 @@ function runCli(args: string[]): Promise<{ wall: number; cpu: number }> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => {
       const wall = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`sluice ${args.join(' ')} exited ${code} (log: ${join(tmpdir(), `sluice-e2e-${process.pid}.log`)})`));
+      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code} (log: ${join(tmpdir(), `sluice-e2e-${process.pid}.log`)})`));
       // second line: children's user and system time, e.g. "0m12.345s 0m1.234s"
       const children = out.trim().split('\n')[1] ?? '';
       const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       resolve({ wall, cpu: secs.reduce((a, b) => a + b, 0) });
     });
   });
+}
+
+function runCli(args: string[]): Promise<{ wall: number; cpu: number }> {
+  return timeCommand([process.execPath, builtCli(), ...args]);
+}
+
+/** Median CPU seconds of `runs` starts of a command (start-up costs are small and noisy). */
+async function startupCpu(argv: string[], runs = 5): Promise<number> {
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) cpu.push((await timeCommand(argv)).cpu);
+  return median(cpu);
+}
+
+/** What starting a command costs before it does any work, against Node itself; `out` is a finished run to read. */
+async function startupRows(out: string): Promise<BenchRow[]> {
+  const cli = builtCli();
+  const node = await startupCpu([process.execPath, '-e', '0']);
+  const rows: BenchRow[] = [{ bench: 'e2e', variant: 'start-up: node -e 0', metric: 'CPU time', value: node, unit: 's', note: 'median of 5' }];
+  for (const [what, args] of [
+    ['sluice --help', ['--help']],
+    ['sluice stats OUT', ['stats', out]],
+    ['sluice verify OUT', ['verify', out]],
+  ] as const) {
+    const cpu = await startupCpu([process.execPath, cli, ...args]);
+    rows.push({ bench: 'e2e', variant: `start-up: ${what}`, metric: 'CPU time', value: cpu, unit: 's', note: what === 'sluice --help' ? 'median of 5; target < 0.3 s' : 'median of 5' });
+  }
+  return rows;
 }
 
 async function runPipelineCli(name: string, corpus: string, chain: Step[], workers: number, root: string): Promise<RunFigures> {
@@ -200,6 +227,8 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
         rows.push({ bench: 'e2e', variant: `${name}, 2 workers / 1`, metric: 'CPU time ratio', value: two.cpu / one.cpu, unit: 'x', note: 'work added by splitting (1.0 = none)' });
       }
     }
+    process.stderr.write('end-to-end: start-up\n');
+    rows.push(...(await startupRows(join(root, `filters-w${(opts.workers ?? [1, 2])[0]}`))));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
