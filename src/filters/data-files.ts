@@ -1,8 +1,7 @@
 /**
  * Word lists, punctuation sets and blocklists live as files under src/filters/data/, never as
  * tables in code. The build (`npm run build`) copies them to dist/filters/data/, so they are found
- * beside this module in both layouts, src/filters/ (vitest, tsx) and dist/filters/ (the package);
- * a dist/ compiled by a bare `tsc` in a checkout falls back to the sources' copy.
+ * beside this module in both layouts, src/filters/ (vitest, tsx) and dist/filters/ (the package).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,18 +9,14 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../core/errors.js';
 
-const candidates = [new URL('./data/', import.meta.url), new URL('../../src/filters/data/', import.meta.url)];
-
 let dataDir: string | undefined;
 
-/** Absolute path of the data directory; throws with a hint if neither layout has it. */
+/** Absolute path of the data directory; throws with a hint if the build left it out. */
 function filterDataDir(): string {
   if (dataDir !== undefined) return dataDir;
-  for (const url of candidates) {
-    const dir = fileURLToPath(url);
-    if (existsSync(dir)) return (dataDir = dir);
-  }
-  throw new SluiceError('SLUICE_INTERNAL', `filter data directory not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`, {
+  const dir = fileURLToPath(new URL('./data/', import.meta.url));
+  if (existsSync(dir)) return (dataDir = dir);
+  throw new SluiceError('SLUICE_INTERNAL', `filter data directory not found: ${dir}`, {
     hint: 'the build copies src/filters/data/ to dist/filters/data/: rebuild with `npm run build` (or reinstall sluice)',
   });
 }
