@@ -208,4 +208,16 @@ executor:
       expect(stats.ledger.duplicates).toBeGreaterThan(0);
     }, 240_000);
   });
+
+  // in this file, not beside the plugin tests: every test file would start and stop the same
+  // cluster, and one file's afterAll would stop it under another file's jobs
+  it('runs pipelines/plugin-example.yaml as a job array whose tasks (fresh processes on the nodes) load the TypeScript plugins', () => {
+    const out = join(dir, 'plugin-example');
+    const r = sluice(['run', join(ROOT, 'pipelines', 'plugin-example.yaml'), '--executor', 'slurm', '--out', out, '--workdir', ROOT], { cwd: dir, env: cluster.env });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const stats = readJson<StatsFile>(join(out, 'stats.json'));
+    expect(stats.ledger).toEqual({ docs_in: 13, kept: 8, rejected: 5, duplicates: 0, balanced: true });
+    expect(stats.stages['max_line_length']!.rejected).toEqual({ line_too_long: 3 });
+    expect(submissionOf(out).arrays.reduce((n, a) => n + a.ranks.length, 0)).toBe(2);
+  }, 180_000);
 });
