@@ -27,6 +27,10 @@ export const runnerSchema = z
   .object({
     tasks: z.number().int().positive().optional().describe('number of tasks the inputs are split into (default: one per input file)'),
     workers: z.number().int().positive().optional().describe('parallel worker processes (default: CPU cores)'),
+    split_bytes: z
+      .union([z.literal(0), sizeSchema])
+      .optional()
+      .describe('uncompressed local line-oriented inputs (jsonl) larger than this are read as pieces of about this size, each a unit of work (default 8MiB; 0 = never split)'),
   })
   .strict();
 

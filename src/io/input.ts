@@ -14,6 +14,8 @@ export interface InputFile {
   /** Set when the input is on local disk (tree readers walk it directly). */
   readonly localPath?: string;
   readonly isDirectory: boolean;
+  /** Set when this is one piece of a larger line-oriented file (see byte-range.ts): `open` streams only the piece. */
+  readonly piece?: { readonly start: number; readonly end: number; readonly firstLine: number };
   open(offset?: number): AsyncIterable<Uint8Array>;
   size(): Promise<number | undefined>;
   /** Identifies this version of the input (see fingerprint.ts); absent where nothing can (stdin, memory). */

@@ -12,30 +12,31 @@ import { outputError } from './output-error.js';
 import { SluiceError } from '../core/errors.js';
 
 /**
- * zstd-compressed JSON lines, written under a temp name and renamed on `commit()`.
- * Used for rejects and for documents spilled between phases.
+ * A zstd-compressed file written under a temp name and renamed on `commit()`: the bytes of
+ * JSONL rejects (JsonlZstWriter below) and of the runner's binary document spills.
  *
- * A write error (a full disk) on either stream fails the next `write`/`flushIfFull`/`commit`
+ * A write error (a full disk) on either stream fails the next `flush`/`flushIfFull`/`commit`
  * with a SLUICE_OUTPUT error naming the file; it never escapes as an unhandled 'error' event.
  */
-export class JsonlZstWriter {
+export class ZstFileWriter {
   private readonly tmp: string;
-  private readonly zstd = new CompressStream({ compressionLevel: 3 });
+  private readonly zstd: CompressStream;
   private file: WriteStream | undefined;
   private opened: Promise<void> | undefined;
   /** Settles once the last compressed byte is on disk, or rejects with the first error of either stream. */
   private written: Promise<void> | undefined;
   private failure: SluiceError | undefined;
-  private buffer: string[] = [];
-  private bufferedChars = 0;
+  private parts: (string | Uint8Array)[] = [];
+  private buffered = 0;
   rows = 0;
 
   /** `keepEmpty`: write a file even with no records (a reader downstream expects one per task). */
   constructor(
     readonly path: string,
-    private readonly opts: { keepEmpty?: boolean } = {},
+    private readonly opts: { keepEmpty?: boolean; level?: number } = {},
   ) {
     this.tmp = tempPathFor(path);
+    this.zstd = new CompressStream({ compressionLevel: opts.level ?? 3 });
   }
 
   private open(): Promise<void> {
@@ -62,30 +63,25 @@ export class JsonlZstWriter {
     return this.failure;
   }
 
-  /** Buffers one record; call `flushIfFull()` from async code to apply backpressure. */
-  push(record: unknown): void {
-    const line = JSON.stringify(record) + '\n';
-    this.buffer.push(line);
-    this.bufferedChars += line.length;
-    this.rows++;
+  /** Buffers bytes (or text, as UTF-8) that hold `records` records; the caller must not change `part` afterwards. */
+  add(part: string | Uint8Array, size: number, records = 1): void {
+    this.parts.push(part);
+    this.buffered += size;
+    this.rows += records;
   }
 
   async flushIfFull(): Promise<void> {
-    if (this.bufferedChars >= 1 << 20) await this.flush();
+    if (this.buffered >= 1 << 20) await this.flush();
   }
 
-  async write(record: unknown): Promise<void> {
-    this.push(record);
-    await this.flushIfFull();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
     await this.open();
     if (this.failure) throw this.failure;
-    const data = this.buffer.join('');
-    this.buffer = [];
-    this.bufferedChars = 0;
+    const parts = this.parts;
+    const data = parts.length === 1 ? parts[0]! : parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    this.parts = [];
+    this.buffered = 0;
     if (this.zstd.write(data)) return;
     try {
       // a failed stream never drains: the pipeline's rejection ends the wait instead
@@ -101,7 +97,7 @@ export class JsonlZstWriter {
     await this.flush();
     await this.open();
     if (this.failure) throw this.failure;
-    if (!this.written) throw new SluiceError('SLUICE_INTERNAL', `jsonl writer for ${this.path} never opened`);
+    if (!this.written) throw new SluiceError('SLUICE_INTERNAL', `zstd writer for ${this.path} never opened`);
     this.zstd.end();
     await this.written;
     try {
@@ -120,6 +116,20 @@ export class JsonlZstWriter {
     // the pipeline settles once the file's descriptor is closed, so the rm below is final
     await this.written?.catch(() => undefined);
     await rm(this.tmp, { force: true });
+  }
+}
+
+/** zstd-compressed JSON lines: rejects and other records people read back with `zstdcat | jq`. */
+export class JsonlZstWriter extends ZstFileWriter {
+  /** Buffers one record; call `flushIfFull()` from async code to apply backpressure. */
+  push(record: unknown): void {
+    const line = JSON.stringify(record) + '\n';
+    this.add(line, line.length);
+  }
+
+  async write(record: unknown): Promise<void> {
+    this.push(record);
+    await this.flushIfFull();
   }
 }
 

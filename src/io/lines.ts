@@ -19,6 +19,9 @@ export interface Line {
 export interface SplitOptions {
   /** Lines longer than this are reported as `tooLong` and skipped. Default 256 MiB. */
   maxLineBytes?: number;
+  /** Number and byte offset of the stream's first line, when the stream is a piece of a larger file (default 1 and 0). */
+  firstLine?: number;
+  firstOffset?: number;
 }
 
 const NL = 0x0a;
@@ -50,9 +53,10 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: Split
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let skipping = false;
-  let lineNo = 0;
-  let lineStart = 0;
-  let consumed = 0;
+  let lineNo = (opts.firstLine ?? 1) - 1;
+  const base = opts.firstOffset ?? 0;
+  let lineStart = base;
+  let consumed = base;
 
   for await (const chunk of chunks) {
     const buf = asBuffer(chunk);

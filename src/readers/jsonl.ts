@@ -11,6 +11,7 @@ export const jsonlReader = defineReader({
   name: 'jsonl',
   summary: 'JSON lines, one document per line; `id` and `text` fields (names configurable), other fields go to meta',
   defaultSource: 'jsonl',
+  splittable: 'lines',
   params: z
     .object({
       id_field: z.string().default('id'),

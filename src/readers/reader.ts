@@ -49,6 +49,12 @@ export interface ReaderDefinition<S extends z.ZodType = z.ZodType> {
   readonly params: S;
   /** Whether `paths` may name directories (source trees) as well as files. */
   readonly acceptsDirectories?: boolean;
+  /**
+   * `lines`: one record per line and nothing carried between lines, so a large uncompressed local
+   * file may be read as pieces in parallel (`runner.split_bytes`); the reader gets a `file` with
+   * `piece` set and numbers lines from `piece.firstLine`.
+   */
+  readonly splittable?: 'lines';
   read(file: InputFile, params: z.output<S>, ctx: ReaderContext): AsyncIterable<Doc>;
 }
 

@@ -34,7 +34,7 @@ export class OutputLayout {
     return join(this.stateDir, 'tasks', phase);
   }
   spill(phase: string, rank: number): string {
-    return join(this.stateDir, 'spill', phase, `${pad(rank)}.jsonl.zst`);
+    return join(this.stateDir, 'spill', phase, `${pad(rank)}.spill.zst`);
   }
   stageWorkDir(stageId: string): string {
     return join(this.stateDir, 'work', fileSafeName(stageId));

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SluiceError, errorMessage } from '../core/errors.js';
+import type { ByteRange } from '../io/byte-range.js';
 import type { InputFingerprint } from '../io/fingerprint.js';
 import type { OutputLayout } from './layout.js';
 
@@ -12,6 +13,8 @@ export interface Unit {
   input: number;
   uri: string;
   isDirectory: boolean;
+  /** Set when the unit is one piece of a large file (`runner.split_bytes`): its bytes and first line number. */
+  range?: ByteRange;
   /** The version of the input the run was planned with (absent for stdin and plans of older versions). */
   fingerprint?: InputFingerprint;
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import type { LoadedPipeline } from '../config/load.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
 import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
+import { lineAlignedRanges, lineNumbersAt } from '../io/byte-range.js';
+import { detectCodec } from '../io/decompress.js';
 import { expandPath, inputIdentity } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
 import { readers } from '../registry.js';
@@ -34,7 +37,74 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
     }
   }
   units.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.input - b.input));
-  return units;
+  const splittable = (u: ResolvedUnit): boolean => readers[loaded.config.inputs[u.input]!.reader]!.splittable === 'lines';
+  return splitLargeFiles(units, loaded.config.runner.split_bytes ?? DEFAULT_SPLIT_BYTES, splittable);
+}
+
+/** Pieces of this size let two workers share a 40 MB file evenly, and keep each task's overhead small against its work. */
+export const DEFAULT_SPLIT_BYTES = 8 * 1024 * 1024;
+
+async function isUncompressed(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return detectCodec(head.subarray(0, bytesRead)) === 'none';
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Each large uncompressed local file of a reader whose records are single lines becomes several
+ * units, one per piece (see io/byte-range.ts). Compressed files stay whole: gzip and zstd streams
+ * have no points to start decoding from other than their beginning (bzip2 has blocks, but at bit
+ * offsets; seekable zstd and Wikipedia's multistream index are not used yet), and neither do
+ * formats whose records span lines or files (WARC, XML, trees).
+ */
+async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splittable: (unit: ResolvedUnit) => boolean): Promise<ResolvedUnit[]> {
+  if (splitBytes <= 0) return units;
+  const out: ResolvedUnit[] = [];
+  for (const unit of units) {
+    const path = unit.file.localPath;
+    const size = path === undefined || unit.isDirectory || !splittable(unit) ? undefined : await unit.file.size();
+    if (path === undefined || size === undefined || size <= splitBytes || !(await isUncompressed(path))) {
+      out.push(unit);
+      continue;
+    }
+    for (const range of await lineAlignedRanges(path, size, splitBytes)) out.push({ ...unit, range });
+  }
+  return out;
+}
+
+/**
+ * Fills in the first line number of every piece: from `known` (the committed plan) where it has
+ * the same piece, else by counting the file's newlines once. Ids of records without one, and
+ * the line numbers in rejects, are then those of reading the file whole.
+ */
+export async function numberPieces(units: ResolvedUnit[], known?: Plan): Promise<void> {
+  const knownLine = new Map<string, number>();
+  for (const u of known?.units ?? []) if (u.range?.firstLine !== undefined) knownLine.set(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`, u.range.firstLine);
+  const byFile = new Map<string, { path: string; ranges: NonNullable<Unit['range']>[] }>();
+  for (const u of units) {
+    if (!u.range || u.range.firstLine !== undefined) continue;
+    const line = knownLine.get(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`);
+    if (line !== undefined) {
+      u.range.firstLine = line;
+      continue;
+    }
+    const entry = byFile.get(u.uri) ?? { path: u.file.localPath!, ranges: [] };
+    entry.ranges.push(u.range);
+    byFile.set(u.uri, entry);
+  }
+  for (const { path, ranges } of byFile.values()) {
+    ranges.sort((a, b) => a.start - b.start);
+    const lines = await lineNumbersAt(
+      path,
+      ranges.map((r) => r.start),
+    );
+    ranges.forEach((r, i) => (r.firstLine = lines[i]!));
+  }
 }
 
 export interface RunShape {
@@ -86,7 +156,7 @@ export interface CommittedPlan {
 }
 
 function sameUnit(a: Unit, b: Unit): boolean {
-  return a.input === b.input && a.uri === b.uri && a.isDirectory === b.isDirectory;
+  return a.input === b.input && a.uri === b.uri && a.isDirectory === b.isDirectory && a.range?.start === b.range?.start && a.range?.end === b.range?.end && a.range?.firstLine === b.range?.firstLine;
 }
 
 /** Why `existing` is not the run `plan` describes (config, split, input list); empty when it is. */
@@ -101,7 +171,10 @@ export function planMismatch(existing: Plan, plan: Plan): string[] {
     const removed = [...then].filter((u) => !now.has(u));
     const list = (xs: string[]): string => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
     const detail = [added.length > 0 ? `added: ${list(added)}` : '', removed.length > 0 ? `removed: ${list(removed)}` : ''].filter(Boolean).join('; ');
-    why.push(`the list of inputs changed (${existing.units.length} then, ${plan.units.length} now${detail ? `; ${detail}` : ''})`);
+    const pieces = [...existing.units, ...plan.units].some((u) => u.range !== undefined);
+    if (detail === '' && pieces) {
+      why.push(`the pieces that large inputs are read in changed (${existing.units.length} units then, ${plan.units.length} now): a file's size or contents, or runner.split_bytes, changed`);
+    } else why.push(`the list of inputs changed (${existing.units.length} then, ${plan.units.length} now${detail ? `; ${detail}` : ''})`);
   }
   return why;
 }
@@ -156,18 +229,24 @@ export async function updateFingerprints(layout: OutputLayout, plan: Plan, now: 
 
 /** Fingerprints of every unit, a few at a time (http inputs each cost a HEAD request). */
 export async function fingerprintUnits(units: ResolvedUnit[], content: boolean): Promise<(InputFingerprint | undefined)[]> {
-  const out: (InputFingerprint | undefined)[] = new Array<InputFingerprint | undefined>(units.length);
+  // the pieces of one file share its fingerprint: stat (or hash) it once
+  const firstOf = new Map<string, number>();
+  units.forEach((u, i) => {
+    if (!firstOf.has(u.uri)) firstOf.set(u.uri, i);
+  });
+  const distinct = [...firstOf.values()];
+  const byUri = new Map<string, InputFingerprint | undefined>();
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < units.length; i = next++) {
-      const file = units[i]!.file;
+    for (let k = next++; k < distinct.length; k = next++) {
+      const file = units[distinct[k]!]!.file;
       try {
-        out[i] = file.fingerprint ? await file.fingerprint({ content }) : undefined;
+        byUri.set(file.uri, file.fingerprint ? await file.fingerprint({ content }) : undefined);
       } catch (err) {
         throw new SluiceError('SLUICE_INPUT_READ', `cannot fingerprint ${file.uri}: ${errorMessage(err)}`, { file: file.uri, cause: err });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(16, units.length) }, worker));
-  return out;
+  await Promise.all(Array.from({ length: Math.min(16, distinct.length) }, worker));
+  return units.map((u) => byUri.get(u.uri));
 }

@@ -6,7 +6,8 @@ import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { OutputLayout } from './layout.js';
-import { checkPlan, commitPlan, configHash, fingerprintUnits, planRun, resolveUnits, updateFingerprints, type ChangedInput, type Plan, type RunShape } from './plan.js';
+import { checkPlan, commitPlan, configHash, fingerprintUnits, numberPieces, planRun, resolveUnits, updateFingerprints, type ChangedInput, type Plan, type RunShape } from './plan.js';
+import { readPlan } from './plan-file.js';
 import { checkFreshTarget, moveAside, removeDiscarded } from './fresh.js';
 import { resetForResume } from './resume.js';
 import { resolveOutputDir } from './output-dir.js';
@@ -59,13 +60,15 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
     await checkFreshTarget(layout, [loaded.file, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
     await moveAside(layout);
   }
+  // line numbers of pieces come from the plan once it exists: only its first writer counts newlines
+  await numberPieces(units, await readPlan(layout));
   const shape = await planRun(loaded, layout, units, opts.world, opts.log);
   const draft: Plan = {
     version: 1,
     name: loaded.config.name,
     config_sha256: configHash(loaded),
     world: shape.world,
-    units: units.map(({ input, uri, isDirectory }) => ({ input, uri, isDirectory })),
+    units: units.map(({ input, uri, isDirectory, range }) => ({ input, uri, isDirectory, ...(range === undefined ? {} : { range: { ...range } }) })),
     phases: shape.phases.map((p) => ({ id: p.id, tasks: p.tasks })),
     created: new Date().toISOString(),
   };

@@ -11,7 +11,7 @@ import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
 import { abortableFile } from '../io/input.js';
-import { JsonlZstWriter, readJsonl } from '../io/jsonl-zst.js';
+import { pieceOf, type ByteRange } from '../io/byte-range.js';
 import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
@@ -19,6 +19,7 @@ import type { OutputLayout } from './layout.js';
 import type { TaskMarker, WrittenFile } from './marker.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
+import { readSpill, SpillWriter } from './spill.js';
 import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
 
 /** Live counters a task updates and the executor samples for progress lines. */
@@ -68,28 +69,6 @@ export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank
   for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), fileOrTemp(rejectName));
   const spill = layout.spill(phase, rank);
   await removeMatching(dirname(spill), fileOrTemp(basename(spill)));
-}
-
-interface SpilledDoc {
-  id: string;
-  text: string;
-  source: string;
-  meta: Doc['meta'];
-  tokens?: number[];
-}
-
-async function* readSpill(path: string): AsyncIterable<Doc> {
-  for await (const d of readJsonl<SpilledDoc>(path)) {
-    const doc: Doc = { id: d.id, text: d.text, source: d.source, meta: d.meta };
-    if (d.tokens) doc.tokens = Int32Array.from(d.tokens);
-    yield doc;
-  }
-}
-
-function toSpilled(doc: Doc): SpilledDoc {
-  const out: SpilledDoc = { id: doc.id, text: doc.text, source: doc.source, meta: doc.meta };
-  if (doc.tokens) out.tokens = Array.from(doc.tokens);
-  return out;
 }
 
 /**
@@ -271,16 +250,16 @@ class ShardSink implements DocSink {
   }
 }
 
-/** A barrier's sink: documents wait in a compressed spill file for the next phase. */
+/** A barrier's sink: documents wait in a spill file (spill.ts) for the next phase. */
 class SpillSink implements DocSink {
-  private readonly writer: JsonlZstWriter;
+  private readonly writer: SpillWriter;
 
   constructor(path: string) {
-    this.writer = new JsonlZstWriter(path, { keepEmpty: true });
+    this.writer = new SpillWriter(path);
   }
 
   write(doc: Doc): Promise<void> {
-    return this.writer.write(toSpilled(doc));
+    return this.writer.write(doc);
   }
 
   async close(): Promise<ShardInfo[]> {
@@ -302,7 +281,8 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     const source = input.source ?? reader.defaultSource;
     const stageId = reader.name;
     // a read blocked on a stalled server or a FIFO must still end when the run is interrupted
-    const file = abortableFile(unit.file, signal, () => interrupted(run));
+    const piece = unit.range ? pieceOf(unit.file, rangeWithLine(unit)) : unit.file;
+    const file = abortableFile(piece, signal, () => interrupted(run));
     const stats = recorder.stage(stageId, 0);
     const counts = stats.counts;
     // a record that never became a document (bad input, or dropped by the reader's policy): in, and rejected
@@ -351,6 +331,12 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       fail('read_error', 'file', errorMessage(err), `${unit.uri}:read_error`);
     }
   }
+}
+
+function rangeWithLine(unit: ResolvedUnit): Required<ByteRange> {
+  const r = unit.range!;
+  if (r.firstLine === undefined) throw new SluiceError('SLUICE_INTERNAL', `piece ${r.start}-${r.end} of ${unit.uri} has no line number in the plan`);
+  return { start: r.start, end: r.end, firstLine: r.firstLine };
 }
 
 export function interrupted(run: Pick<TaskRun, 'phase' | 'rank'>): SluiceError {

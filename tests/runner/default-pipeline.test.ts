@@ -1,10 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { ROOT, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';
 import { readDataset, readManifest } from '../helpers/parquet.js';
+
+/**
+ * The shards' checksums of the default pipeline, recorded before the throughput work of issue
+ * 15 (spills, input pieces, lazy loading) and checked on every run since: changes that only
+ * make sluice faster must leave the output byte-identical. A change that means to alter the
+ * output rewrites the file with SLUICE_UPDATE_GOLDEN=1, and the diff shows it in review.
+ */
+const GOLDEN = join(ROOT, 'tests', 'golden', 'default-pipeline-shards.json');
+
+interface ShardSum {
+  path: string;
+  rows: number;
+  sha256: string;
+}
 
 describe('make run: pipelines/default.yaml over sample-corpora', () => {
   it('balances its ledger and leaves shards that an independent reader reads back as the manifest says', async () => {
@@ -28,5 +42,10 @@ describe('make run: pipelines/default.yaml over sample-corpora', () => {
     const tokens = rows.reduce((s, row) => s + (row['input_ids'] as number[]).length, 0);
     expect(tokens).toBe(manifest.tokens);
     expect(rows.every((row) => (row['input_ids'] as number[]).length === row['num_tokens'])).toBe(true);
+
+    const sums: ShardSum[] = manifest.shards.map((s) => ({ path: s.path, rows: s.rows, sha256: s.sha256 }));
+    if (process.env['SLUICE_UPDATE_GOLDEN'] === '1') writeFileSync(GOLDEN, JSON.stringify(sums, null, 2) + '\n');
+    expect(existsSync(GOLDEN), `${GOLDEN} is missing; create it with SLUICE_UPDATE_GOLDEN=1 and review it`).toBe(true);
+    expect(sums).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')) as ShardSum[]);
   });
 });
