@@ -1,7 +1,10 @@
 /**
  * The local executor: the phases run in order on this machine, `workers` tasks at a time, skipping
- * tasks whose marker exists. With one worker the tasks run in this process; otherwise each worker
- * is a child process (worker-main.ts) that loads the pipeline once and serves tasks over IPC.
+ * tasks whose marker exists. The first lane runs its tasks in this process, which has loaded the
+ * pipeline already; each further lane is a child process (worker-main.ts) that loads the pipeline
+ * once and serves tasks over IPC. So `--workers N` starts N - 1 processes: a process start
+ * (modules, vocabularies, models) is paid once less, and the first tasks begin while the
+ * children are still starting.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -47,7 +50,7 @@ interface LocalExecution {
   workers: number;
   log: Logger;
   signal: AbortSignal;
-  /** Runs one task in this process (used when workers = 1). */
+  /** Runs one task in this process (the first lane). */
   runInProcess(phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void>;
   /** What each worker process is started with. */
   workerInit: WorkerInit;
@@ -169,10 +172,10 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
     const progress = newProgress();
     live.set(rank, progress);
     try {
-      if (exec.workers <= 1) await exec.runInProcess(phase, rank, progress);
+      if (slot === 0) await exec.runInProcess(phase, rank, progress);
       else {
-        let worker = pool[slot];
-        if (!worker || !worker.alive) pool[slot] = worker = new Worker(exec.workerInit);
+        let worker = pool[slot - 1];
+        if (!worker || !worker.alive) pool[slot - 1] = worker = new Worker(exec.workerInit);
         await worker.run(phase.id, rank, progress);
       }
       done++;

@@ -14,8 +14,8 @@
  */
 import { access } from 'node:fs/promises';
 import type { Doc, Meta } from '../core/doc.js';
-import { SluiceError } from '../core/errors.js';
-import { decodeStream } from '../io/decompress.js';
+import { SluiceError, errorMessage } from '../core/errors.js';
+import { decodeZstdInProcess } from '../io/decompress.js';
 import { localFile } from '../io/input.js';
 import { readJsonl, ZstFileWriter } from '../io/jsonl-zst.js';
 import { asBuffer } from '../io/read-bytes.js';
@@ -173,12 +173,13 @@ export async function* readSpill(path: string): AsyncIterable<Doc> {
     yield* readLegacySpill(legacy);
     return;
   }
-  const { bytes } = await decodeStream(localFile(path).open(), path);
+  // in this process: a spill is small and quick to decode, and a zstd child per spill would cost more than it saves
+  const bytes = decodeZstdInProcess(localFile(path).open());
   const q = new ByteQueue();
   let magicSeen = false;
   let header: Buffer | undefined;
   let need = MAGIC.length;
-  for await (const chunk of bytes) {
+  for await (const chunk of decoded(bytes, path)) {
     // the decoder may reuse its chunk: keep a copy of what outlives this turn
     q.push(Buffer.from(asBuffer(chunk)));
     while (q.length >= need) {
@@ -201,6 +202,15 @@ export async function* readSpill(path: string): AsyncIterable<Doc> {
     }
   }
   if (!magicSeen || header || q.length > 0) throw damaged(path, 'it ends inside a record');
+}
+
+async function* decoded(bytes: AsyncIterable<Uint8Array>, path: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* bytes;
+  } catch (err) {
+    if (err instanceof SluiceError || (err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+    throw damaged(path, `zstd: ${errorMessage(err)}`);
+  }
 }
 
 function decodeDoc(header: Buffer, body: Buffer): Doc {

@@ -19,6 +19,7 @@ import type { OutputLayout } from './layout.js';
 import type { TaskMarker, WrittenFile } from './marker.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
+import { breather } from './breather.js';
 import { readSpill, SpillWriter } from './spill.js';
 import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
 
@@ -191,12 +192,15 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
     const collect = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => barrier.collect(docs, contextFor(id));
     stream = sources ? routeWhere(collect, (doc) => sources.has(doc.source))(stream) : collect(stream);
   }
+  const breathe = breather();
   try {
     for await (const doc of stream) {
       if (signal.aborted) throw interrupted(run);
       await sink.write(doc);
       progress.docsOut++;
       if (rejects.full) await rejects.drain();
+      const turn = breathe();
+      if (turn) await turn;
     }
     const shards = await sink.close();
     const rejectFiles: TaskMarker['rejects'] = [];

@@ -27,6 +27,8 @@ import type { BenchRow } from './types.js';
 /** Options beyond the size; only the benches that use one read it. */
 interface BenchFlags {
   seed?: string;
+  /** Another checkout's built CLI (its dist/cli/main.js): the e2e entry runs it beside this one. */
+  baseline?: string;
 }
 
 interface BenchEntry {
@@ -78,7 +80,7 @@ const BENCHES: BenchEntry[] = [
   {
     name: 'e2e',
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
-    run: (full) => benchEndToEnd({ mb: full ? 43 : 10 }),
+    run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
@@ -90,6 +92,7 @@ function usage(): string {
     '  --only   run only these entries (comma-separated)',
     '  --full   the sizes the issues name (crash: 50 trials instead of 8)',
     "  --seed   the crash test's kill delays (also SLUICE_CRASH_SEED)",
+    "  --baseline PATH  e2e: also run this built CLI (another checkout's dist/cli/main.js), side by side, for before/after ratios",
     'entries:',
     ...BENCHES.map((b) => `  ${b.name.padEnd(width)}  ${b.what}${b.aliases ? ` (was ${b.aliases.join(', ')})` : ''}`),
     'Prints a table and writes .bench/bench.json.',
@@ -98,12 +101,12 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     process.stdout.write(usage());
     return;
   }
-  const flags: BenchFlags = { ...(values.seed === undefined ? {} : { seed: values.seed }) };
+  const flags: BenchFlags = { ...(values.seed === undefined ? {} : { seed: values.seed }), ...(values.baseline === undefined ? {} : { baseline: values.baseline }) };
   const only = values.only?.split(',').map((n) => n.trim());
   const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n || b.aliases?.includes(n)));
   if (unknown && unknown.length > 0) throw new Error(`--only: no bench named ${unknown.join(', ')} (run with --help for the list)`);

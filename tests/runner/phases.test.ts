@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/log.js';
-import { readJsonl } from '../../src/io/jsonl-zst.js';
+import { readSpill } from '../../src/runner/spill.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { runPipeline } from '../../src/runner/run.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
@@ -52,7 +52,7 @@ describe('phases around a barrier', () => {
     expect(result.report?.manifest.rows).toBe(30);
     for (const rank of [2, 3, 4]) {
       const spilled: unknown[] = [];
-      for await (const d of readJsonl(join(out, '.sluice', 'spill', 'docs-0', `0000${rank}.jsonl.zst`))) spilled.push(d);
+      for await (const d of readSpill(join(out, '.sluice', 'spill', 'docs-0', `0000${rank}.spill.zst`))) spilled.push(d);
       expect(spilled).toEqual([]);
     }
   });
