@@ -1,7 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type * as Hyparquet from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
+import type * as HyparquetCompressors from 'hyparquet-compressors';
 import { SluiceError } from '../core/errors.js';
 import { readJsonl } from '../io/jsonl-zst.js';
 import { assertParquetFooter, damagedShardError } from '../shard/damaged-shard.js';
@@ -30,8 +31,17 @@ async function rejectFiles(path: string): Promise<string[]> {
   return out;
 }
 
+type Parquet = typeof Hyparquet & { compressors: typeof HyparquetCompressors.compressors };
+
+/** Only shards need hyparquet (about 120 ms of CPU to load); inspecting rejects does not load it. */
+async function loadParquet(): Promise<Parquet> {
+  const [hyparquet, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
+  return { ...hyparquet, compressors };
+}
+
 /** The footer and the first `limit` rows; everything in it that can fail is the file's content. */
-async function readShardHead(path: string, limit: number): Promise<{ meta: FileMetaData; objects: Record<string, unknown>[] }> {
+async function readShardHead(path: string, limit: number, parquet: Parquet): Promise<{ meta: FileMetaData; objects: Record<string, unknown>[] }> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, compressors } = parquet;
   const file = await asyncBufferFromFile(path);
   await assertParquetFooter(path, file);
   const meta = await parquetMetadataAsync(file);
@@ -55,7 +65,9 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     throw new SluiceError('SLUICE_USAGE', `${target} does not exist`, { file: target });
   }
   if (target.endsWith('.parquet')) {
-    const { meta, objects } = await readShardHead(target, limit).catch((err: unknown) => {
+    // loaded before the catch below: a missing package is not a damaged shard
+    const parquet = await loadParquet();
+    const { meta, objects } = await readShardHead(target, limit, parquet).catch((err: unknown) => {
       throw damagedShardError(target, err);
     });
     const rows = Number(meta.num_rows);

@@ -9,7 +9,6 @@
  * the first stream of such a file.
  */
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import unbzip2Stream from 'unbzip2-stream';
 import { createLogger, logLevelFromEnv, type Logger } from '../core/log.js';
 import { onPath, throughChild } from './child-decoder.js';
 import { registerDecoder, type ExternalDecoder } from './decompress.js';
@@ -43,6 +42,8 @@ export function pickBzip2Backend(log: Logger = createLogger(logLevelFromEnv(), '
 
 async function* viaJs(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   // unbzip2-stream is an old-style through stream, not async-iterable: pipe into a PassThrough
+  // loaded here, not at the top: every process imports this module for its decoder registration
+  const { default: unbzip2Stream } = await import('unbzip2-stream');
   const out = new PassThrough();
   pipeline(Readable.from(raw, { objectMode: false }), unbzip2Stream(), out, () => {});
   try {

@@ -12,7 +12,8 @@
  *
  * Content-Encoding is refused (`Accept-Encoding: identity`): offsets must count stored bytes.
  */
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { createLogger, logLevelFromEnv, type Logger } from '../core/log.js';
 import { sha256Of, type InputFingerprint } from './fingerprint.js';
@@ -47,8 +48,12 @@ export interface HttpInputFile extends InputFile {
 const DEFAULTS = { retries: 6, backoffMs: 500, maxBackoffMs: 30_000, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000 };
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
+// undici costs about 250 ms of CPU to load: only a process that opens an http(s) input pays it
+let undiciModule: Promise<typeof Undici> | undefined;
+const loadUndici = (): Promise<typeof Undici> => (undiciModule ??= import('undici'));
+
 let sharedDispatcher: Dispatcher | undefined;
-function defaultDispatcher(): Dispatcher {
+function defaultDispatcher({ Agent, interceptors }: typeof Undici): Dispatcher {
   sharedDispatcher ??= new Agent({ connections: 8 }).compose(interceptors.redirect({ maxRedirections: 5 }));
   return sharedDispatcher;
 }
@@ -73,13 +78,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export function httpFile(url: string, options: HttpInputOptions = {}): HttpInputFile {
   const opts = { ...DEFAULTS, ...options };
   const log = options.log ?? createLogger(logLevelFromEnv(), 'http');
-  const dispatcher = options.dispatcher ?? defaultDispatcher();
+  // loaded outside the retry loops: a missing undici is an error, not a flaky connection
+  const client = async (): Promise<{ request: typeof Undici.request; dispatcher: Dispatcher }> => {
+    const undici = await loadUndici();
+    return { request: undici.request, dispatcher: options.dispatcher ?? defaultDispatcher(undici) };
+  };
   const stats: HttpTransferStats = { requests: 0, resumes: 0, failures: 0 };
   let knownSize: number | undefined;
 
   const fail = (message: string, hint: string, cause?: unknown): SluiceError => new SluiceError('SLUICE_HTTP', message, { file: url, hint, ...(cause === undefined ? {} : { cause }) });
 
   async function* open(offset = 0): AsyncIterable<Uint8Array> {
+    const { request, dispatcher } = await client();
     let delivered = offset;
     let total: number | undefined;
     let validator: string | undefined;
@@ -199,6 +209,7 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
     async fingerprint({ content }) {
       // HEAD first; a server that refuses it (URLs signed for GET only) is asked for one byte instead
       const fp: InputFingerprint = {};
+      const { request, dispatcher } = await client();
       for (const attempt of [
         { method: 'HEAD' as const, headers: {} },
         { method: 'GET' as const, headers: { range: 'bytes=0-0' } },
@@ -224,6 +235,7 @@ export function httpFile(url: string, options: HttpInputOptions = {}): HttpInput
     },
     async size() {
       if (knownSize !== undefined) return knownSize;
+      const { request, dispatcher } = await client();
       try {
         const res = await request(url, { method: 'HEAD', headers: { 'accept-encoding': 'identity' }, dispatcher, headersTimeout: opts.headersTimeoutMs });
         await res.body.dump();

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { SluiceError } from '../core/errors.js';
 import { decodeStream } from './decompress.js';
 import { localFile, type InputFile } from './input.js';
@@ -156,6 +155,7 @@ export async function expandPath(entry: PathEntry, acceptsDirectories: boolean):
   }
   const local = scheme === 'file' ? pattern.slice('file://'.length) : pattern;
   if (GLOB_CHARS.test(local)) {
+    const { default: fg } = await import('fast-glob'); // only globs need it
     const matches = await fg(local, { onlyFiles: !acceptsDirectories, dot: false, followSymbolicLinks: true, markDirectories: false, objectMode: true, stats: false });
     if (matches.length === 0) {
       throw new SluiceError('SLUICE_INPUT_NO_MATCH', `${yamlPath}: the glob "${pattern}" matches no ${acceptsDirectories ? 'files or directories' : 'files'}`, {

@@ -6,7 +6,7 @@
  * It needs random access: local files are read in place, other inputs are buffered first.
  */
 import type { Readable } from 'node:stream';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 
 export interface ZipEntry {
   name: string;
@@ -37,7 +37,8 @@ function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
 }
 
 /** Opens an archive for reading entries one at a time (`readEntry`); the caller closes it. */
-export function openZip(source: ZipSource): Promise<ZipFile> {
+export async function openZip(source: ZipSource): Promise<ZipFile> {
+  const { default: yauzl } = await import('yauzl'); // only zip inputs need it
   const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
   return 'path' in source ? yauzl.openPromise(source.path, options) : yauzl.fromBufferPromise(source.buffer, options);
 }

@@ -1,5 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { z } from 'zod';
 import { describeType } from '../core/describe-type.js';
 import type { JsonValue, Meta } from '../core/doc.js';
@@ -17,7 +16,7 @@ const params = z
   .strict();
 
 /** Random access to an input: local files are read in place, others through `open(offset)`. */
-async function asyncBufferOf(file: InputFile): Promise<AsyncBuffer> {
+async function asyncBufferOf(file: InputFile, asyncBufferFromFile: (path: string) => Promise<AsyncBuffer>): Promise<AsyncBuffer> {
   if (file.localPath) return asyncBufferFromFile(file.localPath);
   const size = await file.size();
   if (size === undefined) throw new Error(`the size of ${file.uri} is unknown, and Parquet is read from its end`);
@@ -79,11 +78,13 @@ export const parquetReader = defineReader({
   defaultSource: 'parquet',
   params,
   async *read(file, p, ctx) {
+    // loaded on first use (about 120 ms of CPU), outside the try below: a missing package is not a bad file
+    const [{ asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
     const name = file.uri;
     let buffer: AsyncBuffer;
     let metadata: FileMetaData;
     try {
-      buffer = await asyncBufferOf(file);
+      buffer = await asyncBufferOf(file, asyncBufferFromFile);
       metadata = await parquetMetadataAsync(buffer);
     } catch (err) {
       ctx.invalid({ id: `${name}:footer`, reason: 'bad_parquet', record: 'footer', error: `not a readable Parquet file: ${errorMessage(err)}` });

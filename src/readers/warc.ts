@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../core/size.js';
-import { charsetFromContentType, decodeHtml, undecodableChars } from '../extract/charset.js';
-import { extractHtml } from '../extract/html.js';
 import { defineReader } from './reader.js';
-import { mimeType, parseHttpResponse } from './warc/http.js';
-import { warcRecords } from './warc/records.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const MIN_UNDECODABLE_CHARS = 4;
@@ -36,6 +32,13 @@ export const warcReader = defineReader({
   defaultSource: 'web',
   params,
   async *read(file, p, ctx) {
+    // the HTML parser and charset detectors cost about 300 ms of CPU to load: only WARC runs pay it
+    const [{ charsetFromContentType, decodeHtml, undecodableChars }, { extractHtml }, { mimeType, parseHttpResponse }, { warcRecords }] = await Promise.all([
+      import('../extract/charset.js'),
+      import('../extract/html.js'),
+      import('./warc/http.js'),
+      import('./warc/records.js'),
+    ]);
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'response') continue;
       const url = e.headers.get('warc-target-uri') ?? '';

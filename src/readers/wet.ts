@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../core/size.js';
 import { defineReader } from './reader.js';
-import { unbracket, warcRecords } from './warc/records.js';
 
 /**
  * Common Crawl WET files: `conversion` records hold the text Common Crawl extracted, as UTF-8.
@@ -19,6 +18,7 @@ export const wetReader = defineReader({
     })
     .strict(),
   async *read(file, p, ctx) {
+    const { unbracket, warcRecords } = await import('./warc/records.js'); // the record parser loads with the first WET file
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'conversion') continue;
       const meta: Meta = {

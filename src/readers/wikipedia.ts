@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesAttributeNS, type SaxesTagPlain } from 'saxes';
+import type { SaxesAttributeNS, SaxesParser, SaxesTagPlain } from 'saxes';
 import { z } from 'zod';
 import { sizeSchema } from '../core/size.js';
 import type { Doc } from '../core/doc.js';
@@ -168,6 +168,7 @@ export const wikipediaReader = defineReader({
   params,
   async *read(file, p, ctx) {
     const name = file.uri;
+    const { SaxesParser } = await import('saxes'); // loaded by the processes that read dumps, not by every one
     const parser = new SaxesParser({ position: true });
     const pages = new PageCollector(parser, p.max_page_bytes);
     const text = new TextDecoder('utf-8');

@@ -5,7 +5,7 @@
  * linked list so a 100k-byte run stays O(n log n) instead of quadratic.
  */
 import { SluiceError } from '../core/errors.js';
-import { BytesTable, findPair, PairTable } from './hash-tables.js';
+import { BytesTable, findPair, FNV_OFFSET, FNV_PRIME, PairTable } from './hash-tables.js';
 import type { IdBuffer } from './id-buffer.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -48,18 +48,11 @@ export class BpeCore {
     const tokens = vocab.tokens;
     this.bytesTable = new BytesTable(tokens);
     this.wholePieceLookup = vocab.wholePieceLookup;
-    const missing: number[] = [];
+    checkByteLevel(vocab);
     const one = new Uint8Array(1);
     for (let b = 0; b < 256; b++) {
       one[0] = b;
-      const id = this.bytesTable.get(one, 0, 1);
-      this.byteIds[b] = id;
-      if (id < 0) missing.push(b);
-    }
-    if (missing.length > 0) {
-      throw new SluiceError('SLUICE_TOKENIZER', `${vocab.name}: no token for ${missing.length} of the 256 byte values (first: 0x${missing[0]!.toString(16)})`, {
-        hint: 'sluice needs a byte-level vocabulary that can encode any text; a tokenizer trained by sluice always has all 256 bytes',
-      });
+      this.byteIds[b] = this.bytesTable.get(one, 0, 1);
     }
     if (vocab.mergeRule.kind === 'rank') {
       this.pairs = rankPairs(vocab, this.bytesTable);
@@ -178,23 +171,52 @@ export class BpeCore {
   }
 }
 
+/**
+ * Fails unless every byte value has a token: sluice needs a byte-level vocabulary. A scan of the
+ * token lengths, so a stage can check it at build without building the merge tables.
+ */
+export function checkByteLevel(vocab: Vocabulary): void {
+  const { pool, offsets } = vocab.tokens;
+  const seen = new Uint8Array(256);
+  for (let id = 0; id < vocab.tokens.size; id++) if (offsets[id + 1]! - offsets[id]! === 1) seen[pool[offsets[id]!]!] = 1;
+  const missing: number[] = [];
+  for (let b = 0; b < 256; b++) if (seen[b] === 0) missing.push(b);
+  if (missing.length > 0) {
+    throw new SluiceError('SLUICE_TOKENIZER', `${vocab.name}: no token for ${missing.length} of the 256 byte values (first: 0x${missing[0]!.toString(16)})`, {
+      hint: 'sluice needs a byte-level vocabulary that can encode any text; a tokenizer trained by sluice always has all 256 bytes',
+    });
+  }
+}
+
 /** tiktoken's rule as a pair table: every split of every token into two tokens. */
 function rankPairs(vocab: Vocabulary, table: BytesTable): PairTable {
   const { pool, offsets } = vocab.tokens;
-  const found: number[] = [];
+  // (left, right, merged) triples in a typed array: a JS array of 700k numbers cost GC time
+  let found = new Int32Array(3 << 16);
+  let n = 0;
   for (let id = 0; id < vocab.tokens.size; id++) {
     const s = offsets[id]!;
     const e = offsets[id + 1]!;
+    // the prefix's hash grows a byte at a time instead of being recomputed for each split
+    let h = FNV_OFFSET;
     for (let k = s + 1; k < e; k++) {
-      const a = table.get(pool, s, k);
+      h = Math.imul(h ^ pool[k - 1]!, FNV_PRIME);
+      const a = table.getHashed(pool, s, k, h);
       if (a < 0) continue;
       const b = table.get(pool, k, e);
       if (b < 0) continue;
-      found.push(a, b, id);
+      if (n + 3 > found.length) {
+        const grown = new Int32Array(found.length * 2);
+        grown.set(found);
+        found = grown;
+      }
+      found[n++] = a;
+      found[n++] = b;
+      found[n++] = id;
     }
   }
-  const pairs = new PairTable(found.length / 3);
-  for (let i = 0; i < found.length; i += 3) pairs.add(found[i]!, found[i + 1]!, found[i + 2]!);
+  const pairs = new PairTable(n / 3);
+  for (let i = 0; i < n; i += 3) pairs.add(found[i]!, found[i + 1]!, found[i + 2]!);
   return pairs;
 }
 

@@ -10,10 +10,14 @@ function capacityFor(n: number): number {
   return cap;
 }
 
+/** FNV-1a's start value and step: a caller that grows a key a byte at a time hashes it incrementally. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over bytes. */
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
   return h >>> 0;
 }
 
@@ -65,6 +69,11 @@ export class BytesTable {
   /** Id of the token with exactly the bytes buf[start, end), or -1. */
   get(buf: Uint8Array, start: number, end: number): number {
     return this.find(buf, start, end, hashBytes(buf, start, end) | 0);
+  }
+
+  /** As get, with the bytes' FNV-1a hash (as an int32) already computed. */
+  getHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
+    return this.find(buf, start, end, hash);
   }
 }
 

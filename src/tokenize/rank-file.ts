@@ -65,15 +65,27 @@ export function parseRankFile(text: string, file: string): TokenTable {
 /** Parses js-tiktoken's compact `bpe_ranks` string. */
 export function parseCompactRanks(text: string, source: string): TokenTable {
   const builder = new TokenTableBuilder();
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const fields = line.split(' ');
-    const offset = Number(fields[1]);
-    if (!Number.isInteger(offset)) throw new SluiceError('SLUICE_TOKENIZER', `${source}: malformed compact rank line`);
-    for (let i = 2; i < fields.length; i++) {
-      const tok = fields[i]!;
-      if (!addBase64(builder, offset + i - 2, tok, 0, tok.length)) throw new SluiceError('SLUICE_TOKENIZER', `${source}: malformed base64 "${tok}"`);
+  // Scans the one string by offsets: splitting it into lines and fields made 100k short strings.
+  for (let pos = 0; pos < text.length;) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    if (nl > pos) {
+      // `prefix offset tok tok ...`
+      let afterPrefix = text.indexOf(' ', pos);
+      if (afterPrefix < 0 || afterPrefix > nl) afterPrefix = nl;
+      let afterOffset = afterPrefix < nl ? text.indexOf(' ', afterPrefix + 1) : -1;
+      if (afterOffset < 0 || afterOffset > nl) afterOffset = nl;
+      const offset = afterPrefix < nl ? Number(text.slice(afterPrefix + 1, afterOffset)) : Number.NaN;
+      if (!Number.isInteger(offset)) throw new SluiceError('SLUICE_TOKENIZER', `${source}: malformed compact rank line`);
+      let id = offset;
+      for (let t = afterOffset + 1; t <= nl; id++) {
+        let end = text.indexOf(' ', t);
+        if (end < 0 || end > nl) end = nl;
+        if (!addBase64(builder, id, text, t, end)) throw new SluiceError('SLUICE_TOKENIZER', `${source}: malformed base64 "${text.slice(t, end)}"`);
+        t = end + 1;
+      }
     }
+    pos = nl + 1;
   }
   return builder.build();
 }

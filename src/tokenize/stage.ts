@@ -18,7 +18,7 @@ import { SluiceError } from '../core/errors.js';
 import { defineStage } from '../core/stage.js';
 import { log2Bucket } from '../core/stats.js';
 import { IdBuffer } from './id-buffer.js';
-import { loadTokenizer } from './load.js';
+import type { Tokenizer } from './tokenizer.js';
 
 export const tokenizeStage = defineStage({
   name: 'tokenize',
@@ -39,14 +39,17 @@ export const tokenizeStage = defineStage({
       special_tokens: z.record(z.string(), z.number().int().nonnegative()).optional(),
     })
     .strict(),
-  build(params, env) {
-    const tokenizer = loadTokenizer({
+  async build(params, env) {
+    // build checks the spec and learns the manifest facts; the encoder is built on the first
+    // document (the leader builds every stage and never encodes)
+    const { tokenizerHandle } = await import('./handle.js');
+    const { defaultEos } = await import('./vocabulary.js');
+    const vocab = tokenizerHandle({
       tokenizer: params.tokenizer,
       baseDir: env.configDir,
       ...(params.pattern !== undefined ? { pattern: params.pattern } : {}),
       ...(params.special_tokens !== undefined ? { specialTokens: params.special_tokens } : {}),
     });
-    const vocab = tokenizer.vocab;
     // The EOS id goes into the manifest whether or not it is stored after each document.
     let eosId: number;
     if (params.eos_token !== undefined) {
@@ -59,7 +62,7 @@ export const tokenizeStage = defineStage({
       }
       eosId = id;
     } else {
-      const eos = vocab.defaultEos();
+      const eos = defaultEos(vocab.specialTokens);
       if (!eos) {
         throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize: ${vocab.name} has no end-of-text special token`, {
           path: 'tokenize.eos_token',
@@ -75,7 +78,9 @@ export const tokenizeStage = defineStage({
       manifest: { tokenizer: { name: vocab.name, vocab_size: vocab.size, sha256: vocab.sha256, eos_id: eosId } },
       run: async function* (docs, ctx) {
         const buffer = new IdBuffer(1 << 16);
+        let tokenizer: Tokenizer | undefined;
         for await (const doc of docs) {
+          tokenizer ??= await vocab.load();
           buffer.reset();
           tokenizer.encodeOrdinaryInto(doc.text, buffer);
           if (appendEos) buffer.push(eosId);

@@ -61,12 +61,46 @@ interface RanksModule {
   bpe_ranks: string;
 }
 
-/** Loads a standard vocabulary and verifies it (sha256 of the ranks, special tokens, size). */
-export function loadStandard(name: string): Vocabulary {
+function standardSpec(name: string): StandardSpec {
   const spec = STANDARD_VOCABULARIES[name];
   if (!spec) {
     throw new SluiceError('SLUICE_TOKENIZER', `unknown vocabulary "${name}"`, { hint: `standard vocabularies: ${Object.keys(STANDARD_VOCABULARIES).join(', ')}; or give a path` });
   }
+  return spec;
+}
+
+function cannotRead(name: string, spec: StandardSpec, err: unknown): SluiceError {
+  return new SluiceError('SLUICE_TOKENIZER', `cannot read the ${name} ranks from ${spec.module}: ${(err as Error).message}`, {
+    hint: 'run `npm install`: the ranks ship inside the js-tiktoken package',
+    cause: err,
+  });
+}
+
+/** What a manifest records of a standard vocabulary, without loading its ranks. */
+export interface StandardFacts {
+  name: string;
+  size: number;
+  sha256: string;
+  specialTokens: ReadonlyMap<string, number>;
+}
+
+/**
+ * The facts tiktoken pins for a standard vocabulary, after checking that its rank file is there
+ * (a missing package fails here). loadStandard, on first use, verifies the ranks against them.
+ */
+export function standardFacts(name: string): StandardFacts {
+  const spec = standardSpec(name);
+  try {
+    require.resolve(spec.module);
+  } catch (err) {
+    throw cannotRead(name, spec, err);
+  }
+  return { name, size: spec.size, sha256: spec.sha256, specialTokens: new Map(Object.entries(spec.specialTokens)) };
+}
+
+/** Loads a standard vocabulary and verifies it (sha256 of the ranks, special tokens, size). */
+export function loadStandard(name: string): Vocabulary {
+  const spec = standardSpec(name);
   let file: string;
   let data: RanksModule;
   try {
@@ -74,10 +108,7 @@ export function loadStandard(name: string): Vocabulary {
     const text = readFileSync(file, 'utf8');
     data = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as RanksModule;
   } catch (err) {
-    throw new SluiceError('SLUICE_TOKENIZER', `cannot read the ${name} ranks from ${spec.module}: ${(err as Error).message}`, {
-      hint: 'run `npm install`: the ranks ship inside the js-tiktoken package',
-      cause: err,
-    });
+    throw cannotRead(name, spec, err);
   }
   const vocab = new Vocabulary({
     name,

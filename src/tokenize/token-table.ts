@@ -53,6 +53,8 @@ export class TokenTableBuilder {
   private used = 0;
   private starts: number[] = [];
   private lengths: number[] = [];
+  /** Every id so far came after the previous one: the pool is already laid out by id. */
+  private ascending = true;
 
   /** Space for n more bytes; write into the returned array at `at`, then call commit. */
   reserve(n: number): { buf: Uint8Array; at: number } {
@@ -66,6 +68,7 @@ export class TokenTableBuilder {
 
   /** Records bytes [at, at+n) written after reserve as token `id`. */
   commit(id: number, n: number): void {
+    if (id < this.starts.length) this.ascending = false;
     while (this.starts.length <= id) {
       this.starts.push(-1);
       this.lengths.push(0);
@@ -88,8 +91,18 @@ export class TokenTableBuilder {
   build(): TokenTable {
     // Ids may arrive in any order; lay the pool out by id so offsets are monotone.
     const n = this.starts.length;
-    const pool = new Uint8Array(this.used);
     const offsets = new Int32Array(n + 1);
+    if (this.ascending) {
+      // the usual case (rank files list tokens by id): no per-token copies
+      let at = 0;
+      for (let id = 0; id < n; id++) {
+        offsets[id] = at;
+        if (this.starts[id]! >= 0) at += this.lengths[id]!;
+      }
+      offsets[n] = at;
+      return new TokenTable(this.pool.slice(0, this.used), offsets);
+    }
+    const pool = new Uint8Array(this.used);
     let at = 0;
     for (let id = 0; id < n; id++) {
       offsets[id] = at;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { toHfTokenizerJson } from './hf-json.js';
-import { HF_FILE, META_FILE, RANK_FILE, type TokenizerMeta } from './load.js';
+import { HF_FILE, META_FILE, RANK_FILE, type TokenizerMeta } from './vocab-load.js';
 import { learnMerges } from './merge-learner.js';
 import { PretokenCounter, type PretokenStats } from './pretoken-counter.js';
 import { STANDARD_VOCABULARIES } from './standard.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import tar from 'tar-stream';
-import yauzl from 'yauzl';
+import type * as tar from 'tar-stream';
+import type * as yauzl from 'yauzl';
 import { errorMessage } from '../../core/errors.js';
 import { decodeStream } from '../../io/decompress.js';
 import type { InputFile } from '../../io/input.js';
@@ -79,7 +79,8 @@ type TarEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): void };
 async function* tarEntries(file: InputFile): AsyncIterable<TarEntry> {
   const { bytes } = await decodeStream(file.open(), file.uri);
   const source = Readable.from(bytes);
-  const extract = tar.extract();
+  const { default: tarStream } = await import('tar-stream'); // only tar repositories need it
+  const extract = tarStream.extract();
   source.on('error', (err) => extract.destroy(err));
   source.pipe(extract as unknown as NodeJS.WritableStream);
   try {
