@@ -224,6 +224,7 @@ describe('a multistream dump through the CLI', () => {
     // plain bzip2 of the same XML: one stream, stays one unit
     const single = join(dir, 'dewiki-single.xml.bz2');
     writeFileSync(single, bz2(HEAD + Array.from({ length: 60 }, (_, i) => page(1000 + i)).join('') + TAIL));
+    expect(readFileSync(single).length).toBeGreaterThan(4096);
     const pipeline = (name: string, split: string): string =>
       writePipeline(
         dir,
@@ -252,5 +253,10 @@ describe('a multistream dump through the CLI', () => {
     expect(await rejectsOf(join(dir, 'split'))).toEqual(await rejectsOf(join(dir, 'whole')));
     const ledger = (out: string): unknown => (JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as { ledger: unknown }).ledger;
     expect(ledger(join(dir, 'split'))).toEqual(ledger(join(dir, 'whole')));
+
+    // a rerun finds the same pieces in the plan and resumes, changing nothing
+    const again = sluice(['run', pipeline('split', '4KiB'), '--workers', '2']);
+    expect(again.status).toBe(0);
+    expect((await readDataset(join(dir, 'split'), columns)).map(key).sort()).toEqual(rowsSplit.map(key).sort());
   });
 });
