@@ -30,7 +30,9 @@ export const runnerSchema = z
     split_bytes: z
       .union([z.literal(0), sizeSchema])
       .optional()
-      .describe('uncompressed local line-oriented inputs (jsonl) larger than this are read as pieces of about this size, each a unit of work (default 8MiB; 0 = never split)'),
+      .describe(
+        'local inputs larger than this are read as pieces of about this size, each a unit of work: uncompressed line-oriented files (jsonl) at line starts, multistream bzip2 dumps (wikipedia) at stream starts (default 8MiB; 0 = never split)',
+      ),
   })
   .strict();
 

@@ -5,16 +5,21 @@
  * so records keep the ids and line numbers they have when the file is read whole.
  */
 import { open } from 'node:fs/promises';
-import type { InputFile } from './input.js';
+import type { FilePiece, InputFile } from './input.js';
 
 const NL = 0x0a;
 const WINDOW = 64 * 1024;
 
-/** A byte range of a file: [start, end), with the 1-based number of its first line once counted. */
+/**
+ * A byte range of a file: [start, end). Line pieces (no `kind`, as in plans written before there
+ * were others) get the 1-based number of their first line once counted; `bz2-streams` pieces
+ * start at a bzip2 stream start (see bz2-streams.ts) and have no line number.
+ */
 export interface ByteRange {
   start: number;
   end: number;
   firstLine?: number;
+  kind?: 'bz2-streams';
 }
 
 /**
@@ -85,12 +90,16 @@ export async function lineNumbersAt(path: string, offsets: readonly number[]): P
   }
 }
 
-/** `file` seen through a byte range: streams only the range's bytes; the rest of the interface is the whole file's. */
-export function pieceOf(file: InputFile, range: Required<ByteRange>): InputFile {
+/**
+ * `file` seen through a byte range: streams only the range's bytes; the rest of the interface is
+ * the whole file's, and `whole` is the file itself (a piece of a dump needs the dump's header).
+ */
+export function pieceOf(file: InputFile, range: FilePiece): InputFile {
   const length = range.end - range.start;
   return {
     ...file,
     piece: range,
+    whole: file,
     async *open(offset = 0) {
       let left = length - offset;
       if (left <= 0) return;

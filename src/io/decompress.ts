@@ -121,7 +121,8 @@ export async function decodeStream(raw: AsyncIterable<Uint8Array>, uri: string):
 
 /** Decompressed bytes of an input file. */
 export async function openDecoded(file: InputFile): Promise<{ codec: Codec; bytes: AsyncIterable<Uint8Array> }> {
-  // only uncompressed files are cut into pieces; a piece's first line must not be taken for magic bytes
-  if (file.piece) return { codec: 'none', bytes: file.open() };
+  // line pieces are cut from uncompressed files only, and a piece's first line must not be taken for magic bytes;
+  // a bz2-streams piece starts with a stream header and is detected as bzip2 like the whole file
+  if (file.piece?.kind === 'lines') return { codec: 'none', bytes: file.open() };
   return decodeStream(file.open(), file.uri);
 }

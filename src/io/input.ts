@@ -14,13 +14,19 @@ export interface InputFile {
   /** Set when the input is on local disk (tree readers walk it directly). */
   readonly localPath?: string;
   readonly isDirectory: boolean;
-  /** Set when this is one piece of a larger line-oriented file (see byte-range.ts): `open` streams only the piece. */
-  readonly piece?: { readonly start: number; readonly end: number; readonly firstLine: number };
+  /** Set when this is one piece of a larger file (see byte-range.ts, bz2-streams.ts): `open` streams only the piece. */
+  readonly piece?: FilePiece;
+  /** Set with `piece`: the file it was cut from. */
+  readonly whole?: InputFile;
   open(offset?: number): AsyncIterable<Uint8Array>;
   size(): Promise<number | undefined>;
   /** Identifies this version of the input (see fingerprint.ts); absent where nothing can (stdin, memory). */
   fingerprint?(opts: { content: boolean }): Promise<InputFingerprint>;
 }
+
+/** A piece of a file: lines numbered from `firstLine`, or whole bzip2 streams (still compressed). */
+export type FilePiece =
+  { readonly kind: 'lines'; readonly start: number; readonly end: number; readonly firstLine: number } | { readonly kind: 'bz2-streams'; readonly start: number; readonly end: number };
 
 const CHUNK = 1 << 20;
 
@@ -66,5 +72,5 @@ export function memoryFile(uri: string, bytes: Uint8Array, chunkSize: number | r
  * not once per document.
  */
 export function abortableFile(file: InputFile, signal: AbortSignal, onAbort: () => Error): InputFile {
-  return { ...file, open: (offset) => abortable(file.open(offset), signal, onAbort) };
+  return { ...file, open: (offset) => abortable(file.open(offset), signal, onAbort), ...(file.whole ? { whole: abortableFile(file.whole, signal, onAbort) } : {}) };
 }

@@ -40,6 +40,15 @@ export interface ReaderContext {
   skip(record: SkippedRecord): void;
 }
 
+/**
+ * `lines`: one record per line and nothing carried between lines; an uncompressed file is cut at
+ * line starts, and the reader gets a `file` with a `lines` piece and numbers lines from
+ * `piece.firstLine`. `bz2-streams`: the reader can read a piece of concatenated bzip2 streams
+ * (a multistream file) cut at stream starts; it gets a `file` with a `bz2-streams` piece whose
+ * bytes decode as bzip2, and `whole` to read what it needs from the rest of the file.
+ */
+export type SplitKind = 'lines' | 'bz2-streams';
+
 export interface ReaderDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly summary: string;
@@ -49,12 +58,8 @@ export interface ReaderDefinition<S extends z.ZodType = z.ZodType> {
   readonly params: S;
   /** Whether `paths` may name directories (source trees) as well as files. */
   readonly acceptsDirectories?: boolean;
-  /**
-   * `lines`: one record per line and nothing carried between lines, so a large uncompressed local
-   * file may be read as pieces in parallel (`runner.split_bytes`); the reader gets a `file` with
-   * `piece` set and numbers lines from `piece.firstLine`.
-   */
-  readonly splittable?: 'lines';
+  /** How a large local file may be read as pieces in parallel (`runner.split_bytes`); see SplitKind. */
+  readonly splittable?: SplitKind;
   read(file: InputFile, params: z.output<S>, ctx: ReaderContext): AsyncIterable<Doc>;
 }
 

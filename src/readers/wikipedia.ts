@@ -9,6 +9,7 @@ import '../io/bzip2.js';
 import { DEFAULT_DROP_SECTIONS, isDisambiguation, isRedirectText, wikitextToText } from '../extract/wikitext.js';
 import { defineReader, type ReaderContext } from './reader.js';
 import { isDecompressDamage, rethrowUnlessDamage } from './strict.js';
+import { pieceDocument } from './xml-dump-piece.js';
 
 const params = z
   .object({
@@ -166,6 +167,7 @@ export const wikipediaReader = defineReader({
   summary: 'MediaWiki XML dumps (.xml, .xml.bz2 multistream, .xml.gz): namespace-0 articles as plain text',
   defaultSource: 'wikipedia',
   params,
+  splittable: 'bz2-streams',
   async *read(file, p, ctx) {
     const name = file.uri;
     const { SaxesParser } = await import('saxes'); // loaded by the processes that read dumps, not by every one
@@ -181,7 +183,8 @@ export const wikipediaReader = defineReader({
       }
     };
     try {
-      const { bytes } = await openDecoded(file);
+      // a piece of a multistream dump is parsed as a document of its head and the pages it owns
+      const bytes = file.piece?.kind === 'bz2-streams' ? pieceDocument(file, 'page', '</mediawiki>') : (await openDecoded(file)).bytes;
       for await (const chunk of bytes) {
         pages.badChunk = false;
         try {

@@ -13,7 +13,7 @@ export interface Unit {
   input: number;
   uri: string;
   isDirectory: boolean;
-  /** Set when the unit is one piece of a large file (`runner.split_bytes`): its bytes and first line number. */
+  /** Set when the unit is one piece of a large file (`runner.split_bytes`): its bytes, and its first line number or `kind: bz2-streams`. */
   range?: ByteRange;
   /** The version of the input the run was planned with (absent for stdin and plans of older versions). */
   fingerprint?: InputFingerprint;

@@ -6,9 +6,11 @@ import type { Logger } from '../core/log.js';
 import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
 import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
 import { lineAlignedRanges, lineNumbersAt } from '../io/byte-range.js';
-import { detectCodec } from '../io/decompress.js';
+import { streamAlignedRanges } from '../io/bz2-streams.js';
+import { detectCodec, type Codec } from '../io/decompress.js';
 import { expandPath, inputIdentity } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
+import type { SplitKind } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
@@ -37,57 +39,66 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
     }
   }
   units.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.input - b.input));
-  const splittable = (u: ResolvedUnit): boolean => readers[loaded.config.inputs[u.input]!.reader]!.splittable === 'lines';
-  return splitLargeFiles(units, loaded.config.runner.split_bytes ?? DEFAULT_SPLIT_BYTES, splittable);
+  const splitKind = (u: ResolvedUnit): SplitKind | undefined => readers[loaded.config.inputs[u.input]!.reader]!.splittable;
+  return splitLargeFiles(units, loaded.config.runner.split_bytes ?? DEFAULT_SPLIT_BYTES, splitKind);
 }
 
 /** Pieces of this size let two workers share a 40 MB file evenly, and keep each task's overhead small against its work. */
 export const DEFAULT_SPLIT_BYTES = 8 * 1024 * 1024;
 
-async function isUncompressed(path: string): Promise<boolean> {
+async function codecOf(path: string): Promise<Codec> {
   const fh = await open(path, 'r');
   try {
     const head = Buffer.alloc(4);
     const { bytesRead } = await fh.read(head, 0, 4, 0);
-    return detectCodec(head.subarray(0, bytesRead)) === 'none';
+    return detectCodec(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
 }
 
+/** The codec a file must have to be cut as pieces of each kind. */
+const CODEC_OF_KIND: Record<SplitKind, Codec> = { lines: 'none', 'bz2-streams': 'bzip2' };
+
 /**
- * Each large uncompressed local file of a reader whose records are single lines becomes several
- * units, one per piece (see io/byte-range.ts). Compressed files stay whole: gzip and zstd streams
- * have no points to start decoding from other than their beginning (bzip2 has blocks, but at bit
- * offsets; seekable zstd and Wikipedia's multistream index are not used yet), and neither do
- * formats whose records span lines or files (WARC, XML, trees).
+ * Each large local file of a splittable reader becomes several units, one per piece: an
+ * uncompressed file of a line-oriented reader at line starts (io/byte-range.ts), a bzip2 file of
+ * a reader that reads concatenated streams at stream starts (io/bz2-streams.ts; a single-stream
+ * file stays one piece). Other files stay whole: gzip and zstd streams have no points to start
+ * decoding from other than their beginning (bzip2 blocks inside one stream start at bit offsets;
+ * seekable zstd is not used yet), and neither do formats whose records span lines or files
+ * (WARC, trees).
  */
-async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splittable: (unit: ResolvedUnit) => boolean): Promise<ResolvedUnit[]> {
+async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitKind: (unit: ResolvedUnit) => SplitKind | undefined): Promise<ResolvedUnit[]> {
   if (splitBytes <= 0) return units;
   const out: ResolvedUnit[] = [];
   for (const unit of units) {
     const path = unit.file.localPath;
-    const size = path === undefined || unit.isDirectory || !splittable(unit) ? undefined : await unit.file.size();
-    if (path === undefined || size === undefined || size <= splitBytes || !(await isUncompressed(path))) {
+    const kind = path === undefined || unit.isDirectory ? undefined : splitKind(unit);
+    const size = kind === undefined ? undefined : await unit.file.size();
+    if (path === undefined || kind === undefined || size === undefined || size <= splitBytes || (await codecOf(path)) !== CODEC_OF_KIND[kind]) {
       out.push(unit);
       continue;
     }
-    for (const range of await lineAlignedRanges(path, size, splitBytes)) out.push({ ...unit, range });
+    const ranges = kind === 'lines' ? await lineAlignedRanges(path, size, splitBytes) : await streamAlignedRanges(path, size, splitBytes);
+    // a single-stream bzip2 file is one unit as it was; line pieces keep their range (and line number) as before
+    if (kind === 'bz2-streams' && ranges.length === 1) out.push(unit);
+    else for (const range of ranges) out.push({ ...unit, range });
   }
   return out;
 }
 
 /**
- * Fills in the first line number of every piece: from `known` (the committed plan) where it has
- * the same piece, else by counting the file's newlines once. Ids of records without one, and
- * the line numbers in rejects, are then those of reading the file whole.
+ * Fills in the first line number of every line piece: from `known` (the committed plan) where it
+ * has the same piece, else by counting the file's newlines once. Ids of records without one, and
+ * the line numbers in rejects, are then those of reading the file whole. Stream pieces have none.
  */
 export async function numberPieces(units: ResolvedUnit[], known?: Plan): Promise<void> {
   const knownLine = new Map<string, number>();
   for (const u of known?.units ?? []) if (u.range?.firstLine !== undefined) knownLine.set(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`, u.range.firstLine);
   const byFile = new Map<string, { path: string; ranges: NonNullable<Unit['range']>[] }>();
   for (const u of units) {
-    if (!u.range || u.range.firstLine !== undefined) continue;
+    if (!u.range || u.range.kind === 'bz2-streams' || u.range.firstLine !== undefined) continue;
     const line = knownLine.get(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`);
     if (line !== undefined) {
       u.range.firstLine = line;
@@ -156,7 +167,15 @@ export interface CommittedPlan {
 }
 
 function sameUnit(a: Unit, b: Unit): boolean {
-  return a.input === b.input && a.uri === b.uri && a.isDirectory === b.isDirectory && a.range?.start === b.range?.start && a.range?.end === b.range?.end && a.range?.firstLine === b.range?.firstLine;
+  return (
+    a.input === b.input &&
+    a.uri === b.uri &&
+    a.isDirectory === b.isDirectory &&
+    a.range?.start === b.range?.start &&
+    a.range?.end === b.range?.end &&
+    a.range?.firstLine === b.range?.firstLine &&
+    a.range?.kind === b.range?.kind
+  );
 }
 
 /** Why `existing` is not the run `plan` describes (config, split, input list); empty when it is. */

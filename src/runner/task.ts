@@ -10,8 +10,8 @@ import { StatsRecorder } from '../core/stats.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
-import { abortableFile } from '../io/input.js';
-import { pieceOf, type ByteRange } from '../io/byte-range.js';
+import { abortableFile, type FilePiece } from '../io/input.js';
+import { pieceOf } from '../io/byte-range.js';
 import type { ReaderContext } from '../readers/reader.js';
 import { readers } from '../registry.js';
 import { ShardWriter, type ShardInfo } from '../shard/shard-writer.js';
@@ -285,7 +285,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     const source = input.source ?? reader.defaultSource;
     const stageId = reader.name;
     // a read blocked on a stalled server or a FIFO must still end when the run is interrupted
-    const piece = unit.range ? pieceOf(unit.file, rangeWithLine(unit)) : unit.file;
+    const piece = unit.range ? pieceOf(unit.file, filePiece(unit)) : unit.file;
     const file = abortableFile(piece, signal, () => interrupted(run));
     const stats = recorder.stage(stageId, 0);
     const counts = stats.counts;
@@ -337,10 +337,11 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
   }
 }
 
-function rangeWithLine(unit: ResolvedUnit): Required<ByteRange> {
+function filePiece(unit: ResolvedUnit): FilePiece {
   const r = unit.range!;
+  if (r.kind === 'bz2-streams') return { kind: r.kind, start: r.start, end: r.end };
   if (r.firstLine === undefined) throw new SluiceError('SLUICE_INTERNAL', `piece ${r.start}-${r.end} of ${unit.uri} has no line number in the plan`);
-  return { start: r.start, end: r.end, firstLine: r.firstLine };
+  return { kind: 'lines', start: r.start, end: r.end, firstLine: r.firstLine };
 }
 
 export function interrupted(run: Pick<TaskRun, 'phase' | 'rank'>): SluiceError {

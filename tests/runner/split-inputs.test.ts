@@ -64,7 +64,7 @@ describe('line-aligned pieces', () => {
         );
         ranges.forEach((r, i) => expect(numbers[i]).toBe(bytes.subarray(0, r.start).toString('latin1').split('\n').length));
         // the pieces' bytes, read through pieceOf, are the file's bytes
-        const pieces = await Promise.all(ranges.map((r, i) => collect(pieceOf(localFile(path), { ...r, firstLine: numbers[i]! }).open())));
+        const pieces = await Promise.all(ranges.map((r, i) => collect(pieceOf(localFile(path), { kind: 'lines', start: r.start, end: r.end, firstLine: numbers[i]! }).open())));
         expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
       }
     }
