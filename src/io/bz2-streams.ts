@@ -53,7 +53,7 @@ export async function isStreamStart(fh: FileHandle, pos: number): Promise<boolea
   return pos === 0 || (pos - from === TRAILER && endsWithTrailer(b.subarray(0, TRAILER)));
 }
 
-/** The first stream start at or after `from`, or `size` if there is none; reads windows, never the whole file at once. */
+/** The first stream start at or after `from` and before `size` (the file's size, or where to stop looking), or `size` if there is none; reads windows, never the whole file at once. */
 export async function nextStreamStart(fh: FileHandle, from: number, size: number): Promise<number> {
   const buf = Buffer.allocUnsafe(WINDOW);
   for (let pos = from; pos + HEADER <= size;) {
@@ -71,24 +71,34 @@ export async function nextStreamStart(fh: FileHandle, from: number, size: number
 }
 
 /**
+ * How far past a point to look for a stream start. Multistream files have one every few hundred
+ * KB (Wikipedia: 100 pages a stream; pbzip2: one per 900 KB block of input), so a file with none
+ * in this span is taken as one stream (plain `bzip2`, lbzip2) without reading it through.
+ */
+const MAX_SCAN = 16 * 1024 * 1024;
+
+/**
  * Boundaries cutting a `size`-byte multistream bzip2 file into pieces of about `pieceBytes` at
- * stream starts: each even cut point moved forward to the next stream start. A single-stream
- * file has none past 0 and stays one piece (found by reading it through once). A cut whose scan
- * ran past the next cut point lends that one its result, so the file is read at most once
- * however many cuts there are.
+ * stream starts: each even cut point moved forward to the next stream start. A file with no
+ * second stream near its start stays one piece; a cut with no stream start within MAX_SCAN is
+ * dropped (its piece joins the next). A cut whose scan ran past the next cut point lends that one
+ * its result, so no byte is scanned twice.
  */
 export async function streamAlignedRanges(path: string, size: number, pieceBytes: number): Promise<ByteRange[]> {
   const n = Math.ceil(size / pieceBytes);
   if (n <= 1) return [{ start: 0, end: size, kind: 'bz2-streams' }];
   const fh = await open(path, 'r');
   try {
+    const within = (from: number): number => Math.min(size, from + MAX_SCAN);
+    // one stream (plain bzip2): nothing to cut at, and no reason to read the rest of it
+    if ((await nextStreamStart(fh, 1, within(1))) >= within(1)) return [{ start: 0, end: size, kind: 'bz2-streams' }];
     const bounds = [0];
     let found = 0;
     for (let i = 1; i < n; i++) {
       const target = Math.round((i * size) / n);
       // the start found for an earlier cut is also the first at or after this one when it lies past it
-      if (found < target) found = await nextStreamStart(fh, target, size);
-      if (found > bounds[bounds.length - 1]! && found < size) bounds.push(found);
+      if (found < target) found = await nextStreamStart(fh, target, within(target));
+      if (found > bounds[bounds.length - 1]! && found < within(target)) bounds.push(found);
     }
     bounds.push(size);
     return bounds.slice(1).map((end, i) => ({ start: bounds[i]!, end, kind: 'bz2-streams' as const }));

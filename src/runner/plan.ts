@@ -23,7 +23,7 @@ export interface ResolvedUnit extends Unit {
 }
 
 /** Every input entry expanded, sorted by uri so the split is the same on every machine. */
-export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit[]> {
+export async function resolveUnits(loaded: LoadedPipeline, known?: Plan): Promise<ResolvedUnit[]> {
   const units: ResolvedUnit[] = [];
   const seen = new Set<string>();
   for (const [i, input] of loaded.config.inputs.entries()) {
@@ -40,7 +40,7 @@ export async function resolveUnits(loaded: LoadedPipeline): Promise<ResolvedUnit
   }
   units.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.input - b.input));
   const splitKind = (u: ResolvedUnit): SplitKind | undefined => readers[loaded.config.inputs[u.input]!.reader]!.splittable;
-  return splitLargeFiles(units, loaded.config.runner.split_bytes ?? DEFAULT_SPLIT_BYTES, splitKind);
+  return splitLargeFiles(units, loaded.config.runner.split_bytes ?? DEFAULT_SPLIT_BYTES, splitKind, known);
 }
 
 /** Pieces of this size let two workers share a 40 MB file evenly, and keep each task's overhead small against its work. */
@@ -69,12 +69,18 @@ const CODEC_OF_KIND: Record<SplitKind, Codec> = { lines: 'none', 'bz2-streams': 
  * seekable zstd is not used yet), and neither do formats whose records span lines or files
  * (WARC, trees).
  */
-async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitKind: (unit: ResolvedUnit) => SplitKind | undefined): Promise<ResolvedUnit[]> {
+async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitKind: (unit: ResolvedUnit) => SplitKind | undefined, known?: Plan): Promise<ResolvedUnit[]> {
   if (splitBytes <= 0) return units;
+  const planned = plannedPieces(known);
   const out: ResolvedUnit[] = [];
   for (const unit of units) {
     const path = unit.file.localPath;
     const kind = path === undefined || unit.isDirectory ? undefined : splitKind(unit);
+    const reuse = kind === undefined ? undefined : await samePieces(unit, planned.get(`${unit.input}\u0000${unit.uri}`));
+    if (reuse) {
+      for (const range of reuse) out.push({ ...unit, range: { ...range } });
+      continue;
+    }
     const size = kind === undefined ? undefined : await unit.file.size();
     if (path === undefined || kind === undefined || size === undefined || size <= splitBytes || (await codecOf(path)) !== CODEC_OF_KIND[kind]) {
       out.push(unit);
@@ -86,6 +92,29 @@ async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitK
     else for (const range of ranges) out.push({ ...unit, range });
   }
   return out;
+}
+
+/** The pieces a committed plan cut each file into, by input and uri. */
+function plannedPieces(known: Plan | undefined): Map<string, Unit[]> {
+  const byFile = new Map<string, Unit[]>();
+  for (const u of known?.units ?? []) {
+    if (!u.range) continue;
+    const key = `${u.input}\u0000${u.uri}`;
+    byFile.set(key, [...(byFile.get(key) ?? []), u]);
+  }
+  return byFile;
+}
+
+/**
+ * The plan's pieces of this file when the file is still the version the plan fingerprinted:
+ * every process that joins a run (workers, scheduler tasks, a resume) takes the cuts from the
+ * plan instead of finding them again, which for a large dump means reading around every cut.
+ */
+async function samePieces(unit: ResolvedUnit, planned: Unit[] | undefined): Promise<NonNullable<Unit['range']>[] | undefined> {
+  const fp = planned?.[0]?.fingerprint;
+  if (!planned || fp === undefined || !unit.file.fingerprint) return undefined;
+  if (fingerprintChanges(fp, await unit.file.fingerprint({ content: false })).length > 0) return undefined;
+  return planned.map((u) => u.range!);
 }
 
 /**

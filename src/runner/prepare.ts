@@ -55,13 +55,15 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
   const loaded = opts.loaded;
   loaded.config.output.dir = outputDirOf(loaded, opts.out);
   const layout = new OutputLayout(loaded.config.output.dir);
-  const units = await resolveUnits(loaded);
+  // a run that joins or resumes takes the plan's cuts of large files instead of finding them again
+  const known = opts.fresh && opts.role === 'leader' ? undefined : await readPlan(layout);
+  const units = await resolveUnits(loaded, known);
   if (opts.fresh && opts.role === 'leader') {
     await checkFreshTarget(layout, [loaded.file, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
     await moveAside(layout);
   }
   // line numbers of pieces come from the plan once it exists: only its first writer counts newlines
-  await numberPieces(units, await readPlan(layout));
+  await numberPieces(units, known);
   const shape = await planRun(loaded, layout, units, opts.world, opts.log);
   const draft: Plan = {
     version: 1,
