@@ -81,27 +81,38 @@ export function astralClass(cp: number): CharClass {
   return cls;
 }
 
-/** Scratch output of `simplifyUnits`, reused across documents. */
+/** Scratch outputs, reused across documents. */
 let units = new Uint16Array(1 << 16);
 let utf8 = new Uint8Array(3 << 16);
 
 /**
- * Writes the code units of the `simple` normalization of `text` into `units` and returns how
- * many: one pass, no intermediate strings. A separator run becomes one space, written only
- * before the next kept unit, so none leads or trails (the regex's trim).
+ * Writes the code units of the `simple` normalization of `t` into `out` and returns how many:
+ * one pass, no intermediate strings. `t` is NFD-normalized and lower-cased already, except that
+ * A-Z may remain (lower-cased here, so ASCII text skips toLowerCase's copy). A separator run
+ * becomes one space, written only before the next kept unit, so none leads or trails (the
+ * regex's trim). Every space replaces at least one dropped unit, so `out` needs t.length slots;
+ * a Uint8Array only takes ASCII text.
  */
-function simplifyUnits(text: string): number {
-  const t = foldCase(text);
+function simplifyInto(t: string, out: Uint8Array | Uint16Array): number {
   const n = t.length;
-  // every space replaces at least one dropped separator unit, so the output never outgrows the input
-  if (units.length < n) units = new Uint16Array(Math.max(n, units.length * 2));
-  const out = units;
   const table = charClassTable();
   let m = 0;
   let gap = false;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
     let cls = table[c]!;
+    if (cls === 0 /* Word */) {
+      if (gap) {
+        if (m > 0) out[m++] = 0x20;
+        gap = false;
+      }
+      out[m++] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+      continue;
+    }
+    if (cls === 1 /* Separator */) {
+      gap = true;
+      continue;
+    }
     let low = -1;
     if (cls === 4 /* High surrogate */) {
       const next = i + 1 < n ? t.charCodeAt(i + 1) : 0;
@@ -129,6 +140,13 @@ function simplifyUnits(text: string): number {
   return m;
 }
 
+/** `simplifyInto` of any text into `units`. */
+function simplifyUnits(text: string): number {
+  const t = NON_ASCII.test(text) ? text.normalize('NFD').toLowerCase() : text;
+  if (units.length < t.length) units = new Uint16Array(Math.max(t.length, units.length * 2));
+  return simplifyInto(t, units);
+}
+
 /** `simplifyTextByRegex(text)`, computed in one pass. */
 export function simplifyText(text: string): string {
   const m = simplifyUnits(text);
@@ -143,6 +161,11 @@ export function simplifyText(text: string): string {
  * valid until the next call.
  */
 export function simplifiedUtf8(text: string): Uint8Array {
+  if (!NON_ASCII.test(text)) {
+    // ASCII text normalizes to ASCII, its own UTF-8: written straight into the byte buffer
+    if (utf8.length < text.length) utf8 = new Uint8Array(Math.max(text.length, utf8.length * 2));
+    return utf8.subarray(0, simplifyInto(text, utf8));
+  }
   const m = simplifyUnits(text);
   if (utf8.length < 3 * m) utf8 = new Uint8Array(Math.max(3 * m, utf8.length * 2));
   const u = units;
