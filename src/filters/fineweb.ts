@@ -126,16 +126,16 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       const i = text.indexOf('\n', p);
       const end = i === -1 ? L : i;
       let h = SPAN_HASH_SEED;
-      let inChunk = false;
+      // A chunk starts at a non-space after a space (or the line start); counted without a
+      // branch, which word boundaries would mispredict. SPACE is bit 0.
+      let prevSpace = 1;
       let lineChunks = 0;
       for (let j = p; j < end; j++) {
         const c = text.charCodeAt(j);
         h = Math.imul(h ^ c, 0x01000193);
-        if (CHAR_FLAGS[c]! & SPACE) inChunk = false;
-        else if (!inChunk) {
-          inChunk = true;
-          lineChunks++;
-        }
+        const space = CHAR_FLAGS[c]! & SPACE;
+        lineChunks += prevSpace & ~space;
+        prevSpace = space;
       }
       if (lineChunks > 0) {
         chunks += lineChunks;
