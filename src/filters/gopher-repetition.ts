@@ -184,7 +184,7 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
         if (chars > longest) longest = chars;
       }
       if (maxCount * longest <= frac * L) continue;
-      ngrams.reset(ids, n, windows);
+      ngrams.reset(ids, n, windows, spans.size);
       const record = flagsN === 0 && n <= minDupN;
       for (let p = 0; p < windows; p++) {
         ngrams.add(p);
@@ -231,7 +231,7 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
     if (covered / L > minDupFrac) {
       const windows = count - minDupN + 1;
-      ngrams.reset(ids, minDupN, windows);
+      ngrams.reset(ids, minDupN, windows, spans.size);
       covered = 0;
       let coveredUntil = 0;
       for (let p = 0; p < windows; p++) {
@@ -247,7 +247,7 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
       if (covered / L <= frac) continue;
       const last = count - n + 1;
       if (last <= 0) continue;
-      ngrams.reset(ids, n, last);
+      ngrams.reset(ids, n, last, spans.size);
       let repeated = 0;
       let idx = 0;
       while (idx < last) {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simplifyText } from '../../src/dedup/normalize.js';
+import { simplifiedUtf8, simplifyText, simplifyTextByRegex } from '../../src/dedup/normalize.js';
 import { Shingler, wordHash } from '../../src/dedup/minhash/shingles.js';
 
 /** The words the tokenizer must produce: the reference normalizer, split on spaces. */
 function referenceWordHashes(text: string): number[] {
-  const s = simplifyText(text);
+  const s = simplifyTextByRegex(text);
   return s === '' ? [] : s.split(' ').map(wordHash);
 }
 
@@ -29,7 +29,25 @@ describe('simple normalization', () => {
     ['...!!!', ''],
     ['a\u0301\u0301b', 'ab'],
   ])('%j -> %j', (input, expected) => {
+    expect(simplifyTextByRegex(input)).toBe(expected);
     expect(simplifyText(input)).toBe(expected);
+  });
+});
+
+describe('the one-pass normalizer agrees with the regex definition', () => {
+  const agrees = (text: string): void => {
+    const ref = simplifyTextByRegex(text);
+    expect(simplifyText(text)).toBe(ref);
+    expect(Buffer.from(simplifiedUtf8(text)).equals(Buffer.from(ref, 'utf8'))).toBe(true);
+  };
+
+  it.each(['x\u0300 \u0300 y', 'lone \ud800 high and \udc00 low', '\ud800\u0301\udc00', 'end \ud83d', 'pair 𝒜𝒷 😀 𝟗 ٣', 'Σίσυφος ΟΔΟΣ', '  ..a..  ', 'x'.repeat(20000) + ' é'])('%j', agrees);
+
+  it('on arbitrary Unicode strings', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), agrees), { numRuns: 3000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), agrees), { numRuns: 3000 });
+    // ASCII text takes its own path (written straight as bytes)
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 80 }), agrees), { numRuns: 3000 });
   });
 });
 

@@ -136,19 +136,27 @@ export class SpanInterner extends DenseTable {
   }
 }
 
+/** Largest id count for which a pair of ids packs into one key below 2^31. */
+const PAIR_VOCABULARY = 46340;
+
 /** Counts the n-grams `ids[pos, pos + n)` of one id sequence; `firstPos` is an n-gram's first position. */
 export class SequenceCounter extends DenseTable {
   private ids: Int32Array = new Int32Array(0);
   private n = 1;
+  /** Ids are below this; a pair packs into `a * vocabulary + b` when it is at most PAIR_VOCABULARY. */
+  private vocabulary = 0;
 
-  reset(ids: Int32Array, n: number, expected: number): void {
+  /** `vocabulary`: the ids are below it (0: unknown). */
+  reset(ids: Int32Array, n: number, expected: number, vocabulary = 0): void {
     this.ids = ids;
     this.n = n;
+    this.vocabulary = vocabulary;
     this.clear(expected);
   }
 
   /** Adds the n-gram at `pos`; returns its entry. `added` tells whether it was new. */
   add(pos: number): number {
+    if (this.n === 2 && this.vocabulary > 0 && this.vocabulary <= PAIR_VOCABULARY) return this.addPair(pos);
     const ids = this.ids;
     const n = this.n;
     let h = 0x9747b28c;
@@ -165,6 +173,29 @@ export class SequenceCounter extends DenseTable {
       if (e === 0) break;
       const entry = e - 1;
       if (this.hashes[entry] === h && this.sameSequence(this.firstPos[entry]!, pos)) {
+        this.counts[entry]!++;
+        this.added = false;
+        return entry;
+      }
+      s = (s + 1) & mask;
+    }
+    return this.insert(s, h, pos);
+  }
+
+  /**
+   * `add` for 2-grams over a small vocabulary: the pair packed into one key, hashed with fmix32,
+   * a bijection, so equal hashes are equal pairs and no ids are compared.
+   */
+  private addPair(pos: number): number {
+    const h = fmix32(this.ids[pos]! * this.vocabulary + this.ids[pos + 1]!);
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const e = slots[s]!;
+      if (e === 0) break;
+      const entry = e - 1;
+      if (this.hashes[entry] === h) {
         this.counts[entry]!++;
         this.added = false;
         return entry;

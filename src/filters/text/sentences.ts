@@ -38,13 +38,15 @@ function afterAbbreviation(s: string, dot: number): boolean {
 
 export function countSentences(s: string, start = 0, end = s.length): number {
   let count = 0;
-  let content = false;
+  // WORDCHAR's bit when the current sentence has a letter or digit: or-ed in without a branch,
+  // which every space and punctuation mark would mispredict.
+  let content = 0;
   let i = start;
   while (i < end) {
     const c = s.charCodeAt(i);
     const f = CHAR_FLAGS[c]!;
     if ((f & TERMINAL) === 0) {
-      if (f & WORDCHAR) content = true;
+      content |= f & WORDCHAR;
       i++;
       continue;
     }
@@ -64,12 +66,12 @@ export function countSentences(s: string, start = 0, end = s.length): number {
         if (k < end && (CHAR_FLAGS[s.charCodeAt(k)]! & LOWER) !== 0) boundary = false;
       }
     }
-    if (boundary && content) {
+    if (boundary && content !== 0) {
       count++;
-      content = false;
+      content = 0;
     }
     i = j;
   }
-  if (content) count++;
+  if (content !== 0) count++;
   return count;
 }

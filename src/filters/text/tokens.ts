@@ -14,7 +14,7 @@
  * characters such as emoji).
  */
 import { SPAN_HASH_SEED } from './hash-table.js';
-import { ALPHA, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, Script, astralFlags, astralScript } from './chars.js';
+import { ALPHA, ALPHA_SHIFT, CHAR_FLAGS, CHAR_SCRIPT, NOSPACE, PUNCT, SCRIPT_COUNT, SPACE, Script, astralFlags, astralScript } from './chars.js';
 
 /** Token flag: has a non-punctuation character. */
 export const TOKEN_WORD = 1;
@@ -179,19 +179,19 @@ class Tokenizer implements Tokens {
             else scriptLetters[CHAR_SCRIPT[c]!]!++;
           }
           i += width;
-          // Fast path: ASCII letters and digits.
+          // Fast path: ASCII letters and digits. Letters are counted without a branch: mixed letters
+          // and digits mispredict it (measured 25% of the tokenizer's time).
+          const latinBefore = latin;
           while (i < n) {
             const d = text.charCodeAt(i);
             if (d >= 128) break;
             const g = table[d]!;
             if (g & (SPACE | PUNCT)) break;
-            if (g & ALPHA) {
-              alpha = true;
-              latin++;
-            }
+            latin += (g >> ALPHA_SHIFT) & 1;
             runHash = Math.imul(runHash ^ d, FNV_PRIME);
             i++;
           }
+          if (latin !== latinBefore) alpha = true;
           wordEnd = i;
           wordHash = runHash;
         } else i += width;
