@@ -1,5 +1,6 @@
 import type { ParsedArgs } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { spec as cleanSpec } from './specs/clean.js';
 import { spec as exportSpec } from './specs/export.js';
 import { spec as inspectSpec } from './specs/inspect.js';
 import { spec as listSpec } from './specs/list.js';
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   lazy(validateSpec, () => import('./validate.js')),
   lazy(statsSpec, () => import('./stats.js')),
   lazy(verifySpec, () => import('./verify.js')),
+  lazy(cleanSpec, () => import('./clean.js')),
   lazy(inspectSpec, () => import('./inspect.js')),
   lazy(listSpec, () => import('./list.js')),
   lazy(schemaSpec, () => import('./schema.js')),

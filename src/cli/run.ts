@@ -38,6 +38,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     fresh: Boolean(args.values['fresh']),
     allowChangedInputs: Boolean(args.values['allow-changed-inputs']),
     verifyInputs: Boolean(args.values['verify-inputs']),
+    keepScratch: Boolean(args.values['keep-scratch']),
     ...(executor === undefined ? {} : { executor }),
     slurm: slurmFlags(args.values),
     log: io.log,

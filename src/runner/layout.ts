@@ -33,6 +33,16 @@ export class OutputLayout {
   taskMarkerDir(phase: string): string {
     return join(this.stateDir, 'tasks', phase);
   }
+  get spillDir(): string {
+    return join(this.stateDir, 'spill');
+  }
+  get workDir(): string {
+    return join(this.stateDir, 'work');
+  }
+  /** Written when a finished run's spills and stage scratch are removed (scratch.ts). */
+  get scratchRemoved(): string {
+    return join(this.stateDir, 'scratch-removed.json');
+  }
   spill(phase: string, rank: number): string {
     return join(this.stateDir, 'spill', phase, `${pad(rank)}.spill.zst`);
   }

@@ -9,6 +9,7 @@ import { rm, unlink } from 'node:fs/promises';
 import type { Logger } from '../core/log.js';
 import type { OutputLayout } from './layout.js';
 import { readMarker } from './marker.js';
+import { forgetScratchRemoval, scratchWasRemoved } from './scratch.js';
 import { describeProblems, verifyMarker, type OutputProblem } from './verify.js';
 
 export interface ResumeCheck {
@@ -25,6 +26,32 @@ export interface ResumeResult {
 }
 
 export async function resetForResume(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], check: ResumeCheck): Promise<ResumeResult> {
+  const scratchRemoved = await scratchWasRemoved(layout);
+  const found = await findRedo(layout, phases, check, scratchRemoved);
+  // the finished run's spills and dedup scratch are gone: a barrier's later phases cannot be redone for some tasks only
+  if (scratchRemoved && found.reset > 0 && phases.length > 1) {
+    check.log.info('resume: this run finished and its scratch (spills, dedup work files) was removed, so every task runs again');
+    const reset = await resetAll(layout, phases);
+    await forgetScratchRemoval(layout);
+    return { reset, problems: found.problems };
+  }
+  if (scratchRemoved && found.reset > 0) await forgetScratchRemoval(layout);
+  return found;
+}
+
+async function resetAll(layout: OutputLayout, phases: readonly { id: string; tasks: number }[]): Promise<number> {
+  let reset = 0;
+  for (const phase of phases) {
+    for (let rank = 0; rank < phase.tasks; rank++) {
+      if (!(await readMarker(layout, phase.id, rank))) continue;
+      await unlink(layout.taskMarker(phase.id, rank)).catch(() => undefined);
+      reset++;
+    }
+  }
+  return reset;
+}
+
+async function findRedo(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], check: ResumeCheck, scratchRemoved: boolean): Promise<ResumeResult> {
   const problems: OutputProblem[] = [];
   let reset = 0;
   let downstream = false;
@@ -38,7 +65,7 @@ export async function resetForResume(layout: OutputLayout, phases: readonly { id
         redo.push(rank);
         continue;
       }
-      const found = await verifyMarker(layout, marker, { checksums: check.checksums });
+      const found = await verifyMarker(layout, marker, { checksums: check.checksums, scratchRemoved });
       if (found.length > 0) {
         problems.push(...found);
         redo.push(rank);

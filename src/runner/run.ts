@@ -19,6 +19,7 @@ import { loadPipelineSource, type PipelineSource } from './pipeline-source.js';
 import { runOneTask } from './one-task.js';
 import { checkOutputDir, resolveOutputDir } from './output-dir.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
+import { removeScratch } from './scratch.js';
 import { SlurmExecutor } from './slurm/executor.js';
 import { withFlags, type SlurmFlags } from './slurm/options.js';
 import { readMarker } from './marker.js';
@@ -51,6 +52,8 @@ export interface RunOptions {
   allowChangedInputs?: boolean;
   /** Record (and on resume compare) a SHA-256 of every input's content, not only size and mtime. */
   verifyInputs?: boolean;
+  /** Keep the spills and stages' scratch once the run has finished (by default they are removed; see scratch.ts). */
+  keepScratch?: boolean;
   /** Where the tasks run (default: the pipeline's `executor.type`, else local). */
   executor?: 'local' | 'slurm';
   /** Command-line overrides of the pipeline's `executor.slurm` options. */
@@ -110,6 +113,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (runSignal.aborted) throw await stopped(runSignal, prepared);
     const report = await finalizeAll(prepared);
     await removeTempFiles(prepared.layout);
+    if (!opts.keepScratch) {
+      const freed = await removeScratch(prepared.layout);
+      if (freed.bytes > 0) opts.log.info(`removed ${(freed.bytes / 1e6).toFixed(1)} MB of scratch (spills, stage work files); --keep-scratch keeps it`);
+    }
     return { prepared, report };
   } catch (err) {
     if (runSignal.aborted) throw await stopped(runSignal, prepared);

@@ -10,6 +10,7 @@ import type { Manifest } from './finalize.js';
 import type { OutputLayout } from './layout.js';
 import { readPlan } from './plan-file.js';
 import { readMarker, type TaskMarker } from './marker.js';
+import { scratchWasRemoved } from './scratch.js';
 
 export interface OutputProblem {
   /** The file concerned, relative to the output directory where it lies inside it. */
@@ -22,6 +23,8 @@ export interface OutputProblem {
 export interface VerifyOptions {
   /** Hash every file (else sizes only, for quick checks such as `sluice stats`). */
   checksums: boolean;
+  /** The finished run's spills were removed on purpose (scratch.ts): their absence is no problem. */
+  scratchRemoved?: boolean;
 }
 
 interface Expected {
@@ -30,11 +33,11 @@ interface Expected {
   sha256?: string;
 }
 
-/** The files a marker says its task wrote, as absolute paths. */
-export function markerFiles(layout: OutputLayout, marker: TaskMarker): Expected[] {
+/** The files a marker says its task wrote, as absolute paths (without its spill once the run's scratch was removed). */
+export function markerFiles(layout: OutputLayout, marker: TaskMarker, scratchRemoved = false): Expected[] {
   const files: Expected[] = marker.shards.map((s) => ({ path: join(layout.shardsDir, s.path), bytes: s.bytes, sha256: s.sha256 }));
   for (const r of marker.rejects) files.push({ path: isAbsolute(r.path) ? r.path : join(layout.rejectsDir, r.path), bytes: r.bytes, sha256: r.sha256 });
-  if (marker.spill) files.push({ path: join(layout.stateDir, marker.spill.path), bytes: marker.spill.bytes, sha256: marker.spill.sha256 });
+  if (marker.spill && !scratchRemoved) files.push({ path: join(layout.stateDir, marker.spill.path), bytes: marker.spill.bytes, sha256: marker.spill.sha256 });
   return files;
 }
 
@@ -62,7 +65,7 @@ async function checkFile(f: Expected, opts: VerifyOptions): Promise<string | und
 /** Problems with the files of one finished task; empty when all are intact. */
 export async function verifyMarker(layout: OutputLayout, marker: TaskMarker, opts: VerifyOptions): Promise<OutputProblem[]> {
   const problems: OutputProblem[] = [];
-  for (const f of markerFiles(layout, marker)) {
+  for (const f of markerFiles(layout, marker, opts.scratchRemoved)) {
     const problem = await checkFile(f, opts);
     if (problem !== undefined) problems.push({ file: shown(layout, f.path), problem, phase: marker.phase, rank: marker.rank });
   }
@@ -80,7 +83,8 @@ export interface VerifyReport {
  * Everything `sluice verify OUT` checks: every task of the plan finished and its files intact,
  * the manifest present and its shards identical to the files, and no shard the manifest omits.
  */
-export async function verifyOutput(layout: OutputLayout, opts: VerifyOptions): Promise<VerifyReport> {
+export async function verifyOutput(layout: OutputLayout, given: VerifyOptions): Promise<VerifyReport> {
+  const opts: VerifyOptions = { ...given, scratchRemoved: given.scratchRemoved ?? (await scratchWasRemoved(layout)) };
   const problems: OutputProblem[] = [];
   const plan = await readPlan(layout);
   if (!plan) return { problems: [{ file: '.sluice/plan.json', problem: 'is missing: this is not a sluice output directory' }], tasks: 0, files: 0, complete: false };
@@ -98,7 +102,7 @@ export async function verifyOutput(layout: OutputLayout, opts: VerifyOptions): P
         continue;
       }
       tasks++;
-      files += markerFiles(layout, marker).length;
+      files += markerFiles(layout, marker, opts.scratchRemoved).length;
       problems.push(...(await verifyMarker(layout, marker, opts)));
       for (const s of marker.shards) checked.add(`shards/${s.path} ${s.sha256}`);
     }

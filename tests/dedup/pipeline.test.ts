@@ -98,7 +98,8 @@ describe('dedup stages in the runner', () => {
 
   it('two minhash stages in one pipeline keep their files apart', async () => {
     const out = join(dir, 'out-twice');
-    await runPipeline({ pipelineFile: pipeline(dir, out, '  - minhash_dedup: {}\n  - minhash_dedup: {shingle: char, ngram: 9}\n', 2), workers: 1, log: silentLogger });
+    // scratch kept: a finished run removes .sluice/work by default
+    await runPipeline({ pipelineFile: pipeline(dir, out, '  - minhash_dedup: {}\n  - minhash_dedup: {shingle: char, ngram: 9}\n', 2), workers: 1, keepScratch: true, log: silentLogger });
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
     expect(stats.ledger.balanced).toBe(true);
     expect(stats.stages['minhash_dedup']!.duplicates).toBeGreaterThan(40);

@@ -45,7 +45,7 @@ describe('phases around a barrier', () => {
 
   it('a task that spills no documents hands the next phase an empty spill, not a missing one', async () => {
     const out = join(dir, 'empty');
-    const result = await runPipeline({ pipelineFile: pipeline(out, 5), workers: 1, log: silentLogger });
+    const result = await runPipeline({ pipelineFile: pipeline(out, 5), workers: 1, keepScratch: true, log: silentLogger });
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
     // a and b hold the same texts (same seeds), so b's 30 are exact duplicates of a's
     expect(stats.ledger).toEqual({ docs_in: 70, kept: 30, rejected: 10, duplicates: 30, balanced: true });

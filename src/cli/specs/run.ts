@@ -5,7 +5,7 @@ import type { CommandSpec } from '../args.js';
 export const spec: CommandSpec = {
   name: 'run',
   usage:
-    'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh] [--verify-inputs] [--allow-changed-inputs]',
+    'sluice run <pipeline.yaml> [--out DIR] [--workers N] [--rank R --world W [--phase P]] [--executor local|slurm [slurm options]] [--strict] [--fresh] [--verify-inputs] [--allow-changed-inputs] [--keep-scratch]',
   summary: 'Run a pipeline: read the inputs, apply the stages, write shards, manifest, stats and rejects. A rerun resumes: finished tasks are skipped.',
   options: {
     out: { type: 'string', short: 'o' },
@@ -17,6 +17,7 @@ export const spec: CommandSpec = {
     fresh: { type: 'boolean' },
     'allow-changed-inputs': { type: 'boolean' },
     'verify-inputs': { type: 'boolean' },
+    'keep-scratch': { type: 'boolean' },
     executor: { type: 'string' },
     partition: { type: 'string' },
     time: { type: 'string' },
@@ -36,6 +37,8 @@ export const spec: CommandSpec = {
     '                      output or an empty directory; never one holding inputs or the current directory)',
     '--verify-inputs       also record (and on resume compare) a SHA-256 of every input, not only size and mtime',
     '--allow-changed-inputs  resume although inputs changed: their tasks and every later phase run again',
+    '--keep-scratch        keep .sluice/spill and .sluice/work once the run has finished (removed by default;',
+    '                      `sluice clean OUT` removes them later). Array tasks run with --rank never remove them',
     '--executor E          local (default) or slurm: one job array per phase, chained by afterok (see README: Slurm)',
     '--world W             without --rank: split the inputs into W tasks (overrides runner.tasks)',
     'slurm options (override executor.slurm in the pipeline):',

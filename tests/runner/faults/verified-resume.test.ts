@@ -12,13 +12,14 @@ let referenceIds: string[];
 /** A fresh copy of the finished output, to damage. */
 async function finished(name: string): Promise<string> {
   const out = join(dir, name);
-  const r = await run(['run', file, '--out', out, '--workers', '2']);
+  // scratch kept, so the damaged-spill case has a spill to damage (removal is tested in scratch.test.ts)
+  const r = await run(['run', file, '--out', out, '--workers', '2', '--keep-scratch']);
   expect(r.status, r.stderr).toBe(0);
   return out;
 }
 
 async function expectRepaired(out: string, damaged: string): Promise<void> {
-  const rerun = await run(['run', file, '--out', out, '--workers', '2']);
+  const rerun = await run(['run', file, '--out', out, '--workers', '2', '--keep-scratch']);
   expect(rerun.status, rerun.stderr).toBe(0);
   expect(rerun.stderr).toContain(damaged);
   expect(rerun.stderr).not.toMatch(TRACE);
