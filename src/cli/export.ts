@@ -1,5 +1,5 @@
 import { SluiceError } from '../core/errors.js';
-import { exportBin } from '../export/bin.js';
+import { binDtype, exportBin, uint32Warning } from '../export/bin.js';
 import { exportMegatron } from '../export/megatron.js';
 import { TokenDataset } from '../loader/dataset.js';
 import { intOption, type ParsedArgs } from './args.js';
@@ -21,6 +21,8 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     io.out(`wrote ${r.bin} and ${r.idx}: ${r.sequences.toLocaleString('en-US')} documents, ${r.tokens.toLocaleString('en-US')} tokens as ${r.dtype}`);
   } else {
     const shardTokens = intOption(args.values, 'shard-tokens');
+    // before writing, so it is seen even when a long export is interrupted
+    if (binDtype(dataset.tokenizer.vocab_size) === 'uint32') io.log.warn(uint32Warning(dataset.tokenizer.vocab_size));
     const r = exportBin(dataset, out, { eos, ...(shardTokens === undefined ? {} : { shardTokens }) });
     for (const f of r.files) io.out(`wrote ${f.path}: ${f.tokens.toLocaleString('en-US')} tokens as ${r.dtype}`);
   }

@@ -12,36 +12,41 @@ import { openDecoded } from '../io/decompress.js';
 import { localFile, stdinFile, type InputFile } from '../io/input.js';
 import { jsonlReader } from '../readers/jsonl.js';
 import { parquetReader } from '../readers/parquet.js';
-import type { ReaderContext } from '../readers/reader.js';
+import type { InvalidRecord, ReaderContext } from '../readers/reader.js';
 
 export interface DocumentSourceOptions {
   textField?: string;
   idField?: string;
+  /** A record the reader cannot read (bad JSON, missing text); default: throw SLUICE_BAD_RECORD. */
+  onInvalid?: (file: string, record: InvalidRecord) => void;
 }
 
-/** A reader context outside a run: a record the reader cannot read is an error (there are no rejects to write it to). */
-function cliReaderContext(file: InputFile, source: string): ReaderContext {
+function throwInvalid(file: string, r: InvalidRecord): never {
+  throw new SluiceError('SLUICE_BAD_RECORD', `${file}:${r.record}: ${r.error}`, { file, record: r.record });
+}
+
+/** A reader context outside a run: there are no rejects, so bad records go to `onInvalid`. */
+function cliReaderContext(file: InputFile, source: string, opts: DocumentSourceOptions): ReaderContext {
+  const onInvalid = opts.onInvalid ?? throwInvalid;
   return {
     file,
     source,
     stats: new StatsRecorder().stage('read'),
     log: silentLogger,
     signal: new AbortController().signal,
-    invalid(r) {
-      throw new SluiceError('SLUICE_BAD_RECORD', `${file.uri}:${r.record}: ${r.error}`, { file: file.uri, record: r.record });
-    },
+    invalid: (r) => onInvalid(file.uri, r),
     skip() {},
   };
 }
 
 function jsonlDocuments(file: InputFile, opts: DocumentSourceOptions): AsyncIterable<Doc> {
   const params = jsonlReader.params.parse({ text_field: opts.textField ?? 'text', id_field: opts.idField ?? 'id' });
-  return jsonlReader.read(file, params, cliReaderContext(file, 'jsonl'));
+  return jsonlReader.read(file, params, cliReaderContext(file, 'jsonl', opts));
 }
 
 function parquetDocuments(file: InputFile, opts: DocumentSourceOptions): AsyncIterable<Doc> {
   const params = parquetReader.params.parse({ text_column: opts.textField ?? 'text', id_column: opts.idField ?? 'id' });
-  return parquetReader.read(file, params, cliReaderContext(file, 'parquet'));
+  return parquetReader.read(file, params, cliReaderContext(file, 'parquet', opts));
 }
 
 /** Documents from each path in order; '-' is stdin (JSONL). */

@@ -7,17 +7,24 @@ import { splitLines } from '../io/lines.js';
 import { IdBuffer } from '../tokenize/id-buffer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
 import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
-import { BpeTrainer, writeTrainedTokenizer } from '../tokenize/trainer.js';
+import { BpeTrainer, TRAINED_FILES, writeTrainedTokenizer } from '../tokenize/trainer.js';
 import { intOption, stringOption, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/tokenizer.js';
-import { documentsFrom } from './tokenizer-documents.js';
+import { BadRecords } from './tokenizer-bad-records.js';
+import { documentsFrom, type DocumentSourceOptions } from './tokenizer-documents.js';
 
 const SUBCOMMANDS = ['encode', 'decode', 'train', 'info'] as const;
 
 function tokenizerSpec(values: ParsedArgs['values']): TokenizerSpec {
   const pattern = stringOption(values, 'pattern');
   return { tokenizer: stringOption(values, 'tokenizer') ?? 'cl100k_base', ...(pattern !== undefined ? { pattern } : {}) };
+}
+
+/** --text-field, and bad records counted (or, with --strict, fatal) in `bad`. */
+function documentOptions(values: ParsedArgs['values'], bad: BadRecords): DocumentSourceOptions {
+  const textField = stringOption(values, 'text-field');
+  return { ...(textField !== undefined ? { textField } : {}), onInvalid: (file, r) => bad.add(file, r) };
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -65,11 +72,12 @@ async function encodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   }
   const files = args.positionals.length > 0 ? args.positionals : ['-'];
   const out = new LineWriter(io);
-  const textField = stringOption(args.values, 'text-field');
-  for await (const doc of documentsFrom(files, textField !== undefined ? { textField } : {})) {
+  const bad = new BadRecords(Boolean(args.values['strict']));
+  for await (const doc of documentsFrom(files, documentOptions(args.values, bad))) {
     await out.line(`{"id":${JSON.stringify(doc.id)},"input_ids":[${encode(doc.text).join(',')}]}`);
   }
   await out.flush();
+  bad.report(io.log);
   return 0;
 }
 
@@ -125,6 +133,7 @@ async function trainCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const maxPretokens = intOption(args.values, 'max-pretokens');
   const specials = list(stringOption(args.values, 'special-tokens'));
   const pattern = stringOption(args.values, 'pattern');
+  const modelMaxLength = intOption(args.values, 'model-max-length');
   const trainer = new BpeTrainer({
     vocabSize,
     ...(minFrequency !== undefined ? { minFrequency } : {}),
@@ -134,23 +143,28 @@ async function trainCommand(args: ParsedArgs, io: CliIO): Promise<number> {
     name: stringOption(args.values, 'name') ?? 'sluice-bpe',
   });
   const started = performance.now();
-  const textField = stringOption(args.values, 'text-field');
+  const bad = new BadRecords(Boolean(args.values['strict']));
   let docs = 0;
-  for await (const doc of documentsFrom(args.positionals, textField !== undefined ? { textField } : {})) {
+  for await (const doc of documentsFrom(args.positionals, documentOptions(args.values, bad))) {
     trainer.add(doc.text);
     if (++docs % 100_000 === 0) io.log.info(`counted ${docs.toLocaleString('en-US')} documents`);
   }
   const counted = performance.now();
+  bad.report(io.log);
+  // a wrong --text-field makes every record bad: say so rather than train on nothing
+  if (docs === 0 && bad.count > 0)
+    throw new SluiceError('SLUICE_BAD_RECORD', `no documents to train on: all ${bad.count.toLocaleString('en-US')} records were bad`, { hint: 'check --text-field and the inputs named above' });
   io.log.info(`counted pre-tokens of ${docs.toLocaleString('en-US')} documents in ${((counted - started) / 1000).toFixed(1)} s; learning merges`);
   const trained = trainer.finish((learned, total) => io.log.debug(`learned ${learned}/${total}`));
   await mkdir(out, { recursive: true });
-  const meta = await writeTrainedTokenizer(out, trained);
+  const meta = await writeTrainedTokenizer(out, trained, modelMaxLength !== undefined ? { modelMaxLength } : {});
   const r = trained.report;
   io.log.info(`learned ${r.learned_tokens} tokens in ${((performance.now() - counted) / 1000).toFixed(1)} s (stopped by ${r.stop})`);
   io.out(
     [
-      `wrote ${out}/tokenizer.tiktoken, tokenizer.json, sluice-tokenizer.json`,
-      `vocab size ${meta.vocab_size} (requested ${vocabSize}); ${r.distinct.toLocaleString('en-US')} distinct pre-tokens from ${r.documents.toLocaleString('en-US')} documents`,
+      `wrote ${out}/${TRAINED_FILES.join(', ')}`,
+      `vocab size ${meta.vocab_size} (requested ${vocabSize}); ${r.distinct.toLocaleString('en-US')} distinct pre-tokens from ${r.documents.toLocaleString('en-US')} documents` +
+        (bad.count > 0 ? ` (${bad.count.toLocaleString('en-US')} bad record${bad.count === 1 ? '' : 's'} skipped)` : ''),
       r.prunes > 0 ? `pre-token table pruned ${r.prunes} time(s), counts <= ${r.pruneThreshold} dropped` : 'pre-token table never pruned',
       `sha256 ${meta.sha256}`,
     ].join('\n'),

@@ -1,11 +1,13 @@
 /**
  * Byte-level BPE training: count pre-tokens over documents (pretoken-counter.ts), learn merges
- * (merge-learner.ts), and write the result as a tiktoken rank file, an HF tokenizer.json and a
+ * (merge-learner.ts), and write the result as a tiktoken rank file, an HF tokenizer.json with the
+ * tokenizer_config.json and special_tokens_map.json that AutoTokenizer reads beside it, and a
  * small sluice-tokenizer.json that ties them together.
  */
 import { join } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { HF_CONFIG_FILE, HF_SPECIAL_TOKENS_FILE, hfConfigFiles, type HfConfigOptions } from './hf-config.js';
 import { toHfTokenizerJson } from './hf-json.js';
 import { HF_FILE, META_FILE, RANK_FILE, type TokenizerMeta } from './vocab-load.js';
 import { learnMerges } from './merge-learner.js';
@@ -104,8 +106,11 @@ export class BpeTrainer {
   }
 }
 
-/** Writes tokenizer.tiktoken, tokenizer.json and sluice-tokenizer.json into dir (each atomically). */
-export async function writeTrainedTokenizer(dir: string, trained: TrainedTokenizer): Promise<TokenizerMeta> {
+/** The files writeTrainedTokenizer writes, in order. */
+export const TRAINED_FILES = [RANK_FILE, HF_FILE, HF_CONFIG_FILE, HF_SPECIAL_TOKENS_FILE, META_FILE] as const;
+
+/** Writes TRAINED_FILES into dir (each atomically). */
+export async function writeTrainedTokenizer(dir: string, trained: TrainedTokenizer, hf: HfConfigOptions = {}): Promise<TokenizerMeta> {
   const { vocab } = trained;
   const rankFile = vocab.rankFile();
   const meta: TokenizerMeta = {
@@ -120,6 +125,9 @@ export async function writeTrainedTokenizer(dir: string, trained: TrainedTokeniz
   };
   await writeFileAtomic(join(dir, RANK_FILE), rankFile);
   await writeFileAtomic(join(dir, HF_FILE), JSON.stringify(toHfTokenizerJson(vocab, trained.merges)));
+  const { tokenizerConfig, specialTokensMap } = hfConfigFiles(vocab, hf);
+  await writeFileAtomic(join(dir, HF_CONFIG_FILE), tokenizerConfig);
+  await writeFileAtomic(join(dir, HF_SPECIAL_TOKENS_FILE), specialTokensMap);
   await writeFileAtomic(join(dir, META_FILE), JSON.stringify(meta, null, 2) + '\n');
   return meta;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixedCorpus } from '../corpora/tokenize-text.js';
 import { loadTokenizer } from '../../src/tokenize/load.js';
-import { sluice } from '../helpers/cli.js';
+import { ROOT, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';
 
 function jsonl(dir: string, name: string, records: object[]): string {
@@ -74,12 +74,49 @@ describe('sluice tokenizer', () => {
     const r = sluice(['tokenizer', 'train', '--vocab-size', '1200', '--out', out, '--special-tokens', '<|endoftext|>,<|pad|>', corpus, textFile]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('vocab size 1200 (requested 1200)');
-    for (const f of ['tokenizer.tiktoken', 'tokenizer.json', 'sluice-tokenizer.json']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['tokenizer.tiktoken', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'sluice-tokenizer.json']) expect(existsSync(join(out, f))).toBe(true);
+    expect(r.stdout).toContain('tokenizer_config.json, special_tokens_map.json');
     const info = JSON.parse(sluice(['tokenizer', 'info', '-t', out, '--json']).stdout) as { vocab_size: number; special_tokens: Record<string, number> };
     expect(info).toMatchObject({ vocab_size: 1200, special_tokens: { '<|endoftext|>': 1198, '<|pad|>': 1199 } });
     const encoded = sluice(['tokenizer', 'encode', '-t', out, input]);
     writeFileSync(join(dir, 'trained-ids.jsonl'), encoded.stdout);
     expect(parse(sluice(['tokenizer', 'decode', '-t', out, join(dir, 'trained-ids.jsonl')]).stdout)).toEqual(docs);
+  });
+
+  it('train counts and skips the bad lines of the shipped sample JSONL, naming file:line; --strict stops at the first', () => {
+    const sample = join(ROOT, 'sample-corpora', 'jsonl', 'sample.jsonl.gz');
+    const r = sluice(['tokenizer', 'train', '--vocab-size', '400', '--out', join(dir, 'sample-tok'), sample], { cwd: ROOT });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warn: skipped 2 bad records (bad_record 2); --strict stops at the first:');
+    expect(r.stderr).toMatch(/sample\.jsonl\.gz:6: bad_record: invalid JSON: Unterminated string/);
+    expect(r.stderr).toMatch(/sample\.jsonl\.gz:9: bad_record: field "text" is missing/);
+    expect(r.stdout).toMatch(/from 8 documents \(2 bad records skipped\)/);
+    expect(existsSync(join(dir, 'sample-tok', 'tokenizer_config.json'))).toBe(true);
+
+    const strict = sluice(['tokenizer', 'train', '--strict', '--vocab-size', '400', '--out', join(dir, 'sample-strict'), sample], { cwd: ROOT });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/SLUICE_BAD_RECORD.*sample\.jsonl\.gz:6: invalid JSON/);
+    expect(existsSync(join(dir, 'sample-strict'))).toBe(false);
+  });
+
+  it('names the first five bad records and counts the rest; encode skips them too', () => {
+    const lines = ['{"id":"ok-1","text":"fine"}', ...Array.from({ length: 7 }, (_, i) => `{"id":"bad-${i}", "text":`), '{"id":"ok-2","text":"also fine"}', '[1,2]', '{"id":"no-text"}'];
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const r = sluice(['tokenizer', 'encode', '-t', 'gpt2', file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(parse(r.stdout).map((d) => d.id)).toEqual(['ok-1', 'ok-2']);
+    expect(r.stderr).toContain('skipped 9 bad records (bad_record 9)');
+    for (const line of [2, 3, 4, 5, 6]) expect(r.stderr).toContain(`bad.jsonl:${line}: bad_record`);
+    expect(r.stderr).not.toContain('bad.jsonl:7:');
+    expect(r.stderr).toContain('... and 4 more');
+    const strict = sluice(['tokenizer', 'encode', '-t', 'gpt2', '--strict', file]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain('bad.jsonl:2: invalid JSON');
+    const none = sluice(['tokenizer', 'train', '--vocab-size', '300', '--text-field', 'body', '--out', join(dir, 'none'), file]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('no documents to train on: all 11 records were bad');
+    expect(existsSync(join(dir, 'none'))).toBe(false);
   });
 
   it('usage errors exit 2; a tokenizer that does not exist exits 1 with the reason', () => {

@@ -19,6 +19,8 @@ export const spec: CommandSpec = {
     'max-pretokens': { type: 'string' },
     'special-tokens': { type: 'string' },
     name: { type: 'string' },
+    'model-max-length': { type: 'string' },
+    strict: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   help: [
@@ -30,6 +32,7 @@ export const spec: CommandSpec = {
     '  --eos                   append the end-of-text id to each document',
     '  --text S                encode one string, print its ids as a JSON array',
     '  --text-field F          JSONL field holding the text (default text)',
+    '  --strict                stop at the first bad record (default: count and skip them, naming the first few)',
     '  --pattern P             for a bare .tiktoken file: standard name or regex (default cl100k_base)',
     'decode [FILE.jsonl ...]   JSONL {"id","input_ids"} to JSONL {"id","text"}; or --ids 1,2,3',
     'train --vocab-size N --out DIR INPUTS...   inputs: JSONL(.gz/.zst), Parquet shards, text files',
@@ -37,6 +40,10 @@ export const spec: CommandSpec = {
     '  --pattern P             pre-tokenization of a standard vocabulary, or a regex (default cl100k_base)',
     '  --special-tokens L      comma list appended after the learned tokens (default <|endoftext|>)',
     '  --max-pretokens N       distinct pre-tokens kept while counting; rare ones are pruned (default 2000000)',
+    '  --model-max-length N    model_max_length in tokenizer_config.json (default: no limit)',
+    '  --strict                stop at the first bad record (default: count and skip them, naming the first few)',
+    '  DIR gets tokenizer.tiktoken, tokenizer.json, tokenizer_config.json, special_tokens_map.json (for',
+    '  transformers AutoTokenizer.from_pretrained(DIR)) and sluice-tokenizer.json (pattern, sha256, report)',
     'info [--json]             vocabulary size, special tokens, sha256, pattern',
   ],
 };
