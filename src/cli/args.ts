@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SluiceError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 
 export interface CommandSpec {
   name: string;
@@ -17,8 +18,28 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
     const { values, positionals } = parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new SluiceError('SLUICE_USAGE', `${spec.name}: ${(err as Error).message}`, { hint: `usage: ${spec.usage}` });
+    const unknown = unknownOption(err);
+    if (unknown !== undefined) throw unknownOptionError(spec, unknown);
+    throw usageError(spec, `${spec.name}: ${(err as Error).message}`);
   }
+}
+
+/** The flag node:util's parseArgs refused as unknown (`--wokers` of `--wokers=2`), if that was the error. */
+function unknownOption(err: unknown): string | undefined {
+  if ((err as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  return /Unknown option '([^']+)'/.exec((err as Error).message)?.[1]?.split('=')[0];
+}
+
+function unknownOptionError(spec: CommandSpec, flag: string): SluiceError {
+  const names = [...Object.keys(spec.options), 'help'];
+  const near = flag.startsWith('--') ? closest(flag.slice(2), names) : undefined;
+  const list = `\`sluice ${spec.name} --help\` lists its options`;
+  return new SluiceError('SLUICE_USAGE', `${spec.name}: unknown option ${flag}`, { hint: near === undefined ? `${list}; usage: ${spec.usage}` : `did you mean --${near}? (${list})` });
+}
+
+/** A command line the command cannot run: exit 2, with the usage as the hint. */
+export function usageError(spec: CommandSpec, message = `${spec.name}: missing or extra arguments`): SluiceError {
+  return new SluiceError('SLUICE_USAGE', message, { hint: `usage: ${spec.usage}` });
 }
 
 export function helpText(spec: CommandSpec): string {

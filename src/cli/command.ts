@@ -3,6 +3,8 @@ import type { CommandSpec, ParsedArgs } from './args.js';
 
 export interface CliIO {
   out(text: string): void;
+  /** Errors, as they are (report-error.ts formats them): stderr, without the logger's `error: ` tag. */
+  err(text: string): void;
   log: Logger;
 }
 

@@ -4,10 +4,11 @@ import type * as Hyparquet from 'hyparquet';
 import type { FileMetaData } from 'hyparquet';
 import type * as HyparquetCompressors from 'hyparquet-compressors';
 import { SluiceError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 import { readJsonl } from '../io/jsonl-zst.js';
 import { assertParquetFooter, damagedShardError } from '../shard/damaged-shard.js';
 import type { RejectRecord } from '../runner/rejects.js';
-import { intOption, stringOption, type ParsedArgs } from './args.js';
+import { intOption, stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/inspect.js';
 
@@ -49,13 +50,28 @@ async function readShardHead(path: string, limit: number, parquet: Parquet): Pro
   return { meta, objects };
 }
 
+/**
+ * The root's children in the flattened schema (depth-first, each group followed by its
+ * `num_children` descendants): `input_ids`, not its inner `list` and `element` fields.
+ */
+export function topLevelColumns(schema: FileMetaData['schema']): string[] {
+  const names: string[] = [];
+  let i = 1;
+  const skip = (): void => {
+    const children = schema[i++]?.num_children ?? 0;
+    for (let c = 0; c < children; c++) skip();
+  };
+  while (i < schema.length) {
+    names.push(schema[i]!.name);
+    skip();
+  }
+  return names;
+}
+
 /** `sluice inspect` (options and help in specs/inspect.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const target = args.positionals[0];
-  if (!target) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!target) throw usageError(spec);
   const limit = intOption(args.values, 'limit') ?? 10;
   const reason = stringOption(args.values, 'reason');
   const json = Boolean(args.values['json']);
@@ -71,10 +87,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
       throw damagedShardError(target, err);
     });
     const rows = Number(meta.num_rows);
-    const columns = meta.schema
-      .slice(1)
-      .filter((s) => s.num_children === undefined || s.name === 'input_ids')
-      .map((s) => s.name);
+    const columns = topLevelColumns(meta.schema);
     if (!json) io.out(`${target}: ${rows} rows, ${meta.row_groups.length} row groups, columns: ${columns.join(', ')}`);
     for (const row of objects) {
       if (json) io.out(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
@@ -86,18 +99,31 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     return 0;
   }
   let shown = 0;
+  // every reason read, to name them when --reason matches none (the files are then read to the end)
+  const reasons = new Set<string>();
   for (const file of await rejectFiles(target)) {
     for await (const rec of readJsonl<RejectRecord>(file)) {
+      reasons.add(rec.reason);
       if (reason !== undefined && rec.reason !== reason) continue;
-      if (json) io.out(JSON.stringify(rec));
-      else {
-        const where = rec.file === undefined ? '' : ` (${rec.file}:${String(rec.record)})`;
-        const detail = rec.detail === undefined ? '' : ` ${JSON.stringify(rec.detail).slice(0, 200)}`;
-        io.out(`- ${rec.id} [${rec.stage}: ${rec.reason}]${where}${detail}\n    ${excerpt(rec.text)}`);
-      }
+      io.out(json ? JSON.stringify(rec) : describeReject(rec));
       if (++shown >= limit) return 0;
     }
   }
-  if (shown === 0) io.out(reason === undefined ? 'no rejected documents' : `no rejected documents with reason "${reason}"`);
-  return 0;
+  if (shown > 0) return 0;
+  if (reason === undefined || reasons.size === 0) {
+    io.out('no rejected documents');
+    return 0;
+  }
+  const present = [...reasons].sort();
+  const near = closest(reason, present);
+  throw new SluiceError('SLUICE_USAGE', `no rejected documents with reason "${reason}" in ${target}`, {
+    hint: `${near === undefined ? '' : `did you mean "${near}"? `}reasons present: ${present.join(', ')}`,
+  });
+}
+
+function describeReject(rec: RejectRecord): string {
+  // a record that failed as a whole file (read_error) or came from a folder input has no position
+  const where = rec.file === undefined ? '' : rec.record === undefined ? ` (${rec.file})` : ` (${rec.file}:${String(rec.record)})`;
+  const detail = rec.detail === undefined ? '' : ` ${JSON.stringify(rec.detail).slice(0, 200)}`;
+  return `- ${rec.id} [${rec.stage}: ${rec.reason}]${where}${detail}\n    ${excerpt(rec.text)}`;
 }

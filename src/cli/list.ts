@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { loadPipelinePlugins } from '../config/load.js';
+import { SIZE_TITLE } from '../core/size.js';
 import { readerRegistry, stageRegistry } from '../registry.js';
-import { stringOption, type ParsedArgs } from './args.js';
+import { stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/list.js';
 
@@ -12,10 +13,11 @@ interface ParamInfo {
 }
 
 function typeOf(schema: Record<string, unknown>): string {
+  // a byte size takes a number or a string with a unit; its JSON type alone would say `number | string`
+  if (schema['title'] === SIZE_TITLE) return 'size';
   if (Array.isArray(schema['enum'])) return (schema['enum'] as unknown[]).map(String).join(' | ');
   if (Array.isArray(schema['anyOf'])) return (schema['anyOf'] as Record<string, unknown>[]).map(typeOf).join(' | ');
   if (schema['type'] === 'array') return `${typeOf((schema['items'] ?? {}) as Record<string, unknown>)}[]`;
-  // a byte size takes a number or a string: `"type": ["number", "string"]`
   if (Array.isArray(schema['type'])) return (schema['type'] as unknown[]).map(String).join(' | ');
   return typeof schema['type'] === 'string' ? (schema['type'] as string) : 'any';
 }
@@ -27,11 +29,13 @@ function shorten(text: string): string {
 /** Each parameter of a schema with its type and default, read from the JSON Schema zod generates. */
 export function paramsOf(schema: z.ZodType): ParamInfo[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>> };
-  return Object.entries(json.properties ?? {}).map(([name, p]) => ({
-    name,
-    type: typeOf(p),
-    ...(p['default'] === undefined ? {} : { default: shorten(JSON.stringify(p['default'])) }),
-  }));
+  return Object.entries(json.properties ?? {}).map(([name, p]) => {
+    const type = typeOf(p);
+    const fallback = p['default'];
+    // a size as a user writes it (256MiB), not as a JSON string
+    const shown = type === 'size' && typeof fallback === 'string' ? fallback : JSON.stringify(fallback);
+    return { name, type, ...(fallback === undefined ? {} : { default: shorten(shown) }) };
+  });
 }
 
 function describe(kind: string, name: string, summary: string, params: ParamInfo[]): string {
@@ -48,10 +52,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const what = positionals[0] !== undefined && KINDS.has(positionals[0]) ? positionals.shift() : undefined;
   const fromFlag = stringOption(args.values, 'pipeline');
   const file = fromFlag ?? positionals.shift();
-  if (positionals.length > 0 || (fromFlag !== undefined && args.positionals.length > (what === undefined ? 0 : 1))) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (positionals.length > 0 || (fromFlag !== undefined && args.positionals.length > (what === undefined ? 0 : 1))) throw usageError(spec);
   const plugins = file === undefined ? [] : await loadPipelinePlugins(file);
   const visible = new Set(plugins.map((p) => p.id));
   const from = (plugin: { label: string } | undefined): string => (plugin ? ` [plugin ${plugin.label}]` : '');

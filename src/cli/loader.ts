@@ -4,7 +4,7 @@ import { TokenLoader, type LoaderOptions } from '../loader/loader.js';
 import { parseMixture } from '../loader/mixture.js';
 import { serveSocket, streamBatches } from '../loader/serve.js';
 import { parseState } from '../loader/state.js';
-import { intOption, stringOption, type ParsedArgs } from './args.js';
+import { intOption, stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/loader.js';
 
@@ -33,10 +33,7 @@ function datasetOptions(values: ParsedArgs['values']): OpenDatasetOptions {
 /** `sluice loader` (options and help in specs/loader.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [sub, ...extra] = args.positionals;
-  if (sub !== 'serve' || extra.length > 0) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (sub !== 'serve' || extra.length > 0) throw usageError(spec);
   const v = args.values;
   const dir = stringOption(v, 'dataset');
   if (dir === undefined) throw new SluiceError('SLUICE_USAGE', 'loader serve needs --dataset DIR');

@@ -1,21 +1,12 @@
 #!/usr/bin/env node
-import { reportableError } from '../core/system-error.js';
+import { SluiceError } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { helpText, parseCommand } from './args.js';
 import type { Command, CliIO } from './command.js';
 import { commands } from './commands.js';
-
-const USAGE_CODES = new Set([
-  'SLUICE_USAGE',
-  'SLUICE_CONFIG_INVALID',
-  'SLUICE_CONFIG_UNKNOWN_KEY',
-  'SLUICE_CONFIG_PARSE',
-  'SLUICE_PLUGIN',
-  'SLUICE_INPUT_MISSING',
-  'SLUICE_INPUT_NO_MATCH',
-  'SLUICE_RESUME_MISMATCH',
-  'SLUICE_INPUT_CHANGED',
-]);
+import { EXIT_STATUSES } from './exit-codes.js';
+import { reportError } from './report-error.js';
 
 function topHelp(list: readonly Command[]): string {
   const width = Math.max(...list.map((c) => c.spec.name.length));
@@ -26,6 +17,8 @@ function topHelp(list: readonly Command[]): string {
     '',
     'commands:',
     ...list.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary.split('. ')[0]!.replace(/\.$/, '')}`),
+    '',
+    `exit codes: ${EXIT_STATUSES.map((e) => `${e.status} ${e.meaning}`).join('; ')}`,
   ].join('\n');
 }
 
@@ -39,12 +32,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out('sluice 0.1.0');
     return 0;
   }
-  const command = commands.find((c) => c.spec.name === name);
-  if (!command) {
-    io.log.error(`unknown command "${name}"\n\n${topHelp(commands)}`);
-    return 2;
-  }
   try {
+    const command = commands.find((c) => c.spec.name === name);
+    if (!command) throw unknownCommand(name);
     const args = parseCommand(command.spec, rest);
     if (args.values['help']) {
       io.out(helpText(command.spec));
@@ -52,17 +42,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     return await command.run(args, io);
   } catch (err) {
-    const reportable = reportableError(err);
-    if (reportable) {
-      io.log.error(reportable.describe());
-      return USAGE_CODES.has(reportable.code) ? 2 : 1;
-    }
-    io.log.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return 1;
+    return reportError(err, io.err);
   }
 }
 
-const io: CliIO = { out: (text) => process.stdout.write(text + '\n'), log: createLogger(logLevelFromEnv()) };
+function unknownCommand(name: string): SluiceError {
+  const names = commands.map((c) => c.spec.name);
+  const near = closest(name, names);
+  return new SluiceError('SLUICE_USAGE', `unknown command "${name}"`, { hint: `${near === undefined ? '' : `did you mean "${near}"? `}commands: ${names.join(', ')} (sluice --help)` });
+}
+
+const io: CliIO = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+  log: createLogger(logLevelFromEnv()),
+};
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;

@@ -2,7 +2,7 @@ import { runPipeline } from '../runner/run.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { trapInterrupts } from '../runner/interrupt.js';
 import type { SlurmFlags } from '../runner/slurm/options.js';
-import { intOption, listOption, stringOption, type ParsedArgs } from './args.js';
+import { intOption, listOption, stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/run.js';
 import { renderStats } from './render-stats.js';
@@ -10,15 +10,11 @@ import { renderStats } from './render-stats.js';
 /** `sluice run` (options and help in specs/run.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [pipelineFile, ...extra] = args.positionals;
-  if (!pipelineFile || extra.length > 0) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!pipelineFile || extra.length > 0) throw usageError(spec);
   const rank = intOption(args.values, 'rank');
   const world = intOption(args.values, 'world');
   if (rank !== undefined && world === undefined) {
-    io.log.error('--rank needs --world');
-    return 2;
+    throw usageError(spec, '--rank needs --world');
   }
   const workers = intOption(args.values, 'workers');
   if (workers !== undefined && workers < 1) throw new SluiceError('SLUICE_USAGE', `--workers must be at least 1 (got ${workers})`);

@@ -1,4 +1,4 @@
-import type { ParsedArgs } from './args.js';
+import { usageError, type ParsedArgs } from './args.js';
 import { readFile } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
 import { OutputLayout } from '../runner/layout.js';
@@ -11,10 +11,7 @@ import { renderStats } from './render-stats.js';
 /** `sluice stats` (options and help in specs/stats.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const dir = args.positionals[0];
-  if (!dir) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!dir) throw usageError(spec);
   const layout = new OutputLayout(dir);
   let text: string;
   try {

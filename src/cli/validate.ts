@@ -1,4 +1,4 @@
-import type { ParsedArgs } from './args.js';
+import { usageError, type ParsedArgs } from './args.js';
 import { prepareRunDryRun } from '../runner/dry-run.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/validate.js';
@@ -7,10 +7,7 @@ import { table } from './table.js';
 /** `sluice validate` (options and help in specs/validate.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const file = args.positionals[0];
-  if (!file) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!file) throw usageError(spec);
   const plan = await prepareRunDryRun(file, io.log);
   io.out(`${file}: valid pipeline "${plan.name}"`);
   io.out('');

@@ -1,4 +1,4 @@
-import type { ParsedArgs } from './args.js';
+import { usageError, type ParsedArgs } from './args.js';
 import { OutputLayout } from '../runner/layout.js';
 import { describeProblems, verifyOutput } from '../runner/verify.js';
 import type { CliIO } from './command.js';
@@ -7,10 +7,7 @@ import { spec } from './specs/verify.js';
 /** `sluice verify` (options and help in specs/verify.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [dir, ...extra] = args.positionals;
-  if (!dir || extra.length > 0) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!dir || extra.length > 0) throw usageError(spec);
   const layout = new OutputLayout(dir);
   const quick = Boolean(args.values['quick']);
   const report = await verifyOutput(layout, { checksums: !quick });

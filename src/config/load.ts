@@ -21,7 +21,7 @@ import {
   type StageConfig,
 } from './schema.js';
 import { slurmOptionsSchema } from './slurm.js';
-import { suggestionHint } from './suggest.js';
+import { suggestionHint } from '../core/suggest.js';
 
 type PathSegment = string | number;
 

@@ -66,14 +66,20 @@ export class SluiceError extends Error {
     this.record = details.record;
   }
 
-  /** Multi-line form for terminals: message, location and hint. */
+  /**
+   * Multi-line form for terminals: message, location and hint, each said once. A message that
+   * already names the location or carries the hint (an invalid pipeline lists every problem with
+   * its own line and hint) gets no second copy of it.
+   */
   describe(): string {
     const lines = [`error[${this.code}]: ${this.message}`];
+    const said = (text: string): boolean => this.message.includes(text);
     if (this.file !== undefined) {
-      lines.push(`  --> ${this.file}${this.record === undefined ? '' : `:${this.record}`}`);
+      const where = `${this.file}${this.record === undefined ? '' : `:${this.record}`}`;
+      if (!said(where)) lines.push(`  --> ${where}`);
     }
-    if (this.path !== undefined) lines.push(`  at ${this.path}`);
-    if (this.hint !== undefined) lines.push(`  hint: ${this.hint}`);
+    if (this.path !== undefined && !said(this.path)) lines.push(`  at ${this.path}`);
+    if (this.hint !== undefined && !said(`hint: ${this.hint}`)) lines.push(`  hint: ${this.hint}`);
     return lines.join('\n');
   }
 }

@@ -39,3 +39,14 @@ export function logLevelFromEnv(): LogLevel {
   const v = process.env['SLUICE_LOG'];
   return v === 'debug' || v === 'info' || v === 'warn' || v === 'error' ? v : 'info';
 }
+
+/** One logger that writes every line to both: a task's lines go to stderr and to its log file. */
+export function teeLogger(a: Logger, b: Logger): Logger {
+  return {
+    debug: (m) => (a.debug(m), b.debug(m)),
+    info: (m) => (a.info(m), b.info(m)),
+    warn: (m) => (a.warn(m), b.warn(m)),
+    error: (m) => (a.error(m), b.error(m)),
+    child: (p) => teeLogger(a.child(p), b.child(p)),
+  };
+}

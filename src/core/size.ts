@@ -28,16 +28,22 @@ export function parseSize(text: string | number): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
+/** The JSON Schema title of every byte size: `sluice list` shows such a parameter as `size`, and editors show the title on hover. */
+export const SIZE_TITLE = 'byte size (a number, or a string with a unit: 256MiB, 1GB)';
+
 /**
  * A byte size in YAML: a positive number or a string with a unit. Give defaults as
  * `.prefault('16MiB')`: parsed like user input, they show in `sluice list` and the JSON Schema,
  * where a `.default()` behind the transform does not.
  */
-export const sizeSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const bytes = parseSize(value);
-  if (bytes === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a byte size (examples: 256MiB, 1GB, 1048576)` });
-    return z.NEVER;
-  }
-  return bytes;
-});
+export const sizeSchema = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const bytes = parseSize(value);
+    if (bytes === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a byte size (examples: 256MiB, 1GB, 1048576)` });
+      return z.NEVER;
+    }
+    return bytes;
+  })
+  .meta({ title: SIZE_TITLE });

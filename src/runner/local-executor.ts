@@ -16,7 +16,8 @@ import type { ExecuteContext, Executor } from './executor.js';
 import type { PhaseSpec } from './pipeline.js';
 import type { PreparedRun } from './prepare.js';
 import { unfinishedRanks } from './marker.js';
-import { newProgress, runTask, type TaskProgress } from './task.js';
+import { newProgress, type TaskProgress } from './task.js';
+import { runTaskLogged } from './task-log.js';
 import type { OutputLayout } from './layout.js';
 import { ProgressReporter } from './progress.js';
 import type { ParentMessage, WorkerInit, WorkerMessage } from './worker-protocol.js';
@@ -37,7 +38,7 @@ export class LocalExecutor implements Executor {
       log: ctx.log,
       signal: ctx.signal,
       runInProcess: async (phase, rank, progress) => {
-        await runTask({ ...run, phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress });
+        await runTaskLogged({ ...run, phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress });
       },
       workerInit: { pipeline: ctx.pipeline, out: run.layout.dir, world: run.world, strict: ctx.strict },
     });
@@ -161,7 +162,7 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
   const reporter = new ProgressReporter(() => {
     const counters = { ...finished };
     for (const p of live.values()) addInto(counters, p);
-    return { phase: phase.id, tasksDone: done, tasksTotal: phase.tasks, counters };
+    return { phase: phase.id, reads: phase.kind === 'step' ? 'none' : phase.segment === 0 ? 'inputs' : 'spill', tasksDone: done, tasksTotal: phase.tasks, counters };
   });
   reporter.start();
   const failures: { rank: number; error: string }[] = [];

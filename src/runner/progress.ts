@@ -2,6 +2,12 @@ import type { TaskProgress } from './task.js';
 
 export interface ProgressSnapshot {
   phase: string;
+  /**
+   * Where the phase's documents come from: the inputs (the first docs phase), the previous
+   * phase's spill (a later docs phase), or nowhere (a step such as dedup's index building, which
+   * moves no documents and shows tasks and time only).
+   */
+  reads: 'inputs' | 'spill' | 'none';
   tasksDone: number;
   tasksTotal: number;
   /** Sum over running and finished tasks of this phase. */
@@ -9,8 +15,33 @@ export interface ProgressSnapshot {
 }
 
 function rate(n: number, seconds: number): string {
-  const r = n / Math.max(seconds, 1e-3);
+  const r = n / seconds;
   return r >= 1e6 ? `${(r / 1e6).toFixed(1)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0);
+}
+
+/** Characters of text as kB, MB or GB: a small run's "0.0 MB" would read as nothing moved. */
+function amount(chars: number): string {
+  return chars >= 1e9 ? `${(chars / 1e9).toFixed(2)} GB` : chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${(chars / 1e3).toFixed(1)} kB`;
+}
+
+/** What a phase has moved so far, in words; no zeros before its first document. */
+export function progressLine(s: ProgressSnapshot, phaseSeconds: number, runSeconds: number): string {
+  const parts = [`${s.phase}: tasks ${s.tasksDone}/${s.tasksTotal}`];
+  const c = s.counters;
+  if (s.reads !== 'none') {
+    const from = s.reads === 'spill' ? ' from spill' : '';
+    if (c.docsIn === 0 && c.docsOut === 0) {
+      parts.push(s.tasksDone < s.tasksTotal ? 'starting (no documents yet)' : 'no documents');
+    } else {
+      // rates over less than a second would mostly measure process start
+      const rates = phaseSeconds >= 1;
+      parts.push(`docs in ${c.docsIn}${from}${rates ? ` (${rate(c.docsIn, phaseSeconds)}/s)` : ''}`);
+      parts.push(`${amount(c.charsIn)} text${rates ? ` (${amount(c.charsIn / phaseSeconds)}/s)` : ''}`);
+      parts.push(`out ${c.docsOut}`);
+    }
+  }
+  parts.push(`${runSeconds.toFixed(0)}s`);
+  return parts.join(' | ');
 }
 
 /**
@@ -43,10 +74,7 @@ export class ProgressReporter {
       this.phase = s.phase;
       this.phaseStarted = Date.now();
     }
-    const secs = (Date.now() - this.phaseStarted) / 1000;
-    const c = s.counters;
-    const mb = c.charsIn / 1e6;
-    return `${s.phase}: tasks ${s.tasksDone}/${s.tasksTotal} | docs in ${c.docsIn} (${rate(c.docsIn, secs)}/s) | ${mb.toFixed(1)} MB text (${(mb / Math.max(secs, 1e-3)).toFixed(1)} MB/s) | out ${c.docsOut} | ${((Date.now() - this.started) / 1000).toFixed(0)}s`;
+    return progressLine(s, (Date.now() - this.phaseStarted) / 1000, (Date.now() - this.started) / 1000);
   }
 
   private print(): void {

@@ -47,7 +47,11 @@ export interface TaskRun {
   log: Logger;
   signal: AbortSignal;
   progress: TaskProgress;
+  /** The task's log file alone (task-log.ts), for lines too many for stderr: each bad record, up to BAD_RECORD_LINES. */
+  fileLog?: Logger;
 }
+
+const BAD_RECORD_LINES = 100;
 
 async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
   let names: string[];
@@ -77,14 +81,14 @@ export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank
  * generator: it sits twice around every stage, and a generator's per-item promise hops cost more
  * than a cheap filter does.
  */
-function countEach(docs: AsyncIterable<Doc>, onDoc: () => void): AsyncIterable<Doc> {
+function countEach(docs: AsyncIterable<Doc>, onDoc: (doc: Doc) => void): AsyncIterable<Doc> {
   return {
     [Symbol.asyncIterator]() {
       const it = docs[Symbol.asyncIterator]();
       return {
         next: () =>
           it.next().then((r) => {
-            if (!r.done) onDoc();
+            if (!r.done) onDoc(r.value);
             return r;
           }),
         // a consumer that stops early (an error downstream) lets the source clean up
@@ -179,7 +183,13 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
     },
   });
 
-  let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects) : readSpill(layout.spill(`docs-${k - 1}`, rank));
+  // a later phase's documents come from the spill: they are its docs in (progress.ts says so)
+  const fromSpill = (): AsyncIterable<Doc> =>
+    countEach(readSpill(layout.spill(`docs-${k - 1}`, rank)), (doc) => {
+      progress.docsIn++;
+      progress.charsIn += doc.text.length;
+    });
+  let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects) : fromSpill();
   if (k > 0) {
     const previous = pipeline.segments[k - 1]!.barrier!;
     stream = counted(previous.barrier.apply, contextFor(previous.id), previous.sources)(stream);
@@ -279,6 +289,7 @@ class SpillSink implements DocSink {
 /** Segment 0's source: every unit of this task through its reader, each record counted as a document in. */
 async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: RejectsSink): AsyncIterable<Doc> {
   const { loaded, rank, world, log, signal, progress } = run;
+  let badRecords = 0;
   for (const unit of unitsOfTask(run.units, rank, world)) {
     const input = loaded.config.inputs[unit.input]!;
     const reader = readers[input.reader]!;
@@ -298,6 +309,10 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
     };
     const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
       rejectRecord(id, reason, raw?.length ?? 0, { record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
+      const logged = badRecords++;
+      const where = error.includes(unit.uri) ? '' : ` ${unit.uri}:${record}`;
+      if (logged < BAD_RECORD_LINES) run.fileLog?.warn(`bad record${where}: ${error} (${reason}, in rejects/${stageId}/)`);
+      else if (logged === BAD_RECORD_LINES) run.fileLog?.warn(`more bad records: see rejects/${stageId}/ (\`sluice inspect\`)`);
       if (run.strict) {
         throw new SluiceError('SLUICE_BAD_RECORD', `${unit.uri}:${record}: ${error}`, {
           file: unit.uri,

@@ -35,7 +35,8 @@ async function work(): Promise<number> {
     await serveTasks(prepared, { strict: init.strict, log, signal: interrupts.signal });
   } catch (err) {
     const reportable = reportableError(err);
-    log.error(reportable ? reportable.describe() : err instanceof Error ? (err.stack ?? errorMessage(err)) : errorMessage(err));
+    // as the CLI reports errors (cli/report-error.ts): `error[CODE]: ...`, not the logger's `error: error[CODE]`
+    process.stderr.write(`${reportable ? reportable.describe() : `error[SLUICE_INTERNAL]: ${err instanceof Error ? (err.stack ?? errorMessage(err)) : errorMessage(err)}`}\n`);
     if (interrupts.received === undefined) {
       process.off('disconnect', orphaned);
       return 1;

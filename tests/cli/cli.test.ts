@@ -82,7 +82,7 @@ describe('sluice CLI', () => {
     expect(r.stdout).toContain('    min_chars: integer = 0');
     expect(r.stdout).not.toContain('reader jsonl');
     // byte sizes show as written in YAML
-    expect(sluice(['list', 'readers']).stdout).toContain('    max_line_bytes: number | string = "256MiB"');
+    expect(sluice(['list', 'readers']).stdout).toContain('    max_line_bytes: size = 256MiB');
   });
 
   it('prints help for every command', () => {

@@ -150,7 +150,7 @@ executor:
       expect(first.stderr).toMatch(/docs-0 task 3 \(job \d+_3\): FAILED, exit 1, node c[12]/);
       const log = join(out, '.sluice', 'logs', 'docs-0', '3.log');
       expect(first.stderr).toContain(`log: ${log}`);
-      expect(first.stderr).toMatch(/\| error: error\[SLUICE_BAD_RECORD\]: .*part-3\.jsonl\.gz:5/);
+      expect(first.stderr).toMatch(/\| error\[SLUICE_BAD_RECORD\]: .*part-3\.jsonl\.gz:5/);
       expect(first.stderr).toContain('cancelled because an earlier phase failed: exact_dedup.groups 6, docs-1 4 task(s)');
       expect(existsSync(join(out, 'manifest.json'))).toBe(false);
 
