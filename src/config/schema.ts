@@ -20,6 +20,11 @@ export const outputSchema = z
     row_group_bytes: sizeSchema.prefault('64MiB').describe('uncompressed bytes per Parquet row group'),
     compression: z.enum(['zstd', 'snappy', 'gzip', 'none']).default('zstd'),
     keep_text: z.boolean().default(true).describe('store the text column (false: lean token-only shards)'),
+    // optional rather than defaulted, so existing outputs keep their config hash
+    meta: z
+      .enum(['json', 'struct'])
+      .optional()
+      .describe("the meta column: JSON text (json, the default) or a struct of typed fields inferred from each shard's first row group (struct; nested values as JSON text)"),
   })
   .strict();
 

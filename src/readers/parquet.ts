@@ -11,7 +11,10 @@ const params = z
     id_column: z.string().default('id').describe('column holding the document id (row position when absent)'),
     text_column: z.string().default('text'),
     source_column: z.string().optional().describe('column whose value overrides the source label per row (sluice shards: "source")'),
-    meta_json_column: z.string().default('meta').describe('a string column holding a JSON object, merged into meta (sluice shards write one)'),
+    meta_json_column: z
+      .string()
+      .default('meta')
+      .describe('the meta column, merged into meta: JSON object text (sluice shards by default) or a struct (output.meta: struct); a struct column "metadata" (datatrove) is merged too'),
   })
   .strict();
 
@@ -37,18 +40,28 @@ async function asyncBufferOf(file: InputFile, asyncBufferFromFile: (path: string
   };
 }
 
-/** Top-level columns that hold one scalar per row (lists and structs are left out of meta). */
-function scalarColumns(metadata: FileMetaData): string[] {
-  const out: string[] = [];
+/** The struct column datatrove's ParquetWriter writes a document's metadata to. */
+const DATATROVE_METADATA = 'metadata';
+
+/**
+ * Top-level columns read into docs: those that hold one scalar per row, and structs (read
+ * as objects). Lists and maps are left out of meta: token ids or embeddings are not metadata.
+ */
+function readableColumns(metadata: FileMetaData): { scalars: string[]; structs: string[] } {
+  const scalars: string[] = [];
+  const structs: string[] = [];
   const schema = metadata.schema;
   let i = 1;
   const rootChildren = schema[0]?.num_children ?? 0;
   for (let c = 0; c < rootChildren && i < schema.length; c++) {
     const el = schema[i]!;
-    if (!el.num_children && el.repetition_type !== 'REPEATED') out.push(el.name);
+    if (el.repetition_type !== 'REPEATED') {
+      if (!el.num_children) scalars.push(el.name);
+      else if (el.converted_type === undefined && el.logical_type === undefined) structs.push(el.name);
+    }
     i = skipSubtree(schema, i);
   }
-  return out;
+  return { scalars, structs };
 }
 
 function skipSubtree(schema: FileMetaData['schema'], i: number): number {
@@ -61,11 +74,23 @@ function skipSubtree(schema: FileMetaData['schema'], i: number): number {
 }
 
 function toJson(v: unknown): JsonValue | undefined {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') return v ?? null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map((x) => toJson(x) ?? null);
+  if (typeof v === 'object' && !ArrayBuffer.isView(v)) return structToJson(v as Record<string, unknown>);
   return undefined;
+}
+
+/** A struct value as a JSON object; fields with no JSON form (binary) are left out. */
+function structToJson(v: Record<string, unknown>): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (const [k, x] of Object.entries(v)) {
+    const j = toJson(x);
+    if (j !== undefined) out[k] = j;
+  }
+  return out;
 }
 
 /**
@@ -90,11 +115,13 @@ export const parquetReader = defineReader({
       ctx.invalid({ id: `${name}:footer`, reason: 'bad_parquet', record: 'footer', error: `not a readable Parquet file: ${errorMessage(err)}` });
       return;
     }
-    const columns = scalarColumns(metadata);
-    if (!columns.includes(p.text_column)) {
-      ctx.invalid({ id: `${name}:schema`, reason: 'bad_parquet', record: 'schema', error: `no scalar column "${p.text_column}" (columns: ${columns.join(', ')})` });
+    const { scalars, structs } = readableColumns(metadata);
+    if (!scalars.includes(p.text_column)) {
+      ctx.invalid({ id: `${name}:schema`, reason: 'bad_parquet', record: 'schema', error: `no scalar column "${p.text_column}" (columns: ${scalars.join(', ')})` });
       return;
     }
+    const columns = [...scalars, ...structs];
+    const mergedStructs = new Set([p.meta_json_column, DATATROVE_METADATA]);
     let rowStart = 0;
     for (const [g, group] of metadata.row_groups.entries()) {
       const rowEnd = rowStart + Number(group.num_rows);
@@ -119,6 +146,11 @@ export const parquetReader = defineReader({
         for (const col of columns) {
           if (col === p.text_column || col === p.id_column || col === p.source_column) continue;
           const v = row[col];
+          if (mergedStructs.has(col) && v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Date)) {
+            // a struct has every field in every row: null there means the document lacked the key
+            for (const [k, x] of Object.entries(structToJson(v as Record<string, unknown>))) if (x !== null) meta[k] = x;
+            continue;
+          }
           if (col === p.meta_json_column && typeof v === 'string') {
             try {
               const parsed: unknown = JSON.parse(v);

@@ -1,14 +1,29 @@
-import type { Doc } from '../core/doc.js';
+import type { Doc, Meta } from '../core/doc.js';
+import { metaStructSpec, metaStructValues, type MetaSchema } from './meta-struct.js';
 import type { ColumnBatch, ColumnSpec } from './parquet/index.js';
 
-/** The shard schema for docs with or without token ids. */
-export function shardColumns(keepText: boolean, withTokens: boolean): ColumnSpec[] {
+/**
+ * The shard schema for docs with or without token ids. `metaStruct`: the meta column as a
+ * struct of these fields (output.meta: struct) instead of JSON text.
+ *
+ * `id` and `source` get min/max statistics (row groups can be skipped on `source = 'web'` or an
+ * id range) and `source` is dictionary-encoded when it repeats, except in token shards: the
+ * loaders (src/loader, and its Python twin) decode `source` as PLAIN pages. `text` and the JSON `meta` get
+ * neither: no query prunes on the range of a document's text or of JSON text, and their values
+ * are almost all distinct, so a dictionary attempt would only cost time.
+ */
+export function shardColumns(keepText: boolean, withTokens: boolean, metaStruct?: MetaSchema): ColumnSpec[] {
   const cols: ColumnSpec[] = [
     { name: 'id', type: 'utf8' },
-    { name: 'source', type: 'utf8' },
+    { name: 'source', type: 'utf8', dictionary: !withTokens },
   ];
-  if (keepText) cols.push({ name: 'text', type: 'utf8' });
-  cols.push({ name: 'meta', type: 'utf8' });
+  if (keepText) cols.push({ name: 'text', type: 'utf8', dictionary: false, minMax: false });
+  if (metaStruct === undefined) {
+    cols.push({ name: 'meta', type: 'utf8', dictionary: false, minMax: false });
+  } else {
+    const spec = metaStructSpec(metaStruct);
+    if (spec !== undefined) cols.push(spec);
+  }
   if (withTokens) cols.push({ name: 'input_ids', type: 'list<int32>' }, { name: 'num_tokens', type: 'int32' });
   return cols;
 }
@@ -23,6 +38,8 @@ export class DocColumns {
   private sources: string[] = [];
   private texts: string[] = [];
   private metas: string[] = [];
+  /** output.meta: struct keeps the objects; the struct's fields are known only per shard. */
+  readonly metaObjects: Meta[] = [];
   private values: Int32Array;
   private offsets: Int32Array;
   private numTokens: Int32Array;
@@ -39,6 +56,7 @@ export class DocColumns {
     private readonly keepText: boolean,
     private readonly withTokens: boolean,
     hint?: { rows: number; tokens: number },
+    private readonly metaStruct = false,
   ) {
     const rows = withTokens ? Math.max(1024, Math.ceil((hint?.rows ?? 0) * 1.05)) : 1;
     this.values = new Int32Array(withTokens ? Math.max(1 << 16, Math.ceil((hint?.tokens ?? 0) * 1.05)) : 0);
@@ -55,7 +73,8 @@ export class DocColumns {
     const row = this.ids.length;
     this.ids.push(doc.id);
     this.sources.push(doc.source);
-    this.metas.push(meta);
+    if (this.metaStruct) this.metaObjects.push(doc.meta);
+    else this.metas.push(meta);
     let bytes = doc.id.length + doc.source.length + meta.length + 12;
     if (this.keepText) {
       this.texts.push(doc.text);
@@ -75,9 +94,12 @@ export class DocColumns {
     this.estimatedBytes += bytes;
   }
 
-  toBatch(): ColumnBatch {
+  /** `metaStruct`: the shard's struct fields, when the meta column is a struct. */
+  toBatch(metaStruct?: MetaSchema): ColumnBatch {
     const rows = this.rows;
-    const batch: Record<string, ColumnBatch[string]> = { id: this.ids, source: this.sources, meta: this.metas };
+    const batch: Record<string, ColumnBatch[string]> = { id: this.ids, source: this.sources };
+    if (metaStruct === undefined) batch['meta'] = this.metas;
+    else if (metaStruct.size > 0) batch['meta'] = { fields: metaStructValues(metaStruct, this.metaObjects) };
     if (this.keepText) batch['text'] = this.texts;
     if (this.withTokens) {
       batch['input_ids'] = { values: this.values.subarray(0, this.valueCount), offsets: this.offsets.subarray(0, rows + 1) };

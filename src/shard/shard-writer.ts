@@ -5,6 +5,7 @@ import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { outputError } from '../io/output-error.js';
 import { DocColumns, shardColumns } from './doc-columns.js';
+import { inferMetaSchema, mergeMetaSchemas, metaSchemaCovers, type MetaSchema } from './meta-struct.js';
 import { ParquetFileWriter, type Compression } from './parquet/index.js';
 
 export interface ShardWriterOptions {
@@ -20,6 +21,8 @@ export interface ShardWriterOptions {
   keepText?: boolean;
   /** fsync each shard before renaming it into place (default true). */
   fsync?: boolean;
+  /** The meta column as JSON text (default) or a struct of typed fields (see meta-struct.ts). */
+  meta?: 'json' | 'struct';
 }
 
 export interface ShardInfo {
@@ -39,6 +42,8 @@ interface OpenShard {
   name: string;
   tmpPath: string;
   tokens: number;
+  /** output.meta: struct: the fields this shard's meta struct has. */
+  metaSchema: MetaSchema | undefined;
 }
 
 /**
@@ -67,10 +72,14 @@ export class ShardWriter {
   private bytesIn = 0;
   private bytesOut = 0;
   private lastBatch: { rows: number; tokens: number } | undefined;
+  private readonly metaStruct: boolean;
+  /** The last shard's struct fields: the next shard starts from them, so shards differ only when keys change. */
+  private lastMetaSchema: MetaSchema = new Map();
 
   constructor(private readonly opts: ShardWriterOptions) {
     this.rowGroupBytes = opts.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
     this.keepText = opts.keepText ?? true;
+    this.metaStruct = opts.meta === 'struct';
     if (!(opts.shardBytes > 0) || !(this.rowGroupBytes > 0)) {
       throw new SluiceError('SLUICE_SHARD_INVALID', `shardBytes and rowGroupBytes must be positive (got ${opts.shardBytes}, ${this.rowGroupBytes})`);
     }
@@ -91,7 +100,7 @@ export class ShardWriter {
         hint: 'every doc reaching the shard writer must have been tokenized, or none',
       });
     }
-    this.buffer ??= new DocColumns(this.keepText, this.withTokens, this.lastBatch);
+    this.buffer ??= new DocColumns(this.keepText, this.withTokens, this.lastBatch, this.metaStruct);
     this.buffer.append(doc);
     if (this.buffer.estimatedBytes >= this.rowGroupTarget()) await this.flush();
   }
@@ -153,9 +162,17 @@ export class ShardWriter {
   }
 
   private async writeRowGroup(batch: DocColumns): Promise<void> {
-    const shard = this.shard ?? (await this.openShard());
+    let metaSchema: MetaSchema | undefined;
+    if (this.metaStruct) {
+      const inferred = inferMetaSchema(batch.metaObjects);
+      // a key or type the open shard's struct cannot hold: the next shard gets the union
+      if (this.shard?.metaSchema !== undefined && !metaSchemaCovers(this.shard.metaSchema, inferred)) await this.finishShard();
+      metaSchema = this.shard?.metaSchema ?? mergeMetaSchemas(this.lastMetaSchema, inferred);
+      this.lastMetaSchema = metaSchema;
+    }
+    const shard = this.shard ?? (await this.openShard(metaSchema));
     const before = shard.writer.bytesWritten;
-    await shard.writer.writeRowGroup(batch.toBatch());
+    await shard.writer.writeRowGroup(batch.toBatch(metaSchema));
     shard.tokens += batch.tokens;
     this.bytesIn += batch.estimatedBytes;
     this.bytesOut += shard.writer.bytesWritten - before;
@@ -165,7 +182,7 @@ export class ShardWriter {
     if (left <= (full / 8) * this.ratio()) await this.finishShard();
   }
 
-  private async openShard(): Promise<OpenShard> {
+  private async openShard(metaSchema: MetaSchema | undefined): Promise<OpenShard> {
     const name = `${this.opts.prefix}-${String(this.seq).padStart(5, '0')}.parquet`;
     this.seq++;
     const tmpPath = join(this.opts.dir, `.${name}.tmp`);
@@ -175,12 +192,12 @@ export class ShardWriter {
       throw outputError(this.opts.dir, err);
     }
     const hash = createHash('sha256');
-    const writer = await ParquetFileWriter.open(tmpPath, shardColumns(this.keepText, this.withTokens ?? false), {
+    const writer = await ParquetFileWriter.open(tmpPath, shardColumns(this.keepText, this.withTokens ?? false, metaSchema), {
       compression: this.opts.compression,
       ...(this.opts.compressionLevel === undefined ? {} : { compressionLevel: this.opts.compressionLevel }),
       onWrite: (chunk) => hash.update(chunk),
     });
-    this.shard = { writer, hash, name, tmpPath, tokens: 0 };
+    this.shard = { writer, hash, name, tmpPath, tokens: 0, metaSchema };
     return this.shard;
   }
 

@@ -7,7 +7,14 @@ export interface ListInt32 {
   offsets: Int32Array;
 }
 
-export type ColumnValues = readonly (string | null)[] | Int32Array | BigInt64Array | readonly (number | null)[] | readonly (bigint | null)[] | ListInt32;
+/** A struct column's values: one array per field, each as long as the row group. */
+export interface StructValues {
+  fields: Readonly<Record<string, ScalarValues>>;
+}
+
+export type ScalarValues = readonly (string | null)[] | Int32Array | BigInt64Array | Float64Array | readonly (number | null)[] | readonly (bigint | null)[] | readonly (boolean | null)[];
+
+export type ColumnValues = ScalarValues | ListInt32 | StructValues;
 
 /** Column name -> values for one row group. Every column of the schema must be present. */
 export type ColumnBatch = Readonly<Record<string, ColumnValues>>;
@@ -17,6 +24,8 @@ export type ColumnData =
   | { kind: 'utf8'; rows: number; values: readonly (string | null)[]; nullCount: number }
   | { kind: 'int32'; rows: number; values: Int32Array; nulls: Uint8Array | null; nullCount: number }
   | { kind: 'int64'; rows: number; values: BigInt64Array; nulls: Uint8Array | null; nullCount: number }
+  | { kind: 'float64'; rows: number; values: Float64Array; nulls: Uint8Array | null; nullCount: number }
+  | { kind: 'bool'; rows: number; values: Uint8Array; nulls: Uint8Array | null; nullCount: number }
   | { kind: 'list'; rows: number; values: Int32Array; offsets: Int32Array };
 
 function invalid(column: string, message: string): SluiceError {
@@ -24,7 +33,41 @@ function invalid(column: string, message: string): SluiceError {
 }
 
 function isList(v: ColumnValues): v is ListInt32 {
-  return !Array.isArray(v) && !ArrayBuffer.isView(v);
+  return !Array.isArray(v) && !ArrayBuffer.isView(v) && 'offsets' in v;
+}
+
+/** The values of one leaf: a struct leaf's come from its parent column's field. */
+export function leafValues(batch: ColumnBatch, spec: ColumnSpec, parent: string | undefined): ColumnValues | undefined {
+  if (parent === undefined) return batch[spec.name];
+  const v = batch[parent];
+  if (v === undefined || Array.isArray(v) || ArrayBuffer.isView(v) || !('fields' in v)) {
+    throw invalid(parent, 'struct columns take { fields: { name: values } }');
+  }
+  return v.fields[spec.name];
+}
+
+/** float64 and bool values with their null mask. */
+function floatsOrBools(spec: ColumnSpec, arr: readonly unknown[]): ColumnData {
+  const isBool = spec.type === 'bool';
+  const values = isBool ? new Uint8Array(arr.length) : new Float64Array(arr.length);
+  let nulls: Uint8Array | null = null;
+  let nullCount = 0;
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (v === null || v === undefined) {
+      if (spec.nullable !== true) throw invalid(spec.name, `row ${i} is null but the column is not nullable`);
+      nulls ??= new Uint8Array(arr.length);
+      nulls[i] = 1;
+      nullCount++;
+    } else if (isBool) {
+      if (typeof v !== 'boolean') throw invalid(spec.name, `row ${i}: ${typeof v} is not a boolean`);
+      values[i] = v ? 1 : 0;
+    } else {
+      if (typeof v !== 'number') throw invalid(spec.name, `row ${i}: ${typeof v} is not a number`);
+      values[i] = v;
+    }
+  }
+  return values instanceof Float64Array ? { kind: 'float64', rows: arr.length, values, nulls, nullCount } : { kind: 'bool', rows: arr.length, values, nulls, nullCount };
 }
 
 function numbersToTyped(spec: ColumnSpec, arr: readonly (number | bigint | null)[]): { values: Int32Array | BigInt64Array; nulls: Uint8Array | null; nullCount: number } {
@@ -85,6 +128,15 @@ export function toColumnData(spec: ColumnSpec, v: ColumnValues | undefined): Col
         const t = numbersToTyped(spec, v as readonly (number | bigint | null)[]);
         return { kind: 'int64', rows: v.length, values: t.values as BigInt64Array, nulls: t.nulls, nullCount: t.nullCount };
       }
+    case 'float64':
+      if (v instanceof Float64Array) return { kind: 'float64', rows: v.length, values: v, nulls: null, nullCount: 0 };
+      if (!Array.isArray(v)) throw invalid(spec.name, 'float64 columns take a Float64Array or number[]');
+      return floatsOrBools(spec, v as readonly unknown[]);
+    case 'bool':
+      if (!Array.isArray(v)) throw invalid(spec.name, 'bool columns take a boolean[]');
+      return floatsOrBools(spec, v as readonly unknown[]);
+    case 'struct':
+      throw invalid(spec.name, 'a struct is written through its fields');
     case 'list<int32>': {
       if (!isList(v) || !(v.values instanceof Int32Array) || !(v.offsets instanceof Int32Array)) {
         throw invalid(spec.name, 'list<int32> columns take { values: Int32Array, offsets: Int32Array }');

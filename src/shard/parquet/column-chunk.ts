@@ -1,10 +1,13 @@
 import { ByteBuffer } from './byte-buffer.js';
 import type { ColumnData } from './column-batch.js';
 import type { PageCompressor } from './compression.js';
-import { plainInts, plainIntsSkippingNulls, plainStrings } from './encoding.js';
+import { buildDictionary, type Dictionary } from './dictionary.js';
+import { plainBools, plainInts, plainIntsSkippingNulls, plainStrings } from './encoding.js';
 import { LevelEncoder } from './levels.js';
 import { Encoding, PageType, encodePageHeader, type Statistics } from './metadata.js';
+import { boolStats, floatStats } from './number-stats.js';
 import type { LeafColumn } from './schema.js';
+import { stringStats } from './string-stats.js';
 
 /** One column chunk, encoded and compressed, ready to be written. */
 export interface EncodedChunk {
@@ -15,6 +18,8 @@ export interface EncodedChunk {
   totalCompressedSize: number;
   statistics: Statistics;
   encodings: Encoding[];
+  /** Bytes of the leading dictionary page (header + body) when the chunk has one. */
+  dictionaryPageBytes?: number;
 }
 
 function intStats(values: Int32Array, from: number, to: number, nullCount: number): Statistics {
@@ -66,8 +71,8 @@ function lowerBound(offsets: Int32Array, lo: number, hi: number, target: number)
 }
 
 /**
- * Encodes a leaf column's values for one row group into data pages (v1, PLAIN values,
- * RLE/bit-packed levels). Pages are cut at row boundaries once about `pageBytes` of values
+ * Encodes a leaf column's values for one row group into data pages (v1, PLAIN values or,
+ * for repetitive strings, a dictionary page and RLE_DICTIONARY indices; RLE/bit-packed levels). Pages are cut at row boundaries once about `pageBytes` of values
  * have been gathered, so readers can stream a chunk page by page. Scratch buffers are kept
  * between calls; the returned buffers are owned by the caller.
  */
@@ -95,21 +100,75 @@ export class ColumnChunkEncoder {
   encode(data: ColumnData): EncodedChunk {
     this.chunk = ColumnChunkEncoder.emptyChunk();
     switch (data.kind) {
-      case 'utf8':
-        this.encodeStrings(data.values, data.rows);
-        this.chunk.statistics = { nullCount: data.nullCount };
+      case 'utf8': {
+        const dict = this.leaf.spec.dictionary === false ? undefined : buildDictionary(data.values);
+        if (dict === undefined) this.encodeStrings(data.values, data.rows);
+        else this.encodeDictionary(dict, data.rows);
+        this.chunk.statistics = stringStats(data.values, data.nullCount, this.leaf.spec.minMax !== false);
         break;
+      }
       case 'int32':
       case 'int64':
         this.encodeInts(data.values, data.nulls);
         this.chunk.statistics = intStatsWithNulls(data.values, data.nulls, data.nullCount);
         break;
+      case 'float64':
+        this.encodeInts(data.values, data.nulls);
+        this.chunk.statistics = floatStats(data.values, data.nulls, data.nullCount);
+        break;
+      case 'bool':
+        this.encodeBools(data.values, data.nulls);
+        this.chunk.statistics = boolStats(data.values, data.nulls, data.nullCount);
+        break;
       case 'list':
         this.encodeList(data.values, data.offsets, data.rows);
         break;
     }
-    this.chunk.encodings = this.rep !== null || this.def !== null ? [Encoding.PLAIN, Encoding.RLE] : [Encoding.PLAIN];
+    const encodings = [Encoding.PLAIN];
+    if (this.rep !== null || this.def !== null) encodings.push(Encoding.RLE);
+    if (this.chunk.dictionaryPageBytes !== undefined) encodings.push(Encoding.RLE_DICTIONARY);
+    this.chunk.encodings = encodings;
     return this.chunk;
+  }
+
+  /** A PLAIN dictionary page, then data pages of RLE/bit-packed indices (nulls only in the levels). */
+  private encodeDictionary(dict: Dictionary, rows: number): void {
+    this.values.reset();
+    plainStrings(dict.entries, 0, dict.entries.length, Infinity, this.values);
+    this.emitPage(dict.entries.length, this.values.view(), PageType.DICTIONARY_PAGE);
+    this.chunk.dictionaryPageBytes = this.chunk.totalCompressedSize;
+    const indices = new LevelEncoder(dict.entries.length - 1, 1);
+    // indices take at most 2 bytes each (MAX_ENTRIES); count 4 so pages stay near pageBytes before compression
+    const perPage = Math.max(1, Math.floor(this.pageBytes / 4));
+    for (let row = 0; row < rows; row += perPage) {
+      const end = Math.min(rows, row + perPage);
+      this.def?.reset();
+      indices.reset();
+      for (let i = row; i < end; i++) {
+        const k = dict.indices[i] ?? -1;
+        this.def?.push(k < 0 ? 0 : 1);
+        if (k >= 0) indices.push(k);
+      }
+      this.values.reset();
+      this.values.byte(indices.bitWidth);
+      indices.finishBareTo(this.values);
+      this.emitPage(end - row, this.values.view(), PageType.DATA_PAGE, Encoding.RLE_DICTIONARY);
+    }
+  }
+
+  private encodeBools(values: Uint8Array, nulls: Uint8Array | null): void {
+    const rows = values.length;
+    const perPage = Math.max(8, this.pageBytes * 8);
+    for (let row = 0; row < rows; row += perPage) {
+      const end = Math.min(rows, row + perPage);
+      this.values.reset();
+      plainBools(values, nulls, row, end, this.values);
+      if (this.def !== null) {
+        this.def.reset();
+        for (let i = row; i < end; i++) this.def.push(nulls !== null && nulls[i] === 1 ? 0 : 1);
+      }
+      this.emitPage(end - row, this.values.view());
+    }
   }
 
   private encodeStrings(values: readonly (string | null)[], rows: number): void {
@@ -126,7 +185,7 @@ export class ColumnChunkEncoder {
     }
   }
 
-  private encodeInts(values: Int32Array | BigInt64Array, nulls: Uint8Array | null): void {
+  private encodeInts(values: Int32Array | BigInt64Array | Float64Array, nulls: Uint8Array | null): void {
     const rows = values.length;
     const perPage = Math.max(1, Math.floor(this.pageBytes / values.BYTES_PER_ELEMENT));
     for (let row = 0; row < rows; row += perPage) {
@@ -186,9 +245,9 @@ export class ColumnChunkEncoder {
   }
 
   /** Assembles levels + values into a page body, compresses it and appends header and body. */
-  private emitPage(numValues: number, valueBytes: Buffer): void {
+  private emitPage(numValues: number, valueBytes: Buffer, type = PageType.DATA_PAGE, encoding = Encoding.PLAIN): void {
     let body: Buffer;
-    if (this.rep === null && this.def === null) {
+    if (type === PageType.DICTIONARY_PAGE || (this.rep === null && this.def === null)) {
       body = valueBytes;
     } else {
       this.body.reset();
@@ -199,17 +258,17 @@ export class ColumnChunkEncoder {
     }
     const compressed = this.compressor.compress(body);
     this.header.reset();
-    encodePageHeader(this.header, {
-      type: PageType.DATA_PAGE,
-      uncompressedSize: body.length,
-      compressedSize: compressed.length,
-      dataPage: {
-        numValues,
-        encoding: Encoding.PLAIN,
-        defLevelEncoding: Encoding.RLE,
-        repLevelEncoding: Encoding.RLE,
-      },
-    });
+    encodePageHeader(
+      this.header,
+      type === PageType.DICTIONARY_PAGE
+        ? { type, uncompressedSize: body.length, compressedSize: compressed.length, dictionaryPage: { numValues } }
+        : {
+            type,
+            uncompressedSize: body.length,
+            compressedSize: compressed.length,
+            dataPage: { numValues, encoding, defLevelEncoding: Encoding.RLE, repLevelEncoding: Encoding.RLE },
+          },
+    );
     const header = this.header.copy();
     const c = this.chunk;
     c.buffers.push(header, compressed);

@@ -9,7 +9,7 @@ import type { ByteBuffer } from './byte-buffer.js';
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Appends values[from, to) of a typed int array as little-endian bytes. */
-export function plainInts(values: Int32Array | BigInt64Array, from: number, to: number, out: ByteBuffer): void {
+export function plainInts(values: Int32Array | BigInt64Array | Float64Array, from: number, to: number, out: ByteBuffer): void {
   const width = values.BYTES_PER_ELEMENT;
   const n = (to - from) * width;
   out.reserve(n);
@@ -20,6 +20,7 @@ export function plainInts(values: Int32Array | BigInt64Array, from: number, to: 
     const dv = new DataView(out.buf.buffer, out.buf.byteOffset + out.length, n);
     for (let i = from; i < to; i++) {
       if (values instanceof Int32Array) dv.setInt32((i - from) * 4, values[i] ?? 0, true);
+      else if (values instanceof Float64Array) dv.setFloat64((i - from) * 8, values[i] ?? 0, true);
       else dv.setBigInt64((i - from) * 8, values[i] ?? 0n, true);
     }
   }
@@ -27,7 +28,7 @@ export function plainInts(values: Int32Array | BigInt64Array, from: number, to: 
 }
 
 /** Appends the non-null values among rows [from, to), skipping rows flagged in `nulls`. */
-export function plainIntsSkippingNulls(values: Int32Array | BigInt64Array, nulls: Uint8Array, from: number, to: number, out: ByteBuffer): void {
+export function plainIntsSkippingNulls(values: Int32Array | BigInt64Array | Float64Array, nulls: Uint8Array, from: number, to: number, out: ByteBuffer): void {
   let runStart = from;
   for (let i = from; i <= to; i++) {
     if (i === to || nulls[i] === 1) {
@@ -56,4 +57,21 @@ export function plainStrings(values: readonly (string | null)[], from: number, t
     out.length = pos + 4 + n;
   }
   return i;
+}
+
+/** Appends the non-null booleans among rows [from, to) bit-packed, least significant bit first. */
+export function plainBools(values: Uint8Array, nulls: Uint8Array | null, from: number, to: number, out: ByteBuffer): void {
+  out.reserve(((to - from) >>> 3) + 1);
+  let acc = 0;
+  let bits = 0;
+  for (let i = from; i < to; i++) {
+    if (nulls !== null && nulls[i] === 1) continue;
+    acc |= (values[i] ?? 0) << bits;
+    if (++bits === 8) {
+      out.buf[out.length++] = acc;
+      acc = 0;
+      bits = 0;
+    }
+  }
+  if (bits > 0) out.buf[out.length++] = acc;
 }

@@ -1,12 +1,14 @@
 import { unlink } from 'node:fs/promises';
 import { SluiceError } from '../../core/errors.js';
 import { outputError } from '../../io/output-error.js';
-import { toColumnData, type ColumnBatch, type ColumnData } from './column-batch.js';
+import { arrowSchemaBase64 } from './arrow-schema.js';
+import { leafValues, toColumnData, type ColumnBatch, type ColumnData } from './column-batch.js';
 import { ColumnChunkEncoder } from './column-chunk.js';
 import { createCompressor, type Compression } from './compression.js';
 import { FileSink } from './file-sink.js';
 import { encodeFileMetaData, type ColumnChunk, type CompressionCodec, type RowGroup } from './metadata.js';
 import { buildSchema, type ColumnSpec, type ParquetSchema } from './schema.js';
+import { SLUICE_VERSION } from './version.js';
 
 export interface ParquetWriterOptions {
   compression: Compression;
@@ -27,7 +29,8 @@ export interface ParquetWriteSummary {
 
 const MAGIC = Buffer.from('PAR1', 'ascii');
 const DEFAULT_PAGE_BYTES = 1 << 20;
-export const CREATED_BY = 'sluice';
+/** The form parquet-java and Arrow use, `<name> version <semver>`, which readers parse to judge a writer. */
+export const CREATED_BY = `sluice version ${SLUICE_VERSION}`;
 
 /**
  * Streams a Parquet file to disk one row group at a time: each writeRowGroup encodes and
@@ -114,6 +117,7 @@ export class ParquetFileWriter {
         // the previous chunk's write overlaps this chunk's compression
         if (pending !== undefined) await pending;
         const offset = this.sink.bytesWritten;
+        const dictBytes = enc.dictionaryPageBytes;
         pending = this.sink.write(enc.buffers);
         // handled here so an encoder error below cannot leave it as an unhandled rejection
         pending.catch(() => undefined);
@@ -127,7 +131,8 @@ export class ParquetFileWriter {
             numValues: enc.numValues,
             totalUncompressedSize: enc.totalUncompressedSize,
             totalCompressedSize: enc.totalCompressedSize,
-            dataPageOffset: offset,
+            dataPageOffset: offset + (dictBytes ?? 0),
+            ...(dictBytes === undefined ? {} : { dictionaryPageOffset: offset }),
             statistics: enc.statistics,
           },
         });
@@ -155,7 +160,8 @@ export class ParquetFileWriter {
       schema: this.schema.elements,
       numRows: this.rows,
       rowGroups: this.rowGroups,
-      keyValueMetadata: Object.entries(this.opts.keyValueMetadata ?? {}),
+      // ARROW:schema first, as pyarrow writes it; callers' keys may not replace it
+      keyValueMetadata: [['ARROW:schema', arrowSchemaBase64(this.schema.columns)], ...Object.entries(this.opts.keyValueMetadata ?? {}).filter(([k]) => k !== 'ARROW:schema')],
       createdBy: CREATED_BY,
       numLeafColumns: this.schema.leaves.length,
     });
@@ -184,11 +190,11 @@ export class ParquetFileWriter {
   }
 
   private validate(batch: ColumnBatch): ColumnData[] {
-    const names = new Set(this.schema.leaves.map((l) => l.spec.name));
+    const names = new Set(this.schema.columns.map((c) => c.name));
     for (const key of Object.keys(batch)) {
       if (!names.has(key)) throw new SluiceError('SLUICE_SHARD_INVALID', `batch has column ${key} that is not in the schema`, { file: this.path });
     }
-    const columns = this.schema.leaves.map((leaf) => toColumnData(leaf.spec, batch[leaf.spec.name]));
+    const columns = this.schema.leaves.map((leaf) => toColumnData(leaf.spec, leafValues(batch, leaf.spec, leaf.parent)));
     const rows = columns[0]?.rows ?? 0;
     for (const c of columns) {
       if (c.rows !== rows) {

@@ -6,7 +6,8 @@ export function bitWidth(maxLevel: number): number {
 }
 
 /**
- * Encoder for the RLE / bit-packing hybrid used for repetition and definition levels.
+ * Encoder for the RLE / bit-packing hybrid used for repetition and definition levels, and
+ * for dictionary indices (values up to 2^24 - 1).
  *
  * Input arrives as runs (value, count), which is how levels come out of our columns: a
  * list row is "one 0 then n-1 ones" for repetition, a non-null stretch is one run for
@@ -17,16 +18,21 @@ export function bitWidth(maxLevel: number): number {
 export class LevelEncoder {
   private readonly width: number;
   private readonly out = new ByteBuffer(1024);
-  private literal = new Uint8Array(64);
+  private literal = new Int32Array(64);
   private literalLen = 0;
   private runValue = 0;
   private runCount = 0;
   /** Total values pushed since the last reset. */
   count = 0;
 
-  constructor(maxLevel: number) {
-    this.width = bitWidth(maxLevel);
-    if (this.width > 8) throw new RangeError(`level bit width ${this.width} > 8 is not supported`);
+  /** `minWidth`: dictionary indices are written with at least one bit, which every reader accepts. */
+  constructor(maxLevel: number, minWidth = 0) {
+    this.width = Math.max(minWidth, bitWidth(maxLevel));
+    if (this.width > 24) throw new RangeError(`bit width ${this.width} > 24 is not supported`);
+  }
+
+  get bitWidth(): number {
+    return this.width;
   }
 
   reset(): void {
@@ -60,6 +66,14 @@ export class LevelEncoder {
     dst.bytes(this.out.view());
   }
 
+  /** Finishes the stream and appends it without a length prefix (dictionary indices). */
+  finishBareTo(dst: ByteBuffer): void {
+    const start = dst.length;
+    this.finishTo(dst);
+    dst.buf.copyWithin(start, start + 4, dst.length);
+    dst.length -= 4;
+  }
+
   private flushRun(): void {
     let c = this.runCount;
     if (c === 0) return;
@@ -83,7 +97,7 @@ export class LevelEncoder {
     if (this.literalLen + n > this.literal.length) {
       let cap = this.literal.length * 2;
       while (cap < this.literalLen + n) cap *= 2;
-      const next = new Uint8Array(cap);
+      const next = new Int32Array(cap);
       next.set(this.literal.subarray(0, this.literalLen));
       this.literal = next;
     }
@@ -93,8 +107,8 @@ export class LevelEncoder {
 
   private emitRle(v: number, n: number): void {
     this.out.uvarint(n * 2);
-    // the repeated value takes ceil(width / 8) bytes; width <= 8 here
-    this.out.byte(v);
+    // the repeated value takes ceil(width / 8) bytes, little-endian
+    for (let w = 0; w < this.width; w += 8) this.out.byte((v >>> w) & 0xff);
   }
 
   /** Writes the pending literal values (a multiple of 8) as one bit-packed run. */

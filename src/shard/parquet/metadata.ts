@@ -31,6 +31,7 @@ export enum ConvertedType {
 export enum Encoding {
   PLAIN = 0,
   RLE = 3,
+  RLE_DICTIONARY = 8,
 }
 
 export enum CompressionCodec {
@@ -42,6 +43,7 @@ export enum CompressionCodec {
 
 export enum PageType {
   DATA_PAGE = 0,
+  DICTIONARY_PAGE = 2,
 }
 
 /** LogicalType is a union; only the members we emit. */
@@ -61,6 +63,12 @@ export interface Statistics {
   /** PLAIN-encoded (little-endian) min/max; absent when the chunk has no values or no order. */
   min?: Uint8Array;
   max?: Uint8Array;
+  /**
+   * Set for byte-array columns: their min/max go only in min_value/max_value (the deprecated
+   * min/max were compared as signed bytes), with is_*_value_exact saying whether a value was
+   * truncated.
+   */
+  exact?: { min: boolean; max: boolean };
 }
 
 export interface DataPageHeader {
@@ -74,7 +82,9 @@ export interface PageHeader {
   type: PageType;
   uncompressedSize: number;
   compressedSize: number;
-  dataPage: DataPageHeader;
+  dataPage?: DataPageHeader;
+  /** A dictionary page's entry count (its values are PLAIN). */
+  dictionaryPage?: { numValues: number };
 }
 
 export interface ColumnMetaData {
@@ -86,6 +96,8 @@ export interface ColumnMetaData {
   totalUncompressedSize: number;
   totalCompressedSize: number;
   dataPageOffset: number;
+  /** Offset of the chunk's dictionary page, when it has one (it precedes the data pages). */
+  dictionaryPageOffset?: number;
   statistics: Statistics;
 }
 
@@ -136,11 +148,17 @@ function writeStatistics(w: CompactWriter, id: number, s: Statistics): void {
   w.structBegin(id);
   // Fields 1/2 are the deprecated max/min; for signed integers their (signed) order is the
   // same as min_value/max_value, so writing both serves old and new readers.
-  if (s.max !== undefined) w.binary(1, s.max);
-  if (s.min !== undefined) w.binary(2, s.min);
+  if (s.exact === undefined) {
+    if (s.max !== undefined) w.binary(1, s.max);
+    if (s.min !== undefined) w.binary(2, s.min);
+  }
   w.i64(3, s.nullCount);
   if (s.max !== undefined) w.binary(5, s.max);
   if (s.min !== undefined) w.binary(6, s.min);
+  if (s.exact !== undefined) {
+    if (s.max !== undefined) w.bool(7, s.exact.max);
+    if (s.min !== undefined) w.bool(8, s.exact.min);
+  }
   w.structEnd();
 }
 
@@ -156,6 +174,7 @@ function writeColumnMetaData(w: CompactWriter, m: ColumnMetaData): void {
   w.i64(6, m.totalUncompressedSize);
   w.i64(7, m.totalCompressedSize);
   w.i64(9, m.dataPageOffset);
+  if (m.dictionaryPageOffset !== undefined) w.i64(11, m.dictionaryPageOffset);
   writeStatistics(w, 12, m.statistics);
   w.structEnd();
 }
@@ -210,18 +229,26 @@ export function encodeFileMetaData(md: FileMetaData): Buffer {
   return w.out.copy();
 }
 
-/** Serialises a data page (v1) header into `out` (appending). */
+/** Serialises a data page (v1) or dictionary page header into `out` (appending). */
 export function encodePageHeader(out: ByteBuffer, h: PageHeader): void {
   const w = new CompactWriter(out);
   w.structBeginBare();
   w.i32(1, h.type);
   w.i32(2, h.uncompressedSize);
   w.i32(3, h.compressedSize);
-  w.structBegin(5);
-  w.i32(1, h.dataPage.numValues);
-  w.i32(2, h.dataPage.encoding);
-  w.i32(3, h.dataPage.defLevelEncoding);
-  w.i32(4, h.dataPage.repLevelEncoding);
-  w.structEnd();
+  if (h.dataPage !== undefined) {
+    w.structBegin(5);
+    w.i32(1, h.dataPage.numValues);
+    w.i32(2, h.dataPage.encoding);
+    w.i32(3, h.dataPage.defLevelEncoding);
+    w.i32(4, h.dataPage.repLevelEncoding);
+    w.structEnd();
+  }
+  if (h.dictionaryPage !== undefined) {
+    w.structBegin(7);
+    w.i32(1, h.dictionaryPage.numValues);
+    w.i32(2, Encoding.PLAIN);
+    w.structEnd();
+  }
   w.structEnd();
 }

@@ -66,6 +66,11 @@ export class CompactWriter {
     this.writeZigzag(v);
   }
 
+  /** Booleans carry their value in the field header's type nibble. */
+  bool(id: number, v: boolean): void {
+    this.fieldHeader(id, v ? CType.BoolTrue : CType.BoolFalse);
+  }
+
   binary(id: number, v: Uint8Array): void {
     this.fieldHeader(id, CType.Binary);
     this.out.uvarint(v.length);
