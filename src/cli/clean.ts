@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
-import type { ParsedArgs } from './args.js';
+import { usageError, type ParsedArgs } from './args.js';
 import { OutputLayout } from '../runner/layout.js';
 import { OutputLock } from '../runner/lock.js';
 import { removeScratch } from '../runner/scratch.js';
@@ -10,10 +10,7 @@ import { spec } from './specs/clean.js';
 /** `sluice clean` (options and help in specs/clean.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [dir, ...extra] = args.positionals;
-  if (!dir || extra.length > 0) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!dir || extra.length > 0) throw usageError(spec);
   const layout = new OutputLayout(dir);
   const finished = await stat(layout.manifest).then(
     () => true,

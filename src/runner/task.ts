@@ -247,6 +247,7 @@ class ShardSink implements DocSink {
       rowGroupBytes: out.row_group_bytes,
       compression: out.compression,
       keepText: out.keep_text,
+      ...(out.meta === undefined ? {} : { meta: out.meta }),
     });
   }
 

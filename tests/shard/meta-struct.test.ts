@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,6 +10,7 @@ import { inferMetaSchema } from '../../src/shard/meta-struct.js';
 import { ShardWriter } from '../../src/shard/shard-writer.js';
 import { runReader } from '../helpers/harness.js';
 import { readBack } from './read-back.js';
+import { sluice } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-meta-struct-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,4 +77,30 @@ describe('output.meta: struct', () => {
       expect(d.source).toBe('web');
     }
   }, 60_000);
+});
+
+describe('output.meta: struct through sluice run', () => {
+  test('a pipeline with output.meta: struct writes typed meta columns that DuckDB reads', { timeout: 240_000 }, async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'sluice-meta-run-'));
+    const corpus = join(runDir, 'docs.jsonl');
+    writeFileSync(
+      corpus,
+      Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `r${i}`, text: `document number ${i} with some words`, url: `https://example.org/${i}`, score: i / 4, n: i })).join('\n') + '\n',
+    );
+    const out = join(runDir, 'out');
+    const file = join(runDir, 'p.yaml');
+    writeFileSync(file, `name: meta-struct\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\noutput:\n  dir: ${out}\n  meta: struct\n`);
+    const r = sluice(['run', file, '--workers', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const types = (await conn.runAndReadAll(`select column_name, column_type from (describe select * from read_parquet('${out}/shards/*.parquet'))`)).getRows();
+    expect(types.find((t) => t[0] === 'meta')?.[1]).toBe('STRUCT(url VARCHAR, score DOUBLE, n BIGINT)');
+    const rows = (await conn.runAndReadAll(`select id, meta.url, meta.n from read_parquet('${out}/shards/*.parquet') where meta.n >= 18 order by id`)).getRows();
+    expect(rows).toEqual([
+      ['r18', 'https://example.org/18', 18n],
+      ['r19', 'https://example.org/19', 19n],
+    ]);
+    rmSync(runDir, { recursive: true, force: true });
+  });
 });
