@@ -46,6 +46,14 @@ export function leafValues(batch: ColumnBatch, spec: ColumnSpec, parent: string 
   return v.fields[spec.name];
 }
 
+/** Marks row `i` null in the mask (made on the first null), refusing a null in a column that is not nullable. */
+function markNull(spec: ColumnSpec, nulls: Uint8Array | null, i: number, rows: number): Uint8Array {
+  if (spec.nullable !== true) throw invalid(spec.name, `row ${i} is null but the column is not nullable`);
+  const mask = nulls ?? new Uint8Array(rows);
+  mask[i] = 1;
+  return mask;
+}
+
 /** float64 and bool values with their null mask. */
 function floatsOrBools(spec: ColumnSpec, arr: readonly unknown[]): ColumnData {
   const isBool = spec.type === 'bool';
@@ -55,9 +63,7 @@ function floatsOrBools(spec: ColumnSpec, arr: readonly unknown[]): ColumnData {
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
     if (v === null || v === undefined) {
-      if (spec.nullable !== true) throw invalid(spec.name, `row ${i} is null but the column is not nullable`);
-      nulls ??= new Uint8Array(arr.length);
-      nulls[i] = 1;
+      nulls = markNull(spec, nulls, i, arr.length);
       nullCount++;
     } else if (isBool) {
       if (typeof v !== 'boolean') throw invalid(spec.name, `row ${i}: ${typeof v} is not a boolean`);
@@ -78,9 +84,7 @@ function numbersToTyped(spec: ColumnSpec, arr: readonly (number | bigint | null)
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
     if (v === null || v === undefined) {
-      if (spec.nullable !== true) throw invalid(spec.name, `row ${i} is null but the column is not nullable`);
-      nulls ??= new Uint8Array(arr.length);
-      nulls[i] = 1;
+      nulls = markNull(spec, nulls, i, arr.length);
       nullCount++;
     } else if (is32) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
