@@ -2,17 +2,14 @@ import { SluiceError } from '../core/errors.js';
 import { binDtype, exportBin, uint32Warning } from '../export/bin.js';
 import { exportMegatron } from '../export/megatron.js';
 import { TokenDataset } from '../loader/dataset.js';
-import { intOption, type ParsedArgs } from './args.js';
+import { intOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/export.js';
 
 /** `sluice export` (options and help in specs/export.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [format, dir, out, ...extra] = args.positionals;
-  if ((format !== 'megatron' && format !== 'bin') || dir === undefined || out === undefined || extra.length > 0) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if ((format !== 'megatron' && format !== 'bin') || dir === undefined || out === undefined || extra.length > 0) throw usageError(spec);
   const eos = !args.values['no-eos'];
   const dataset = await TokenDataset.open(dir);
   if (format === 'megatron') {

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
+import { suggestionHint } from '../core/suggest.js';
 import { openDecoded } from '../io/decompress.js';
 import { localFile, stdinFile } from '../io/input.js';
 import { splitLines } from '../io/lines.js';
@@ -8,7 +10,8 @@ import { IdBuffer } from '../tokenize/id-buffer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
 import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
 import { BpeTrainer, TRAINED_FILES, writeTrainedTokenizer } from '../tokenize/trainer.js';
-import { intOption, stringOption, type ParsedArgs } from './args.js';
+import { isStandardName, STANDARD_VOCABULARIES } from '../tokenize/standard.js';
+import { intOption, stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/tokenizer.js';
 import { BadRecords } from './tokenizer-bad-records.js';
@@ -18,7 +21,14 @@ const SUBCOMMANDS = ['encode', 'decode', 'train', 'info'] as const;
 
 function tokenizerSpec(values: ParsedArgs['values']): TokenizerSpec {
   const pattern = stringOption(values, 'pattern');
-  return { tokenizer: stringOption(values, 'tokenizer') ?? 'cl100k_base', ...(pattern !== undefined ? { pattern } : {}) };
+  const tokenizer = stringOption(values, 'tokenizer') ?? 'cl100k_base';
+  // a misspelt name is a usage error (exit 2) with the name it was meant to be, as in a pipeline file
+  if (!isStandardName(tokenizer) && !existsSync(tokenizer)) {
+    throw new SluiceError('SLUICE_USAGE', `--tokenizer: "${tokenizer}" is neither a standard vocabulary nor an existing path`, {
+      hint: `${suggestionHint(tokenizer, Object.keys(STANDARD_VOCABULARIES))}; or a trained tokenizer's directory, a tokenizer.json or a .tiktoken file`,
+    });
+  }
+  return { tokenizer, ...(pattern !== undefined ? { pattern } : {}) };
 }
 
 /** --text-field, and bad records counted (or, with --strict, fatal) in `bad`. */
@@ -211,10 +221,7 @@ async function infoCommand(args: ParsedArgs, io: CliIO): Promise<number> {
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [sub, ...rest] = args.positionals;
   const subArgs: ParsedArgs = { values: args.values, positionals: rest };
-  if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
-    io.log.error(`usage: ${spec.usage}`);
-    return 2;
-  }
+  if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw usageError(spec, sub === undefined ? 'tokenizer: which subcommand?' : `tokenizer: no subcommand "${sub}"`);
   switch (sub) {
     case 'encode':
       return encodeCommand(subArgs, io);

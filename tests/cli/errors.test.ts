@@ -72,6 +72,21 @@ describe('CLI errors: one format, one exit-code table', () => {
     expectSaidOnce(r.stderr);
   });
 
+  it('sluice tokenizer and sluice export take the same path: usage errors and a misspelt --tokenizer exit 2, once, with a hint', () => {
+    const sub = sluice(['tokenizer', 'encdoe']);
+    expect(sub.status).toBe(2);
+    expect(sub.stderr).toMatch(/^error\[SLUICE_USAGE\]: tokenizer: no subcommand "encdoe"/m);
+    expect(sub.stderr).toContain('usage: sluice tokenizer');
+    const tok = sluice(['tokenizer', 'info', '--tokenizer', 'gtp2']);
+    expect(tok.status).toBe(2);
+    expect(tok.stderr).toContain('did you mean "gpt2"?');
+    expect(tok.stderr.match(/did you mean/g)).toHaveLength(1);
+    const exp = sluice(['export', 'megatron']);
+    expect(exp.status).toBe(2);
+    expect(exp.stderr).toMatch(/^error\[SLUICE_USAGE\]/m);
+    expect(exp.stderr).not.toContain('error: error[');
+  });
+
   it("README's exit-code table is the one exit-codes.ts implements", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const rows = readme

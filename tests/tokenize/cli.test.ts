@@ -119,13 +119,14 @@ describe('sluice tokenizer', () => {
     expect(existsSync(join(dir, 'none'))).toBe(false);
   });
 
-  it('usage errors exit 2; a tokenizer that does not exist exits 1 with the reason', () => {
+  it('usage errors exit 2, a tokenizer that does not exist too, with the reason and the name it was meant to be', () => {
     expect(sluice(['tokenizer', 'frobnicate']).status).toBe(2);
     const noSize = sluice(['tokenizer', 'train', '--out', join(dir, 'x'), input]);
     expect(noSize.status).toBe(2);
     expect(noSize.stderr).toContain('needs --vocab-size');
     const missing = sluice(['tokenizer', 'info', '-t', 'cl200k_base']);
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('neither a standard vocabulary nor an existing path');
+    expect(missing.stderr).toContain('did you mean "cl100k_base"?');
   });
 });
