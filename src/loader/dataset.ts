@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { readDatasetManifest, type DatasetManifest, type TokenizerFacts } from './manifest.js';
 import { PageInflater } from './page-codec.js';
-import { indexTokenShard, listValuesOffset, readPageBody, readSourceColumn, type TokenShard } from './token-shard.js';
+import { readPageBody } from './shard-file.js';
+import { readSourceColumn } from './source-column.js';
+import { indexTokenShard, listValuesOffset, type TokenShard } from './token-shard.js';
 
 export interface OpenDatasetOptions {
   /** 'sha256' (default) hashes every shard; 'size' only compares sizes (for very large datasets opened often). */

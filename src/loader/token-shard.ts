@@ -7,25 +7,15 @@
  * tokens as little-endian int32, back to back. With `num_tokens` (one int32 per row) we know
  * which rows a page holds and where each row's tokens start, and never decode the levels.
  * Every assumption is checked when the shard is indexed; a file that breaks one is refused
- * with a message naming it.
+ * with a message naming it. The `source` column is read in more layouts (source-column.ts).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { parquetMetadata, type ColumnMetaData, type CompressionCodec, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
+import { parquetMetadata, type ColumnMetaData, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { PageInflater, SUPPORTED_CODECS } from './page-codec.js';
-
-/** One data page of a column chunk, located and sized from its header. */
-export interface PageRef {
-  /** File offset of the (compressed) page body. */
-  offset: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  codec: CompressionCodec;
-  /** Levels (list columns) or values (flat columns) in the page. */
-  numValues: number;
-}
+import { bad, readAt, readPageBody, walkChunk, type PageRef } from './shard-file.js';
+import { sourcePagesOf, type SourceColumn } from './source-column.js';
 
 /** A page of `input_ids` with the rows and tokens it holds (indices within the shard). */
 export interface TokenPage extends PageRef {
@@ -44,27 +34,10 @@ export interface TokenShard {
   numTokens: Int32Array;
   pages: TokenPage[];
   /** Pages of the `source` column (decoded only when a mixture needs it). */
-  sourcePages: PageRef[];
+  source: SourceColumn;
   /** Smallest and largest token id in the shard (from the column statistics), if any. */
   minToken: number | undefined;
   maxToken: number | undefined;
-}
-
-const HINT = 'sluice reads shards written by `sluice run` (PLAIN pages cut at row boundaries); rerun the pipeline to rewrite this one';
-
-function bad(file: string, message: string, hint = HINT): SluiceError {
-  return new SluiceError('SLUICE_LOADER', `${file}: ${message}`, { file, hint });
-}
-
-function readAt(fd: number, file: string, offset: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, offset + got);
-    if (n === 0) throw bad(file, `ends at byte ${offset + got}, before the ${length} bytes expected at ${offset}`, 'the shard is truncated; rerun the pipeline to rewrite it');
-    got += n;
-  }
-  return buf;
 }
 
 function footerOf(fd: number, file: string, size: number): FileMetaData {
@@ -107,7 +80,8 @@ function descendants(schema: SchemaElement[], i: number): number {
   return n;
 }
 
-function checkSchema(file: string, schema: SchemaElement[]): void {
+/** Checks the token columns' layout; returns whether `source` is OPTIONAL (pyarrow's default) rather than REQUIRED. */
+function checkSchema(file: string, schema: SchemaElement[]): boolean {
   const ids = childIndex(schema, 'input_ids');
   if (ids < 0) throw bad(file, 'has no input_ids column: its documents were not tokenized', 'run a pipeline with a tokenize stage; its shards carry input_ids and num_tokens');
   const [list, rep, elem] = [schema[ids], schema[ids + 1], schema[ids + 2]];
@@ -117,42 +91,26 @@ function checkSchema(file: string, schema: SchemaElement[]): void {
   const n = schema[childIndex(schema, 'num_tokens')];
   if (n?.type !== 'INT32' || n.repetition_type !== 'REQUIRED') throw bad(file, 'has no required int32 num_tokens column');
   const s = schema[childIndex(schema, 'source')];
-  if (s?.type !== 'BYTE_ARRAY' || s.repetition_type !== 'REQUIRED') throw bad(file, 'has no required string source column');
+  if (s?.type !== 'BYTE_ARRAY' || (s.repetition_type !== 'REQUIRED' && s.repetition_type !== 'OPTIONAL')) throw bad(file, 'has no string source column');
+  return s.repetition_type === 'OPTIONAL';
 }
 
-/** Walks a column chunk's page headers (bodies are not read). */
+/** Locates a token column chunk's pages: PLAIN data pages v1 only. */
 function pagesOf(fd: number, file: string, size: number, meta: ColumnMetaData): PageRef[] {
   const column = meta.path_in_schema.join('.');
   if (meta.dictionary_page_offset !== undefined) throw bad(file, `column ${column} is dictionary-encoded`);
   if (!SUPPORTED_CODECS.includes(meta.codec)) throw bad(file, `column ${column} uses codec ${meta.codec}`);
-  let offset = Number(meta.data_page_offset);
-  const end = offset + Number(meta.total_compressed_size);
-  if (end > size) throw bad(file, `column ${column} extends past the end of the file`, 'the shard is truncated; rerun the pipeline to rewrite it');
   const pages: PageRef[] = [];
   let values = 0;
-  while (offset < end) {
-    let window = 256;
-    let parsed: { header: ReturnType<typeof parquetHeader>; length: number } | undefined;
-    while (parsed === undefined) {
-      const buf = readAt(fd, file, offset, Math.min(window, end - offset));
-      try {
-        const reader = { view: new DataView(buf.buffer, buf.byteOffset, buf.length), offset: 0 };
-        parsed = { header: parquetHeader(reader), length: reader.offset };
-      } catch (err) {
-        if (window >= end - offset || window >= 1 << 20) throw bad(file, `column ${column}: page header at ${offset} does not parse: ${errorMessage(err)}`);
-        window *= 4;
-      }
-    }
-    const { header, length } = parsed;
+  for (const { header, offset } of walkChunk(fd, file, size, meta)) {
     const dp = header.data_page_header;
     if (header.type !== 'DATA_PAGE' || dp === undefined || dp.encoding !== 'PLAIN') {
       throw bad(file, `column ${column}: page at ${offset} is ${header.type}${dp ? ` ${dp.encoding}` : ''}, not a PLAIN data page v1`);
     }
-    pages.push({ offset: offset + length, compressedSize: header.compressed_page_size, uncompressedSize: header.uncompressed_page_size, codec: meta.codec, numValues: dp.num_values });
+    pages.push({ offset, compressedSize: header.compressed_page_size, uncompressedSize: header.uncompressed_page_size, codec: meta.codec, numValues: dp.num_values });
     values += dp.num_values;
-    offset += length + header.compressed_page_size;
   }
-  if (offset !== end || values !== Number(meta.num_values)) throw bad(file, `column ${column}: pages do not add up to the column chunk's size and value count`);
+  if (values !== Number(meta.num_values)) throw bad(file, `column ${column}: pages do not add up to the column chunk's value count`);
   return pages;
 }
 
@@ -160,19 +118,6 @@ function columnMeta(file: string, md: FileMetaData, rg: number, name: string): C
   const c = md.row_groups[rg]!.columns.find((col) => col.meta_data?.path_in_schema[0] === name)?.meta_data;
   if (!c) throw bad(file, `row group ${rg} has no ${name} column chunk`);
   return c;
-}
-
-/** Decompresses a page and returns its body. */
-export function readPageBody(fd: number, file: string, page: PageRef, inflater: PageInflater): Uint8Array {
-  const raw = readAt(fd, file, page.offset, page.compressedSize);
-  let body: Uint8Array;
-  try {
-    body = inflater.inflate(page.codec, raw, page.uncompressedSize);
-  } catch (err) {
-    throw bad(file, `page at ${page.offset} does not decompress (${page.codec}): ${errorMessage(err)}`, 'the shard is damaged; rerun the pipeline to rewrite it');
-  }
-  if (body.length !== page.uncompressedSize) throw bad(file, `page at ${page.offset} decompresses to ${body.length} bytes, its header says ${page.uncompressedSize}`);
-  return body;
 }
 
 /** Where a list page's values start: after the repetition and definition level runs. */
@@ -226,11 +171,11 @@ export function indexTokenShard(file: string, inflater: PageInflater): TokenShar
   try {
     const size = fstatSync(fd).size;
     const md = footerOf(fd, file, size);
-    checkSchema(file, md.schema);
+    const sourceOptional = checkSchema(file, md.schema);
     const rows = Number(md.num_rows);
     const numTokens = int32Column(fd, file, md, 'num_tokens', inflater, size);
     const pages: TokenPage[] = [];
-    const sourcePages: PageRef[] = [];
+    const source: SourceColumn = { pages: [], optional: sourceOptional };
     let row = 0;
     let value = 0;
     let minToken: number | undefined;
@@ -260,41 +205,10 @@ export function indexTokenShard(file: string, inflater: PageInflater): TokenShar
         pages.push({ ...p, rowStart, rowEnd: row, valueStart, valueEnd: value });
       }
       if (row !== rgEnd) throw bad(file, `row group ${rg}: input_ids pages hold ${row - (rgEnd - rgRows)} rows, the row group ${rgRows}`);
-      sourcePages.push(...pagesOf(fd, file, size, columnMeta(file, md, rg, 'source')));
+      source.pages.push(...sourcePagesOf(fd, file, size, columnMeta(file, md, rg, 'source'), sourceOptional));
     }
     if (row !== rows) throw bad(file, `input_ids holds ${row} rows, the footer says ${rows}`);
-    return { file, rows, tokens: value, numTokens, pages, sourcePages, minToken, maxToken };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Decodes the `source` column (PLAIN strings), calling `each` once per row in order. */
-export function readSourceColumn(shard: TokenShard, inflater: PageInflater, each: (source: string) => void): void {
-  const fd = openSync(shard.file, 'r');
-  try {
-    let rows = 0;
-    let prev: Buffer | undefined;
-    let prevText = '';
-    for (const page of shard.sourcePages) {
-      const body = Buffer.from(readPageBody(fd, shard.file, page, inflater));
-      let pos = 0;
-      for (let i = 0; i < page.numValues; i++) {
-        if (pos + 4 > body.length) throw bad(shard.file, `source page at ${page.offset} ends inside a value`);
-        const len = body.readUInt32LE(pos);
-        const bytes = body.subarray(pos + 4, pos + 4 + len);
-        if (bytes.length !== len) throw bad(shard.file, `source page at ${page.offset} ends inside a value`);
-        // shards are mostly one source: reuse the last decoded string when the bytes repeat
-        if (prev === undefined || !prev.equals(bytes)) {
-          prev = bytes;
-          prevText = bytes.toString('utf8');
-        }
-        each(prevText);
-        pos += 4 + len;
-        rows++;
-      }
-    }
-    if (rows !== shard.rows) throw bad(shard.file, `source holds ${rows} values for ${shard.rows} rows`);
+    return { file, rows, tokens: value, numTokens, pages, source, minToken, maxToken };
   } finally {
     closeSync(fd);
   }

@@ -7,15 +7,15 @@ import type { ColumnBatch, ColumnSpec } from './parquet/index.js';
  * struct of these fields (output.meta: struct) instead of JSON text.
  *
  * `id` and `source` get min/max statistics (row groups can be skipped on `source = 'web'` or an
- * id range) and `source` is dictionary-encoded when it repeats, except in token shards: the
- * loaders (src/loader, and its Python twin) decode `source` as PLAIN pages. `text` and the JSON `meta` get
+ * id range) and `source` is dictionary-encoded when it repeats, in token shards too: the loader
+ * (src/loader/source-column.ts) reads it PLAIN or dictionary-encoded. `text` and the JSON `meta` get
  * neither: no query prunes on the range of a document's text or of JSON text, and their values
  * are almost all distinct, so a dictionary attempt would only cost time.
  */
 export function shardColumns(keepText: boolean, withTokens: boolean, metaStruct?: MetaSchema): ColumnSpec[] {
   const cols: ColumnSpec[] = [
     { name: 'id', type: 'utf8' },
-    { name: 'source', type: 'utf8', dictionary: !withTokens },
+    { name: 'source', type: 'utf8' },
   ];
   if (keepText) cols.push({ name: 'text', type: 'utf8', dictionary: false, minMax: false });
   if (metaStruct === undefined) {
