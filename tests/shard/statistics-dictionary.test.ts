@@ -137,6 +137,10 @@ describe('statistics and dictionary encoding in shards', () => {
 
     const stats = await query(`SELECT row_group_id, stats_min_value, stats_max_value FROM parquet_metadata('${path}') WHERE path_in_schema = 'source' ORDER BY 1`);
     expect(stats).toEqual(GROUPS.map((s, g) => [BigInt(g), s, s]));
+    // num_values counts the rows of the data pages, not the dictionary's entries as well (as Arrow writes it)
+    const counts = await query(`SELECT row_group_id, num_values, encodings FROM parquet_metadata('${path}') WHERE path_in_schema = 'source' ORDER BY 1`);
+    expect(counts.map((r) => r[1])).toEqual(GROUPS.map(() => BigInt(ROWS)));
+    expect(String(counts[0]![2])).toContain('RLE_DICTIONARY');
   }, 60_000);
 
   test('a repetitive source column becomes a dictionary page and bit-packed indices', async () => {

@@ -272,7 +272,8 @@ export class ColumnChunkEncoder {
     const header = this.header.copy();
     const c = this.chunk;
     c.buffers.push(header, compressed);
-    c.numValues += numValues;
+    // ColumnMetaData.num_values counts the data pages' values; a dictionary's entries are not values of the column
+    if (type !== PageType.DICTIONARY_PAGE) c.numValues += numValues;
     c.totalUncompressedSize += header.length + body.length;
     c.totalCompressedSize += header.length + compressed.length;
   }
