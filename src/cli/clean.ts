@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
+import { pathExists } from '../io/exists.js';
 import { usageError, type ParsedArgs } from './args.js';
 import { OutputLayout } from '../runner/layout.js';
 import { OutputLock } from '../runner/lock.js';
@@ -12,11 +12,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const [dir, ...extra] = args.positionals;
   if (!dir || extra.length > 0) throw usageError(spec);
   const layout = new OutputLayout(dir);
-  const finished = await stat(layout.manifest).then(
-    () => true,
-    () => false,
-  );
-  if (!finished) {
+  if (!(await pathExists(layout.manifest))) {
     throw new SluiceError('SLUICE_USAGE', `${dir} has no manifest.json: the run has not finished, and resuming it needs its scratch`, {
       file: layout.manifest,
       hint: 'finish the run first (rerun the same `sluice run` command), or discard it with `sluice run --fresh`',

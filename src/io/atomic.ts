@@ -1,6 +1,7 @@
-import { access, mkdir, rename, rm, writeFile, link, unlink } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile, link, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pathExists } from './exists.js';
 import { outputError } from './output-error.js';
 
 /** Temp name beside the target: same filesystem (so rename is atomic) and hidden from globs. */
@@ -27,13 +28,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
   // the usual case for a rerun or a worker: no temp copy to write, which a full disk would refuse
-  if (
-    await access(path).then(
-      () => true,
-      () => false,
-    )
-  )
-    return false;
+  if (await pathExists(path)) return false;
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {

@@ -100,7 +100,9 @@ function plannedPieces(known: Plan | undefined): Map<string, Unit[]> {
   for (const u of known?.units ?? []) {
     if (!u.range) continue;
     const key = `${u.input}\u0000${u.uri}`;
-    byFile.set(key, [...(byFile.get(key) ?? []), u]);
+    const pieces = byFile.get(key);
+    if (pieces) pieces.push(u);
+    else byFile.set(key, [u]);
   }
   return byFile;
 }
@@ -118,21 +120,16 @@ async function samePieces(unit: ResolvedUnit, planned: Unit[] | undefined): Prom
 }
 
 /**
- * Fills in the first line number of every line piece: from `known` (the committed plan) where it
- * has the same piece, else by counting the file's newlines once. Ids of records without one, and
+ * Fills in the first line number of every line piece that has none (pieces taken from the plan by
+ * resolveUnits carry theirs) by counting the file's newlines once. Ids of records without one, and
  * the line numbers in rejects, are then those of reading the file whole. Stream pieces have none.
+ * A plan's numbers are never taken for freshly cut pieces: an edited file can be cut at the same
+ * offsets with other lines before them.
  */
-export async function numberPieces(units: ResolvedUnit[], known?: Plan): Promise<void> {
-  const knownLine = new Map<string, number>();
-  for (const u of known?.units ?? []) if (u.range?.firstLine !== undefined) knownLine.set(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`, u.range.firstLine);
+export async function numberPieces(units: ResolvedUnit[]): Promise<void> {
   const byFile = new Map<string, { path: string; ranges: NonNullable<Unit['range']>[] }>();
   for (const u of units) {
     if (!u.range || u.range.kind === 'bz2-streams' || u.range.firstLine !== undefined) continue;
-    const line = knownLine.get(`${u.uri}\u0000${u.range.start}\u0000${u.range.end}`);
-    if (line !== undefined) {
-      u.range.firstLine = line;
-      continue;
-    }
     const entry = byFile.get(u.uri) ?? { path: u.file.localPath!, ranges: [] };
     entry.ranges.push(u.range);
     byFile.set(u.uri, entry);

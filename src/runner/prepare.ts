@@ -62,8 +62,8 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
     await checkFreshTarget(layout, [loaded.file, ...units.flatMap((u) => (u.file.localPath === undefined ? [] : [u.file.localPath]))]);
     await moveAside(layout);
   }
-  // line numbers of pieces come from the plan once it exists: only its first writer counts newlines
-  await numberPieces(units, known);
+  // pieces cut anew (not taken from the plan above) count their files' newlines once
+  await numberPieces(units);
   const shape = await planRun(loaded, layout, units, opts.world, opts.log);
   const draft: Plan = {
     version: 1,

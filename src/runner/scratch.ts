@@ -9,6 +9,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
+import { pathExists } from '../io/exists.js';
 import type { OutputLayout } from './layout.js';
 
 export interface ScratchRemoval {
@@ -41,11 +42,8 @@ export async function removeScratch(layout: OutputLayout): Promise<ScratchRemova
   return note;
 }
 
-export async function scratchWasRemoved(layout: OutputLayout): Promise<boolean> {
-  return stat(layout.scratchRemoved).then(
-    () => true,
-    () => false,
-  );
+export function scratchWasRemoved(layout: OutputLayout): Promise<boolean> {
+  return pathExists(layout.scratchRemoved);
 }
 
 /** Before a rerun writes new scratch, the note must go: the new spills are real again. */

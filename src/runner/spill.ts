@@ -12,10 +12,10 @@
  * has no UTF-8 form: it is stored as a JSON string instead, flagged (bit 0 id, 1 text, 2
  * source), so it comes back unchanged as it did from the JSON spills before.
  */
-import { access } from 'node:fs/promises';
 import type { Doc, Meta } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { decodeZstdInProcess } from '../io/decompress.js';
+import { pathExists } from '../io/exists.js';
 import { localFile } from '../io/input.js';
 import { readJsonl, ZstFileWriter } from '../io/jsonl-zst.js';
 import { asBuffer } from '../io/read-bytes.js';
@@ -158,18 +158,11 @@ function damaged(path: string, what: string): SluiceError {
   return new SluiceError('SLUICE_VERIFY', `${path} is damaged: ${what}`, { file: path, hint: 'rerun with --fresh, or delete the task markers of the phase that wrote it' });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** The documents a SpillWriter wrote, in order. */
 export async function* readSpill(path: string): AsyncIterable<Doc> {
   // a run started by a version that spilled JSON lines resumes from them
   const legacy = path.replace(/\.spill\.zst$/, '.jsonl.zst');
-  if (legacy !== path && !(await exists(path)) && (await exists(legacy))) {
+  if (legacy !== path && !(await pathExists(path)) && (await pathExists(legacy))) {
     yield* readLegacySpill(legacy);
     return;
   }

@@ -3,14 +3,16 @@
  * the pieces cover every line once, and the run's output, ids, rejects and line numbers are
  * those of reading the file whole.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { lineAlignedRanges, lineNumbersAt, pieceOf } from '../../src/io/byte-range.js';
 import { localFile } from '../../src/io/input.js';
 import { readJsonl } from '../../src/io/jsonl-zst.js';
+import { loadPipeline } from '../../src/config/load.js';
 import type { Plan } from '../../src/runner/plan-file.js';
+import { numberPieces, resolveUnits } from '../../src/runner/plan.js';
 import { sluice } from '../helpers/cli.js';
 import { prose, tempDir, writePipeline } from '../helpers/corpus.js';
 import { readDataset } from '../helpers/parquet.js';
@@ -68,6 +70,37 @@ describe('line-aligned pieces', () => {
         expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
       }
     }
+  });
+});
+
+describe('pieces of an edited file', () => {
+  it('number their lines anew even where the cuts fall at the same offsets as in the plan', async () => {
+    const dir = tempDir();
+    const corpus = join(dir, 'edited.jsonl');
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: `line ${i} ${prose(i, 80)}` }));
+    writeFileSync(corpus, lines.join('\n') + '\n');
+    const file = writePipeline(dir, `name: edited\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\nrunner:\n  split_bytes: 4KiB\noutput:\n  dir: ${dir}/out\n`);
+    const loaded = await loadPipeline(file);
+    const first = await resolveUnits(loaded);
+    await numberPieces(first);
+    const plan: Pick<Plan, 'units'> = {
+      units: await Promise.all(first.map(async (u) => ({ input: u.input, uri: u.uri, isDirectory: false, range: { ...u.range! }, fingerprint: await u.file.fingerprint!({ content: false }) }))),
+    };
+    expect(plan.units.length).toBeGreaterThan(3);
+
+    // same size, one more line early in the first piece: every later cut stays where it was
+    const bytes = readFileSync(corpus);
+    bytes[bytes.indexOf(' ', 20)] = 0x0a;
+    writeFileSync(corpus, bytes);
+    utimesSync(corpus, new Date(), new Date(Date.now() + 5000));
+    const again = await resolveUnits(loaded, plan as Plan);
+    await numberPieces(again);
+    expect(again.map((u) => [u.range!.start, u.range!.end])).toEqual(plan.units.map((u) => [u.range!.start, u.range!.end]));
+    again.forEach((u, i) => {
+      const want = bytes.subarray(0, u.range!.start).toString('latin1').split('\n').length;
+      expect(u.range!.firstLine).toBe(want);
+      if (i > 0) expect(u.range!.firstLine).toBe(plan.units[i]!.range!.firstLine! + 1);
+    });
   });
 });
 
