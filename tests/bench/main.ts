@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
+import { benchSpill } from './spill.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
@@ -82,6 +83,7 @@ const BENCHES: BenchEntry[] = [
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
     run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
+  { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
 
