@@ -1,8 +1,6 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
-import { suggestionHint } from '../core/suggest.js';
 import { openDecoded } from '../io/decompress.js';
 import { localFile, stdinFile } from '../io/input.js';
 import { splitLines } from '../io/lines.js';
@@ -10,7 +8,7 @@ import { IdBuffer } from '../tokenize/id-buffer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
 import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
 import { BpeTrainer, TRAINED_FILES, writeTrainedTokenizer } from '../tokenize/trainer.js';
-import { isStandardName, STANDARD_VOCABULARIES } from '../tokenize/standard.js';
+import { unknownTokenizer } from '../tokenize/standard.js';
 import { intOption, stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/tokenizer.js';
@@ -23,11 +21,8 @@ function tokenizerSpec(values: ParsedArgs['values']): TokenizerSpec {
   const pattern = stringOption(values, 'pattern');
   const tokenizer = stringOption(values, 'tokenizer') ?? 'cl100k_base';
   // a misspelt name is a usage error (exit 2) with the name it was meant to be, as in a pipeline file
-  if (!isStandardName(tokenizer) && !existsSync(tokenizer)) {
-    throw new SluiceError('SLUICE_USAGE', `--tokenizer: "${tokenizer}" is neither a standard vocabulary nor an existing path`, {
-      hint: `${suggestionHint(tokenizer, Object.keys(STANDARD_VOCABULARIES))}; or a trained tokenizer's directory, a tokenizer.json or a .tiktoken file`,
-    });
-  }
+  const unknown = unknownTokenizer(tokenizer, '.');
+  if (unknown) throw new SluiceError('SLUICE_USAGE', `--tokenizer: ${unknown.message}`, { hint: unknown.hint });
   return { tokenizer, ...(pattern !== undefined ? { pattern } : {}) };
 }
 

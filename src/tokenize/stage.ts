@@ -13,13 +13,10 @@
  * would carry ids that no longer match its text, and the loader packs long documents across
  * sequences anyway; the rejects keep what was dropped inspectable.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SluiceError } from '../core/errors.js';
 import { defineStage } from '../core/stage.js';
 import { log2Bucket } from '../core/stats.js';
-import { suggestionHint } from '../core/suggest.js';
 import { IdBuffer } from './id-buffer.js';
 import type { Tokenizer } from './tokenizer.js';
 
@@ -47,14 +44,10 @@ export const tokenizeStage = defineStage({
     // document (the leader builds every stage and never encodes)
     const { tokenizerHandle } = await import('./handle.js');
     const { defaultEos } = await import('./vocabulary.js');
-    const { isStandardName, STANDARD_VOCABULARIES } = await import('./standard.js');
+    const { unknownTokenizer } = await import('./standard.js');
     // a misspelt name is a pipeline error like any other: exit 2, with the name it was meant to be
-    if (!isStandardName(params.tokenizer) && !existsSync(resolve(env.configDir, params.tokenizer))) {
-      throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize.tokenizer: "${params.tokenizer}" is neither a standard vocabulary nor an existing path`, {
-        path: 'tokenize.tokenizer',
-        hint: `${suggestionHint(params.tokenizer, Object.keys(STANDARD_VOCABULARIES))}; or a trained tokenizer's directory, a tokenizer.json or a .tiktoken file (relative to the pipeline file)`,
-      });
-    }
+    const unknown = unknownTokenizer(params.tokenizer, env.configDir);
+    if (unknown) throw new SluiceError('SLUICE_CONFIG_INVALID', `tokenize.tokenizer: ${unknown.message}`, { path: 'tokenize.tokenizer', hint: `${unknown.hint} (relative to the pipeline file)` });
     const vocab = tokenizerHandle({
       tokenizer: params.tokenizer,
       baseDir: env.configDir,

@@ -4,9 +4,11 @@
  * the ranks in tiktoken's rank-file format and checks its sha256 against the hash tiktoken
  * itself pins for the published `.tiktoken` file, so a corrupted or altered package fails loudly.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { SluiceError } from '../core/errors.js';
+import { suggestionHint } from '../core/suggest.js';
 import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from './patterns.js';
 import { parseCompactRanks } from './rank-file.js';
 import { Vocabulary } from './vocabulary.js';
@@ -52,6 +54,19 @@ export const STANDARD_VOCABULARIES: Readonly<Record<string, StandardSpec>> = {
 
 export function isStandardName(name: string): boolean {
   return Object.hasOwn(STANDARD_VOCABULARIES, name);
+}
+
+/**
+ * Why `name` names no tokenizer (neither a standard vocabulary nor a path that exists, resolved
+ * against `baseDir`), with the name it was most likely meant to be; undefined when it names one.
+ * The pipeline's tokenize stage and `sluice tokenizer` both ask, so a typo reads the same in both.
+ */
+export function unknownTokenizer(name: string, baseDir: string): { message: string; hint: string } | undefined {
+  if (isStandardName(name) || existsSync(resolve(baseDir, name))) return undefined;
+  return {
+    message: `"${name}" is neither a standard vocabulary nor an existing path`,
+    hint: `${suggestionHint(name, Object.keys(STANDARD_VOCABULARIES))}; or a trained tokenizer's directory, a tokenizer.json or a .tiktoken file`,
+  };
 }
 
 const require = createRequire(import.meta.url);
