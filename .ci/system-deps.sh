@@ -2,15 +2,17 @@
 # Installs the Debian packages sluice needs, when missing. Usage: system-deps.sh run|test
 #   run:  what running a pipeline uses (zstd, bzip2 and lbzip2 decode inputs fast)
 #   test: also what the test suite and benchmarks use: python3-numpy + python3-torch (the loader's
-#         Python client and its training tests) and slurm + munge (a one-machine cluster,
-#         tests/slurm/local-cluster.sh), about a gigabyte, so `make run` does not wait for it.
+#         Python client and its training tests), slurm + munge (a one-machine cluster,
+#         tests/slurm/local-cluster.sh), fasttext (the reference for the classifier stage) and
+#         chromium (headless, to look at the HTML report), about 1.5 GB, so `make run` does not
+#         wait for it.
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
 profile=${1:-test}
 packages=(zstd bzip2 lbzip2)
 case "$profile" in
   run) ;;
-  test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge) ;;
+  test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge fasttext chromium) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 missing=()
