@@ -1,17 +1,30 @@
-import { Parser } from 'htmlparser2';
+import { isBoilerplateLine } from './boilerplate-lines.js';
+import { parseHtmlTree, type HtmlElement, type HtmlTree } from './html-tree.js';
+import { renderLines } from './html-text.js';
+import { ALL_ON, BLOCK_TAGS, dropChrome, findMainContent, measure, reset, type MainContent, type MainContentOptions } from './main-content.js';
+import { pageMeta, type PageMeta } from './page-meta.js';
 
 /**
- * Main-text extraction from HTML: one pass of htmlparser2's tokenizer, no DOM. Whole subtrees
- * that are not content are dropped (scripts, styles, navigation, menus, forms, header/footer/aside,
- * cookie banners and other elements whose class, id or role names them as boilerplate), block
- * elements become line breaks, and blocks made mostly of link text (menus written as plain divs)
- * are dropped. It keeps some boilerplate that only a layout-aware extractor (Readability,
- * trafilatura) would find; no such extractor has been compared with it.
+ * Main-text extraction from HTML (the `warc` reader's default extractor). The page is parsed once
+ * into a small tree (html-tree.ts), the main content is found by scoring (main-content.ts) and
+ * written out one block per line (html-text.ts); lines that are page furniture are dropped
+ * (boilerplate-lines.ts). When the scored content is short, the pass is retried with fewer rules,
+ * as Readability does, and the longest result kept; when nothing plausible is found, the page's
+ * visible text is kept instead (`method: 'fallback'`), so no page is emptied silently.
  */
 export interface ExtractOptions {
-  /** Blocks whose link text is more than this share of their text are dropped (0..1; 1 keeps all). */
+  /** In the fallback, blocks whose link text is more than this share of their text are dropped (0..1; 1 keeps all). */
   maxLinkDensity?: number;
+  /** Markdown-like output: `#` headings, `-` list items, fenced `<pre>`, `>` quotes. */
+  markdown?: boolean;
+  /** Another article finder in place of sluice's scoring (readability.ts); the fallback still applies. */
+  engine?: ArticleEngine;
 }
+
+/** An article finder: the article's lines and the page's metadata, or undefined when it finds none. */
+export type ArticleEngine = (html: string, markdown: boolean) => (PageMeta & { lines: string[]; lang: string | undefined }) | undefined;
+
+export type ExtractMethod = 'main' | 'relaxed' | 'readability' | 'fallback';
 
 export interface ExtractedPage {
   /** Main text, one block per line. */
@@ -19,177 +32,182 @@ export interface ExtractedPage {
   title: string;
   /** `<html lang>`, lower-cased, when present. */
   lang: string | undefined;
-  /** Blocks dropped for link density. */
+  author: string | undefined;
+  /** Publication date as the page states it (ISO 8601 when it uses Open Graph or `<time datetime>`). */
+  date: string | undefined;
+  siteName: string | undefined;
+  /** How the text was found: scored main content, the same with relaxed rules, or the visible-text fallback. */
+  method: ExtractMethod;
+  /** Fallback blocks dropped for link density. */
   linkBlocksDropped: number;
+  /** Lines dropped as page furniture. */
+  boilerplateLines: number;
 }
 
-/** Subtrees that never hold main text. */
-// a packed table: one row per line reads better than one value per line
-// prettier-ignore
-const SKIP_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'nav', 'aside', 'footer', 'form', 'button', 'select', 'textarea',
-  'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'video', 'audio', 'map', 'dialog', 'menu', 'label', 'datalist',
-]);
+/** Below this many characters the scored content is retried with fewer rules (Readability's 500). */
+const RETRY_CHARS = 500;
+const RETRY_SHARE = 0.5;
+/** A result shorter than this share of the page's text, and than MIN_MAIN_CHARS, is not plausible. */
+const MIN_SHARE = 0.15;
+const MIN_MAIN_CHARS = 200;
 
-/** Elements that start and end a line of text. */
-// a packed table: one row per line reads better than one value per line
-// prettier-ignore
-const BLOCK_TAGS = new Set([
-  'address', 'article', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset',
-  'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li',
-  'main', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'br',
-]);
-
-/** Containers of the main content: boilerplate rules by class/id never apply to them, and a <header> inside one is kept. */
-const CONTENT_TAGS = new Set(['html', 'body', 'main', 'article']);
-
-const BOILERPLATE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alertdialog', 'toolbar']);
-
-/** A class or id token that names boilerplate: `cookie-banner`, `site_nav`, `share-buttons`, `sidebar`... */
-const BOILERPLATE_TOKEN =
-  /(?:^|[-_])(?:cookies?|cookiebar|consent|gdpr|nav|navbar|navigation|menu|menubar|breadcrumbs?|sidebar|footer|masthead|share|sharing|social|newsletter|subscribe|popup|modal|banner|advert|advertisement|ads|sponsored|related|skip|toolbar|pagination|pager|comments?)(?:$|[-_])/;
-
-function isBoilerplate(attribs: Record<string, string>): boolean {
-  const role = attribs['role'];
-  if (role !== undefined && BOILERPLATE_ROLES.has(role.trim().toLowerCase())) return true;
-  if (attribs['aria-hidden'] === 'true' || attribs['hidden'] !== undefined) return true;
-  const style = attribs['style'];
-  if (style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
-  for (const name of ['class', 'id']) {
-    const value = attribs[name];
-    if (value === undefined) continue;
-    for (const token of value.toLowerCase().split(/\s+/)) if (token !== '' && BOILERPLATE_TOKEN.test(token)) return true;
-  }
-  return false;
-}
+const RELAXED: MainContentOptions[] = [
+  { dropUnlikely: false, weighClasses: true, cleanConditionally: true },
+  { dropUnlikely: false, weighClasses: false, cleanConditionally: true },
+  { dropUnlikely: false, weighClasses: false, cleanConditionally: false },
+];
 
 /**
- * Every run of whitespace as one space, trimmed. Matching only runs and lone non-space characters
- * leaves the single spaces between words alone: `/\s+/g` rebuilt the string at each of them.
- */
-function collapseSpace(s: string): string {
-  return s.replace(/\s{2,}|[^\S ]/g, ' ').trim();
-}
-
-/**
- * A copy that shares no memory with the page source. htmlparser2 hands out substrings of it, and
- * a title or a one-line text kept as such would hold the whole page for as long as the document
- * lives (22 MiB more for 1,774 held documents of the readers-web-code bench's WARC).
+ * A copy that shares no memory with the page source. A title or a one-line text kept as a
+ * substring of the page would hold the whole page for as long as the document lives.
  */
 function detach(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
-class TextCollector {
-  readonly lines: string[] = [];
-  title = '';
-  lang: string | undefined;
-  linkBlocksDropped = 0;
-  private parts: string[] = [];
-  private chars = 0;
-  private linkChars = 0;
-  private depth = 0;
-  /** Depth of the element whose subtree is being skipped, or -1. */
-  private skipDepth = -1;
-  private contentDepth = 0;
-  private inHead = false;
-  private inTitle = false;
-  private inPre = 0;
-  private inLink = 0;
-
-  constructor(private readonly maxLinkDensity: number) {}
-
-  open(name: string, attribs: Record<string, string>): void {
-    this.depth++;
-    if (this.skipDepth !== -1) return;
-    if (name === 'html' && attribs['lang'] !== undefined) this.lang = attribs['lang'].trim().toLowerCase() || undefined;
-    if (name === 'head') this.inHead = true;
-    else if (name === 'body') this.inHead = false;
-    if (name === 'title') {
-      this.inTitle = true;
-      return;
+function bodyOf(tree: HtmlTree): HtmlElement {
+  const find = (el: HtmlElement): HtmlElement | undefined => {
+    for (const c of el.children) {
+      if (typeof c === 'string') continue;
+      if (c.tag === 'body') return c;
+      if (c.tag === 'html') return find(c);
     }
-    const content = CONTENT_TAGS.has(name);
-    if (SKIP_TAGS.has(name) || (name === 'header' && this.contentDepth <= 1) || (!content && isBoilerplate(attribs))) {
-      this.flush();
-      this.skipDepth = this.depth;
-      return;
+    return undefined;
+  };
+  return find(tree.root) ?? tree.root;
+}
+
+/** The rendered lines of a result, and how many were furniture. */
+function finish(lines: string[], title: string): { lines: string[]; dropped: number } {
+  const kept: string[] = [];
+  let dropped = 0;
+  const titleKey = comparable(title);
+  // "Headline | Site" and "Site - Headline": the headline alone is the title too
+  const titleParts = title.split(/\s[|–—·:-]\s|\s»\s/).map(comparable);
+  for (const line of lines) {
+    if (isBoilerplateLine(line)) {
+      dropped++;
+      continue;
     }
-    if (content && name !== 'html' && name !== 'body') this.contentDepth++;
-    if (name === 'body' || name === 'html') this.contentDepth = Math.max(this.contentDepth, 1);
-    if (BLOCK_TAGS.has(name)) this.flush();
-    if (name === 'pre') this.inPre++;
-    else if (name === 'a') this.inLink++;
-    else if (name === 'td' || name === 'th') this.parts.push(' ');
+    // the page title repeated as the article's first heading belongs to meta, not the text
+    if (kept.length === 0 && titleKey !== '' && isTitle(comparable(line), titleKey, titleParts)) continue;
+    kept.push(line);
   }
+  return { lines: kept, dropped };
+}
 
-  close(name: string): void {
-    const depth = this.depth--;
-    if (this.skipDepth !== -1) {
-      if (depth === this.skipDepth) this.skipDepth = -1;
-      return;
-    }
-    if (name === 'title') this.inTitle = false;
-    else if (name === 'head') this.inHead = false;
-    else if (name === 'a') this.inLink = Math.max(0, this.inLink - 1);
-    if (BLOCK_TAGS.has(name)) this.flush();
-    if (name === 'pre') this.inPre = Math.max(0, this.inPre - 1);
-    if (name === 'main' || name === 'article') this.contentDepth = Math.max(1, this.contentDepth - 1);
-  }
+function comparable(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/^#+ /, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
 
-  text(data: string): void {
-    if (this.skipDepth !== -1) return;
-    if (this.inTitle) {
-      this.title += data;
-      return;
-    }
-    if (this.inHead) return;
-    this.parts.push(data);
-    const n = data.length;
-    this.chars += n;
-    if (this.inLink > 0) this.linkChars += n;
-  }
+function isTitle(line: string, title: string, parts: readonly string[]): boolean {
+  return line !== '' && (line === title || parts.includes(line) || (line.length >= 15 && title.includes(line)));
+}
 
-  /** Ends the current block: one line of text (or several inside <pre>). */
-  flush(): void {
-    if (this.parts.length === 0) return;
-    const raw = this.parts.join('');
-    const dense = this.chars > 0 && this.linkChars / this.chars > this.maxLinkDensity;
-    this.parts = [];
-    this.chars = 0;
-    this.linkChars = 0;
-    if (this.inPre > 0) {
-      const block = raw.replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
-      if (block.trim() !== '') this.lines.push(block);
-      return;
-    }
-    const line = collapseSpace(raw);
-    if (line === '') return;
-    if (dense) {
-      this.linkBlocksDropped++;
-      return;
-    }
-    this.lines.push(line);
+function dropLinkBlocks(el: HtmlElement, maxLinkDensity: number): number {
+  let dropped = 0;
+  let blockChild = false;
+  for (const c of el.children) {
+    if (typeof c === 'string' || c.dropped) continue;
+    if (BLOCK_TAGS.has(c.tag)) blockChild = true;
+    dropped += dropLinkBlocks(c, maxLinkDensity);
   }
+  if (!blockChild && BLOCK_TAGS.has(el.tag) && el.tag !== 'body' && el.chars > 0 && el.linkChars / el.chars > maxLinkDensity) {
+    el.dropped = true;
+    dropped++;
+  }
+  return dropped;
+}
+
+function visibleText(body: HtmlElement, maxLinkDensity: number, markdown: boolean): { lines: string[]; linkBlocks: number } {
+  reset(body);
+  dropChrome(body);
+  const linkBlocks = maxLinkDensity < 1 ? dropLinkBlocks(body, maxLinkDensity) : 0;
+  return { lines: renderLines([body], { markdown }), linkBlocks };
 }
 
 export function extractHtml(html: string, opts: ExtractOptions = {}): ExtractedPage {
-  const collector = new TextCollector(opts.maxLinkDensity ?? 0.5);
-  const parser = new Parser(
-    {
-      onopentag: (name, attribs) => collector.open(name, attribs),
-      onclosetag: (name) => collector.close(name),
-      ontext: (data) => collector.text(data),
-    },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-  );
-  parser.write(html);
-  parser.end();
-  collector.flush();
+  if (opts.engine !== undefined) return extractWithEngine(html, opts.engine, opts);
+  const tree = parseHtmlTree(html);
+  const meta = pageMeta(tree);
+  const body = bodyOf(tree);
+  const markdown = opts.markdown ?? false;
+  measure(body);
+  const pageChars = body.chars;
+  let best: MainContent | undefined = findMainContent(body, ALL_ON);
+  let method: ExtractMethod = 'main';
+  let lines = best === undefined ? [] : renderLines(best.nodes, { markdown });
+  // a short result is retried only when the page has much more text than it kept: on a short page, more is not better
+  if (best === undefined || (best.chars < RETRY_CHARS && best.chars < RETRY_SHARE * pageChars)) {
+    for (const relaxed of RELAXED) {
+      reset(body);
+      const next = findMainContent(body, relaxed);
+      if (next !== undefined && next.chars > (best?.chars ?? 0) * 1.2) {
+        best = next;
+        method = 'relaxed';
+        lines = renderLines(next.nodes, { markdown });
+      }
+      if (best !== undefined && best.chars >= RETRY_CHARS) break;
+    }
+  }
+  let linkBlocksDropped = 0;
+  if (best === undefined || (best.chars < MIN_MAIN_CHARS && best.chars < MIN_SHARE * pageChars)) {
+    const visible = visibleText(body, opts.maxLinkDensity ?? 0.5, markdown);
+    method = 'fallback';
+    lines = visible.lines;
+    linkBlocksDropped = visible.linkBlocks;
+  }
+  const done = finish(lines, meta.title);
   return {
-    text: collector.lines.length === 1 ? detach(collector.lines[0]!) : collector.lines.join('\n'),
-    title: detach(collapseSpace(collector.title)),
-    lang: collector.lang,
-    linkBlocksDropped: collector.linkBlocksDropped,
+    text: done.lines.length === 1 ? detach(done.lines[0]!) : done.lines.join('\n'),
+    title: detach(meta.title),
+    lang: tree.lang,
+    author: meta.author,
+    date: meta.date,
+    siteName: meta.siteName,
+    method,
+    linkBlocksDropped,
+    boilerplateLines: done.dropped,
+  };
+}
+
+function extractWithEngine(html: string, engine: ArticleEngine, opts: ExtractOptions): ExtractedPage {
+  const markdown = opts.markdown ?? false;
+  const found = engine(html, markdown);
+  let lines = found?.lines ?? [];
+  let meta: PageMeta | undefined = found;
+  let lang = found?.lang;
+  let method: ExtractMethod = 'readability';
+  let linkBlocksDropped = 0;
+  if (found === undefined || lines.join('').length < MIN_MAIN_CHARS) {
+    const tree = parseHtmlTree(html);
+    const body = bodyOf(tree);
+    measure(body);
+    const pageChars = body.chars;
+    if (found === undefined || lines.join('').length < MIN_SHARE * pageChars) {
+      const visible = visibleText(body, opts.maxLinkDensity ?? 0.5, markdown);
+      lines = visible.lines;
+      linkBlocksDropped = visible.linkBlocks;
+      method = 'fallback';
+    }
+    meta ??= pageMeta(tree);
+    lang ??= tree.lang;
+  }
+  const title = meta?.title ?? '';
+  const done = finish(lines, title);
+  return {
+    text: done.lines.length === 1 ? detach(done.lines[0]!) : done.lines.join('\n'),
+    title: detach(title),
+    lang,
+    author: meta?.author,
+    date: meta?.date,
+    siteName: meta?.siteName,
+    method,
+    linkBlocksDropped,
+    boilerplateLines: done.dropped,
   };
 }

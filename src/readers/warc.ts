@@ -15,7 +15,15 @@ const params = z
   .object({
     /** Records whose block is larger are skipped (`too_large`) without being held in memory. */
     max_record_bytes: sizeSchema.prefault('16MiB'),
-    /** Blocks of mostly link text (menus built from divs) are dropped from the extracted text. */
+    /**
+     * How the main text is found: `main`, sluice's own scoring extractor (default; fastest and
+     * best on the benchmarks in src/extract/README.md), or `readability`, Mozilla's Readability.js
+     * over linkedom (about 10x slower).
+     */
+    extractor: z.enum(['main', 'readability']).default('main'),
+    /** Markdown-like text: `#` headings, `-` list items, fenced code blocks, `>` quotes. */
+    markdown: z.boolean().default(false),
+    /** In the visible-text fallback (no main content found), blocks whose link text is more than this share are dropped. */
     max_link_density: z.number().min(0).max(1).default(0.5),
     /** Pages whose text has a larger share of U+FFFD / control characters are `undecodable`. */
     max_undecodable_ratio: z.number().min(0).max(1).default(0.01),
@@ -39,6 +47,8 @@ export const warcReader = defineReader({
       import('./warc/http.js'),
       import('./warc/records.js'),
     ]);
+    // Readability.js and its DOM load only when asked for
+    const engine = p.extractor === 'readability' ? (await import('../extract/readability.js')).extractWithReadability : undefined;
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'response') continue;
       const url = e.headers.get('warc-target-uri') ?? '';
@@ -75,8 +85,10 @@ export const warcReader = defineReader({
       const decoded = decodeHtml(res.body, charsetFromContentType(contentType));
       ctx.stats.count(`charset_${decoded.source}`);
       if (decoded.rejectedLabel !== undefined) ctx.stats.count('charset_declaration_ignored');
-      const page = extractHtml(decoded.text, { maxLinkDensity: p.max_link_density });
+      const page = extractHtml(decoded.text, { maxLinkDensity: p.max_link_density, markdown: p.markdown, ...(engine && { engine }) });
+      ctx.stats.count(`extract_${page.method}`);
       if (page.linkBlocksDropped > 0) ctx.stats.count('link_blocks_dropped', page.linkBlocksDropped);
+      if (page.boilerplateLines > 0) ctx.stats.count('boilerplate_lines_dropped', page.boilerplateLines);
       const bad = undecodableChars(page.text);
       // a stray byte or two in a short page is damage, not a failed decode
       if (bad >= MIN_UNDECODABLE_CHARS && bad > p.max_undecodable_ratio * page.text.length) {
@@ -99,7 +111,11 @@ export const warcReader = defineReader({
         charset_source: decoded.source,
         language: languageHint(res.headers.get('content-language'), page.lang),
         title: page.title,
+        extraction: page.method,
       };
+      if (page.author !== undefined) meta['author'] = page.author;
+      if (page.date !== undefined) meta['published'] = page.date;
+      if (page.siteName !== undefined) meta['site_name'] = page.siteName;
       const truncated = e.headers.get('warc-truncated');
       if (truncated !== undefined) meta['warc_truncated'] = truncated;
       if (page.text.trim() === '') {

@@ -14,6 +14,7 @@ import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
 import { benchSpill } from './spill.js';
 import { benchEndToEnd } from './end-to-end.js';
+import { benchExtraction } from './extraction.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
@@ -64,6 +65,11 @@ const BENCHES: BenchEntry[] = [
     aliases: ['readers-b'],
     what: 'warc, wet and code readers; WARC framing and gunzip against warcio; HTML extraction',
     run: (full) => benchReadersWebCode({ webMb: full ? 100 : 20, codeRepos: full ? 100 : 20, codeFilesPerRepo: 50, scale: 10 }),
+  },
+  {
+    name: 'extraction',
+    what: 'main-text extraction: shingle F1 per benchmark dataset and pages/s, sluice against Readability.js and readability-lxml',
+    run: () => benchExtraction(),
   },
   { name: 'redact', what: 'redact stage throughput, hostile inputs, recall and precision on the eval set', run: (full) => benchRedact({ full }) },
   { name: 'filters', what: 'every quality filter alone and the FineWeb-style chain over generated web text', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },

@@ -44,8 +44,8 @@ describe('extractHtml', () => {
       'line two',
       '  indented',
       '    code   stays',
-      'a b',
-      'c d',
+      'a | b',
+      'c | d',
     ]);
   });
 
@@ -66,13 +66,87 @@ describe('extractHtml', () => {
       <p>Read the <a href="/report">annual report</a> for the figures behind every project we funded last year.</p>`);
     const page = extractHtml(html);
     expect(page.text).toBe('Read the annual report for the figures behind every project we funded last year.');
-    expect(page.linkBlocksDropped).toBe(1);
-    expect(extractHtml(html, { maxLinkDensity: 1 }).text.split('\n')).toHaveLength(2);
+    expect(page.method).toBe('main');
   });
 
   it('survives broken markup: unclosed tags, stray closers, no <body>', () => {
     expect(extractHtml('<p>one<p>two</span></div><div>three').text).toBe('one\ntwo\nthree');
     expect(extractHtml('plain text, no tags at all').text).toBe('plain text, no tags at all');
     expect(extractHtml('').text).toBe('');
+  });
+
+  const sentence = (i: number): string => `Sentence ${i} of the story tells the reader what happened, where it happened, and why it matters to the people who live there.`;
+  const article = (n: number, from = 0): string => Array.from({ length: n }, (_, i) => `<p>${sentence(from + i)} ${sentence(from + i + 100)}</p>`).join('\n');
+
+  it('keeps an article inside a layout wrapper whose class names a sidebar (Vox, The Verge)', () => {
+    const html = wrap(`<div class="l-sidebar-fixed l-article-body-segment"><div class="c-entry-content">${article(8)}</div>
+      <div class="c-related-list"><a href="/1">Another story</a> <a href="/2">And another</a></div></div>
+      <div class="sidebar"><p>Sidebar blurb about something else entirely, with a comma, and more words here.</p></div>`);
+    const page = extractHtml(html);
+    expect(page.method).toBe('main');
+    expect(page.text.split('\n')).toHaveLength(8);
+    expect(page.text).toContain(sentence(7));
+    expect(page.text).not.toContain('Another story');
+    expect(page.text).not.toContain('Sidebar blurb');
+  });
+
+  it('keeps the article of a page wrapped in one big <form> (ASP.NET)', () => {
+    const html = wrap(`<form id="aspnetForm" action="/page.aspx"><div class="header"><a href="/">Home</a></div>
+      <div id="main-content"><h1>Headline</h1>${article(6)}</div><input type="hidden" name="__VIEWSTATE"></form>`);
+    const page = extractHtml(html);
+    expect(page.text).toContain(sentence(0));
+    expect(page.text).toContain(sentence(5));
+    expect(page.text).not.toContain('Home');
+  });
+
+  it('drops related-story teasers, newsletter blurbs and interface strings inside the article', () => {
+    const html = wrap(`<article><h1>Headline</h1>${article(3)}
+      <div class="newsletter-signup"><p>Sign up for our newsletter</p><p>Get the best stories, every morning, in your inbox.</p></div>
+      <p>Advertisement</p>
+      ${article(3, 10)}
+      <ul class="related-stories"><li><a href="/a">Teaser one about a different subject</a></li><li><a href="/b">Teaser two about yet another subject</a></li></ul>
+      <p>Read more</p><p>%d bloggers like this:</p></article>`);
+    const page = extractHtml(html);
+    const lines = page.text.split('\n');
+    expect(lines).toContain('Headline');
+    expect(lines.filter((l) => l.startsWith('Sentence'))).toHaveLength(6);
+    for (const chrome of ['newsletter', 'inbox', 'Advertisement', 'Teaser', 'Read more', 'bloggers']) expect(page.text).not.toContain(chrome);
+    expect(page.boilerplateLines).toBeGreaterThanOrEqual(3);
+  });
+
+  it('puts title, author, publication date and site name in the result, not in the text', () => {
+    const head = `<title>The headline | Example News</title><meta name="author" content="Ada Writer">
+      <meta property="article:published_time" content="2024-03-01T10:00:00Z"><meta property="og:site_name" content="Example News">`;
+    const page = extractHtml(wrap(`<article><h1>The headline</h1>${article(4)}</article>`, head));
+    expect(page.title).toBe('The headline | Example News');
+    expect(page.author).toBe('Ada Writer');
+    expect(page.date).toBe('2024-03-01T10:00:00Z');
+    expect(page.siteName).toBe('Example News');
+    expect(page.text.split('\n')[0]).toBe(`${sentence(0)} ${sentence(100)}`);
+  });
+
+  it('writes Markdown-like text on request: headings, lists, fenced code, quotes', () => {
+    const html = wrap(`<article><h2>Section</h2>${article(3)}<ul><li>first point</li><li>second point</li></ul><ol><li>step</li></ol>
+      <pre>let x = 1;\n  x += 1;</pre><blockquote><p>A quoted line.</p></blockquote></article>`);
+    const lines = extractHtml(html, { markdown: true }).text.split('\n');
+    expect(lines[0]).toBe('## Section');
+    expect(lines).toContain('- first point');
+    expect(lines).toContain('1. step');
+    expect(lines.join('\n')).toContain('```\nlet x = 1;\n  x += 1;\n```');
+    expect(lines).toContain('> A quoted line.');
+    expect(extractHtml(html).text.split('\n')).toContain('first point');
+  });
+
+  it('falls back to the visible text when no block reads as prose, and says so', () => {
+    const html = wrap(`<nav><a href="/">Home</a></nav><div><span>Price list</span></div><div><span>Tea 2.00</span></div><div><span>Coffee 2.50</span></div>`);
+    const page = extractHtml(html);
+    expect(page.method).toBe('fallback');
+    expect(page.text).toBe('Price list\nTea 2.00\nCoffee 2.50');
+  });
+
+  it('survives hostile nesting without overflowing the stack', () => {
+    const depth = 100_000;
+    const page = extractHtml(`<body>${'<div>'.repeat(depth)}<p>${sentence(1)}</p>${'</div>'.repeat(depth)}</body>`);
+    expect(page.text).toBe(sentence(1));
   });
 });

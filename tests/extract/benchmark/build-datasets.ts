@@ -1,0 +1,90 @@
+/**
+ * Rebuilds the extraction benchmark's datasets from the public repositories they come from; not
+ * run by the tests (they read the committed .jsonl.gz files). Usage, with each repository's git
+ * directory (a bare clone or a `git clone --mirror`):
+ *   node --import tsx tests/extract/benchmark/build-datasets.ts --readability DIR --scrapinghub DIR
+ * Each line of a dataset: {id, url, html, truth}; `truth` is the hand-checked main text.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync, gzipSync, constants } from 'node:zlib';
+import { Parser } from 'htmlparser2';
+
+interface Page {
+  id: string;
+  url: string;
+  html: string;
+  truth: string;
+}
+
+const here = new URL('.', import.meta.url).pathname;
+
+function git(dir: string, ...args: string[]): Buffer {
+  return execFileSync('git', ['--git-dir', dir, ...args], { maxBuffer: 1 << 30 });
+}
+
+const BLOCK = /^(?:address|article|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li|ol|p|pre|section|table|tr|ul|header|footer|main|aside|nav)$/;
+
+/** Readability's expected.html as text: every text node, block elements on lines of their own. */
+function htmlToText(html: string): string {
+  const out: string[] = [];
+  let pre = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (BLOCK.test(name)) out.push('\n');
+        if (name === 'pre') pre++;
+        if (name === 'td' || name === 'th') out.push(' ');
+      },
+      onclosetag(name) {
+        if (BLOCK.test(name)) out.push('\n');
+        if (name === 'pre') pre--;
+      },
+      ontext(text) {
+        out.push(pre > 0 ? text : text.replace(/\s+/g, ' '));
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  return out
+    .join('')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+function readabilityPages(dir: string): Page[] {
+  const names = git(dir, 'ls-tree', '--name-only', 'HEAD', 'test/test-pages/').toString().trim().split('\n');
+  return names.map((path) => {
+    const id = path.replace('test/test-pages/', '');
+    const html = git(dir, 'show', `HEAD:${path}/source.html`).toString('utf8');
+    const truth = htmlToText(git(dir, 'show', `HEAD:${path}/expected.html`).toString('utf8'));
+    return { id, url: '', html, truth };
+  });
+}
+
+function scrapinghubPages(dir: string): Page[] {
+  const truth = JSON.parse(git(dir, 'show', 'HEAD:ground-truth.json').toString('utf8')) as Record<string, { articleBody?: string; url?: string }>;
+  return Object.keys(truth)
+    .sort()
+    .map((id) => {
+      const html = gunzipSync(git(dir, 'show', `HEAD:html/${id}.html.gz`)).toString('utf8');
+      return { id, url: truth[id]!.url ?? '', html, truth: truth[id]!.articleBody ?? '' };
+    });
+}
+
+function write(name: string, pages: Page[]): void {
+  const body = pages.map((p) => JSON.stringify(p)).join('\n') + '\n';
+  const path = join(here, `${name}.jsonl.gz`);
+  writeFileSync(path, gzipSync(body, { level: constants.Z_BEST_COMPRESSION }));
+  console.log(`${path}: ${pages.length} pages`);
+}
+
+const { values } = parseArgs({ options: { readability: { type: 'string' }, scrapinghub: { type: 'string' } } });
+if (values.readability !== undefined) write('readability', readabilityPages(values.readability));
+if (values.scrapinghub !== undefined) write('scrapinghub', scrapinghubPages(values.scrapinghub));
