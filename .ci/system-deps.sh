@@ -4,7 +4,8 @@
 #   test: also what the test suite and benchmarks use: python3-numpy + python3-torch (the loader's
 #         Python client and its training tests), slurm + munge (a one-machine cluster,
 #         tests/slurm/local-cluster.sh), fasttext (the reference for the classifier stage) and
-#         chromium (headless, to look at the HTML report), about 1.5 GB, so `make run` does not
+#         chromium (headless, to look at the HTML report) and python3-readability (the extraction
+#         bench's readability-lxml), about 1.5 GB, so `make run` does not
 #         wait for it.
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
@@ -12,7 +13,7 @@ profile=${1:-test}
 packages=(zstd bzip2 lbzip2)
 case "$profile" in
   run) ;;
-  test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge fasttext chromium) ;;
+  test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge fasttext chromium python3-readability) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 missing=()

@@ -46,7 +46,7 @@ export const BLOCK_TAGS = new Set([
 
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 /** A subtree holding more than this share of the page's text is never removed for its name. */
-const PROTECTED_SHARE = 0.3;
+const PROTECTED_SHARE = 0.5;
 
 function isHidden(el: HtmlElement): boolean {
   const a = el.attrs;
@@ -78,7 +78,8 @@ export function measure(el: HtmlElement, inLink = false): void {
   let paragraphs = el.tag === 'p' || el.tag === 'pre' ? 1 : 0;
   let images = el.tag === 'img' ? 1 : 0;
   let items = el.tag === 'li' ? 1 : 0;
-  const link = inLink || el.tag === 'a';
+  // a javascript: link is a button written as a link, not a link to elsewhere
+  const link = inLink || (el.tag === 'a' && el.attrs['href']?.startsWith('javascript:') !== true);
   for (const child of el.children) {
     if (typeof child === 'string' || child.dropped) continue;
     measure(child, link);

@@ -78,6 +78,33 @@ describe('warc reader: the Common Crawl sample', () => {
     expect(counters).toMatchObject({ records_warcinfo: 1, records_request: 10, records_response: 10, records_metadata: 1 });
   });
 
+  it('extracts with Readability.js on request, and with either records how each page was extracted', async () => {
+    const own = await runReader(warcReader, localFile(WARC_SAMPLE));
+    const moz = await runReader(warcReader, localFile(WARC_SAMPLE), { extractor: 'readability' });
+    // Readability.js keeps two words of the app shell that sluice's extractor finds empty
+    expect(moz.docs.map((d) => d.meta['url'])).toEqual([...own.docs.map((d) => d.meta['url']), 'https://app.example.com/']);
+    for (const p of SAMPLE_PAGES) {
+      const d = moz.docs.find((x) => x.meta['url'] === p.url)!;
+      for (const phrase of p.phrases.slice(0, 1)) expect(d.text).toContain(phrase);
+      expect(['readability', 'fallback']).toContain(d.meta['extraction']);
+    }
+    for (const d of own.docs) expect(['main', 'relaxed', 'fallback']).toContain(d.meta['extraction']);
+    const counters = own.stats.stats.stages['warc']!.counters;
+    const methods = (counters['extract_main'] ?? 0) + (counters['extract_relaxed'] ?? 0) + (counters['extract_fallback'] ?? 0);
+    // every HTML page that was extracted is counted once, the empty one included
+    expect(methods).toBe(own.docs.length + 1);
+  });
+
+  it('puts the author, publication date and site name in meta, and writes Markdown on request', async () => {
+    const paragraphs = Array.from({ length: 5 }, (_, i) => `<p>Paragraph ${i} explains, at some length and with commas, what the reader came to this page to learn.</p>`).join('');
+    const html = `<html><head><title>Field notes</title><meta name="author" content="R. Walker"><meta property="article:published_time" content="2024-05-01">
+      <meta property="og:site_name" content="Riverlog"></head><body><article><h2>Upper pools</h2>${paragraphs}<ul><li>trout</li><li>grayling</li></ul></article></body></html>`;
+    const file = memoryFile('page.warc.gz', gzMembers([htmlRecord(1, html)]));
+    const r = await runReader(warcReader, file, { markdown: true });
+    expect(r.docs[0]!.meta).toMatchObject({ title: 'Field notes', author: 'R. Walker', published: '2024-05-01', site_name: 'Riverlog', extraction: 'main' });
+    expect(r.docs[0]!.text.split('\n')).toEqual(expect.arrayContaining(['## Upper pools', '- trout', '- grayling']));
+  });
+
   it('sees the same records as warcio, an independent parser', async () => {
     const parser = new WARCParser(createReadStream(WARC_SAMPLE).pipe(createGunzip()));
     const byType: Record<string, number> = {};
