@@ -3,10 +3,9 @@
 #   run:  what running a pipeline uses (zstd, bzip2 and lbzip2 decode inputs fast)
 #   test: also what the test suite and benchmarks use: python3-numpy + python3-torch (the loader's
 #         Python client and its training tests), slurm + munge (a one-machine cluster,
-#         tests/slurm/local-cluster.sh), fasttext (the reference for the classifier stage) and
+#         tests/slurm/local-cluster.sh), fasttext (the reference for the classifier stage),
 #         chromium (headless, to look at the HTML report) and python3-readability (the extraction
-#         bench's readability-lxml), about 1.5 GB, so `make run` does not
-#         wait for it.
+#         bench's readability-lxml), about 1.5 GB, so `make run` does not wait for it.
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
 profile=${1:-test}
