@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DATASETS, loadDataset, type BenchmarkPage, type DatasetName } from '../extract/benchmark/datasets.js';
-import { scoreDataset, scorePage } from '../extract/benchmark/score.js';
+import { scoreTexts } from '../extract/benchmark/score.js';
 import { extractHtml } from '../../src/extract/html.js';
 import { extractWithReadability } from '../../src/extract/readability.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -51,7 +51,7 @@ function readabilityLxml(dataset: DatasetName): { texts: Record<string, string>;
 }
 
 function rowsFor(dataset: DatasetName, extractor: string, pages: BenchmarkPage[], texts: string[], pagesPerSec: number | undefined, note?: string): BenchRow[] {
-  const s = scoreDataset(pages.map((p, i) => scorePage(p.truth, texts[i] ?? '')));
+  const s = scoreTexts(pages, texts);
   const variant = `${dataset} ${extractor}`;
   const rows: BenchRow[] = [
     { bench: 'extraction', variant, metric: 'F1', value: s.f1, unit: '', note: `P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}${note ? `; ${note}` : ''}` },

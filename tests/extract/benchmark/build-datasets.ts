@@ -2,10 +2,13 @@
  * Rebuilds the extraction benchmark's datasets from the public repositories they come from; not
  * run by the tests (they read the committed .jsonl.gz files). Usage, with each repository's git
  * directory (a bare clone or a `git clone --mirror`):
- *   node --import tsx tests/extract/benchmark/build-datasets.ts --readability DIR --scrapinghub DIR
- * Each line of a dataset: {id, url, html, truth}; `truth` is the hand-checked main text.
+ *   node --import tsx tests/extract/benchmark/build-datasets.ts --readability DIR --scrapinghub DIR --trafilatura DIR
+ * Each line of a dataset: {id, url, html, truth} where `truth` is the hand-checked main text, or
+ * {id, url, html, with, without} where those are snippets the main text must and must not hold.
+ * trafilatura's evaluation pages need `/usr/bin/python3` to read their annotations (a Python dict).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +19,15 @@ interface Page {
   id: string;
   url: string;
   html: string;
-  truth: string;
+  truth?: string;
+  with?: string[];
+  without?: string[];
 }
+
+/** trafilatura removed its evaluation set from the repository in this commit; its parent has it. */
+const TRAFILATURA_REV = '56bd698c^';
+/** Pages taken from trafilatura's 919 (by the SHA-256 of their URL): all of them would be 25 MB gzipped. */
+const TRAFILATURA_PAGES = 200;
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -78,6 +88,25 @@ function scrapinghubPages(dir: string): Page[] {
     });
 }
 
+function trafilaturaPages(dir: string): Page[] {
+  const annotations = execFileSync('/usr/bin/python3', ['-c', 'import json, sys; ns = {}; exec(sys.stdin.read(), ns); print(json.dumps(ns["EVAL_PAGES"]))'], {
+    input: git(dir, 'show', `${TRAFILATURA_REV}:tests/evaldata.py`),
+    maxBuffer: 1 << 28,
+  });
+  const pages = JSON.parse(annotations.toString('utf8')) as Record<string, { file: string; with?: string[]; without?: string[] }>;
+  const files = new Set(git(dir, 'ls-tree', '-r', '--name-only', TRAFILATURA_REV, 'tests/').toString('utf8').split('\n'));
+  const chosen = Object.entries(pages)
+    .map(([url, p]) => ({ url, p, key: createHash('sha256').update(url).digest('hex') }))
+    .filter(({ p }) => files.has(`tests/eval/${p.file}`) || files.has(`tests/cache/${p.file}`))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .slice(0, TRAFILATURA_PAGES);
+  return chosen.map(({ url, p, key }) => {
+    const path = files.has(`tests/eval/${p.file}`) ? `tests/eval/${p.file}` : `tests/cache/${p.file}`;
+    const html = git(dir, 'show', `${TRAFILATURA_REV}:${path}`).toString('utf8');
+    return { id: key.slice(0, 16), url, html, with: p.with ?? [], without: p.without ?? [] };
+  });
+}
+
 function write(name: string, pages: Page[]): void {
   const body = pages.map((p) => JSON.stringify(p)).join('\n') + '\n';
   const path = join(here, `${name}.jsonl.gz`);
@@ -85,6 +114,7 @@ function write(name: string, pages: Page[]): void {
   console.log(`${path}: ${pages.length} pages`);
 }
 
-const { values } = parseArgs({ options: { readability: { type: 'string' }, scrapinghub: { type: 'string' } } });
+const { values } = parseArgs({ options: { readability: { type: 'string' }, scrapinghub: { type: 'string' }, trafilatura: { type: 'string' } } });
 if (values.readability !== undefined) write('readability', readabilityPages(values.readability));
 if (values.scrapinghub !== undefined) write('scrapinghub', scrapinghubPages(values.scrapinghub));
+if (values.trafilatura !== undefined) write('trafilatura', trafilaturaPages(values.trafilatura));

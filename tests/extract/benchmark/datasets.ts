@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+/** A page with its main text (`truth`), or with snippets the main text must (`with`) and must not (`without`) hold. */
 export interface BenchmarkPage {
   id: string;
   url: string;
   html: string;
-  truth: string;
+  truth?: string;
+  with?: string[];
+  without?: string[];
 }
 
-export const DATASETS = ['readability', 'scrapinghub'] as const;
+export const DATASETS = ['readability', 'scrapinghub', 'trafilatura'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 const here = new URL('.', import.meta.url).pathname;

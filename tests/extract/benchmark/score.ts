@@ -1,3 +1,5 @@
+import type { BenchmarkPage } from './datasets.js';
+
 /**
  * Shingle precision/recall as the Scrapinghub article-extraction-benchmark scores it (its
  * evaluate.py): words are `\w+` runs, shingles are 4-word n-grams counted with multiplicity, each
@@ -72,4 +74,45 @@ export function scoreDataset(scores: PageScore[]): DatasetScore {
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
   const lost = scores.filter((s) => s.tp + s.fn > 0 && recallOf(s) < 0.2).length;
   return { f1, precision, recall, pages: scores.length, lost };
+}
+
+/** trafilatura's evaluation: a `with` snippet found is a true positive, a `without` snippet found a false positive; whitespace is compared collapsed. */
+function snippetCounts(page: BenchmarkPage, predicted: string): { tp: number; fn: number; fp: number; tn: number } {
+  const text = predicted.replace(/\s+/g, ' ');
+  const has = (s: string): boolean => text.includes(s.replace(/\s+/g, ' ').trim());
+  let tp = 0;
+  let fn = 0;
+  let fp = 0;
+  let tn = 0;
+  for (const s of page.with ?? [])
+    if (has(s)) tp++;
+    else fn++;
+  for (const s of page.without ?? [])
+    if (has(s)) fp++;
+    else tn++;
+  return { tp, fn, fp, tn };
+}
+
+/**
+ * Scores an extractor's texts on a dataset: shingle F1 where pages have a `truth`, else snippet
+ * precision and recall over all snippets (trafilatura's own figures); a page is lost when it keeps
+ * none of its `with` snippets.
+ */
+export function scoreTexts(pages: readonly BenchmarkPage[], texts: readonly string[]): DatasetScore {
+  if (pages.every((p) => p.truth !== undefined)) return scoreDataset(pages.map((p, i) => scorePage(p.truth!, texts[i] ?? '')));
+  let tp = 0;
+  let fn = 0;
+  let fp = 0;
+  let lost = 0;
+  pages.forEach((p, i) => {
+    const c = snippetCounts(p, texts[i] ?? '');
+    tp += c.tp;
+    fn += c.fn;
+    fp += c.fp;
+    if (c.tp === 0 && c.fn > 0) lost++;
+  });
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return { f1, precision, recall, pages: pages.length, lost };
 }
