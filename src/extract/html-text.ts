@@ -1,6 +1,8 @@
 import type { HtmlElement, HtmlNode } from './html-tree.js';
 import { BLOCK_TAGS } from './main-content.js';
 
+const HEADING = /^h[1-6]$/;
+
 /**
  * Writes extracted nodes out as text: one line per block (paragraph, heading, list item, table
  * row), whitespace collapsed inside a line, `<pre>` verbatim, table cells joined by ` | `. In
@@ -81,14 +83,6 @@ function write(node: HtmlNode, out: LineWriter, quote: string, listDepth: number
     case 'tr':
       out.startLine(quote);
       break;
-    case 'h1':
-    case 'h2':
-    case 'h3':
-    case 'h4':
-    case 'h5':
-    case 'h6':
-      out.startLine(quote + '#'.repeat(Number(tag[1])) + ' ');
-      break;
     case 'li': {
       const ordered = node.parent?.tag === 'ol';
       out.startLine(quote + '  '.repeat(Math.max(0, listDepth - 1)) + (ordered ? '1. ' : '- '));
@@ -98,7 +92,8 @@ function write(node: HtmlNode, out: LineWriter, quote: string, listDepth: number
       out.startLine(quote + '> ');
       break;
     default:
-      if (BLOCK_TAGS.has(tag)) out.startLine(quote);
+      if (HEADING.test(tag)) out.startLine(quote + '#'.repeat(Number(tag[1])) + ' ');
+      else if (BLOCK_TAGS.has(tag)) out.startLine(quote);
   }
   const innerQuote = tag === 'blockquote' ? quote + '> ' : quote;
   const innerDepth = tag === 'ul' || tag === 'ol' ? listDepth + 1 : listDepth;

@@ -14,15 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync, constants } from 'node:zlib';
 import { Parser } from 'htmlparser2';
+import type { BenchmarkPage } from './datasets.js';
 
-interface Page {
-  id: string;
-  url: string;
-  html: string;
-  truth?: string;
-  with?: string[];
-  without?: string[];
-}
+type Page = BenchmarkPage;
 
 /** trafilatura removed its evaluation set from the repository in this commit; its parent has it. */
 const TRAFILATURA_REV = '56bd698c^';
