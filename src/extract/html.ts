@@ -78,9 +78,16 @@ function bodyOf(tree: HtmlTree): HtmlElement {
 }
 
 /** The rendered lines of a result, and how many were furniture. */
-function finish(lines: string[], title: string): { lines: string[]; dropped: number } {
+/** "By Ana Whitfield, 18 May 2024": a byline among the first lines, in the languages of boilerplate-lines.ts. */
+// not /i: names must start with a capital (with /i, \p{Lu} matches any letter)
+const BYLINE = /^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]a|[Dd]oor)\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|und|et|y|e|en|&))*(?:\s*[,|·–—-]\s*.{0,40})?$/u;
+const BYLINE_LINES = 3;
+const BYLINE_MAX_CHARS = 90;
+
+function finish(lines: string[], title: string): { lines: string[]; dropped: number; byline: string | undefined } {
   const kept: string[] = [];
   let dropped = 0;
+  let byline: string | undefined;
   const titleKey = comparable(title);
   // "Headline | Site" and "Site - Headline": the headline alone is the title too
   const titleParts = title.split(/\s[|–—·:-]\s|\s»\s/).map(comparable);
@@ -91,9 +98,23 @@ function finish(lines: string[], title: string): { lines: string[]; dropped: num
     }
     // the page title repeated as the article's first heading belongs to meta, not the text
     if (kept.length === 0 && titleKey !== '' && isTitle(comparable(line), titleKey, titleParts)) continue;
+    // so is the byline: the author goes to meta when the page's own meta tags do not name one
+    if (byline === undefined && kept.length < BYLINE_LINES && line.length <= BYLINE_MAX_CHARS && BYLINE.test(line)) {
+      byline = line;
+      continue;
+    }
     kept.push(line);
   }
-  return { lines: kept, dropped };
+  return { lines: kept, dropped, byline };
+}
+
+/** The names of a byline: "By Ana Whitfield, 18 May 2024" -> "Ana Whitfield". */
+function authorOf(byline: string | undefined): string | undefined {
+  if (byline === undefined) return undefined;
+  return byline
+    .replace(/^\S+\s+/, '')
+    .split(/\s*[,|·–—-]\s*/)[0]!
+    .trim();
 }
 
 function comparable(s: string): string {
@@ -166,7 +187,7 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): ExtractedP
     text: done.lines.length === 1 ? detach(done.lines[0]!) : done.lines.join('\n'),
     title: detach(meta.title),
     lang: tree.lang,
-    author: meta.author,
+    author: meta.author ?? authorOf(done.byline),
     date: meta.date,
     siteName: meta.siteName,
     method,
@@ -203,7 +224,7 @@ function extractWithEngine(html: string, engine: ArticleEngine, opts: ExtractOpt
     text: done.lines.length === 1 ? detach(done.lines[0]!) : done.lines.join('\n'),
     title: detach(title),
     lang,
-    author: meta?.author,
+    author: meta?.author ?? authorOf(done.byline),
     date: meta?.date,
     siteName: meta?.siteName,
     method,

@@ -125,6 +125,17 @@ describe('extractHtml', () => {
     expect(page.text.split('\n')[0]).toBe(`${sentence(0)} ${sentence(100)}`);
   });
 
+  it('moves a byline under the headline to meta when the page names no author', () => {
+    const page = extractHtml(wrap(`<article><h1>The headline</h1><p>By Ana Whitfield and Tom Reyes, 18 May 2024</p>${article(4)}</article>`));
+    expect(page.author).toBe('Ana Whitfield and Tom Reyes');
+    expect(page.text).not.toContain('Whitfield');
+    // a sentence that starts with "By" is prose, not a byline
+    const prose = extractHtml(wrap(`<article><p>By the end of the week, the river had risen two metres, and the town was cut off.</p>${article(4)}</article>`));
+    expect(prose.text).toContain('By the end of the week');
+    expect(prose.author).toBeUndefined();
+    expect(extractHtml(wrap(`<article><p>By the way, it rained.</p>${article(4)}</article>`)).text).toContain('By the way, it rained.');
+  });
+
   it('writes Markdown-like text on request: headings, lists, fenced code, quotes', () => {
     const html = wrap(`<article><h2>Section</h2>${article(3)}<ul><li>first point</li><li>second point</li></ul><ol><li>step</li></ol>
       <pre>let x = 1;\n  x += 1;</pre><blockquote><p>A quoted line.</p></blockquote></article>`);
