@@ -45,11 +45,14 @@ export function lengthBucketLabel(key: string): string {
  */
 export function scoreBucket(v: number): string {
   if (v >= 0 && v <= 1) return SCORE_KEYS[Math.min(19, Math.floor(v * 20))]!;
-  if (v > 1) return String(2 ** Math.floor(Math.log2(v)));
-  if (v < 0) return String(-(2 ** Math.ceil(Math.log2(-v))));
+  // keys from tables: this runs for every numeric field of every document, and a new string each time would feed the GC
+  if (v > 1) return POWER_KEYS[Math.min(1100, Math.floor(Math.log2(v)))] ?? 'Infinity';
+  if (v < 0) return NEGATIVE_KEYS[Math.min(1100, Math.ceil(Math.log2(-v)))] ?? '-Infinity';
   return 'NaN';
 }
 const SCORE_KEYS = Array.from({ length: 20 }, (_, i) => String(Math.round(i * 5) / 100));
+const POWER_KEYS = Array.from({ length: 1025 }, (_, i) => String(2 ** i));
+const NEGATIVE_KEYS = Array.from({ length: 1025 }, (_, i) => String(-(2 ** i)));
 
 /** Label of a score bucket: "0.65-0.7", "4-8", "-16--8". */
 export function scoreBucketLabel(key: string): string {

@@ -127,6 +127,7 @@ export class ReportCollector {
   private readonly keptSamples = new Map<string, BottomK>();
   private readonly removedSamples = new Map<string, BottomK>();
   private readonly fates = new BottomK(SAMPLE_LIMITS.fates);
+  private readonly keys = new Map<string, Map<string, string>>();
 
   private source(name: string): SourceReport {
     let s = this.sources.get(name);
@@ -158,16 +159,28 @@ export class ReportCollector {
   /** A document a reader or stage rejected, or a dedup stage removed (`kind: duplicate`). */
   removed(stage: string, doc: Doc, kind: 'rejected' | 'duplicate', reason: string, detail?: Meta): void {
     const s = this.end(doc, 'dropped');
-    const key = `${stage}\t${kind === 'duplicate' ? DUPLICATE_REASON : reason}`;
+    const key = this.keyOf(stage, kind === 'duplicate' ? DUPLICATE_REASON : reason);
     const o = (s.outcomes[key] ??= { docs: 0, chars: 0 });
     o.docs++;
     o.chars += doc.text.length;
     const h = priorityOf(doc.id);
     const sample = this.removedSamples.get(key) ?? this.newSample(this.removedSamples, key, SAMPLE_LIMITS.perReason);
+    const inSample = sample.wants(h);
+    const inFates = this.fates.wants(h);
+    if (!inSample && !inFates) return;
     // a reader's detail can hold 64 Ki of raw input: scalars only, cut short
     const removal = { stage, reason, ...(detail === undefined ? {} : { detail: scalarMeta(detail) }) };
-    if (sample.wants(h)) sample.add({ ...this.sampleOf(h, doc, kind, SAMPLE_LIMITS.textChars), ...removal });
-    if (this.fates.wants(h)) this.fates.add({ ...this.sampleOf(h, doc, kind, SAMPLE_LIMITS.fateTextChars), ...removal });
+    if (inSample) sample.add({ ...this.sampleOf(h, doc, kind, SAMPLE_LIMITS.textChars), ...removal });
+    if (inFates) this.fates.add({ ...this.sampleOf(h, doc, kind, SAMPLE_LIMITS.fateTextChars), ...removal });
+  }
+
+  /** `stage\treason`, built once per pair rather than once per document. */
+  private keyOf(stage: string, reason: string): string {
+    let byReason = this.keys.get(stage);
+    if (!byReason) this.keys.set(stage, (byReason = new Map()));
+    let key = byReason.get(reason);
+    if (key === undefined) byReason.set(reason, (key = `${stage}\t${reason}`));
+    return key;
   }
 
   /** What every ending records: length, language and numeric fields, kept or dropped. */
