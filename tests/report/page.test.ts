@@ -20,7 +20,7 @@ function run(minChars: number, dir: string): RunView {
       id: `<b class=pwn>${i}</b>`,
       source: i % 2 ? 'web' : '<i>src</i>',
       text: `${HOSTILE} ${'word '.repeat(i * 10)}`,
-      meta: { url: `"><svg onload=alert(3)>${i}`, score: i / 40 },
+      meta: { url: `"><svg onload=alert(3)>${i}`, score: i / 40, language: '<script>lang</script>' }, // the language and source end up in Vega's axis labels
     };
     recorder.docIn(doc.source, doc.text.length);
     collector.docIn(doc);
@@ -57,19 +57,29 @@ describe('report page', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;/textarea&gt;&lt;img src=x onerror=alert(2)&gt; &amp;amp; &amp;#60; &quot;quoted&quot; &#39;single&#39; \u202Eevil\u202C');
     expect(page).toMatch(/&lt;b class=pwn&gt;\d+&lt;\/b&gt;/);
     expect(page).toContain('&lt;i&gt;src&lt;/i&gt;');
+    expect(page).toContain('&lt;script&gt;lang&lt;/script&gt;'); // escaped by Vega in the language chart's labels
     expect(page).toContain('/tmp/&lt;dir&gt;');
     // no URL is loaded: no src, no external href, a CSP that forbids any fetch
     expect(outsideSvg(page)).not.toMatch(/\s(src|href)="(?!#)/i);
     expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
     // every chart announces the bars it must draw, and Vega drew that many
     const figures = page.match(/<figure class="chart" data-marks="\d+">[\s\S]*?<\/figure>/g) ?? [];
-    expect(figures.length).toBe(4); // funnel in documents and characters, characters per document, time per phase
+    expect(figures.length).toBe(5); // funnel in documents and characters, characters per document, language, time per phase
     for (const f of figures) {
       const expected = Number(/data-marks="(\d+)"/.exec(f)![1]);
       const marks = f.match(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g) ?? [];
       const paths = marks.reduce((n, g) => n + (g.match(/<path /g) ?? []).length, 0);
       expect(paths).toBe(expected);
     }
+  }, 60_000);
+
+  it('reports a run without report data (an older sluice, or SLUICE_REPORT=off) from its counts alone', async () => {
+    const { data: _omitted, ...counts } = run(200, 'old');
+    const page = await reportPage(counts);
+    expect(page).toContain('This run collected no report data');
+    expect(page).toContain('No samples: this run collected no report data.');
+    const figures = page.match(/<figure class="chart" data-marks="\d+">/g) ?? [];
+    expect(figures.length).toBe(2); // the funnel from the per-source totals, time per phase
   }, 60_000);
 
   it('is the same bytes for the same run', async () => {
