@@ -121,35 +121,75 @@ function sortKeys(v: unknown): unknown {
   return out;
 }
 
+/** Counts by key in a Map: the collector's hot path bumps several per document, and Maps beat dictionary-mode objects there. */
+class Counts extends Map<string, number> {
+  add(key: string, n = 1): void {
+    this.set(key, (this.get(key) ?? 0) + n);
+  }
+  toHistogram(): Histogram {
+    const h: Histogram = {};
+    for (const [k, n] of this) h[k] = n;
+    return h;
+  }
+}
+
+/** A source's running counts in a task; `toReport()` turns them into the JSON shape. */
+class SourceState {
+  readonly chars = { kept: new Counts(), dropped: new Counts() };
+  readonly tokens = new Counts();
+  readonly language = { kept: new Counts(), dropped: new Counts() };
+  readonly numbers = new Map<string, { kept: Counts; dropped: Counts }>();
+  readonly readerFields = new Counts();
+  readonly outcomes = new Map<string, Outcome>();
+
+  number(key: string): { kept: Counts; dropped: Counts } {
+    let d = this.numbers.get(key);
+    if (!d) this.numbers.set(key, (d = { kept: new Counts(), dropped: new Counts() }));
+    return d;
+  }
+
+  toReport(): SourceReport {
+    const dist = (d: { kept: Counts; dropped: Counts }): Dist => ({ kept: d.kept.toHistogram(), dropped: d.dropped.toHistogram() });
+    const out = emptySource();
+    out.chars = dist(this.chars);
+    out.tokens = this.tokens.toHistogram();
+    out.language = dist(this.language);
+    for (const [k, d] of this.numbers) out.numbers[k] = dist(d);
+    out.reader_fields = this.readerFields.toHistogram();
+    for (const [k, o] of this.outcomes) out.outcomes[k] = { ...o };
+    return out;
+  }
+}
+
 /** One task's collector; the runner calls it where it counts the ledger. */
 export class ReportCollector {
-  private readonly sources = new Map<string, SourceReport>();
+  private readonly sources = new Map<string, SourceState>();
   private readonly keptSamples = new Map<string, BottomK>();
   private readonly removedSamples = new Map<string, BottomK>();
   private readonly fates = new BottomK(SAMPLE_LIMITS.fates);
   private readonly keys = new Map<string, Map<string, string>>();
 
-  private source(name: string): SourceReport {
+  private source(name: string): SourceState {
     let s = this.sources.get(name);
-    if (!s) this.sources.set(name, (s = emptySource()));
+    if (!s) this.sources.set(name, (s = new SourceState()));
     return s;
   }
 
   /** A document as its reader handed it over: which numeric fields the readers set. */
   docIn(doc: Doc): void {
     const meta = doc.meta;
-    let fields: Histogram | undefined;
+    let fields: Counts | undefined;
     for (const k in meta) {
       if (typeof meta[k] !== 'number') continue;
-      fields ??= this.source(doc.source).reader_fields;
-      bump(fields, k);
+      fields ??= this.source(doc.source).readerFields;
+      fields.add(k);
     }
   }
 
   kept(doc: Doc): void {
     const s = this.end(doc, 'kept');
     const tokens = doc.tokens?.length;
-    if (tokens !== undefined) bump(s.tokens, lengthBucket(tokens));
+    if (tokens !== undefined) s.tokens.add(lengthBucket(tokens));
     const h = priorityOf(doc.id);
     const sample = this.keptSamples.get(doc.source) ?? this.newSample(this.keptSamples, doc.source, SAMPLE_LIMITS.perSource);
     if (sample.wants(h)) sample.add(this.sampleOf(h, doc, 'kept', SAMPLE_LIMITS.textChars));
@@ -160,7 +200,8 @@ export class ReportCollector {
   removed(stage: string, doc: Doc, kind: 'rejected' | 'duplicate', reason: string, detail?: Meta): void {
     const s = this.end(doc, 'dropped');
     const key = this.keyOf(stage, kind === 'duplicate' ? DUPLICATE_REASON : reason);
-    const o = (s.outcomes[key] ??= { docs: 0, chars: 0 });
+    let o = s.outcomes.get(key);
+    if (!o) s.outcomes.set(key, (o = { docs: 0, chars: 0 }));
     o.docs++;
     o.chars += doc.text.length;
     const h = priorityOf(doc.id);
@@ -184,14 +225,14 @@ export class ReportCollector {
   }
 
   /** What every ending records: length, language and numeric fields, kept or dropped. */
-  private end(doc: Doc, outcome: 'kept' | 'dropped'): SourceReport {
+  private end(doc: Doc, outcome: 'kept' | 'dropped'): SourceState {
     const s = this.source(doc.source);
-    bump(s.chars[outcome], lengthBucket(doc.text.length));
+    s.chars[outcome].add(lengthBucket(doc.text.length));
     const meta: Meta = doc.meta;
     for (const k in meta) {
       const v = meta[k];
-      if (typeof v === 'number') bump(((s.numbers[k] ??= { kept: {}, dropped: {} }) as Dist)[outcome], scoreBucket(v));
-      else if (k === 'language' && typeof v === 'string') bump(s.language[outcome], v);
+      if (typeof v === 'number') s.number(k)[outcome].add(scoreBucket(v));
+      else if (k === 'language' && typeof v === 'string') s.language[outcome].add(v);
     }
     return s;
   }
@@ -218,7 +259,7 @@ export class ReportCollector {
   /** The task's data, for its marker. */
   data(): ReportData {
     const out = emptyReportData();
-    for (const [name, s] of this.sources) out.sources[name] = s;
+    for (const [name, s] of this.sources) out.sources[name] = s.toReport();
     for (const [k, s] of this.keptSamples) out.samples.kept[k] = s.result();
     for (const [k, s] of this.removedSamples) out.samples.removed[k] = s.result();
     out.samples.fates = this.fates.result();
