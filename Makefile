@@ -50,6 +50,7 @@ build: $(DIST)
 
 run: $(DIST) $(RUN_DEPS)
 	node dist/cli/main.js run $(PIPELINE) --out $(OUT) --fresh
+	node dist/cli/main.js report $(OUT)
 
 test: $(DIST) $(TEST_DEPS)
 	NO_COLOR=1 npx vitest run --config .config/vitest.config.ts $(VITEST_ARGS)

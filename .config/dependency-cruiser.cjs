@@ -11,7 +11,7 @@
  * import them. A folder that is in no layer cannot be imported by one: add new folders to LAYERS.
  */
 
-const DOMAIN = ['extract', 'readers', 'filters', 'dedup', 'redact', 'tokenize', 'shard', 'loader', 'export'];
+const DOMAIN = ['extract', 'readers', 'filters', 'dedup', 'redact', 'tokenize', 'shard', 'loader', 'export', 'report'];
 
 /** The only imports between domain areas: area → areas it may import. */
 const DOMAIN_SIBLINGS = {

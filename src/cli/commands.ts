@@ -5,6 +5,7 @@ import { spec as exportSpec } from './specs/export.js';
 import { spec as inspectSpec } from './specs/inspect.js';
 import { spec as listSpec } from './specs/list.js';
 import { spec as loaderSpec } from './specs/loader.js';
+import { spec as reportSpec } from './specs/report.js';
 import { spec as runSpec } from './specs/run.js';
 import { spec as schemaSpec } from './specs/schema.js';
 import { spec as statsSpec } from './specs/stats.js';
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   lazy(runSpec, () => import('./run.js')),
   lazy(validateSpec, () => import('./validate.js')),
   lazy(statsSpec, () => import('./stats.js')),
+  lazy(reportSpec, () => import('./report.js')),
   lazy(verifySpec, () => import('./verify.js')),
   lazy(cleanSpec, () => import('./clean.js')),
   lazy(inspectSpec, () => import('./inspect.js')),

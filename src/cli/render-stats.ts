@@ -1,4 +1,6 @@
-import { orderedStages } from '../core/stats.js';
+import { orderedStages, type Histogram } from '../core/stats.js';
+import { scoreBucketLabel, sortedBuckets } from '../report/buckets.js';
+import type { ReportData } from '../report/collect.js';
 import type { StatsFile } from '../runner/finalize.js';
 import { percent, table } from './table.js';
 
@@ -31,4 +33,83 @@ export function renderStats(stats: StatsFile): string {
   parts.push('');
   parts.push(table(['source', 'in', 'kept', 'rejected', 'duplicates', 'kept %', 'kept MB', 'tokens'], sourceRows));
   return parts.join('\n');
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar of `value / max` of `width` cells, in eighths of a cell: `█████▍`. */
+export function bar(value: number, max: number, width = 30): string {
+  if (max <= 0 || value <= 0) return '';
+  const eighths = Math.max(1, Math.round((value / max) * width * 8));
+  return '█'.repeat(eighths >> 3) + EIGHTHS[eighths & 7]!;
+}
+
+/** Rows of label and counts, with a bar scaled to the largest row: the first count in `█`, a second (dropped) after it in `░`. */
+function barTable(head: string[], rows: [string, number, number?][]): string {
+  const WIDTH = 30;
+  const max = Math.max(0, ...rows.map((r) => r[1] + (r[2] ?? 0)));
+  const glyphs = ([, kept, dropped = 0]: [string, number, number?]): string => {
+    const k = bar(kept, max, WIDTH);
+    return dropped > 0 ? k + '░'.repeat(Math.max(1, Math.round((dropped / max) * WIDTH))) : k;
+  };
+  return table(
+    [...head, ''],
+    rows.map((r) => [...r.filter((c) => c !== undefined), glyphs(r)]),
+    head.map((_, i) => (i === 0 ? 'l' : 'r') as 'l' | 'r').concat(['l']),
+  );
+}
+
+/** Length buckets (four per doubling) folded to one row per doubling, for a terminal. */
+function perDoubling(h: Histogram): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [k, n] of Object.entries(h)) {
+    const lo = Number(k);
+    const key = lo < 1 ? 0 : 2 ** Math.floor(Math.log2(lo));
+    out.set(key, (out.get(key) ?? 0) + n);
+  }
+  return out;
+}
+
+/**
+ * `sluice stats`' distributions: the histograms of stats.json (language, tokens per document,
+ * duplicate clusters) and, from report-data.json, each source's document lengths, kept and
+ * dropped, and the scores stages recorded; the same numbers `sluice report` charts.
+ */
+export function renderDistributions(stats: StatsFile, data?: ReportData): string {
+  const parts: string[] = [];
+  for (const [name, h] of Object.entries(stats.histograms).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const keys = Object.keys(h);
+    const numeric = keys.every((k) => /^\d/.test(k));
+    const ordered = numeric ? keys.sort((a, b) => parseInt(a, 10) - parseInt(b, 10)) : keys.sort((a, b) => h[b]! - h[a]! || (a < b ? -1 : 1));
+    parts.push(
+      `${name}\n${barTable(
+        [name === 'language' ? 'language' : 'bucket', 'docs'],
+        ordered.map((k) => [k, h[k]!]),
+      )}`,
+    );
+  }
+  for (const source of Object.keys(data?.sources ?? {}).sort()) {
+    const s = data!.sources[source]!;
+    const kept = perDoubling(s.chars.kept);
+    const dropped = perDoubling(s.chars.dropped);
+    const keys = [...new Set([...kept.keys(), ...dropped.keys()])].sort((a, b) => a - b);
+    const label = (lo: number): string => (lo < 1 ? '0' : lo === 1 ? '1' : `${lo}-${lo * 2 - 1}`);
+    parts.push(
+      `${source}: characters per document (█ kept, ░ dropped)\n${barTable(
+        ['chars', 'kept', 'dropped'],
+        keys.map((k) => [label(k), kept.get(k) ?? 0, dropped.get(k) ?? 0]),
+      )}`,
+    );
+    for (const [name, d] of Object.entries(s.numbers).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (s.reader_fields[name] !== undefined) continue; // a reader's field, not a stage's score
+      const buckets = sortedBuckets([...Object.keys(d.kept), ...Object.keys(d.dropped)].filter((k, i, all) => all.indexOf(k) === i));
+      parts.push(
+        `${source}: ${name} (█ kept, ░ dropped)\n${barTable(
+          [name, 'kept', 'dropped'],
+          buckets.map((k) => [scoreBucketLabel(k), d.kept[k] ?? 0, d.dropped[k] ?? 0]),
+        )}`,
+      );
+    }
+  }
+  return parts.join('\n\n');
 }

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { emptyStats, ledgerBalance, mergeStats, type RunStats } from '../core/stats.js';
+import { canonicalReportData, emptyReportData, mergeReportData } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { OutputLayout } from './layout.js';
@@ -72,9 +73,15 @@ export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, 
   const markers = await collectMarkers(layout, phases);
   if (!markers) return undefined;
   const merged = emptyStats();
+  const report = emptyReportData();
+  let reported = false;
   const taskTimes: StatsFile['tasks'] = [];
   for (const [phase, list] of markers) {
-    for (const m of list) mergeStats(merged, m.stats);
+    for (const m of list) {
+      mergeStats(merged, m.stats);
+      if (m.report) mergeReportData(report, m.report);
+      reported ||= m.report !== undefined;
+    }
     taskTimes.push({ phase, tasks: list.length, seconds: list.reduce((s, m) => s + m.seconds, 0) });
   }
   const finalPhase = phases.filter((p) => p.kind === 'docs').at(-1)!;
@@ -88,6 +95,8 @@ export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, 
   const rows = shards.reduce((s, x) => s + x.rows, 0);
   const created = new Date().toISOString();
   const stats: StatsFile = { name: loaded.config.name, created, ...merged, ledger: { ...merged.ledger, balanced: balance === 0 && rows === merged.ledger.kept }, tasks: taskTimes };
+  // before stats.json, so a finished run's report data is never older than its stats
+  if (reported) await writeFileAtomic(layout.reportData, JSON.stringify(canonicalReportData(report)) + '\n');
   await writeFileAtomic(layout.stats, JSON.stringify(stats, null, 2) + '\n');
   if (balance !== 0) {
     const l = merged.ledger;

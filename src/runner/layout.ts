@@ -17,6 +17,14 @@ export class OutputLayout {
   get stats(): string {
     return join(this.dir, 'stats.json');
   }
+  /** What `sluice report` reads besides stats.json (src/report/collect.ts). */
+  get reportData(): string {
+    return join(this.dir, 'report-data.json');
+  }
+  /** Where `sluice report` writes by default. */
+  get reportHtml(): string {
+    return join(this.dir, 'report.html');
+  }
   /** Bookkeeping that users need not look at: plan, task markers, spills, stage scratch. */
   get stateDir(): string {
     return join(this.dir, '.sluice');

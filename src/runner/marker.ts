@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../core/log.js';
 import type { RunStats } from '../core/stats.js';
+import type { ReportData } from '../report/collect.js';
 import type { ShardInfo } from '../shard/shard-writer.js';
 import type { OutputLayout } from './layout.js';
 
@@ -23,6 +24,8 @@ export interface TaskMarker {
   rank: number;
   world: number;
   stats: RunStats;
+  /** What `sluice report` needs, merged like `stats` (src/report/collect.ts); absent from docs phases run with SLUICE_REPORT=off, from step phases, and from older versions' markers. */
+  report?: ReportData;
   shards: ShardInfo[];
   /** Paths relative to `rejects/`. (Markers of older versions hold absolute paths and no digest.) */
   rejects: ({ stage: string } & WrittenFile)[];

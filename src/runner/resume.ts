@@ -75,6 +75,7 @@ async function findRedo(layout: OutputLayout, phases: readonly { id: string; tas
     if (!finalOutputsRemoved) {
       await rm(layout.manifest, { force: true });
       await rm(layout.stats, { force: true });
+      await rm(layout.reportData, { force: true });
       finalOutputsRemoved = true;
     }
     for (const rank of redo) await unlink(layout.taskMarker(phase.id, rank)).catch(() => undefined);

@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import { routeWhere } from '../core/route.js';
 import { StatsRecorder } from '../core/stats.js';
+import { ReportCollector } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
@@ -52,6 +53,14 @@ export interface TaskRun {
 }
 
 const BAD_RECORD_LINES = 100;
+
+/**
+ * The report's collector (src/report/collect.ts), unless `SLUICE_REPORT=off`: the bench's
+ * without-collection baseline, and a way out should collection ever cost a run too much.
+ */
+function newReportCollector(): ReportCollector | undefined {
+  return process.env['SLUICE_REPORT'] === 'off' ? undefined : new ReportCollector();
+}
 
 async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
   let names: string[];
@@ -127,6 +136,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
   const started = new Date();
   await cleanTaskOutputs(layout, phase.id, rank);
   const recorder = new StatsRecorder();
+  const collector = phase.kind === 'docs' ? newReportCollector() : undefined;
   let shards: ShardInfo[] = [];
   let rejectFiles: TaskMarker['rejects'] = [];
   let spill: WrittenFile | undefined;
@@ -134,7 +144,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     const barrierId = run.pipeline.segments[phase.segment]!.barrier!.id;
     await phase.step.run(rank, phase.tasks, { signal: run.signal, log: run.log, stats: recorder.stage(barrierId, phase.segment + 1000) });
   } else {
-    const result = await runDocsPhase(run, recorder);
+    const result = await runDocsPhase(run, recorder, collector);
     shards = result.shards;
     rejectFiles = result.rejects;
     spill = result.spill;
@@ -144,6 +154,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     rank,
     world: run.world,
     stats: recorder.stats,
+    ...(collector === undefined ? {} : { report: collector.data() }),
     shards,
     rejects: rejectFiles,
     ...(spill === undefined ? {} : { spill }),
@@ -157,7 +168,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
   return marker;
 }
 
-async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ shards: ShardInfo[]; rejects: TaskMarker['rejects']; spill?: WrittenFile }> {
+async function runDocsPhase(run: TaskRun, recorder: StatsRecorder, collector: ReportCollector | undefined): Promise<{ shards: ShardInfo[]; rejects: TaskMarker['rejects']; spill?: WrittenFile }> {
   const { layout, loaded, pipeline, phase, rank, log, signal, progress } = run;
   const k = phase.segment;
   const segment = pipeline.segments[k]!;
@@ -175,10 +186,12 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
     strict: run.strict,
     reject(doc, reason, detail) {
       recorder.rejected(id, doc.source, reason);
+      collector?.removed(id, doc, 'rejected', reason, detail);
       rejects.addDoc(id, doc, 'rejected', reason, detail);
     },
     duplicate(doc, reason, detail) {
       recorder.duplicate(id, doc.source);
+      collector?.removed(id, doc, 'duplicate', reason, detail);
       rejects.addDoc(id, doc, 'duplicate', reason, detail);
     },
   });
@@ -189,14 +202,14 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder): Promise<{ sh
       progress.docsIn++;
       progress.charsIn += doc.text.length;
     });
-  let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects) : fromSpill();
+  let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects, collector) : fromSpill();
   if (k > 0) {
     const previous = pipeline.segments[k - 1]!.barrier!;
     stream = counted(previous.barrier.apply, contextFor(previous.id), previous.sources)(stream);
   }
   for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id), stage.sources)(stream);
 
-  const sink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder);
+  const sink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder, collector);
   if (segment.barrier) {
     const { barrier, id, sources } = segment.barrier;
     const collect = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => barrier.collect(docs, contextFor(id));
@@ -238,6 +251,7 @@ class ShardSink implements DocSink {
   constructor(
     run: TaskRun,
     private readonly recorder: StatsRecorder,
+    private readonly collector: ReportCollector | undefined,
   ) {
     const out = run.loaded.config.output;
     this.writer = new ShardWriter({
@@ -254,6 +268,7 @@ class ShardSink implements DocSink {
   async write(doc: Doc): Promise<void> {
     await this.writer.write(doc);
     this.recorder.kept(doc.source, doc.text.length, doc.tokens?.length ?? 0);
+    this.collector?.kept(doc);
   }
 
   close(): Promise<ShardInfo[]> {
@@ -288,7 +303,7 @@ class SpillSink implements DocSink {
 }
 
 /** Segment 0's source: every unit of this task through its reader, each record counted as a document in. */
-async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: RejectsSink): AsyncIterable<Doc> {
+async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: RejectsSink, collector: ReportCollector | undefined): AsyncIterable<Doc> {
   const { loaded, rank, world, log, signal, progress } = run;
   let badRecords = 0;
   for (const unit of unitsOfTask(run.units, rank, world)) {
@@ -307,6 +322,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
       recorder.docIn(source, chars);
       recorder.rejected(stageId, source, reason);
       rejects.add({ id, source, stage: stageId, reason, kind: 'rejected', file: unit.uri, ...rest });
+      collector?.removed(stageId, { id, source, text: rest.text, meta: rest.meta }, 'rejected', reason, rest.detail);
     };
     const fail = (reason: string, record: string | number, error: string, id: string, raw?: string): void => {
       rejectRecord(id, reason, raw?.length ?? 0, { record, detail: { error, raw: truncateRaw(raw) }, text: '', meta: {} });
@@ -338,6 +354,7 @@ async function* readInputs(run: TaskRun, recorder: StatsRecorder, rejects: Rejec
         counts.in++;
         counts.out++;
         recorder.docIn(doc.source, doc.text.length);
+        collector?.docIn(doc);
         progress.docsIn++;
         progress.charsIn += doc.text.length;
         yield doc;

@@ -23,6 +23,7 @@ import { benchReadersDumps } from './readers-dumps.js';
 import { benchReadersWebCode } from './readers-web-code.js';
 import { benchRedact } from './redact.js';
 import { report } from './report.js';
+import { benchReport } from './run-report.js';
 import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
 
@@ -90,6 +91,11 @@ const BENCHES: BenchEntry[] = [
     run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
+  {
+    name: 'report',
+    what: 'HTML report: runner CPU with and without collection; render, size and Chromium open time of a 1M-document report',
+    run: (full) => benchReport({ mb: full ? 200 : 60, rounds: 5, docs: 1_000_000 }),
+  },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
 

@@ -72,9 +72,10 @@ describe('--fresh deletes only an earlier sluice output', () => {
     const out = join(dir, 'out');
     expect((await run(['run', file], { cwd: dir })).status).toBe(0);
     writeFileSync(join(out, 'shards', 'part-09999-00000.parquet'), 'a shard of an older run');
+    writeFileSync(join(out, 'report.html'), 'a report of an older run (`make run` writes one)');
     const again = await run(['run', file, '--fresh'], { cwd: dir });
     expect(again.status, again.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['.sluice', 'manifest.json', 'shards', 'stats.json']);
+    expect(readdirSync(out).sort()).toEqual(['.sluice', 'manifest.json', 'report-data.json', 'shards', 'stats.json']);
     expect(existsSync(join(out, 'shards', 'part-09999-00000.parquet'))).toBe(false);
     expect(await sortedIds(out)).toEqual([...expected].sort());
 
