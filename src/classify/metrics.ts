@@ -110,6 +110,6 @@ export function formatReport(r: EvalReport): string {
   for (const l of r.labels) lines.push(`${l.label.padEnd(pad)}  ${fmt(l.precision)}     ${fmt(l.recall)}  ${fmt(l.f1)}  ${l.support}`);
   lines.push(`${'micro'.padEnd(pad)}  ${fmt(r.micro.precision)}     ${fmt(r.micro.recall)}  ${fmt(r.micro.f1)}  ${r.examples}`);
   lines.push(`macro F1 ${fmt(r.macroF1)}`);
-  if (r.auc !== undefined) lines.push(`ROC AUC (${r.auc.positive}) ${fmt(r.auc.value)}`);
+  if (r.auc !== undefined) lines.push(`ROC AUC (${r.auc.positive}) ${Number.isNaN(r.auc.value) ? 'n/a (the held-out lines have one label only)' : fmt(r.auc.value)}`);
   return lines.join('\n');
 }
