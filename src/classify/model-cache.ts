@@ -18,7 +18,11 @@ export function cachedModel(file: string, baseDir: string): FastTextModel {
     const st = statSync(path);
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch (err) {
-    throw new SluiceError('SLUICE_INPUT_MISSING', `fastText model ${path} does not exist`, { file: path, cause: err, hint: 'paths in a pipeline are relative to the pipeline file; train one with `sluice classifier train`' });
+    throw new SluiceError('SLUICE_INPUT_MISSING', `fastText model ${path} does not exist`, {
+      file: path,
+      cause: err,
+      hint: 'paths in a pipeline are relative to the pipeline file; train one with `sluice classifier train`',
+    });
   }
   const hit = cache.get(path);
   if (hit?.stamp === stamp) return hit.model;

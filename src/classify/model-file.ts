@@ -5,7 +5,8 @@
  * does not add up (wrong magic, word-vector models, shapes that disagree, a short or overlong
  * file) is refused with an error naming the file.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import { tempPathFor } from '../io/atomic.js';
 import { Dictionary, LABEL, WORD, type DictEntry } from './dictionary.js';
@@ -197,7 +198,7 @@ function writeDense(w: HeaderWriter, m: DenseMatrix, fd: number): void {
   w.i64(m.cols);
   writeSync(fd, w.take());
   const bytes = new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(1 << 24, bytes.length - at));
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(1 << 24, bytes.length - at));
 }
 
 /** Writes a dense supervised model in fastText's format (version 12), atomically. */
@@ -223,6 +224,7 @@ export function saveModel(file: string, model: { args: ModelArgs; dict: Dictiona
   const tmp = tempPathFor(file);
   let fd: number | undefined;
   try {
+    mkdirSync(dirname(file), { recursive: true });
     fd = openSync(tmp, 'w');
     writeDense(w, model.input, fd);
     w.u8(0); // output not quantized

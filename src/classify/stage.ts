@@ -31,7 +31,11 @@ export const classifierParams = z
     if (p.label_only) {
       if (p.score_field === undefined) ctx.addIssue({ code: 'custom', message: 'label_only needs score_field, where the score goes', path: ['score_field'] });
     } else if (rules !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of threshold (keep score ≥ threshold) or pareto (GPT-3: keep when Pareto(α) > 1 − score)', path: rules === 0 ? ['threshold'] : ['pareto'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of threshold (keep score ≥ threshold) or pareto (GPT-3: keep when Pareto(α) > 1 − score)',
+        path: rules === 0 ? ['threshold'] : ['pareto'],
+      });
     }
   });
 

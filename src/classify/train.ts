@@ -45,7 +45,23 @@ export interface TrainedModel {
 
 export function trainOptions(partial: Partial<TrainOptions> = {}): TrainOptions {
   const o = { ...SUPERVISED_DEFAULTS, ...partial };
-  return { dim: o.dim, epoch: o.epoch, lr: o.lr, wordNgrams: o.wordNgrams, minCount: o.minCount, minCountLabel: o.minCountLabel, minn: o.minn, maxn: o.maxn, bucket: o.bucket, loss: o.loss, neg: o.neg, lrUpdateRate: o.lrUpdateRate, t: o.t, ws: o.ws, seed: o.seed };
+  return {
+    dim: o.dim,
+    epoch: o.epoch,
+    lr: o.lr,
+    wordNgrams: o.wordNgrams,
+    minCount: o.minCount,
+    minCountLabel: o.minCountLabel,
+    minn: o.minn,
+    maxn: o.maxn,
+    bucket: o.bucket,
+    loss: o.loss,
+    neg: o.neg,
+    lrUpdateRate: o.lrUpdateRate,
+    t: o.t,
+    ws: o.ws,
+    seed: o.seed,
+  };
 }
 
 function check(cond: boolean, message: string): void {

@@ -78,7 +78,15 @@ async function trainCommand(args: ParsedArgs, io: CliIO): Promise<number> {
     const eq = arg.indexOf('=');
     const label = arg.slice(0, eq);
     if (eq <= 0 || !/^[^\s]+$/.test(label) || eq === arg.length - 1) throw new SluiceError('SLUICE_USAGE', `--label ${arg}: expected NAME=PATH[,PATH...] with a label name without spaces`);
-    const files = (await Promise.all(arg.slice(eq + 1).split(',').filter((p) => p !== '').map(expand))).flat();
+    const files = (
+      await Promise.all(
+        arg
+          .slice(eq + 1)
+          .split(',')
+          .filter((p) => p !== '')
+          .map(expand),
+      )
+    ).flat();
     let n = 0;
     for await (const doc of documentsFrom(files, textField !== undefined ? { textField } : {})) {
       if (maxDocs !== undefined && n >= maxDocs) break;

@@ -72,10 +72,20 @@ function detectLanguage(detector: FastEld, sample: string): Detection {
 export async function languageFilterFn(params: LanguageParams, configDir = '.'): Promise<(doc: Doc, stats?: StageRecorder) => Drop | undefined> {
   if (params.model !== undefined) return keepLanguages(params, fastTextLanguageDetector(params.model, configDir), (text) => text, params.model);
   const detector = await loadFastEld();
-  return keepLanguages(params, { languages: detector.languages, detect: (sample) => detectLanguage(detector, sample) }, (text) => languageSample(text, params.sample_chars, params.min_line_chars), 'eld/small');
+  return keepLanguages(
+    params,
+    { languages: detector.languages, detect: (sample) => detectLanguage(detector, sample) },
+    (text) => languageSample(text, params.sample_chars, params.min_line_chars),
+    'eld/small',
+  );
 }
 
-function keepLanguages(params: LanguageParams, detector: { languages: readonly string[]; detect(text: string): Detection }, sample: (text: string) => string, backend: string): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
+function keepLanguages(
+  params: LanguageParams,
+  detector: { languages: readonly string[]; detect(text: string): Detection },
+  sample: (text: string) => string,
+  backend: string,
+): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
   const unknown = params.keep.filter((code) => !detector.languages.includes(code));
   if (unknown.length > 0) {
     throw new SluiceError('SLUICE_CONFIG_INVALID', `language.keep: ${backend} cannot detect ${unknown.join(', ')}`, {

@@ -73,8 +73,14 @@ describe('classifier stage', () => {
 
   it('GPT-3 Pareto rule: high scores are kept, low ones mostly dropped, and reruns give the same verdicts', async () => {
     const docs = Array.from({ length: 400 }, (_, i) => doc(i % 2 === 0 ? HQ : CC, `d${i}`));
-    const a = await run({ model: 'quality.bin', label: 'hq', pareto: 9, seed: 1 }, docs.map((d) => ({ ...d, meta: {} })));
-    const b = await run({ model: 'quality.bin', label: 'hq', pareto: 9, seed: 1 }, docs.map((d) => ({ ...d, meta: {} })));
+    const a = await run(
+      { model: 'quality.bin', label: 'hq', pareto: 9, seed: 1 },
+      docs.map((d) => ({ ...d, meta: {} })),
+    );
+    const b = await run(
+      { model: 'quality.bin', label: 'hq', pareto: 9, seed: 1 },
+      docs.map((d) => ({ ...d, meta: {} })),
+    );
     expect(a.kept.map((d) => d.id)).toEqual(b.kept.map((d) => d.id));
     const keptHq = a.kept.filter((d) => d.text === HQ).length;
     const keptCc = a.kept.filter((d) => d.text === CC).length;
@@ -83,7 +89,10 @@ describe('classifier stage', () => {
     // P(Pareto(9) > 1 - s) for s near 0 is (2 - s)^-9 ≈ 0.2%: a few of 200 at most
     expect(keptCc).toBeLessThan(10);
     expect(a.rejected.every((r) => r.reason === 'pareto_dropped')).toBe(true);
-    const c = await run({ model: 'quality.bin', label: 'hq', pareto: 1, seed: 2 }, docs.map((d) => ({ ...d, meta: {} })));
+    const c = await run(
+      { model: 'quality.bin', label: 'hq', pareto: 1, seed: 2 },
+      docs.map((d) => ({ ...d, meta: {} })),
+    );
     // α = 1 lets about half the low scores through: (2 - s)^-1
     expect(c.kept.filter((d) => d.text === CC).length).toBeGreaterThan(60);
   });
