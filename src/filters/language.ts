@@ -70,12 +70,13 @@ function detectLanguage(detector: FastEld, sample: string): Detection {
 }
 
 export async function languageFilterFn(params: LanguageParams, configDir = '.'): Promise<(doc: Doc, stats?: StageRecorder) => Drop | undefined> {
-  if (params.model !== undefined) return keepLanguages(params, fastTextLanguageDetector(params.model, configDir), (text) => text, params.model);
+  if (params.model !== undefined) return keepLanguages(params, fastTextLanguageDetector(params.model, configDir), (text) => text, params.model, params.model);
   const detector = await loadFastEld();
   return keepLanguages(
     params,
     { languages: detector.languages, detect: (sample) => detectLanguage(detector, sample) },
     (text) => languageSample(text, params.sample_chars, params.min_line_chars),
+    'eld',
     'eld/small',
   );
 }
@@ -85,11 +86,12 @@ function keepLanguages(
   detector: { languages: readonly string[]; detect(text: string): Detection },
   sample: (text: string) => string,
   backend: string,
+  database: string,
 ): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
   const unknown = params.keep.filter((code) => !detector.languages.includes(code));
   if (unknown.length > 0) {
     throw new SluiceError('SLUICE_CONFIG_INVALID', `language.keep: ${backend} cannot detect ${unknown.join(', ')}`, {
-      hint: `${backend} knows ${detector.languages.join(', ')}`,
+      hint: `${database} knows ${detector.languages.join(', ')}`,
     });
   }
   const keep = params.keep.length > 0 ? new Set(params.keep) : undefined;
