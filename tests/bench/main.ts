@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
+import { benchClassifier } from './classifier.js';
 import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
 import { benchSpill } from './spill.js';
@@ -90,6 +91,11 @@ const BENCHES: BenchEntry[] = [
     run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
+  {
+    name: 'classifier',
+    what: 'fastText-compatible classifier against the fastText binary: train time and F1, predict MB/s per core, peak RSS with a 100 MB model',
+    run: (full) => benchClassifier(full ? { trainLines: 400_000, predictMb: 100 } : { trainLines: 100_000, predictMb: 30 }),
+  },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
 
