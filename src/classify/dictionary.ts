@@ -33,11 +33,13 @@ export interface FeatureArgs {
 }
 
 const encoder = new TextEncoder();
+/** At most this many cached subword rows (64 MiB of int32) per dictionary. */
+const SUBWORD_CACHE_INTS = 16 << 20;
 const decoder = new TextDecoder();
 
-function isSeparator(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0b || b === 0x0c || b === 0x00;
-}
+/** fastText's token separators: space, \n, \r, \t, \v, \f, NUL. */
+const SEPARATOR = new Uint8Array(256);
+for (const b of [0x20, 0x0a, 0x0d, 0x09, 0x0b, 0x0c, 0x00]) SEPARATOR[b] = 1;
 
 export class Dictionary {
   readonly size: number;
@@ -56,6 +58,13 @@ export class Dictionary {
   private readonly labelPrefix: Uint8Array;
   /** Bytes of `<token>` while its character n-grams are hashed. */
   private scratch = new Uint8Array(256);
+  /**
+   * Known words' character n-gram rows, computed on first use (fastText computes every word's when
+   * it loads; lazily, memory grows only with the words a corpus uses, up to SUBWORD_CACHE_INTS).
+   */
+  private readonly subwordCache: (Int32Array | undefined)[] = [];
+  private subwordCached = 0;
+  private readonly subwordScratch = new IntBuffer();
   private readonly wordHashes = new IntBuffer();
   private readonly ngram = new NgramHash();
 
@@ -104,7 +113,7 @@ export class Dictionary {
       this.word2int[this.find(this.pool, s, e, fnvSigned(this.pool, s, e))] = i;
     }
     const eos = encoder.encode(EOS);
-    this.eosHash = fnvSigned(eos, 0, eos.length);
+    this.eosHash = fnvSigned(eos, 0, eos.length) | 0;
     this.eosId = this.getId(eos, 0, eos.length, this.eosHash);
     this.labelPrefix = encoder.encode(args.label);
   }
@@ -116,7 +125,7 @@ export class Dictionary {
     const pool = this.pool;
     const starts = this.starts;
     const len = e - s;
-    let slot = h % n;
+    let slot = (h >>> 0) % n;
     for (;;) {
       const id = table[slot]!;
       if (id === -1) return slot;
@@ -172,7 +181,7 @@ export class Dictionary {
       for (let n = 1; j < len && n <= maxn; n++) {
         h = fnvStep(h, w[j++]!);
         while (j < len && (w[j]! & 0xc0) === 0x80) h = fnvStep(h, w[j++]!);
-        if (n >= minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(out, h % bucket);
+        if (n >= minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(out, (h >>> 0) % bucket);
       }
     }
   }
@@ -184,7 +193,23 @@ export class Dictionary {
     } else {
       out.push(wid);
       // `</s>` has no subwords, known or not
-      if (this.args.maxn > 0 && !isEos) this.addCharNgrams(bytes, s, e, out);
+      if (this.args.maxn <= 0 || isEos) return;
+      const cached = this.subwordCache[wid];
+      if (cached !== undefined) {
+        for (let k = 0; k < cached.length; k++) out.push(cached[k]!);
+        return;
+      }
+      if (this.subwordCached >= SUBWORD_CACHE_INTS) {
+        this.addCharNgrams(bytes, s, e, out);
+        return;
+      }
+      const tmp = this.subwordScratch;
+      tmp.clear();
+      this.addCharNgrams(bytes, s, e, tmp);
+      const rows = tmp.toArray();
+      this.subwordCache[wid] = rows;
+      this.subwordCached += rows.length + 8;
+      for (let k = 0; k < rows.length; k++) out.push(rows[k]!);
     }
   }
 
@@ -210,11 +235,11 @@ export class Dictionary {
     let i = 0;
     let sawEos = false;
     while (i < len) {
-      while (i < len && isSeparator(bytes[i]!)) i++;
+      while (i < len && SEPARATOR[bytes[i]!] === 1) i++;
       if (i >= len) break;
       const s = i;
       let h = FNV_START;
-      while (i < len && !isSeparator(bytes[i]!)) h = fnvStep(h, bytes[i++]!);
+      while (i < len && SEPARATOR[bytes[i]!] === 0) h = fnvStep(h, bytes[i++]!);
       const wid = this.getId(bytes, s, i, h);
       const type = wid < 0 ? (this.startsWithLabel(bytes, s, i) ? LABEL : WORD) : this.types[wid]!;
       const isEos = h === this.eosHash && i - s === 4 && bytes[s] === 0x3c && bytes[s + 1] === 0x2f && bytes[s + 2] === 0x73 && bytes[s + 3] === 0x3e;

@@ -17,12 +17,16 @@ export function fnvSigned(bytes: Uint8Array, start: number, end: number): number
   return h >>> 0;
 }
 
-/** One more byte into a running fastText hash (the character n-gram loop extends n-grams a byte at a time). */
+/**
+ * One more byte into a running fastText hash (the character n-gram loop extends n-grams a byte at
+ * a time). Running hashes are kept as int32, which V8 holds unboxed; `>>> 0` gives the uint32.
+ */
 export function fnvStep(h: number, byte: number): number {
-  return Math.imul(h ^ ((byte << 24) >> 24), FNV_PRIME) >>> 0;
+  return Math.imul(h ^ ((byte << 24) >> 24), FNV_PRIME);
 }
 
-export const FNV_START = FNV_OFFSET;
+/** The FNV offset basis as int32, where fnvStep starts. */
+export const FNV_START = FNV_OFFSET | 0;
 
 const NGRAM_MUL = 116049371;
 const TWO32 = 4294967296;

@@ -44,8 +44,18 @@ export class DenseMatrix implements Matrix {
   }
 }
 
-/** Rows stored as one byte per sub-vector (a centroid index), optionally scaled by a quantized norm. */
+/** Decoded rows are kept when the whole matrix would take at most this many bytes as float32. */
+const DECODE_CACHE_BYTES = 64 << 20;
+
+/**
+ * Rows stored as one byte per sub-vector (a centroid index), optionally scaled by a quantized norm.
+ * Small matrices (a pruned .ftz) keep each row once decoded: the decoded floats are the very
+ * products addRowTo adds, so the sums do not change, and a repeated word costs a dense add.
+ */
 export class QuantMatrix implements Matrix {
+  private readonly decoded: Float32Array | undefined;
+  private readonly isDecoded: Uint8Array | undefined;
+
   constructor(
     readonly rows: number,
     readonly cols: number,
@@ -53,7 +63,12 @@ export class QuantMatrix implements Matrix {
     readonly pq: ProductQuantizer,
     /** Per-row norm codes and their one-dimensional quantizer, when the model was quantized with -qnorm. */
     readonly norms?: { codes: Uint8Array; pq: ProductQuantizer },
-  ) {}
+  ) {
+    if (rows * cols * 4 <= DECODE_CACHE_BYTES) {
+      this.decoded = new Float32Array(rows * cols);
+      this.isDecoded = new Uint8Array(rows);
+    }
+  }
 
   private norm(i: number): number {
     return this.norms === undefined ? 1 : this.norms.pq.centroids[this.norms.codes[i]!]!;
@@ -75,6 +90,22 @@ export class QuantMatrix implements Matrix {
   }
 
   addRowTo(x: Float32Array, i: number): void {
+    const dec = this.decoded;
+    if (dec === undefined) {
+      this.decode(x, i, true);
+      return;
+    }
+    const n = this.cols;
+    const off = i * n;
+    if (this.isDecoded![i] === 0) {
+      this.decode(dec.subarray(off, off + n), i, false);
+      this.isDecoded![i] = 1;
+    }
+    for (let j = 0; j < n; j++) x[j]! += dec[off + j]!;
+  }
+
+  /** Row `i`'s float32 products norm × centroid, added to `x` or stored into it. */
+  private decode(x: Float32Array, i: number, add: boolean): void {
     const { centroids, nsubq, dsub, lastdsub, ksub } = this.pq;
     const codes = this.codes;
     const base = i * nsubq;
@@ -84,7 +115,8 @@ export class QuantMatrix implements Matrix {
       const c = last ? m * ksub * dsub + codes[base + m]! * lastdsub : (m * ksub + codes[base + m]!) * dsub;
       const d = last ? lastdsub : dsub;
       const xo = m * dsub;
-      for (let k = 0; k < d; k++) x[xo + k]! += Math.fround(a * centroids[c + k]!);
+      if (add) for (let k = 0; k < d; k++) x[xo + k]! += Math.fround(a * centroids[c + k]!);
+      else for (let k = 0; k < d; k++) x[xo + k] = Math.fround(a * centroids[c + k]!);
     }
   }
 }
