@@ -94,7 +94,7 @@ const BENCHES: BenchEntry[] = [
   {
     name: 'classifier',
     what: 'fastText-compatible classifier against the fastText binary: train time and F1, predict MB/s per core, peak RSS with a 100 MB model',
-    run: (full) => benchClassifier(full ? { trainLines: 400_000, predictMb: 100 } : { trainLines: 100_000, predictMb: 30 }),
+    run: (full) => benchClassifier(full ? { trainLines: 200_000, predictMb: 100, bucket: 2_000_000 } : { trainLines: 40_000, predictMb: 20, bucket: 500_000 }),
   },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
