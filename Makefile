@@ -83,10 +83,21 @@ profile: $(DIST)
 	node --cpu-prof --cpu-prof-dir=.bench/profile dist/cli/main.js run $(PIPELINE) --out $(OUT)-profile --fresh $(RUN_ARGS) > /dev/null
 	node --import tsx tests/bench/profile-top.ts .bench/profile/*.cpuprofile
 
+# pipelines/gpt3-quality.yaml needs its classifier trained first
+pipelines: classifier-model
 pipelines: $(DIST) $(RUN_DEPS)
 	@set -e; for p in pipelines/*.yaml; do \
 	  name=$$(basename $$p .yaml); echo "== $$p -> out/$$name"; \
 	  node dist/cli/main.js run $$p --out out/$$name --fresh; done
+
+# The quality classifier pipelines/gpt3-quality.yaml applies, trained the GPT-3 way: the wikipedia
+# and books pipelines' outputs are the positives (hq), the web pipeline's the negatives (cc)
+.PHONY: classifier-model
+classifier-model: $(DIST) $(RUN_DEPS)
+	@set -e; for p in wikipedia books web; do \
+	  node dist/cli/main.js run pipelines/$$p.yaml --out out/classifier-data/$$p --fresh; done
+	node dist/cli/main.js classifier train --label hq=out/classifier-data/wikipedia,out/classifier-data/books \
+	  --label cc=out/classifier-data/web --out out/classifiers/gpt3-quality.bin --dim 32 --epoch 50 --lr 0.5 --wordNgrams 2 --bucket 200000 --valid 0
 
 # eslint; then the import layers and cycles (.config/dependency-cruiser.cjs); then formatting
 lint: $(NODE_MODULES)

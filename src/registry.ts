@@ -32,6 +32,7 @@ import { tokenizeStage } from './tokenize/stage.js';
 import { urlBlocklistFilter } from './filters/url-blocklist.js';
 import { exactDedupStage } from './dedup/exact.js';
 import { minhashDedupStage } from './dedup/minhash/stage.js';
+import { classifierStage } from './classify/stage.js';
 
 /** A loaded plugin module: `id` is its resolved file URL (one per module), `label` the entry as the pipeline wrote it. */
 export interface PluginRef {
@@ -146,6 +147,7 @@ export const stageRegistry = new Registry<StageDefinition>('stage', {
   url_blocklist: urlBlocklistFilter,
   exact_dedup: exactDedupStage,
   minhash_dedup: minhashDedupStage,
+  classifier: classifierStage,
 });
 
 /** Every reader by name (built-ins and loaded plugins'); a live view the runner looks names up in. */

@@ -1,5 +1,6 @@
 import type { ParsedArgs } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { spec as classifierSpec } from './specs/classifier.js';
 import { spec as cleanSpec } from './specs/clean.js';
 import { spec as exportSpec } from './specs/export.js';
 import { spec as inspectSpec } from './specs/inspect.js';
@@ -38,4 +39,5 @@ export const commands: readonly Command[] = [
   lazy(loaderSpec, () => import('./loader.js')),
   lazy(exportSpec, () => import('./export.js')),
   lazy(tokenizerSpec, () => import('./tokenizer.js')),
+  lazy(classifierSpec, () => import('./classifier.js')),
 ];

@@ -21,11 +21,14 @@ import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
 import { loadFastEld, type FastEld } from './text/eld-fast.js';
+import { fastTextLanguageDetector } from '../classify/language.js';
 
 export const languageParams = z
   .object({
     /** ISO 639-1 codes to keep; empty keeps every language that reaches `min_score`. */
-    keep: z.array(z.string().regex(/^[a-z]{2,3}$/, 'ISO 639-1 codes such as en, zh, de')).default([]),
+    keep: z.array(z.string().regex(/^[a-z]{2,3}(_[A-Z][a-z]{3})?$/, 'ISO 639-1 codes such as en, zh, de (eng_Latn style for GlotLID)')).default([]),
+    /** A fastText language model (lid.176.bin, GlotLID) instead of eld; relative to the pipeline file. */
+    model: z.string().min(1).optional(),
     min_score: z.number().min(0).max(1).default(0.65),
     /** Only label documents (meta), never drop. */
     label_only: z.boolean().default(false),
@@ -66,17 +69,36 @@ function detectLanguage(detector: FastEld, sample: string): Detection {
   return { language, score: Math.round(score * 10000) / 10000 };
 }
 
-export async function languageFilterFn(params: LanguageParams): Promise<(doc: Doc, stats?: StageRecorder) => Drop | undefined> {
+export async function languageFilterFn(params: LanguageParams, configDir = '.'): Promise<(doc: Doc, stats?: StageRecorder) => Drop | undefined> {
+  if (params.model !== undefined) return keepLanguages(params, fastTextLanguageDetector(params.model, configDir), (text) => text, params.model, params.model);
   const detector = await loadFastEld();
+  return keepLanguages(
+    params,
+    { languages: detector.languages, detect: (sample) => detectLanguage(detector, sample) },
+    (text) => languageSample(text, params.sample_chars, params.min_line_chars),
+    'eld',
+    'eld/small',
+  );
+}
+
+function keepLanguages(
+  params: LanguageParams,
+  detector: { languages: readonly string[]; detect(text: string): Detection },
+  sample: (text: string) => string,
+  backend: string,
+  database: string,
+): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
   const unknown = params.keep.filter((code) => !detector.languages.includes(code));
   if (unknown.length > 0) {
-    throw new SluiceError('SLUICE_CONFIG_INVALID', `language.keep: eld cannot detect ${unknown.join(', ')}`, {
-      hint: `eld/small knows ${detector.languages.join(', ')}`,
+    throw new SluiceError('SLUICE_CONFIG_INVALID', `language.keep: ${backend} cannot detect ${unknown.join(', ')}`, {
+      hint: `${database} knows ${detector.languages.join(', ')}`,
     });
   }
   const keep = params.keep.length > 0 ? new Set(params.keep) : undefined;
   return (doc, stats) => {
-    const { language, score } = detectLanguage(detector, languageSample(doc.text, params.sample_chars, params.min_line_chars));
+    const detected = detector.detect(sample(doc.text));
+    const language = detected.language;
+    const score = Math.round(detected.score * 10000) / 10000;
     doc.meta['language'] = language;
     doc.meta['language_score'] = score;
     stats?.histogram('language', language);
@@ -91,5 +113,5 @@ export const languageFilter = defineFilter({
   name: 'language',
   summary: 'language ID with eld (60 languages, offline): sets meta.language and meta.language_score, keeps the listed languages',
   params: languageParams,
-  create: (params) => languageFilterFn(params),
+  create: (params, env) => languageFilterFn(params, env.configDir),
 });

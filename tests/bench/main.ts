@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
+import { benchClassifier } from './classifier.js';
 import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
 import { benchSpill } from './spill.js';
@@ -95,6 +96,11 @@ const BENCHES: BenchEntry[] = [
     name: 'report',
     what: 'HTML report: runner CPU with and without collection; render, size and Chromium open time of a 1M-document report',
     run: (full) => benchReport({ mb: full ? 200 : 60, rounds: 5, docs: 1_000_000 }),
+  },
+  {
+    name: 'classifier',
+    what: 'fastText-compatible classifier against the fastText binary: train time and F1, predict MB/s per core, peak RSS with a 100 MB model',
+    run: (full) => benchClassifier(full ? { trainLines: 200_000, predictMb: 100, bucket: 2_000_000 } : { trainLines: 40_000, predictMb: 20, bucket: 500_000 }),
   },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },
 ];
