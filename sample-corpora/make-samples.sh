@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the compressed sample corpora from the readable sources under */source/.
-# Needs gzip, zstd, bzip2 and zip. Output is deterministic (no timestamps in gzip/zip headers),
+# Needs gzip, zstd, bzip2, zip and 7z (p7zip-full). Output is deterministic (no timestamps in gzip/zip headers),
 # so rerunning it leaves git clean. Run from anywhere: bash sample-corpora/make-samples.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,4 +29,9 @@ done
 head -n 5 jsonl/source/sample.jsonl | gzip -9 -n > jsonl/sample.jsonl.gz
 tail -n +6 jsonl/source/sample.jsonl | gzip -9 -n >> jsonl/sample.jsonl.gz
 
-ls -l books/*.* reddit/*.zst wikipedia/*.bz2 jsonl/*.gz
+# stackexchange: a site archive as the dumps ship them (<site>.7z holding Posts.xml), made by
+# the 7z command with no timestamps stored, so the archive is the same bytes every time
+rm -f stackexchange/beer.stackexchange.com.7z
+(cd stackexchange/source/beer.stackexchange.com && 7z a -bd -bso0 -mx=9 -mtm=off -mtc=off -mta=off ../../beer.stackexchange.com.7z Posts.xml)
+
+ls -l books/*.* reddit/*.zst wikipedia/*.bz2 jsonl/*.gz stackexchange/*.7z
