@@ -12,11 +12,11 @@
  * record a 21-byte little-endian header (payload bytes u32, key f64, kind u8, id f64) and the
  * encoded value.
  */
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SluiceError, errorMessage } from '../../core/errors.js';
 import { decodeZstdInProcess } from '../../io/decompress.js';
-import { localFile } from '../../io/input.js';
 import { ZstFileWriter } from '../../io/jsonl-zst.js';
 
 export interface SortRecord<T> {
@@ -36,8 +36,8 @@ export interface SortCodec<T> {
 }
 
 const HEADER = 21;
-/** Runs merged at once: each holds a zstd decoder (about 1 MiB at level 1) and a read buffer. */
-const FAN_IN = 64;
+/** Runs merged at once: each holds a zstd decoder (about 4 MiB measured with its read buffer and stream queues). */
+const FAN_IN = 32;
 /** Bookkeeping of one buffered record besides its value (the record object, its array slot). */
 export const RECORD_OVERHEAD = 64;
 
@@ -158,7 +158,8 @@ export class ExternalSorter<T> {
 async function* readRun<T>(path: string, codec: SortCodec<T>): AsyncIterable<SortRecord<T>> {
   let pending: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of decodeZstdInProcess(localFile(path).open())) {
+    // small reads: up to FAN_IN runs are open at once
+    for await (const chunk of decodeZstdInProcess(createReadStream(path, { highWaterMark: 64 << 10 }))) {
       pending = pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([pending, chunk]);
       let pos = 0;
       while (pending.length - pos >= HEADER) {
