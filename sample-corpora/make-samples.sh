@@ -17,6 +17,9 @@ touch -d '2020-01-01T00:00:00Z' books/source/on-rivers.txt
 for f in RC_2019-01 RS_2019-01; do
   cat "reddit/source/$f.ndjson" | zstd -q -3 --long=31 -f -o "reddit/$f.zst"
 done
+# reddit links: link submissions for the reddit_links reader (in their own folder, so the
+# reddit reader's inputs stay as they are)
+cat reddit/links/source/RS_2019-02.ndjson | zstd -q -3 --long=31 -f -o reddit/links/RS_2019-02.zst
 
 # wikipedia: three concatenated bzip2 streams (siteinfo, pages, pages + footer), the layout of
 # the *-pages-articles-multistream.xml.bz2 dumps
@@ -34,4 +37,4 @@ tail -n +6 jsonl/source/sample.jsonl | gzip -9 -n >> jsonl/sample.jsonl.gz
 rm -f stackexchange/beer.stackexchange.com.7z
 (cd stackexchange/source/beer.stackexchange.com && 7z a -bd -bso0 -mx=9 -mtm=off -mtc=off -mta=off ../../beer.stackexchange.com.7z Posts.xml)
 
-ls -l books/*.* reddit/*.zst wikipedia/*.bz2 jsonl/*.gz stackexchange/*.7z
+ls -l books/*.* reddit/*.zst reddit/links/*.zst wikipedia/*.bz2 jsonl/*.gz stackexchange/*.7z
