@@ -6,7 +6,7 @@ import { sizeSchema } from '../core/size.js';
 import { openDecoded } from '../io/decompress.js';
 // side effect: the --long=31 dumps decode in a zstd child process
 import '../io/zstd-cli.js';
-import { exclusionOf, normalizeUrl, urlExclusions, urlKey } from './links/url.js';
+import { excludedDomain, exclusionOf, parseUrl, quickHost, urlExclusions, urlKey } from './links/url.js';
 import { jsonRecords, rawLine } from './ndjson.js';
 import { defineReader } from './reader.js';
 import { kindFromFileName, parseRedditRecord } from './reddit-record.js';
@@ -59,17 +59,25 @@ export const redditLinksReader = defineReader({
         ctx.skip({ id, reason: 'low_score', meta });
         continue;
       }
-      const url = normalizeUrl(raw);
-      if (url === undefined) {
+      // excluded hosts (a large share of Reddit's links: images, videos, reddit itself) are known before the URL is parsed
+      const host = quickHost(raw);
+      const hostExcluded = host === undefined ? undefined : excludedDomain(host.endsWith('.') ? host.slice(0, -1) : host, ex);
+      if (hostExcluded !== undefined) {
+        ctx.skip({ id, reason: 'excluded_domain', meta, detail: { domain: hostExcluded } });
+        continue;
+      }
+      const parsed = parseUrl(raw);
+      if (parsed === undefined) {
         ctx.skip({ id, reason: 'not_http_url', meta });
         continue;
       }
-      const excluded = exclusionOf(url, ex);
+      const url = parsed.href;
+      const excluded = exclusionOf(parsed, ex);
       if (excluded) {
         ctx.skip({ id, reason: excluded.reason, meta: { ...meta, url }, detail: excluded.detail });
         continue;
       }
-      const m: Record<string, JsonValue> = { ...meta, url, url_key: urlKey(url), domain: new URL(url).hostname };
+      const m: Record<string, JsonValue> = { ...meta, url, url_key: urlKey(url), domain: parsed.hostname };
       yield { id, text: url, source: ctx.source, meta: m };
     }
   },

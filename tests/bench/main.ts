@@ -92,8 +92,8 @@ const BENCHES: BenchEntry[] = [
   },
   {
     name: 'sources',
-    what: 'stackexchange reader MB/s of XML per core (Posts.xml and .7z), the 7z decoder alone, peak RSS and bytes per pending question (300k against 1M posts; --full 1M against 3M)',
-    run: (full) => benchSources(full ? { posts: 1_000_000, bigPosts: 3_000_000 } : { posts: 300_000, bigPosts: 1_000_000 }),
+    what: 'stackexchange reader MB/s of XML per core (Posts.xml and .7z), the 7z decoder alone, peak RSS and bytes per pending question (300k against 1M posts; --full 1M against 3M); reddit_links against the reddit reader on one RS_ file',
+    run: (full) => benchSources(full ? { posts: 1_000_000, bigPosts: 3_000_000, submissions: 2_000_000 } : { posts: 300_000, bigPosts: 1_000_000, submissions: 500_000 }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
   { name: 'crash', what: 'runs SIGKILLed at random moments and resumed must match an uninterrupted run', run: (full, flags) => benchCrash(crashBenchDefaults(full, flags.seed)) },

@@ -5,6 +5,7 @@
  * sort buffer), whose answers all come after all the questions, so every question is pending
  * while the answers are read. Bytes per pending question = the peak RSS difference over the
  * difference in pending questions: what memory grows by per question waiting for its answers.
+ * Links mode: the reddit_links reader against the reddit reader on the same generated RS_ file.
  * Each variant runs in its own process (isolate.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -19,7 +20,37 @@ import type { BenchRow } from './types.js';
 const CHILD = './sources-child.js';
 const MB = 1e6;
 
+/** Pushshift-style submissions (half links, a tenth of them to excluded hosts, some self posts), `zstd --long=31`; returns the NDJSON bytes. */
+export async function writeSubmissions(path: string, n: number): Promise<number> {
+  const lines: string[] = [];
+  const hosts = ['news.example.org', 'blog.example.com', 'i.imgur.com', 'www.example.net', 'youtube.com', 'science.example.edu'];
+  for (let i = 0; i < n; i++) {
+    const self = i % 3 === 0;
+    const host = hosts[i % hosts.length]!;
+    lines.push(
+      JSON.stringify({
+        id: `b${i.toString(36)}`,
+        author: `user${i % 997}`,
+        title: `Submission number ${i} about rivers, tea and lighthouses`,
+        selftext: self ? `A self post with a little text, number ${i}.` : '',
+        score: (i * 7) % 50,
+        created_utc: 1551398400 + i,
+        subreddit: `sub${i % 40}`,
+        num_comments: i % 30,
+        is_self: self,
+        url: self ? `https://www.reddit.com/r/sub${i % 40}/comments/b${i.toString(36)}/` : `https://${host}/2019/03/story-${i}?utm_source=reddit&amp;ref=${i % 5}`,
+        over_18: false,
+      }),
+    );
+  }
+  const text = lines.join('\n') + '\n';
+  execFileSync('zstd', ['-q', '-3', '--long=31', '-f', '-o', path], { input: text, maxBuffer: 1 << 30 });
+  return Buffer.byteLength(text);
+}
+
 export interface SourcesBenchOptions {
+  /** Submissions of the links-mode comparison. */
+  submissions: number;
   /** Posts of the Stack Exchange file timed; the memory rows compare it with one `bigPosts` long. */
   posts: number;
   bigPosts: number;
@@ -64,6 +95,20 @@ export async function benchSources(opts: SourcesBenchOptions): Promise<BenchRow[
       unit: 'MB/s',
       note: `${(packed / MB).toFixed(1)} MB LZMA2 -mx=1; ${(decode.value.bytes / MB / decode.value.cpuSeconds).toFixed(0)} MB/s per CPU second`,
     });
+
+    // links mode against the reddit reader, side by side on the same submissions file
+    const rs = join(root, 'RS_2019-03.zst');
+    const rsBytes = await writeSubmissions(rs, opts.submissions);
+    for (const [variant, reader, params] of [
+      ['reddit (posts)', 'reddit', { min_score: 3 }],
+      ['reddit_links', 'reddit_links', {}],
+    ] as const) {
+      const res = await isolated<SourcesReadResult>(CHILD, 'readTimed', { reader, files: [rs], params } satisfies SourcesReadArgs);
+      const v = res.value;
+      const note = `${opts.submissions} submissions, ${(rsBytes / MB).toFixed(0)} MB of NDJSON; ${v.docs} docs, ${v.rejected} rejected`;
+      push({ bench: 'sources', variant, metric: 'submissions per wall second', value: opts.submissions / v.seconds, unit: 'records/s', note });
+      push({ bench: 'sources', variant, metric: 'NDJSON per core', value: rsBytes / MB / v.cpuSeconds, unit: 'MB/s', note: 'CPU of the reader and its zstd child' });
+    }
 
     // memory: the same reader over more posts; every question waits for answers at the end
     const big = join(root, 'big.stackexchange.com');

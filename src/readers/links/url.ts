@@ -8,13 +8,23 @@ import exclusions from './openwebtext-exclusions.json' with { type: 'json' };
 /** Query parameters that only track where a click came from: removed. */
 const TRACKING = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid)$/i;
 
+/** A URL in normal form with the parts the exclusions look at. */
+export interface NormalUrl {
+  href: string;
+  hostname: string;
+  pathname: string;
+}
+
+const HAS_TRACKING = /[?&](utm_|fbclid=|gclid=|mc_cid=|mc_eid=)/i;
+
 /**
  * The URL in normal form, or undefined when it is not an http(s) URL: Reddit's `&amp;`
  * unescaped, scheme and host lower-cased (the WHATWG parser), user info, fragment, default port,
- * trailing dot of the host and tracking parameters removed, an empty path made `/`.
+ * trailing dot of the host and tracking parameters removed, an empty path made `/`. One parse.
  */
-export function normalizeUrl(raw: string): string | undefined {
-  const s = raw.trim().replace(/&amp;/g, '&');
+export function parseUrl(raw: string): NormalUrl | undefined {
+  let s = raw.trim();
+  if (s.includes('&amp;')) s = s.replace(/&amp;/g, '&');
   if (!/^https?:\/\//i.test(s)) return undefined;
   let u: URL;
   try {
@@ -23,16 +33,22 @@ export function normalizeUrl(raw: string): string | undefined {
     return undefined;
   }
   if (u.hostname === '') return undefined;
-  u.username = '';
-  u.password = '';
-  u.hash = '';
-  if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
-  if (u.search !== '') {
-    const drop = [...u.searchParams.keys()].filter((k) => TRACKING.test(k));
-    // re-serialising the query changes its encoding: only when a parameter goes
-    if (drop.length > 0) for (const k of drop) u.searchParams.delete(k);
+  if (u.username !== '' || u.password !== '') {
+    u.username = '';
+    u.password = '';
   }
-  return u.href;
+  if (u.hash !== '') u.hash = '';
+  if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
+  // re-serialising the query changes its encoding: only when a tracking parameter is there
+  if (HAS_TRACKING.test(u.search)) {
+    for (const k of [...u.searchParams.keys()]) if (TRACKING.test(k)) u.searchParams.delete(k);
+  }
+  return { href: u.href, hostname: u.hostname, pathname: u.pathname };
+}
+
+/** parseUrl's normal form as a string. */
+export function normalizeUrl(raw: string): string | undefined {
+  return parseUrl(raw)?.href;
 }
 
 /**
@@ -64,16 +80,33 @@ export function urlExclusions(builtin: boolean, extraDomains: readonly string[] 
   };
 }
 
-/** Why a normalized URL is excluded (`excluded_domain` with the listed domain, `excluded_extension`), or undefined. */
-export function exclusionOf(normalized: string, ex: Exclusions): { reason: string; detail: Record<string, string> } | undefined {
-  const u = new URL(normalized);
-  const labels = u.hostname.split('.');
-  // the host and every parent domain: a listed domain excludes its subdomains
-  for (let i = 0; i < labels.length - 1; i++) {
-    const d = labels.slice(i).join('.');
-    if (ex.domains.has(d)) return { reason: 'excluded_domain', detail: { domain: d } };
+/** The listed domain that `hostname` is or is under, without allocating per label. */
+export function excludedDomain(hostname: string, ex: Exclusions): string | undefined {
+  for (let at = 0; at >= 0 && at < hostname.length;) {
+    const d = at === 0 ? hostname : hostname.slice(at);
+    if (d.includes('.') && ex.domains.has(d)) return d;
+    const dot = hostname.indexOf('.', at);
+    at = dot < 0 ? -1 : dot + 1;
   }
-  const path = u.pathname.toLowerCase();
-  for (const e of ex.extensions) if (path.endsWith(e)) return { reason: 'excluded_extension', detail: { extension: e } };
   return undefined;
+}
+
+/** Why a normalized URL is excluded (`excluded_domain` with the listed domain, `excluded_extension`), or undefined. */
+export function exclusionOf(u: NormalUrl, ex: Exclusions): { reason: string; detail: Record<string, string> } | undefined {
+  // a listed domain excludes its subdomains
+  const domain = excludedDomain(u.hostname, ex);
+  if (domain !== undefined) return { reason: 'excluded_domain', detail: { domain } };
+  const path = u.pathname;
+  // only a path whose last segment has a dot can end in a listed extension
+  if (path.lastIndexOf('.') > path.lastIndexOf('/')) {
+    const lower = path.toLowerCase();
+    for (const e of ex.extensions) if (lower.endsWith(e)) return { reason: 'excluded_extension', detail: { extension: e } };
+  }
+  return undefined;
+}
+
+/** The host of an http(s) URL without user info or port, lower-cased, read without parsing the URL; undefined when unsure. */
+export function quickHost(raw: string): string | undefined {
+  const m = /^\s*https?:\/\/([^/?#@:\s\\]+)(?=[/?#:]|\s*$)/i.exec(raw);
+  return m === null ? undefined : m[1]!.toLowerCase();
 }
