@@ -132,13 +132,31 @@ export class RowScanner {
 
   /** Rows completed by this chunk. */
   push(chunk: Uint8Array): Row[] {
-    const buf = this.pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.pending, chunk]);
     const rows: Row[] = [];
+    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending.length > 0) {
+      // the row cut by the previous chunk most often ends on this chunk's first line: join only
+      // that line to it, not the whole chunk (a copy of every chunk was 4% of the reader's CPU)
+      const nl = rest.indexOf(0x0a);
+      const head = Buffer.concat([this.pending, nl < 0 ? rest : rest.subarray(0, nl + 1)]);
+      this.pending = Buffer.alloc(0);
+      this.take(head, rows);
+      rest = nl < 0 ? Buffer.alloc(0) : rest.subarray(nl + 1);
+      if (this.pending.length > 0 && rest.length > 0) {
+        // still incomplete: the rest of the chunk must be scanned after it
+        rest = Buffer.concat([this.pending, rest]);
+        this.pending = Buffer.alloc(0);
+      }
+    }
+    if (rest.length > 0) this.take(rest, rows);
+    return rows;
+  }
+
+  private take(buf: Buffer, rows: Row[]): void {
     const pos = this.scan(buf, rows);
     this.consumed += pos;
     this.pending = buf.subarray(pos);
     if (this.pending.length > this.maxRowBytes) throw new XmlShapeError(`an element longer than ${this.maxRowBytes} bytes`, this.consumed);
-    return rows;
   }
 
   /** Checks the input ended where it may: after the root element closed. */
