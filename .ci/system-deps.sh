@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sluice needs, when missing. Usage: system-deps.sh run|test
-#   run:  what running a pipeline uses (zstd, bzip2 and lbzip2 decode inputs fast)
+#   run:  what running a pipeline uses (zstd, bzip2 and lbzip2 decode inputs fast; p7zip-full's
+#         7z reads Stack Exchange site archives)
 #   test: also what the test suite and benchmarks use: python3-numpy + python3-torch (the loader's
 #         Python client and its training tests), slurm + munge (a one-machine cluster,
 #         tests/slurm/local-cluster.sh), fasttext (the reference for the classifier stage),
@@ -9,7 +10,7 @@
 # Runs as root (CI, containers); otherwise prints what to install and carries on.
 set -euo pipefail
 profile=${1:-test}
-packages=(zstd bzip2 lbzip2)
+packages=(zstd bzip2 lbzip2 p7zip-full)
 case "$profile" in
   run) ;;
   test) packages+=(python3-numpy python3-torch slurmctld slurmd slurm-client munge fasttext chromium python3-readability) ;;

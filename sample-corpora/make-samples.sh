@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the compressed sample corpora from the readable sources under */source/.
-# Needs gzip, zstd, bzip2 and zip. Output is deterministic (no timestamps in gzip/zip headers),
+# Needs gzip, zstd, bzip2, zip and 7z (p7zip-full). Output is deterministic (no timestamps in gzip/zip headers),
 # so rerunning it leaves git clean. Run from anywhere: bash sample-corpora/make-samples.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +17,9 @@ touch -d '2020-01-01T00:00:00Z' books/source/on-rivers.txt
 for f in RC_2019-01 RS_2019-01; do
   cat "reddit/source/$f.ndjson" | zstd -q -3 --long=31 -f -o "reddit/$f.zst"
 done
+# reddit links: link submissions for the reddit_links reader (in their own folder, so the
+# reddit reader's inputs stay as they are)
+cat reddit/links/source/RS_2019-02.ndjson | zstd -q -3 --long=31 -f -o reddit/links/RS_2019-02.zst
 
 # wikipedia: three concatenated bzip2 streams (siteinfo, pages, pages + footer), the layout of
 # the *-pages-articles-multistream.xml.bz2 dumps
@@ -29,4 +32,9 @@ done
 head -n 5 jsonl/source/sample.jsonl | gzip -9 -n > jsonl/sample.jsonl.gz
 tail -n +6 jsonl/source/sample.jsonl | gzip -9 -n >> jsonl/sample.jsonl.gz
 
-ls -l books/*.* reddit/*.zst wikipedia/*.bz2 jsonl/*.gz
+# stackexchange: a site archive as the dumps ship them (<site>.7z holding Posts.xml), made by
+# the 7z command with no timestamps stored, so the archive is the same bytes every time
+rm -f stackexchange/beer.stackexchange.com.7z
+(cd stackexchange/source/beer.stackexchange.com && 7z a -bd -bso0 -mx=9 -mtm=off -mtc=off -mta=off ../../beer.stackexchange.com.7z Posts.xml)
+
+ls -l books/*.* reddit/*.zst reddit/links/*.zst wikipedia/*.bz2 jsonl/*.gz stackexchange/*.7z

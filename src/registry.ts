@@ -16,6 +16,8 @@ import { codeReader } from './readers/code.js';
 import { jsonlReader } from './readers/jsonl.js';
 import { parquetReader } from './readers/parquet.js';
 import { redditReader } from './readers/reddit.js';
+import { redditLinksReader } from './readers/reddit-links.js';
+import { stackexchangeReader } from './readers/stackexchange.js';
 import { warcReader } from './readers/warc.js';
 import { wetReader } from './readers/wet.js';
 import { wikipediaReader } from './readers/wikipedia.js';
@@ -127,6 +129,8 @@ export const readerRegistry = new Registry<ReaderDefinition>('reader', {
   jsonl: jsonlReader,
   parquet: parquetReader,
   reddit: redditReader,
+  reddit_links: redditLinksReader,
+  stackexchange: stackexchangeReader,
   wikipedia: wikipediaReader,
   warc: warcReader,
   wet: wetReader,

@@ -27,6 +27,8 @@ const params = z
     max_link_density: z.number().min(0).max(1).default(0.5),
     /** Pages whose text has a larger share of U+FFFD / control characters are `undecodable`. */
     max_undecodable_ratio: z.number().min(0).max(1).default(0.01),
+    /** Keep only responses whose URL is listed (normalized as reddit_links does); others are counted as `not_in_allowlist`. */
+    url_allowlist: z.string().min(1).optional(),
   })
   .strict();
 
@@ -49,9 +51,15 @@ export const warcReader = defineReader({
     ]);
     // Readability.js and its DOM load only when asked for
     const engine = p.extractor === 'readability' ? (await import('../extract/readability.js')).extractWithReadability : undefined;
+    const allow = p.url_allowlist === undefined ? undefined : await (await import('./links/allowlist.js')).urlAllowlist(p.url_allowlist);
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'response') continue;
       const url = e.headers.get('warc-target-uri') ?? '';
+      // counted, not rejected one by one: on a Common Crawl file nearly every record is outside a link list
+      if (allow && !allow.has(url)) {
+        ctx.stats.count('not_in_allowlist');
+        continue;
+      }
       if (e.kind === 'oversize') {
         const head = parseHttpResponse(e.head, e.head.length);
         const mime = head.ok ? mimeType(head.response.headers.get('content-type')) : undefined;

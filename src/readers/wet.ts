@@ -15,12 +15,20 @@ export const wetReader = defineReader({
   params: z
     .object({
       max_record_bytes: sizeSchema.prefault('16MiB'),
+      /** Keep only records whose URL is listed (normalized as reddit_links does); others are counted as `not_in_allowlist`. */
+      url_allowlist: z.string().min(1).optional(),
     })
     .strict(),
   async *read(file, p, ctx) {
     const { unbracket, warcRecords } = await import('./warc/records.js'); // the record parser loads with the first WET file
+    const allow = p.url_allowlist === undefined ? undefined : await (await import('./links/allowlist.js')).urlAllowlist(p.url_allowlist);
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'conversion') continue;
+      // counted, not rejected one by one: on a Common Crawl file nearly every record is outside a link list
+      if (allow && !allow.has(e.headers.get('warc-target-uri') ?? '')) {
+        ctx.stats.count('not_in_allowlist');
+        continue;
+      }
       const meta: Meta = {
         url: e.headers.get('warc-target-uri') ?? '',
         date: e.headers.get('warc-date') ?? null,

@@ -14,6 +14,7 @@ import { benchClassifier } from './classifier.js';
 import { benchCore } from './core.js';
 import { benchCrash, crashBenchDefaults } from './crash.js';
 import { benchSpill } from './spill.js';
+import { benchSources } from './sources.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchExtraction } from './extraction.js';
 import { benchFilters } from './filters.js';
@@ -90,6 +91,11 @@ const BENCHES: BenchEntry[] = [
     name: 'e2e',
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
     run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
+  },
+  {
+    name: 'sources',
+    what: 'stackexchange reader MB/s of XML per core (Posts.xml and .7z), the 7z decoder alone, peak RSS and bytes per pending question (300k against 1M posts; --full 1M against 3M); reddit_links against the reddit reader on one RS_ file',
+    run: (full) => benchSources(full ? { posts: 1_000_000, bigPosts: 3_000_000, submissions: 2_000_000 } : { posts: 300_000, bigPosts: 1_000_000, submissions: 500_000 }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
   {

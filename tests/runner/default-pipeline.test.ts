@@ -32,7 +32,7 @@ describe('make run: pipelines/default.yaml over sample-corpora', () => {
     expect(l.balanced).toBe(true);
     expect(l.docs_in).toBe(l.kept + l.rejected + l.duplicates);
     expect(l.duplicates).toBeGreaterThan(0);
-    expect(Object.keys(stats.sources).sort()).toEqual(['books', 'code', 'reddit', 'web', 'wikipedia']);
+    expect(Object.keys(stats.sources).sort()).toEqual(['books', 'code', 'reddit', 'reddit_links', 'stackexchange', 'web', 'wikipedia']);
 
     const manifest = readManifest(out);
     expect(manifest.rows).toBe(l.kept);
