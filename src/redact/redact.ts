@@ -122,9 +122,7 @@ export const redactStage = defineStage({
   build(params) {
     const kinds: KindSwitches = params.kinds;
     const sel = params.secret_rules;
-    const added = sel.add.map(
-      (r): RuleData => ({ id: r.id, regex: r.regex, keywords: r.keywords.map((k) => k.toLowerCase()), entropy: r.entropy, secretGroup: r.secret_group }),
-    );
+    const added = sel.add.map((r): RuleData => ({ id: r.id, regex: r.regex, keywords: r.keywords.map((k) => k.toLowerCase()), entropy: r.entropy, secretGroup: r.secret_group }));
     const custom = sel.disable.length > 0 || sel.enable.length > 0 || added.length > 0;
     const secretRules = custom ? buildRuleSet({ disable: sel.disable, enable: sel.enable, add: added }) : undefined;
     const detect = createDetector({ kinds, ipPublicOnly: params.ip_public_only, secretRules });
@@ -165,8 +163,8 @@ export const redactStage = defineStage({
         if (result.text !== doc.text) stats.modified();
         doc.text = result.text;
         if (params.span_log) {
-          doc.meta['redactions'] = result.spans.map(
-            (s): JsonValue => (s.kind === 'secret' ? { kind: s.kind, rule: s.detector, start: s.start, end: s.end } : { kind: s.kind, start: s.start, end: s.end }),
+          doc.meta['redactions'] = result.spans.map((s): JsonValue =>
+            s.kind === 'secret' ? { kind: s.kind, rule: s.detector, start: s.start, end: s.end } : { kind: s.kind, start: s.start, end: s.end },
           );
         }
       }),

@@ -7,42 +7,14 @@
  */
 import { isWordCode } from './chars.js';
 import { entropy } from './entropy.js';
+import { nameLike } from './secret-assign.js';
 import { GITLEAKS_ALLOW, GITLEAKS_RULES, GITLEAKS_STOPWORDS } from './secret-rules/gitleaks.js';
 import { SLUICE_RULES } from './secret-rules/sluice.js';
+import type { RuleData } from './secret-rules/types.js';
 import { looksLikePlaceholder } from './secrets.js';
 import type { Span } from './spans.js';
 
-/** One rule as data (the generated gitleaks table, sluice's own rules, a user's rule). */
-export interface RuleData {
-  readonly id: string;
-  /** Lower-case ASCII, two characters or more; any occurrence (case-insensitive) triggers the rule. */
-  readonly keywords: readonly string[];
-  /** JavaScript regex source without flags (case-insensitive parts are spelled out as [aA]). */
-  readonly regex: string;
-  /** Minimum Shannon entropy (bits per character) of the secret. */
-  readonly entropy?: number;
-  /** Capture group holding the secret; default: the first group that matched, else the whole match. */
-  readonly secretGroup?: number;
-  /** The secret is a placeholder when one of these matches it (unanchored, as gitleaks does). */
-  readonly allow?: readonly string[];
-  /** ... or when one of these matches the whole match. */
-  readonly allowMatch?: readonly string[];
-  /** ... or the line the match is on. */
-  readonly allowLine?: readonly string[];
-  /** ... or when its lower-cased text contains one of these. */
-  readonly stopwords?: readonly string[];
-  /** false: off unless enabled by id (rules gitleaks binds to file names, which documents lack). */
-  readonly enabled?: boolean;
-  /**
-   * 'keyword': the match starts at the keyword (sticky regex there); 'word': the same, and the
-   * keyword must start a word. Unset: the regex searches a window around the keyword.
-   */
-  readonly anchor?: 'keyword' | 'word';
-  /** Global placeholder allowlists do not apply (the rule's own shape is enough). */
-  readonly noGlobalAllow?: boolean;
-  /** The character at the keyword must be one of these (case-sensitive): a cheap test before the regex. */
-  readonly startChars?: string;
-}
+export type { RuleData } from './secret-rules/types.js';
 
 /** Every built-in rule, gitleaks' first. */
 export const BUILTIN_RULES: readonly RuleData[] = [...GITLEAKS_RULES, ...SLUICE_RULES];
@@ -60,6 +32,7 @@ interface Rule {
   readonly stopwords: readonly string[];
   readonly globalAllow: boolean;
   readonly startChars: Uint8Array | undefined;
+  readonly notCode: boolean;
 }
 
 interface KeywordEntry {
@@ -121,6 +94,7 @@ function compileRule(data: RuleData): Rule {
     stopwords: (data.stopwords ?? []).map((s) => s.toLowerCase()),
     globalAllow: data.noGlobalAllow !== true,
     startChars: data.startChars === undefined ? undefined : charTable(data.startChars),
+    notCode: data.notCode === true,
   };
 }
 
@@ -181,6 +155,13 @@ function keywordAt(text: string, i: number, keyword: string): boolean {
   return true;
 }
 
+/** Dotted member paths and slash-joined words (time zones, MIME types). */
+const CODE_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^[A-Za-z]+(?:\/[A-Za-z_+-]+)+$/;
+
+function codeLike(secret: string): boolean {
+  return CODE_PATH.test(secret) || nameLike(secret);
+}
+
 function lineAround(text: string, start: number, end: number): string {
   let s = start;
   while (s > 0 && start - s < 1024 && text.charCodeAt(s - 1) !== 10) s--;
@@ -228,6 +209,7 @@ function report(text: string, rule: Rule, m: RegExpExecArray, base: number, out:
   if (rule.stopwords.length > 0 && containsAny(lower, rule.stopwords)) return;
   if (rule.globalAllow && containsAny(lower, GLOBAL_STOPWORDS)) return;
   if (rule.allowMatch.length > 0 && testAny(rule.allowMatch, m[0])) return;
+  if (rule.notCode && codeLike(secret)) return;
   if (rule.allowLine.length > 0 && testAny(rule.allowLine, lineAround(text, base + m.index, base + m.index + m[0].length))) return;
   out.push({ start, end, kind: 'secret', detector: rule.id });
 }

@@ -3,7 +3,7 @@
  * unbounded `.*` (curl), and ports of detect-secrets plugins whose shapes gitleaks does not cover.
  * Every quantifier is bounded, and anchored rules start at their keyword.
  */
-import type { RuleData } from '../secret-rules.js';
+import type { RuleData } from './types.js';
 
 /** Spells ASCII letters outside classes and escapes as [aA], since Node 20's RegExp has no inline (?i). */
 export function fold(source: string): string {
