@@ -33,6 +33,7 @@ interface Rule {
   readonly globalAllow: boolean;
   readonly startChars: Uint8Array | undefined;
   readonly notCode: boolean;
+  readonly reach: number;
 }
 
 interface KeywordEntry {
@@ -95,6 +96,7 @@ function compileRule(data: RuleData): Rule {
     globalAllow: data.noGlobalAllow !== true,
     startChars: data.startChars === undefined ? undefined : charTable(data.startChars),
     notCode: data.notCode === true,
+    reach: data.reach ?? 0,
   };
 }
 
@@ -244,9 +246,11 @@ export function findRuleSecrets(text: string, set: RuleSet, out: Span[]): void {
         if (rule.startChars !== undefined && rule.startChars[text.charCodeAt(at)] !== 1) continue;
         if (rule.anchor !== undefined) {
           if (rule.anchor === 'word' && at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
+          if (rule.reach > 0 && at < covered[r]!) continue;
           rule.re.lastIndex = at;
           const m = rule.re.exec(text);
           if (m !== null) report(text, rule, m, 0, out);
+          if (rule.reach > 0) covered[r] = m === null ? at + rule.reach / 2 : at + m[0].length;
           continue;
         }
         if (at < covered[r]!) continue;

@@ -64,6 +64,10 @@ describe('fixture from gitleaks and detect-secrets', () => {
     for (const c of cases) if (c.source === 'gitleaks') expect(ids.has(c.rule) || replaced.has(c.rule), c.rule).toBe(true);
   });
 
+  it('gives every rule its own id', () => {
+    expect(new Set(BUILTIN_RULES.map((r) => r.id)).size).toBe(BUILTIN_RULES.length);
+  });
+
   const scores = scoreFixture(cases, detect);
 
   it('finds at least 95% of the positives, over both and in gitleaks', () => {

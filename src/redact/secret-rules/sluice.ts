@@ -41,6 +41,7 @@ export const SLUICE_RULES: readonly RuleData[] = [
     id: 'curl-auth-user',
     keywords: ['curl'],
     anchor: 'word',
+    reach: 600,
     regex: `curl${CURL_ARGS}(?:-u|--user)(?:=|[ \\t]{1,5})(?:"(:[^"\\n]{3,200}|[^:"\\n]{3,100}:|[^:"\\n]{3,100}:[^"\\n]{3,200})"|'([^:'\\n]{3,100}:[^'\\n]{3,200})'|((?:"[^"\\n]{3,100}"|'[^'\\n]{3,100}'|[\\w$@.-]{1,100}):(?:"[^"\\n]{3,200}"|'[^'\\n]{3,200}'|[\\w\${}@.-]{1,200})))(?=\\s|$)`,
     entropy: 2,
     // gitleaks' placeholders: user:changeme, <user>:<pass>, $USER:$PASS, {{user}}:{{pass}}
@@ -56,6 +57,7 @@ export const SLUICE_RULES: readonly RuleData[] = [
     id: 'curl-auth-header',
     keywords: ['curl'],
     anchor: 'word',
+    reach: 600,
     regex: `curl${CURL_ARGS}(?:-H|--header)(?:=|[ \\t]{1,5})["'](?:${fold('authorization')}:[ \\t]{0,5}(?:(?:${fold('basic')}|${fold('bearer')}|(?:${fold('api-')})?${fold('token')})[ \\t]{1,3})?|(?:${fold('x-')}(?:[a-zA-Z]{1,20}-)?)?(?:${fold('api')}-?)?(?:${fold('key')}|${fold('token')}):[ \\t]{0,5})([\\w=~@.+/-]{8,500})["']`,
     entropy: 2.75,
   },
@@ -103,7 +105,7 @@ export const SLUICE_RULES: readonly RuleData[] = [
   },
   {
     // MailchimpDetector
-    id: 'mailchimp-api-key',
+    id: 'mailchimp-api-key-bare',
     keywords: ['-us'],
     regex: `\\b[0-9a-z]{32}-us[0-9]{1,2}\\b`,
   },

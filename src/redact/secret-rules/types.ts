@@ -30,6 +30,11 @@ export interface RuleData {
   readonly noGlobalAllow?: boolean;
   /** The character at the keyword must be one of these (case-sensitive): a cheap test before the regex. */
   readonly startChars?: string;
+  /**
+   * For anchored rules that read far past their keyword (curl's arguments): after a failed try,
+   * keywords within half this many characters are skipped, so dense keywords cost linear time.
+   */
+  readonly reach?: number;
   /** The secret must not read as a name or a reference in code (`win32api.RegEnumKey`, `RIPEMD160_CTX`, `Europe/Dublin`). */
   readonly notCode?: boolean;
 }
