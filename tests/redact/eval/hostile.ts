@@ -41,4 +41,5 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
   ['dockerfile ENV', repeat('ENV A_TOKEN ')],
   ['discord-like MTk', repeat('MTk4NjIy.')],
   ['telegram-like 123456789:', repeat('123456789:')],
+  ['slack-like xoxb-1234567890-', repeat('xoxb-1234567890-1234567890-')],
 ];

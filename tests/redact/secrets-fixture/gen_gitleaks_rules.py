@@ -4,7 +4,7 @@
 - (?i), (?i:...), (?-i:...) become explicit case classes ([aA]) because Node 20's RegExp has no
   inline flags; (?s:.) and . under (?s) become [\\s\\S];
 - \\z becomes $, [[:alnum:]] becomes A-Za-z0-9, (?P<name> becomes (?<name>;
-- unbounded {n,} becomes {n,4096}; the leading [\\w.-]{0,50}? of gitleaks' identifier rules is dropped
+- unbounded {n,} becomes {n,4096}, * and + become {0,256} and {1,256}; the leading [\\w.-]{0,50}? of gitleaks' identifier rules is dropped
   (it only widens the match leftwards; the secret group is what is redacted).
 Rules the matcher replaces with its own (see SKIP) are left out.
 
@@ -77,6 +77,9 @@ def convert(p):
         if c == ')':
             ci, dotall = stack.pop(); out.append(')'); i += 1; continue
         if c == '.' and dotall: out.append('[\\s\\S]'); i += 1; continue
+        # unbounded repeats become bounded: a sticky try must not read to the end of a long run
+        if c == '*': out.append('{0,256}'); i += 1; continue
+        if c == '+': out.append('{1,256}'); i += 1; continue
         if c == '{':
             m = re.match(r'\{(\d+),\}', p[i:])
             if m: out.append('{%s,4096}' % m.group(1)); i += m.end(); continue
@@ -110,6 +113,61 @@ def identifiers_start_with_keyword(regex, keywords):
     ids = re.sub(r'\[([a-z])\1\]', r'\1', ids)
     return all(any(alt.startswith(k) for k in keywords) for alt in ids.split('|'))
 
+def top_alternatives(body):
+    """Splits a group body at its top-level |."""
+    alts, depth, cls, cur, k = [], 0, False, '', 0
+    while k < len(body):
+        c = body[k]
+        if c == '\\':
+            cur += body[k:k + 2]; k += 2; continue
+        if cls:
+            cls = c != ']'
+        elif c == '[': cls = True
+        elif c == '(': depth += 1
+        elif c == ')': depth -= 1
+        elif c == '|' and depth == 0:
+            alts.append(cur); cur = ''; k += 1; continue
+        cur += c; k += 1
+    return alts + [cur]
+
+def literal_prefix(alt):
+    """The literal characters an alternative starts with, lower-cased ([aA] and \\. read as literals)."""
+    out, k = '', 0
+    while k < len(alt):
+        m = re.match(r'\[([a-z])([A-Z])\]', alt[k:])
+        if m and m.group(1).upper() == m.group(2): out += m.group(1); k += 4; continue
+        if alt[k] == '\\' and k + 1 < len(alt) and not alt[k + 1].isalnum(): out += alt[k + 1]; k += 2; continue
+        if alt[k].isalnum() or alt[k] in '_-': 
+            if k + 1 < len(alt) and alt[k + 1] in '?*{': break
+            out += alt[k].lower(); k += 1; continue
+        if alt[k] in '(' :
+            if alt.startswith('(?:', k): k += 3
+            else: k += 1
+            # a group's own alternatives: only when it has one
+            continue
+        break
+    return out
+
+def starts_at_keyword(regex, keywords):
+    """Whether every match begins with one of the keywords, so the regex can run sticky at each keyword."""
+    r = regex[2:] if regex.startswith('\\b') else regex
+    # peel leading groups: (...) or (?:...) that enclose the whole start
+    while r.startswith('('):
+        depth, k, cls = 0, 0, False
+        for k, c in enumerate(r):
+            if cls: cls = c != ']'; continue
+            if c == '[': cls = True
+            elif c == '(': depth += 1
+            elif c == ')':
+                depth -= 1
+                if depth == 0: break
+        inner = r[3:k] if r.startswith('(?:') else r[1:k]
+        alts = top_alternatives(inner)
+        if len(alts) > 1:
+            return all(any(literal_prefix(a).startswith(kw) for kw in keywords) for a in alts)
+        r = inner + r[k + 1:] if r[k + 1:k + 2] not in ('?', '*', '{') else ''
+    return any(literal_prefix(r).startswith(kw) for kw in keywords)
+
 def main():
     d = tomllib.load(open(TOML, 'rb'))
     g = d['allowlist']
@@ -125,6 +183,8 @@ def main():
         rule = {'id': r['id'], 'keywords': [k.lower() for k in r.get('keywords', [])], 'regex': regex}
         # identifier rules match from the identifier on, and each identifier starts with a keyword
         if stripped != r['regex'] and identifiers_start_with_keyword(r['regex'], rule['keywords']): rule['anchor'] = 'keyword'
+        # token rules whose every match begins with a keyword (\\bAKCp..., xoxb-..., (?:hvs\\.|s\\.)...) run sticky there too
+        elif stripped == r['regex'] and rule['keywords'] and starts_at_keyword(regex, rule['keywords']): rule['anchor'] = 'keyword'
         if 'entropy' in r: rule['entropy'] = r['entropy']
         if 'secretGroup' in r: rule['secretGroup'] = r['secretGroup']
         if r['id'] in PATH_RULES: rule['enabled'] = False
