@@ -55,7 +55,7 @@ def gen1(op, av):
     raise ValueError(f'regex op {op}')
 
 # --- the Go subset ---
-TOKEN = re.compile(r'''//[^\n]*|/\*.*?\*/|`[^`]*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\])'|\.\.\.|:=|\n|[A-Za-z_][\w.]*|\d+|\S''', re.S)
+TOKEN = re.compile(r'''//[^\n]*|/\*.*?\*/|`[^`]*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\])'|\.\.\.|:=|\n|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|\d+|\S''', re.S)
 
 def tokens(src):
     return [t for t in TOKEN.findall(src) if not t.startswith('//') and not t.startswith('/*')]
@@ -183,12 +183,18 @@ def main():
     skipped, written = [], 0
     for f in files:
         src = git('show', f'{COMMIT}:{f}')
+        # package-level `var name = ...` lists that functions append (cloudflare.go)
+        package_env = {}
+        for m in re.finditer(r'\nvar (\w+) = ', src):
+            p = Parser(tokens(src[m.end():]), package_env)
+            try: package_env[m.group(1)] = p.expr()
+            except (Fail, IndexError, ValueError): pass
         for fn, body in functions(src):
             ids = re.findall(r'RuleID:\s*"([^"]+)"', body)
             if not ids: continue
             rule = ids[-1]
             toks = tokens(body)
-            env, lists = {}, {}
+            env, lists = dict(package_env), {}
             k = 0
             while k < len(toks):
                 if k + 1 < len(toks) and re.match(r'^[A-Za-z_]\w*$', toks[k]) and toks[k + 1] in (':=', '=') and (k == 0 or toks[k - 1] in ('\n', '{', '}', 'var')):
