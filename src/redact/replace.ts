@@ -31,6 +31,8 @@ export interface ReplaceOptions {
 /** Where a replacement landed in the output text (never the value). */
 export interface OutputSpan {
   kind: Kind;
+  /** The detector or secret rule that found it. */
+  detector: string;
   start: number;
   end: number;
 }
@@ -91,7 +93,7 @@ export function applySpans(text: string, spans: readonly Span[], opts: ReplaceOp
     const rep = replacement(text.slice(span.start, span.end), span, opts, docKey);
     parts.push(before, rep);
     length += before.length;
-    out.push({ kind: span.kind, start: length, end: length + rep.length });
+    out.push({ kind: span.kind, detector: span.detector, start: length, end: length + rep.length });
     length += rep.length;
     last = span.end;
   }
@@ -139,7 +141,7 @@ function remapSpans(earlier: readonly OutputSpan[], replaced: readonly Span[], w
     }
     const r = replaced[k];
     if (r !== undefined && r.start < s.end) continue;
-    out.push({ kind: s.kind, start: s.start + delta, end: s.end + delta });
+    out.push({ kind: s.kind, detector: s.detector, start: s.start + delta, end: s.end + delta });
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { ipv6Candidate, matchIpv4, matchIpv6 } from './ip.js';
 import type { KindSwitches } from './kinds.js';
 import { matchInternational, matchNanp, matchNanpParen, matchTrunk } from './phone.js';
 import { matchAssignment, matchQuotedPair, matchXmlElement } from './secret-assign.js';
+import { type RuleSet, buildRuleSet, findRuleSecrets } from './secret-rules.js';
 import { SECRET_START_CHARS, matchPem, matchPrefixedSecret, matchUrlPassword, secretPrefixPossible } from './secrets.js';
 import { type Span, mergeSpans } from './spans.js';
 import { matchSsn } from './ssn.js';
@@ -23,7 +24,11 @@ export interface DetectOptions {
   kinds: KindSwitches;
   /** Only public IP addresses (default true). */
   ipPublicOnly: boolean;
+  /** The secret rule table (default: every built-in rule that is on by default). */
+  secretRules?: RuleSet;
 }
+
+let defaultRules: RuleSet | undefined;
 
 export type Detector = (text: string) => Span[];
 
@@ -60,6 +65,7 @@ export function createDetector(opts: DetectOptions): Detector {
   if (ipv6Letters) punct[COLON] = 1;
 
   const groups = new DigitGroups();
+  const rules = kinds.secret ? (opts.secretRules ?? (defaultRules ??= buildRuleSet())) : undefined;
 
   function atDigit(text: string, i: number, out: Span[]): number {
     // every numeric value is 9+ digits, or digits then a separator then more digits; an IPv6
@@ -183,6 +189,8 @@ export function createDetector(opts: DetectOptions): Detector {
       prevWord = false;
       i++;
     }
+    // the rule table's keywords sit anywhere in words, so they have their own linear pass
+    if (rules !== undefined) findRuleSecrets(text, rules, out);
     return mergeSpans(out);
   };
 }

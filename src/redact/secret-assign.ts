@@ -7,6 +7,7 @@
  */
 import type { Span } from './spans.js';
 import { isDigitCode, isWordCode } from './chars.js';
+import { entropy } from './entropy.js';
 import { looksLikePlaceholder, matchPrefixedSecret, secretPrefixPossible } from './secrets.js';
 
 const MAX_NAME = 64;
@@ -32,29 +33,6 @@ function isQuote(c: number): boolean {
 /** Ends an unquoted value: whitespace, separators and closing brackets. */
 function endsUnquoted(c: number): boolean {
   return c <= 32 || c === 44 || c === 59 || isQuote(c) || c === 41 || c === 125 || c === 93 || c === 60 || c === 62 || c === 38;
-}
-
-/** Scratch counts for entropy (ASCII; one bucket for the rest). */
-const COUNTS = new Int32Array(129);
-
-/** Bits per character. */
-function entropy(text: string, start: number, end: number): number {
-  for (let p = start; p < end; p++) {
-    const c = text.charCodeAt(p);
-    COUNTS[c < 128 ? c : 128]!++;
-  }
-  const n = end - start;
-  let h = 0;
-  for (let p = start; p < end; p++) {
-    const c = text.charCodeAt(p);
-    const b = c < 128 ? c : 128;
-    const k = COUNTS[b]!;
-    if (k > 0) {
-      h -= (k / n) * Math.log2(k / n);
-      COUNTS[b] = 0;
-    }
-  }
-  return h;
 }
 
 function isLetter(c: number): boolean {

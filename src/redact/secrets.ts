@@ -103,9 +103,10 @@ function contains(text: string, start: number, end: number, needle: string): boo
 /**
  * Placeholders, templates and documentation values, which are not credentials: `${VAR}`,
  * `{{ var }}`, `<your-token>`, `xxxxxxxx`, `********`, anything containing EXAMPLE (AWS's
- * documented keys, and what fake mode writes).
+ * documented keys, and what fake mode writes). `minRun`: how long a run of one character makes
+ * a placeholder (some real formats carry long runs, such as Twitter's AAAA... bearer tokens).
  */
-export function looksLikePlaceholder(text: string, start: number, end: number): boolean {
+export function looksLikePlaceholder(text: string, start: number, end: number, minRun = 6): boolean {
   const first = text.charCodeAt(start);
   if (first === 36 /* $ */ || first === 60 /* < */ || first === 123 /* { */) return true;
   if (first === 37 /* % */ && PERCENT_REFERENCE.test(text.slice(start, end))) return true;
@@ -123,7 +124,7 @@ export function looksLikePlaceholder(text: string, start: number, end: number): 
       distinct++;
     }
     run = p > start && c === text.charCodeAt(p - 1) ? run + 1 : 1;
-    if (run >= 6) {
+    if (run >= minRun) {
       placeholder = true;
       break;
     }

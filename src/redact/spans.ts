@@ -20,6 +20,9 @@ const PRIORITY: Readonly<Record<Kind, number>> = {
   ip: 1,
 };
 
+/** Secret detectors that go by the name a value is assigned to; a provider's rule naming the same span is more telling. */
+const GENERIC: ReadonlySet<string> = new Set(['assigned_secret', 'generic-api-key']);
+
 /**
  * Sorts spans and merges overlapping ones into their union, which takes the kind of the longest
  * member (so a card number inside a URL password stays one secret). Adjacent spans stay apart.
@@ -41,7 +44,7 @@ export function mergeSpans(spans: Span[]): Span[] {
     const s = list[k]!;
     if (s.start < cur.end) {
       const len = s.end - s.start;
-      if (len > curLen || (len === curLen && PRIORITY[s.kind] > PRIORITY[cur.kind])) {
+      if (len > curLen || (len === curLen && (PRIORITY[s.kind] > PRIORITY[cur.kind] || (GENERIC.has(cur.detector) && !GENERIC.has(s.detector))))) {
         cur.kind = s.kind;
         cur.detector = s.detector;
         curLen = len;

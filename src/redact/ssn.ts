@@ -15,16 +15,22 @@ const WELL_KNOWN = new Set(['078051120', '219099999', '123456789']);
 const CONTEXT = /(?:^|[^a-z])(?:ssns?|social[\s-]+security|ss\s?#|s\.s\.n|soc\.?\s?sec)/;
 const CONTEXT_WINDOW = 48;
 
+/** The last line break in text[min, p], or -1. Bounded: lastIndexOf would scan to the text's start, quadratic on one long line of numbers. */
+function lastNewline(text: string, p: number, min: number): number {
+  for (; p >= min; p--) if (text.charCodeAt(p) === 10) return p;
+  return -1;
+}
+
 /**
  * "SSN" or "social security" before the number on the same line, or on the line above when
  * nothing but spaces and punctuation precedes the number on its own line (form layouts).
  */
 function hasSsnContext(text: string, start: number): boolean {
   let from = Math.max(0, start - CONTEXT_WINDOW);
-  const lineStart = text.lastIndexOf('\n', start - 1);
+  const lineStart = lastNewline(text, start - 1, from);
   if (lineStart >= from) {
     const own = text.slice(lineStart + 1, start);
-    from = /[A-Za-z0-9]/.test(own) ? lineStart + 1 : Math.max(from, text.lastIndexOf('\n', lineStart - 1) + 1);
+    from = /[A-Za-z0-9]/.test(own) ? lineStart + 1 : Math.max(from, lastNewline(text, lineStart - 1, from) + 1);
   }
   return CONTEXT.test(text.slice(from, start).toLowerCase());
 }

@@ -24,6 +24,7 @@ import { benchParquet, parquetTableRows } from './parquet.js';
 import { benchReadersDumps } from './readers-dumps.js';
 import { benchReadersWebCode } from './readers-web-code.js';
 import { benchRedact } from './redact.js';
+import { benchSecrets } from './secrets.js';
 import { report } from './report.js';
 import { benchReport } from './run-report.js';
 import { benchTokenize } from './tokenize.js';
@@ -75,6 +76,11 @@ const BENCHES: BenchEntry[] = [
     run: () => benchExtraction(),
   },
   { name: 'redact', what: 'redact stage throughput, hostile inputs, recall and precision on the eval set', run: (full) => benchRedact({ full }) },
+  {
+    name: 'secrets',
+    what: 'redact secret rules: recall on the gitleaks/detect-secrets fixture, harm on the Python stdlib, speed beside the scanner without them',
+    run: (full) => Promise.resolve(benchSecrets({ mb: full ? 64 : 8 })),
+  },
   { name: 'filters', what: 'every quality filter alone and the FineWeb-style chain over generated web text', run: (full) => benchFilters({ mb: full ? 100 : 20 }) },
   {
     name: 'dedup',

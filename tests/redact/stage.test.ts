@@ -59,7 +59,20 @@ describe('placeholder mode', () => {
     expect(out.text).toContain('export GITHUB_TOKEN=<SECRET>\nDATABASE_URL=postgres://app:<SECRET>@db.internal:5432/app\nDB_PASSWORD="<SECRET>"');
     expect(out.text).toContain('-----BEGIN RSA PRIVATE KEY-----\n<SECRET>\n-----END RSA PRIVATE KEY-----');
     expect(out.text).toContain('Naïve café ☕ 日本語 😀 stays as it is.');
-    expect(counts.counters).toEqual({ email: 1, phone: 2, ip: 2, credit_card: 1, iban: 1, us_ssn: 1, secret: 4 });
+    expect(counts.counters).toEqual({
+      email: 1,
+      phone: 2,
+      ip: 2,
+      credit_card: 1,
+      iban: 1,
+      us_ssn: 1,
+      secret: 4,
+      // one counter per secret rule that fired
+      'secret:assigned_secret': 1,
+      'secret:github_token': 1,
+      'secret:pem_private_key': 1,
+      'secret:url_password': 1,
+    });
     expect(counts.modified).toBe(1);
   });
 
@@ -172,7 +185,8 @@ describe('span log', () => {
     const spans = out.meta['redactions'] as { kind: string; start: number; end: number }[];
     expect(spans).toHaveLength(12);
     for (const s of spans) {
-      expect(Object.keys(s).sort()).toEqual(['end', 'kind', 'start']);
+      // secrets also name the rule that found them (never the value)
+      expect(Object.keys(s).sort()).toEqual(s.kind === 'secret' ? ['end', 'kind', 'rule', 'start'] : ['end', 'kind', 'start']);
       expect(out.text.slice(s.start, s.end)).toMatch(/^<[A-Z_]+>$/);
     }
     const meta = JSON.stringify(out.meta);

@@ -35,4 +35,11 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
   ['at signs', repeat('@')],
   ['jwt-like eyJhbGciOi.', repeat('eyJhbGciOi.')],
   ['one long word then @', (n) => 'a'.repeat(n - 1) + '@'],
+  // the secret rule table's triggers: its regexes run only at keywords, so dense keywords are the worst case
+  ['curl without credentials', repeat('curl -H x ')],
+  ['secret rule keywords', repeat('api_key= token: AKCp xoxb- s.ab ey hvs. ghp_ sk- AIza akc ENV ')],
+  ['dockerfile ENV', repeat('ENV A_TOKEN ')],
+  ['discord-like MTk', repeat('MTk4NjIy.')],
+  ['telegram-like 123456789:', repeat('123456789:')],
+  ['slack-like xoxb-1234567890-', repeat('xoxb-1234567890-1234567890-')],
 ];
