@@ -204,12 +204,13 @@ function extractWithEngine(html: string, engine: ArticleEngine, opts: ExtractOpt
   let lang = found?.lang;
   let method: ExtractMethod = 'readability';
   let linkBlocksDropped = 0;
-  if (found === undefined || lines.join('').length < MIN_MAIN_CHARS) {
+  const foundChars = lines.reduce((n, l) => n + l.length, 0);
+  if (found === undefined || foundChars < MIN_MAIN_CHARS) {
     const tree = parseHtmlTree(html);
     const body = bodyOf(tree);
     measure(body);
     const pageChars = body.chars;
-    if (found === undefined || lines.join('').length < MIN_SHARE * pageChars) {
+    if (found === undefined || foundChars < MIN_SHARE * pageChars) {
       const visible = visibleText(body, opts.maxLinkDensity ?? 0.5, markdown);
       lines = visible.lines;
       linkBlocksDropped = visible.linkBlocks;
