@@ -11,7 +11,7 @@ export interface ReadabilityResult extends PageMeta {
 
 /**
  * The `warc` reader's `extractor: readability`: Mozilla's Readability.js (Firefox Reader View)
- * over a linkedom DOM. 10-16x slower than sluice's own extractor (README: figures) and within
+ * over a linkedom DOM. 14-19x slower than sluice's own extractor (README: figures) and within
  * a few hundredths of it in F1; offered for comparison and for users who want Firefox's output.
  * Returns undefined when Readability finds no article (the caller falls back to visible text).
  */
