@@ -8,7 +8,7 @@
  * split on fastText's separators (space, \n, \r, \t, \v, \f, NUL), and each token is hashed and
  * compared as bytes.
  */
-import { FNV_START, fnvSigned, fnvStep, NgramHash } from './hash.js';
+import { FNV_START, fnvSigned, fnvStep, modExact, NgramHash } from './hash.js';
 import { IntBuffer } from './int-buffer.js';
 
 export const EOS = '</s>';
@@ -125,7 +125,7 @@ export class Dictionary {
     const pool = this.pool;
     const starts = this.starts;
     const len = e - s;
-    let slot = (h >>> 0) % n;
+    let slot = modExact(h >>> 0, n);
     for (;;) {
       const id = table[slot]!;
       if (id === -1) return slot;
@@ -181,7 +181,7 @@ export class Dictionary {
       for (let n = 1; j < len && n <= maxn; n++) {
         h = fnvStep(h, w[j++]!);
         while (j < len && (w[j]! & 0xc0) === 0x80) h = fnvStep(h, w[j++]!);
-        if (n >= minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(out, (h >>> 0) % bucket);
+        if (n >= minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(out, modExact(h >>> 0, bucket));
       }
     }
   }

@@ -28,6 +28,16 @@ export function fnvStep(h: number, byte: number): number {
 /** The FNV offset basis as int32, where fnvStep starts. */
 export const FNV_START = FNV_OFFSET | 0;
 
+/**
+ * `x % m` for integers 0 <= x < 2^53, 0 < m: V8 computes `%` on values outside int32 (a uint32
+ * hash above 2^31) with a C call to fmod, about 3x the cost of one double division. The quotient
+ * is exact here: its rounding error, below x/m * 2^-53, is smaller than its distance 1/m from the
+ * next integer.
+ */
+export function modExact(x: number, m: number): number {
+  return x - Math.floor(x / m) * m;
+}
+
 const NGRAM_MUL = 116049371;
 const TWO32 = 4294967296;
 
@@ -54,8 +64,8 @@ export class NgramHash {
     const a1 = lo >>> 16;
     const p0 = a0 * NGRAM_MUL; // < 2^43, exact
     const p1 = a1 * NGRAM_MUL; // < 2^43, exact
-    const t = p0 + (p1 % 65536) * 65536; // < 2^44, exact
-    let newLo = t % TWO32;
+    const t = p0 + (p1 & 0xffff) * 65536; // < 2^44, exact
+    let newLo = modExact(t, TWO32);
     const carry = Math.floor(t / TWO32) + Math.floor(p1 / 65536);
     let newHi = (Math.imul(this.hi, NGRAM_MUL) + carry) >>> 0;
     const s = tokenHash | 0;
@@ -71,10 +81,10 @@ export class NgramHash {
 
   /** The 64-bit value modulo `m` (m < 2^31), 16 bits at a time so every product stays exact. */
   mod(m: number): number {
-    let r = (this.hi >>> 16) % m;
-    r = (r * 65536 + (this.hi & 0xffff)) % m;
-    r = (r * 65536 + (this.lo >>> 16)) % m;
-    r = (r * 65536 + (this.lo & 0xffff)) % m;
+    let r = modExact(this.hi >>> 16, m);
+    r = modExact(r * 65536 + (this.hi & 0xffff), m);
+    r = modExact(r * 65536 + (this.lo >>> 16), m);
+    r = modExact(r * 65536 + (this.lo & 0xffff), m);
     return r;
   }
 }

@@ -6,6 +6,7 @@
  * could land in the neighbouring cell.
  */
 import type { ProductQuantizer } from './product-quantizer.js';
+import { SimdRows } from './simd-rows.js';
 
 export interface Matrix {
   readonly rows: number;
@@ -14,6 +15,8 @@ export interface Matrix {
   dotRow(vec: Float32Array, i: number): number;
   /** x += row `i` (float32 adds). */
   addRowTo(x: Float32Array, i: number): void;
+  /** x = the sum of rows `ids[0, n)` in that order, as `addRowTo` from zero would make it. */
+  sumRows(ids: Int32Array, n: number, x: Float32Array): void;
 }
 
 export class DenseMatrix implements Matrix {
@@ -21,10 +24,29 @@ export class DenseMatrix implements Matrix {
     readonly rows: number,
     readonly cols: number,
     readonly data: Float32Array,
+    /** The same floats in WebAssembly memory with the SIMD kernel (simd-rows.ts), for sumRows. */
+    private readonly simd?: SimdRows,
   ) {}
 
   static zeros(rows: number, cols: number): DenseMatrix {
     return new DenseMatrix(rows, cols, new Float32Array(rows * cols));
+  }
+
+  /** A matrix whose rows `sumRows` adds with the SIMD kernel; `fill` writes its floats (the model reader reads them from the file). */
+  static forSumming(rows: number, cols: number, fill: (data: Float32Array) => void): DenseMatrix {
+    const simd = SimdRows.allocate(rows, cols);
+    const data = simd?.data ?? new Float32Array(rows * cols);
+    fill(data);
+    return new DenseMatrix(rows, cols, data, simd);
+  }
+
+  sumRows(ids: Int32Array, n: number, x: Float32Array): void {
+    if (this.simd !== undefined) {
+      this.simd.sumRows(ids, n, x);
+      return;
+    }
+    x.fill(0);
+    for (let k = 0; k < n; k++) this.addRowTo(x, ids[k]!);
   }
 
   dotRow(vec: Float32Array, i: number): number {
@@ -55,6 +77,7 @@ const DECODE_CACHE_BYTES = 64 << 20;
 export class QuantMatrix implements Matrix {
   private readonly decoded: Float32Array | undefined;
   private readonly isDecoded: Uint8Array | undefined;
+  private readonly simd: SimdRows | undefined;
 
   constructor(
     readonly rows: number,
@@ -65,7 +88,8 @@ export class QuantMatrix implements Matrix {
     readonly norms?: { codes: Uint8Array; pq: ProductQuantizer },
   ) {
     if (rows * cols * 4 <= DECODE_CACHE_BYTES) {
-      this.decoded = new Float32Array(rows * cols);
+      this.simd = SimdRows.allocate(rows, cols);
+      this.decoded = this.simd?.data ?? new Float32Array(rows * cols);
       this.isDecoded = new Uint8Array(rows);
     }
   }
@@ -87,6 +111,26 @@ export class QuantMatrix implements Matrix {
       for (let k = 0; k < d; k++) s = Math.fround(s + Math.fround(vec[xo + k]! * centroids[c + k]!));
     }
     return Math.fround(s * this.norm(i));
+  }
+
+  sumRows(ids: Int32Array, n: number, x: Float32Array): void {
+    const simd = this.simd;
+    if (simd === undefined) {
+      x.fill(0);
+      for (let k = 0; k < n; k++) this.addRowTo(x, ids[k]!);
+      return;
+    }
+    const cols = this.cols;
+    const dec = this.decoded!;
+    const isDecoded = this.isDecoded!;
+    for (let k = 0; k < n; k++) {
+      const i = ids[k]!;
+      if (isDecoded[i] === 0) {
+        this.decode(dec.subarray(i * cols, (i + 1) * cols), i, false);
+        isDecoded[i] = 1;
+      }
+    }
+    simd.sumRows(ids, n, x);
   }
 
   addRowTo(x: Float32Array, i: number): void {

@@ -105,12 +105,15 @@ function readBool(r: ModelReader, what: string): boolean {
   return b === 1;
 }
 
-function readDense(r: ModelReader, what: string): DenseMatrix {
+/** `summed`: the input matrix, whose rows prediction adds up (kept where the SIMD kernel reads them). */
+function readDense(r: ModelReader, what: string, summed = false): DenseMatrix {
   const rows = r.i64(`${what} rows`);
   const cols = r.i64(`${what} columns`);
   if (rows < 0 || cols <= 0) throw r.damaged(`${what} has shape ${rows}×${cols}`);
-  const data = r.f32array(rows * cols, `${what} (${rows}×${cols} floats)`);
-  return new DenseMatrix(rows, cols, data);
+  const floats = `${what} (${rows}×${cols} floats)`;
+  if (!summed) return new DenseMatrix(rows, cols, r.f32array(rows * cols, floats));
+  r.need(rows * cols * 4, floats);
+  return DenseMatrix.forSumming(rows, cols, (data) => r.bytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), floats));
 }
 
 function readQuant(r: ModelReader, what: string): QuantMatrix {
@@ -148,7 +151,7 @@ export function loadModel(file: string): FastTextModel {
     const args = readArgs(r);
     const dict = readDictionary(r, args, version);
     const quantInput = readBool(r, 'quantized input');
-    const input = quantInput ? readQuant(r, 'input matrix') : readDense(r, 'input matrix');
+    const input = quantInput ? readQuant(r, 'input matrix') : readDense(r, 'input matrix', true);
     if (!quantInput && dict.pruneidx !== undefined) throw r.damaged('a pruned dictionary with a dense input matrix (an outdated model; fastText refuses it too)');
     const inputRows = dict.nwords + (dict.pruneidx !== undefined ? dict.pruneidx.size : args.bucket);
     if (input.rows !== inputRows || input.cols !== args.dim) throw r.damaged(`input matrix is ${input.rows}×${input.cols}, expected ${inputRows}×${args.dim}`);

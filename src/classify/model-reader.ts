@@ -42,7 +42,8 @@ export class ModelReader {
     });
   }
 
-  private need(n: number, what: string): void {
+  /** Throws unless `n` more bytes follow: checked before a large allocation sized from the header. */
+  need(n: number, what: string): void {
     if (this.pos + n > this.size) {
       throw new SluiceError('SLUICE_INPUT_READ', `${this.file} is truncated: ${what} needs ${n} bytes at byte ${this.pos}, the file has ${this.size}`, {
         file: this.file,

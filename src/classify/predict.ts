@@ -58,10 +58,7 @@ export class Classifier {
     this.model.dict.lineFeatures(this.bytes, len, f);
     if (f.length === 0) return false;
     const h = this.hidden;
-    h.fill(0);
-    const input = this.model.input;
-    const ids = f.data;
-    for (let i = 0; i < f.length; i++) input.addRowTo(h, ids[i]!);
+    this.model.input.sumRows(f.data, f.length, h);
     const scale = Math.fround(1 / f.length);
     for (let j = 0; j < h.length; j++) h[j]! *= scale;
     return true;

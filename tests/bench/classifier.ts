@@ -174,7 +174,7 @@ export async function benchClassifier(opts: ClassifierBenchOptions): Promise<Ben
     const bin = timed(['predict-prob', `${big}.bin`, small, '1']);
     const variant = `load a ${size.toFixed(0)} MB model, predict 2000 lines`;
     rows.push(
-      { bench, variant, metric: 'sluice worker peak RSS', value: peakRssMb, unit: 'MiB', note: 'Node process: runtime + model (matrices read straight into Float32Arrays)' },
+      { bench, variant, metric: 'sluice worker peak RSS', value: peakRssMb, unit: 'MiB', note: 'Node process: runtime + model (input matrix read straight into the SIMD kernel memory)' },
       { bench, variant, metric: 'fasttext peak RSS', value: bin.maxRssMb, unit: 'MiB' },
     );
     return rows;

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fnvSigned, NgramHash } from '../../src/classify/hash.js';
+import { fnvSigned, modExact, NgramHash } from '../../src/classify/hash.js';
 
 function refHash(bytes: Uint8Array): number {
   let h = 2166136261n;
@@ -49,5 +49,14 @@ describe('fastText hashing', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('reduces modulo exactly without the fmod call (uint32 hashes, and the 2^47 steps of the n-gram modulo)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.maxSafeNat()), fc.integer({ min: 1, max: 0x7fffffff }), (x, m) => modExact(x, m) === Number(BigInt(x) % BigInt(m))),
+      { numRuns: 5000 },
+    );
+    expect(modExact(0xffffffff, 0x7fffffff)).toBe(1);
+    expect(modExact(2 ** 53 - 1, 3)).toBe(Number((2n ** 53n - 1n) % 3n));
   });
 });

@@ -1,0 +1,214 @@
+/**
+ * The hidden vector's row additions in WebAssembly SIMD. Prediction spends most of its time adding
+ * input rows (a word, its character n-grams, its word n-grams) into one vector; fastText's C++
+ * loop is vectorised by the compiler, V8's scalar loop converts every float32 to a double and back.
+ * `f32x4.add` is four IEEE float32 additions, the same ones fastText's `x[j] += row[j]` does one
+ * at a time, so the sums are bit-identical; the one-vs-all head's table sigmoid depends on that.
+ *
+ * The matrix lives in the module's linear memory (the model reader reads it straight there), so
+ * the kernel reads rows in place. Each matrix gets its own fixed-size memory: growing a memory
+ * would detach the Float32Array views the rest of the classifier holds.
+ */
+
+/** Linear memory is 32-bit: matrices larger than this stay in ordinary typed arrays (scalar path). */
+const MAX_MATRIX_BYTES = 3 * 2 ** 30;
+const PAGE = 65536;
+/** Row ids handed to the kernel per call; longer lines go in chunks (the order of additions is kept). */
+const ID_CHUNK = 8192;
+
+// The module, assembled here so the build needs no WebAssembly toolchain. Equivalent text format:
+//   (func (export "add_rows") (param $ids i32) (param $n i32) (param $rowBytes i32) (param $h i32)
+//     for k in 0..n: src = ids[k] * rowBytes
+//       for j in 0..(rowBytes & ~15) step 16: v128.store(h + j, f32x4.add(v128.load(h + j), v128.load(src + j)))
+//       for j up to rowBytes step 4:          f32.store(h + j, f32.add(f32.load(h + j), f32.load(src + j))))
+const enum Op {
+  Block = 0x02,
+  Loop = 0x03,
+  End = 0x0b,
+  Br = 0x0c,
+  BrIf = 0x0d,
+  LocalGet = 0x20,
+  LocalSet = 0x21,
+  I32Load = 0x28,
+  F32Load = 0x2a,
+  F32Store = 0x38,
+  I32Const = 0x41,
+  I32GeU = 0x4f,
+  I32Add = 0x6a,
+  I32Mul = 0x6c,
+  I32And = 0x71,
+  I32Shl = 0x74,
+  F32Add = 0x92,
+  Simd = 0xfd,
+  Void = 0x40,
+}
+// params 0..3: ids, n, rowBytes, h; locals 4..7: k, src, j, vecEnd
+const [IDS, N, ROW, H, K, SRC, J, VEC_END] = [0, 1, 2, 3, 4, 5, 6, 7];
+const get = (i: number): number[] => [Op.LocalGet, i];
+const set = (i: number): number[] => [Op.LocalSet, i];
+const i32 = (v: number): number[] => [Op.I32Const, ...sleb(v)];
+const v128Load = [Op.Simd, 0x00, 4, 0];
+const v128Store = [Op.Simd, 0x0b, 4, 0];
+const f32x4Add = [Op.Simd, 0xe4, 0x01];
+
+function body(): number[] {
+  // prettier-ignore
+  return [
+    // locals: 4 × i32
+    1, 4, 0x7f,
+    ...get(ROW), ...i32(-16), Op.I32And, ...set(VEC_END),
+    Op.Block, Op.Void,
+    Op.Loop, Op.Void,
+    ...get(K), ...get(N), Op.I32GeU, Op.BrIf, 1,
+    ...get(IDS), ...get(K), ...i32(2), Op.I32Shl, Op.I32Add, Op.I32Load, 2, 0,
+    ...get(ROW), Op.I32Mul, ...set(SRC),
+    ...i32(0), ...set(J),
+    Op.Block, Op.Void,
+    Op.Loop, Op.Void,
+    ...get(J), ...get(VEC_END), Op.I32GeU, Op.BrIf, 1,
+    ...get(H), ...get(J), Op.I32Add,
+    ...get(H), ...get(J), Op.I32Add, ...v128Load,
+    ...get(SRC), ...get(J), Op.I32Add, ...v128Load,
+    ...f32x4Add, ...v128Store,
+    ...get(J), ...i32(16), Op.I32Add, ...set(J),
+    Op.Br, 0,
+    Op.End,
+    Op.End,
+    Op.Block, Op.Void,
+    Op.Loop, Op.Void,
+    ...get(J), ...get(ROW), Op.I32GeU, Op.BrIf, 1,
+    ...get(H), ...get(J), Op.I32Add,
+    ...get(H), ...get(J), Op.I32Add, Op.F32Load, 2, 0,
+    ...get(SRC), ...get(J), Op.I32Add, Op.F32Load, 2, 0,
+    Op.F32Add, Op.F32Store, 2, 0,
+    ...get(J), ...i32(4), Op.I32Add, ...set(J),
+    Op.Br, 0,
+    Op.End,
+    Op.End,
+    ...get(K), ...i32(1), Op.I32Add, ...set(K),
+    Op.Br, 0,
+    Op.End,
+    Op.End,
+    Op.End,
+  ];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+function moduleBytes(): Uint8Array {
+  const name = (s: string): number[] => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
+  const code = body();
+  // prettier-ignore
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    // one type: (i32 i32 i32 i32) -> ()
+    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    // import env.mem: a memory of at least 1 page
+    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('add_rows'), 0x00, 0]),
+    ...section(10, [1, ...uleb(code.length), ...code]),
+  ]);
+}
+
+/** The part of the WebAssembly API used here (the project's type libraries leave it out: it lives in lib.dom). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (limits: { initial: number; maximum: number }) => WasmMemory;
+  Instance: new (module: object, imports: { env: { mem: WasmMemory } }) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/** The compiled kernel, or null where this runtime has no WebAssembly SIMD. */
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    const bytes = moduleBytes();
+    compiled = wasm !== undefined && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+type AddRows = (ids: number, n: number, rowBytes: number, h: number) => void;
+
+/**
+ * A matrix's floats in a linear memory of their own, with room after them for the hidden vector
+ * and a chunk of row ids. `data` is an ordinary Float32Array view, used by everything else.
+ */
+export class SimdRows {
+  readonly data: Float32Array;
+  private readonly hidden: Float32Array;
+  private readonly ids: Int32Array;
+  private readonly addRowsWasm: AddRows;
+
+  private constructor(
+    memory: WasmMemory,
+    floats: number,
+    private readonly cols: number,
+    exports: Record<string, unknown>,
+  ) {
+    const hiddenAt = align16(floats * 4);
+    const idsAt = align16(hiddenAt + cols * 4);
+    this.data = new Float32Array(memory.buffer, 0, floats);
+    this.hidden = new Float32Array(memory.buffer, hiddenAt, cols);
+    this.ids = new Int32Array(memory.buffer, idsAt, ID_CHUNK);
+    this.addRowsWasm = exports['add_rows'] as AddRows;
+  }
+
+  /** Memory for a rows × cols matrix, or undefined where SIMD is missing or the matrix too large. */
+  static allocate(rows: number, cols: number): SimdRows | undefined {
+    const mod = kernelModule();
+    const floats = rows * cols;
+    if (mod === null || wasm === undefined || floats * 4 > MAX_MATRIX_BYTES) return undefined;
+    const bytes = align16(align16(floats * 4) + cols * 4) + ID_CHUNK * 4;
+    const pages = Math.ceil(bytes / PAGE);
+    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.Instance(mod, { env: { mem: memory } });
+    return new SimdRows(memory, floats, cols, instance.exports);
+  }
+
+  /** x = the sum of rows `ids[0, n)`, added in that order (x's previous contents are dropped). */
+  sumRows(ids: Int32Array, n: number, x: Float32Array): void {
+    const h = this.hidden;
+    h.fill(0);
+    const rowBytes = this.cols * 4;
+    for (let at = 0; at < n; at += ID_CHUNK) {
+      const m = Math.min(ID_CHUNK, n - at);
+      this.ids.set(ids.subarray(at, at + m));
+      this.addRowsWasm(this.ids.byteOffset, m, rowBytes, h.byteOffset);
+    }
+    x.set(h);
+  }
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
