@@ -10,7 +10,7 @@
  */
 import type { Doc, Meta } from '../core/doc.js';
 import type { Histogram } from '../core/stats.js';
-import { lengthBucket, scoreBucket } from './buckets.js';
+import { LENGTH_BUCKET_KEYS, SCORE_BUCKET_KEYS, lengthBucketIndex, scoreBucketIndex } from './buckets.js';
 import { BottomK, SAMPLE_SEED, bottomK, cutText, priorityOf, scalarMeta, type Sample } from './sample.js';
 
 /** A distribution split by outcome, so a chart can show where a threshold cut. */
@@ -133,23 +133,56 @@ class Counts extends Map<string, number> {
   }
 }
 
+/**
+ * Counts by bucket index (buckets.ts): the collector bumps a few per document, and an array
+ * increment costs a fraction of a Map's get and set under a string key.
+ */
+class BucketCounts {
+  private readonly n: Float64Array;
+
+  constructor(private readonly keys: readonly string[]) {
+    this.n = new Float64Array(keys.length);
+  }
+
+  add(index: number): void {
+    this.n[index]!++;
+  }
+
+  toHistogram(): Histogram {
+    const h: Histogram = {};
+    this.n.forEach((c, i) => {
+      if (c > 0) h[this.keys[i]!] = c;
+    });
+    return h;
+  }
+}
+
+interface SplitCounts<C> {
+  kept: C;
+  dropped: C;
+}
+
+function splitBuckets(keys: readonly string[]): SplitCounts<BucketCounts> {
+  return { kept: new BucketCounts(keys), dropped: new BucketCounts(keys) };
+}
+
 /** A source's running counts in a task; `toReport()` turns them into the JSON shape. */
 class SourceState {
-  readonly chars = { kept: new Counts(), dropped: new Counts() };
-  readonly tokens = new Counts();
+  readonly chars = splitBuckets(LENGTH_BUCKET_KEYS);
+  readonly tokens = new BucketCounts(LENGTH_BUCKET_KEYS);
   readonly language = { kept: new Counts(), dropped: new Counts() };
-  readonly numbers = new Map<string, { kept: Counts; dropped: Counts }>();
+  readonly numbers = new Map<string, SplitCounts<BucketCounts>>();
   readonly readerFields = new Counts();
   readonly outcomes = new Map<string, Outcome>();
 
-  number(key: string): { kept: Counts; dropped: Counts } {
+  number(key: string): SplitCounts<BucketCounts> {
     let d = this.numbers.get(key);
-    if (!d) this.numbers.set(key, (d = { kept: new Counts(), dropped: new Counts() }));
+    if (!d) this.numbers.set(key, (d = splitBuckets(SCORE_BUCKET_KEYS)));
     return d;
   }
 
   toReport(): SourceReport {
-    const dist = (d: { kept: Counts; dropped: Counts }): Dist => ({ kept: d.kept.toHistogram(), dropped: d.dropped.toHistogram() });
+    const dist = (d: SplitCounts<{ toHistogram(): Histogram }>): Dist => ({ kept: d.kept.toHistogram(), dropped: d.dropped.toHistogram() });
     const out = emptySource();
     out.chars = dist(this.chars);
     out.tokens = this.tokens.toHistogram();
@@ -189,7 +222,7 @@ export class ReportCollector {
   kept(doc: Doc): void {
     const s = this.end(doc, 'kept');
     const tokens = doc.tokens?.length;
-    if (tokens !== undefined) s.tokens.add(lengthBucket(tokens));
+    if (tokens !== undefined) s.tokens.add(lengthBucketIndex(tokens));
     const h = priorityOf(doc.id);
     const sample = this.keptSamples.get(doc.source) ?? this.newSample(this.keptSamples, doc.source, SAMPLE_LIMITS.perSource);
     if (sample.wants(h)) sample.add(this.sampleOf(h, doc, 'kept', SAMPLE_LIMITS.textChars));
@@ -227,11 +260,11 @@ export class ReportCollector {
   /** What every ending records: length, language and numeric fields, kept or dropped. */
   private end(doc: Doc, outcome: 'kept' | 'dropped'): SourceState {
     const s = this.source(doc.source);
-    s.chars[outcome].add(lengthBucket(doc.text.length));
+    s.chars[outcome].add(lengthBucketIndex(doc.text.length));
     const meta: Meta = doc.meta;
     for (const k in meta) {
       const v = meta[k];
-      if (typeof v === 'number') s.number(k)[outcome].add(scoreBucket(v));
+      if (typeof v === 'number') s.number(k)[outcome].add(scoreBucketIndex(v));
       else if (k === 'language' && typeof v === 'string') s.language[outcome].add(v);
     }
     return s;

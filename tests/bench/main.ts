@@ -107,7 +107,7 @@ const BENCHES: BenchEntry[] = [
   {
     name: 'report',
     what: 'HTML report: runner CPU with and without collection; render, size and Chromium open time of a 1M-document report',
-    run: (full) => benchReport({ mb: full ? 200 : 60, rounds: 5, docs: 1_000_000 }),
+    run: (full) => benchReport({ mb: full ? 200 : 60, rounds: full ? 9 : 7, docs: 1_000_000 }),
   },
   {
     name: 'classifier',

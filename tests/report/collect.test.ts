@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Doc } from '../../src/core/doc.js';
 import { mulberry32 } from '../../src/core/random.js';
-import { lengthBucket, lengthBucketLabel, scoreBucket, scoreBucketLabel, sortedBuckets } from '../../src/report/buckets.js';
+import { LENGTH_BUCKET_KEYS, SCORE_BUCKET_KEYS, lengthBucket, lengthBucketLabel, scoreBucket, scoreBucketLabel, sortedBuckets } from '../../src/report/buckets.js';
 import { canonicalReportData, emptyReportData, mergeReportData, ReportCollector, SAMPLE_LIMITS, type ReportData } from '../../src/report/collect.js';
 import { BottomK, bottomK, cutText, priorityOf, type Sample } from '../../src/report/sample.js';
 
@@ -36,6 +36,21 @@ describe('buckets', () => {
     expect(scoreBucketLabel('0.65')).toBe('0.65-0.7');
     expect(scoreBucketLabel('4')).toBe('4-8');
     expect(sortedBuckets(['4', '-4', '0.95', '0', '0.1'])).toEqual(['-4', '0', '0.1', '0.95', '4']);
+  });
+
+  it('score buckets at the edges: negative fractions share the bucket of -1, infinities and NaN have their own', () => {
+    expect(scoreBucket(-0.3)).toBe('-1');
+    expect(scoreBucket(-0.5)).toBe('-1');
+    expect(scoreBucket(-1)).toBe('-1');
+    expect(scoreBucket(-1.5)).toBe('-2');
+    expect(scoreBucketLabel('-1')).toBe('-1-0');
+    expect(scoreBucket(Number.MAX_VALUE)).toBe(String(2 ** 1023));
+    expect(scoreBucket(Infinity)).toBe('Infinity');
+    expect(scoreBucket(-Infinity)).toBe('-Infinity');
+    expect(scoreBucket(NaN)).toBe('NaN');
+    // the collector counts by index: two indices with one name would overwrite each other in the JSON
+    expect(new Set(SCORE_BUCKET_KEYS).size).toBe(SCORE_BUCKET_KEYS.length);
+    expect(new Set(LENGTH_BUCKET_KEYS).size).toBe(LENGTH_BUCKET_KEYS.length);
   });
 });
 
