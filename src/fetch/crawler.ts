@@ -6,11 +6,11 @@
  * robots.txt, a redirect target) is never asked for twice in a run; two documents asking for
  * the same URL at once share one exchange.
  */
-import type { Dispatcher } from 'undici';
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import type { RejectDetail } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
+import type { FetchDispatcher } from './dispatcher.js';
 import { exchange } from './exchange.js';
 import type { Hop } from './hop.js';
 import type { HostGate } from './host-gate.js';
@@ -64,7 +64,7 @@ export class Crawler {
 
   constructor(
     private readonly s: CrawlSettings,
-    private readonly dispatcher: Dispatcher,
+    private readonly dispatcher: FetchDispatcher,
     private readonly gate: HostGate,
     private readonly index: ReplayIndex,
     private readonly out: WarcAppender,

@@ -7,10 +7,11 @@
  * hand over the raw header lines and the reason phrase.
  */
 import type { Dispatcher } from 'undici';
+import type { FetchDispatcher } from './dispatcher.js';
 import { classifyError, FetchAbort, type FetchFailure } from './failure-reason.js';
 
 export interface ExchangeOptions {
-  dispatcher: Dispatcher;
+  dispatcher: FetchDispatcher;
   headers: Record<string, string>;
   maxBytes: number;
   /** Allowed media types of 2xx responses (lower case); others are `non_html` after the headers. Undefined: any. */

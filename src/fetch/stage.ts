@@ -2,6 +2,7 @@
  * The `fetch` stage: documents that name a URL (the `reddit_links` reader's) become the pages
  * behind them. Design, WARC layout, resume and figures: README.md in this folder.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -40,7 +41,7 @@ export const fetchParams = z
     connect_to: z
       .record(z.string(), z.string())
       .default({})
-      .describe('"host" or "host:port" ("*" for all) -> "address:port" to connect to instead (curl --connect-to); Host and TLS name stay the URL\'s'),
+      .describe('"host", "host:port", "*:port" or "*" -> "address:port" to connect to instead (curl --connect-to); Host and TLS name stay the URL\'s'),
     refetch_failed: z.boolean().default(false).describe('on a rerun, fetch again the URLs whose earlier attempt failed (else their recorded failure is the answer)'),
     reorder_window: z.number().int().positive().default(4096).describe('documents in flight or waiting for an earlier one: pages leave in input order'),
     warc_gzip_level: z.number().int().min(1).max(9).default(6).describe('gzip level of the WARC records'),
@@ -107,6 +108,8 @@ async function* fetchDocs(docs: AsyncIterable<Doc>, ctx: StageContext, p: FetchP
   const out = new WarcAppender(own, loaded.ownValidEnd, p.warc_gzip_level);
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  // every exchange and every retry wait listens on it
+  setMaxListeners(0, signal);
   const dispatcher = createDispatcher(undici, { perHost: p.per_host_connections, connectTimeoutMs: p.connect_timeout_seconds * 1000, verifyTls: p.verify_tls, connectTo: p.connect_to });
   const gate = new HostGate(p.per_host_connections, p.per_host_delay_seconds * 1000, p.concurrency);
   try {

@@ -11,9 +11,11 @@
  *   /plain/<n>     an HTML page without Content-Type    /gzip/<n>     the page gzip-encoded
  *
  * Every server counts requests per path and connections open at once (the most seen), so tests
- * can assert that nothing was asked twice and that no host saw more connections than allowed.
+ * can assert that nothing was asked twice and that no host saw more connections than allowed;
+ * `clientSockets` counts the same from the client's side.
  */
 import { execFileSync } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -148,11 +150,14 @@ export async function startHost(address: string, opts: HostOptions = {}): Promis
   const listener = (req: IncomingMessage, res: ServerResponse): void => handle(host, opts, req, res);
   const server = opts.tls ? createHttps(selfSignedCert(), listener) : createHttp(listener);
   server.keepAliveTimeout = 10_000;
-  // counted from the TCP connection; it stops counting at the first sign the client closed it
+  // counted from the TCP connection until the first sign the client closed it. The most open at
+  // once is read one event-loop turn after each new connection: a client that closes a socket and
+  // then opens another (after a cut-off body) sends its FIN first, but the server may be handed
+  // both in one poll and see the new connection before the old one's end.
   server.on(opts.tls ? 'secureConnection' : 'connection', (sock: Socket) => {
     host.connections++;
     host.open++;
-    host.maxOpen = Math.max(host.maxOpen, host.open);
+    setImmediate(() => (host.maxOpen = Math.max(host.maxOpen, host.open)));
     let closed = false;
     const gone = (): void => {
       if (closed) return;
@@ -181,4 +186,25 @@ export function requestsOf(hosts: readonly FarmHost[], path: string): number {
   let n = 0;
   for (const h of hosts) n += h.requests.get(path) ?? 0;
   return n;
+}
+
+/**
+ * The most sockets undici had open at once per host address, counted on the client side: at each
+ * new connection, the host's earlier sockets that are not destroyed yet. Call the returned
+ * function to stop counting.
+ */
+export function clientSockets(): { max: Map<string, number>; stop: () => void } {
+  const open = new Map<string, Set<Socket>>();
+  const max = new Map<string, number>();
+  const onConnected = (message: unknown): void => {
+    const m = message as { connectParams: { hostname: string }; socket: Socket };
+    const host = m.connectParams.hostname;
+    const set = open.get(host) ?? new Set<Socket>();
+    open.set(host, set);
+    for (const s of set) if (s.destroyed) set.delete(s);
+    set.add(m.socket);
+    max.set(host, Math.max(max.get(host) ?? 0, set.size));
+  };
+  diagnostics.subscribe('undici:client:connected', onConnected);
+  return { max, stop: () => diagnostics.unsubscribe('undici:client:connected', onConnected) };
 }
