@@ -9,6 +9,7 @@
  *   /loop/<n>      302 -> /loop-b/<n> -> /loop/<n>      /redir/<n>    301 -> 302 -> /page/<n>
  *   /chain/<n>     seven redirects in a row             /private/<n>  disallowed by robots.txt
  *   /plain/<n>     an HTML page without Content-Type    /gzip/<n>     the page gzip-encoded
+ *   /article/<n>   a news-style page of about 24 KB (navigation, sidebar, 30 paragraphs, comments)
  *
  * Every server counts requests per path and connections open at once (the most seen), so tests
  * can assert that nothing was asked twice and that no host saw more connections than allowed;
@@ -55,6 +56,18 @@ export function pageHtml(host: string, n: string): string {
   return `<!doctype html><html lang="en"><head><title>Article ${n} on ${host}</title></head><body><nav><a href="/">Home</a> | <a href="/about">About</a></nav><article><h1>Article ${n}</h1>${[1, 2, 3, 4].map(para).join('')}</article><footer>Copyright footer text</footer></body></html>`;
 }
 
+/** A page closer to a real article's size and shape (about 24 KB): what the bench fetches. */
+export function articleHtml(host: string, n: string): string {
+  const words = ['river', 'ferry', 'valley', 'harbour', 'lantern', 'orchard', 'granite', 'meadow', 'tide', 'bridge', 'archive', 'village'];
+  const sentence = (i: number): string =>
+    `The ${words[i % 12]} near ${words[(i * 5) % 12]} was recorded in report ${n}-${i}, and the ${words[(i * 7) % 12]} keepers noted how the ${words[(i * 3) % 12]} changed over the ${i % 9} seasons since.`;
+  const paras = Array.from({ length: 30 }, (_, i) => `<p>${sentence(i)} ${sentence(i + 1)} ${sentence(i + 2)}</p>`).join('\n');
+  const nav = Array.from({ length: 40 }, (_, i) => `<li><a href="/section/${i}">Section ${i}</a></li>`).join('');
+  const side = Array.from({ length: 15 }, (_, i) => `<li><a href="/article/${i}">Related story ${i} about the ${words[i % 12]}</a></li>`).join('');
+  const comments = Array.from({ length: 8 }, (_, i) => `<div class="comment"><span class="author">reader${i}</span><p>Comment ${i}: thanks for the piece.</p></div>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Report ${n} on ${host}</title><meta property="og:site_name" content="${host}"><style>body{font-family:serif}</style><script>var analytics = {page: "${n}"};</script></head><body><header><nav><ul>${nav}</ul></nav></header><main><article><h1>Report ${n}</h1><p class="byline">By a staff writer</p>${paras}</article><aside><h2>Related</h2><ul>${side}</ul></aside><section class="comments">${comments}</section></main><footer><p>Copyright ${host}. All rights reserved.</p><ul>${nav}</ul></footer></body></html>`;
+}
+
 function handle(host: FarmHost, opts: HostOptions, req: IncomingMessage, res: ServerResponse): void {
   const path = req.url ?? '/';
   host.requests.set(path, (host.requests.get(path) ?? 0) + 1);
@@ -73,6 +86,8 @@ function handle(host: FarmHost, opts: HostOptions, req: IncomingMessage, res: Se
     case 'page':
     case 'private':
       return html(pageHtml(host.address, n));
+    case 'article':
+      return html(articleHtml(host.address, n));
     case 'plain': {
       const body = pageHtml(host.address, n);
       res.writeHead(200, { 'content-length': Buffer.byteLength(body) });
