@@ -157,6 +157,10 @@ describe('fetch stage', () => {
   it('accepts a bad certificate only with verify_tls: false', async () => {
     const { kept } = await crawl([`${tls.base}/page/5`], { verify_tls: false }, mkdtempSync(join(dir, 'tls-')));
     expect(kept[0]!.text).toContain('article 5');
+    // the page's own exchange fails alike when robots.txt is not asked for
+    const strict = await crawl([`${tls.base}/page/6`], { robots: false }, mkdtempSync(join(dir, 'tls-')));
+    expect(strict.rejected.map((r) => r.reason)).toEqual(['tls_error']);
+    expect(strict.rejected[0]!.detail).toMatchObject({ url: `${tls.base}/page/6`, attempts: 1 });
   });
 
   it('serves a second pass from its WARC file without asking the network', async () => {
