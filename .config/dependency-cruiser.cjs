@@ -11,13 +11,14 @@
  * import them. A folder that is in no layer cannot be imported by one: add new folders to LAYERS.
  */
 
-const DOMAIN = ['extract', 'readers', 'filters', 'dedup', 'redact', 'tokenize', 'shard', 'loader', 'export', 'report', 'classify'];
+const DOMAIN = ['extract', 'readers', 'filters', 'dedup', 'redact', 'tokenize', 'shard', 'loader', 'export', 'report', 'classify', 'fetch'];
 
 /** The only imports between domain areas: area → areas it may import. */
 const DOMAIN_SIBLINGS = {
   readers: ['extract'], // the WARC/WET, Wikipedia and books readers decode HTML, wikitext, charsets, Gutenberg
   export: ['loader'], // `sluice export` reads token shards through the loader's dataset
   filters: ['classify'], // the language stage can use a fastText language model (lid.176.bin)
+  fetch: ['readers', 'extract'], // fetched pages go through the warc reader's response-to-page code (readers/warc/page.ts) and extractors
 };
 
 const ENTRY_POINTS = ['^src/index[.]ts$', '^src/loader/index[.]ts$'];

@@ -35,6 +35,7 @@ import { urlBlocklistFilter } from './filters/url-blocklist.js';
 import { exactDedupStage } from './dedup/exact.js';
 import { minhashDedupStage } from './dedup/minhash/stage.js';
 import { classifierStage } from './classify/stage.js';
+import { fetchStage } from './fetch/stage.js';
 
 /** A loaded plugin module: `id` is its resolved file URL (one per module), `label` the entry as the pipeline wrote it. */
 export interface PluginRef {
@@ -152,6 +153,7 @@ export const stageRegistry = new Registry<StageDefinition>('stage', {
   exact_dedup: exactDedupStage,
   minhash_dedup: minhashDedupStage,
   classifier: classifierStage,
+  fetch: fetchStage,
 });
 
 /** Every reader by name (built-ins and loaded plugins'); a live view the runner looks names up in. */

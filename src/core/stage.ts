@@ -36,6 +36,11 @@ export interface BuildEnv {
   readonly world: number;
   /** Directory holding the pipeline file, for resolving relative data paths. */
   readonly configDir: string;
+  /**
+   * The run's output directory, for a stage whose files are part of the output (the fetch stage's
+   * `fetched/` WARC files). Absent outside a run (tests, benchmarks).
+   */
+  readonly outputDir?: string;
   readonly log: Logger;
 }
 

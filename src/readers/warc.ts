@@ -3,14 +3,6 @@ import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../core/size.js';
 import { defineReader } from './reader.js';
 
-const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
-const MIN_UNDECODABLE_CHARS = 4;
-
-function looksLikeHtml(body: Buffer): boolean {
-  const head = body.toString('latin1', 0, Math.min(body.length, 1024)).trimStart().toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html') || /<(?:head|body|title)[\s>]/.test(head);
-}
-
 const params = z
   .object({
     /** Records whose block is larger are skipped (`too_large`) without being held in memory. */
@@ -43,14 +35,10 @@ export const warcReader = defineReader({
   params,
   async *read(file, p, ctx) {
     // the HTML parser and charset detectors cost about 300 ms of CPU to load: only WARC runs pay it
-    const [{ charsetFromContentType, decodeHtml, undecodableChars }, { extractHtml }, { mimeType, parseHttpResponse }, { warcRecords }] = await Promise.all([
-      import('../extract/charset.js'),
-      import('../extract/html.js'),
-      import('./warc/http.js'),
-      import('./warc/records.js'),
-    ]);
+    const [{ HTML_TYPES, pageOfResponse }, { mimeType, parseHttpResponse }, { warcRecords }] = await Promise.all([import('./warc/page.js'), import('./warc/http.js'), import('./warc/records.js')]);
     // Readability.js and its DOM load only when asked for
     const engine = p.extractor === 'readability' ? (await import('../extract/readability.js')).extractWithReadability : undefined;
+    const opts = { maxBytes: p.max_record_bytes, markdown: p.markdown, maxLinkDensity: p.max_link_density, maxUndecodableRatio: p.max_undecodable_ratio, ...(engine && { engine }) };
     const allow = p.url_allowlist === undefined ? undefined : await (await import('./links/allowlist.js')).urlAllowlist(p.url_allowlist);
     for await (const { type, id, record: e } of warcRecords(file, p.max_record_bytes, ctx)) {
       if (type !== 'response') continue;
@@ -72,71 +60,23 @@ export const warcReader = defineReader({
         ctx.skip({ id, reason: 'non_html', meta: { url }, detail: { warc_content_type: warcType } });
         continue;
       }
-      const parsed = parseHttpResponse(e.block, p.max_record_bytes);
-      if (!parsed.ok) {
-        ctx.invalid({ id, reason: 'bad_http', record: e.offset, error: parsed.error, raw: e.block.toString('latin1', 0, 512) });
+      const page = pageOfResponse(e.block, e.headers.get('warc-identified-payload-type'), opts, ctx.stats);
+      if (page.kind === 'invalid') {
+        ctx.invalid({ id, reason: page.reason, record: e.offset, error: page.error, raw: page.raw });
         continue;
       }
-      const res = parsed.response;
-      if (res.status < 200 || res.status > 299) {
-        const location = res.headers.get('location');
-        ctx.skip({ id, reason: 'http_status', meta: { url }, detail: location === undefined ? { status: res.status } : { status: res.status, location } });
+      if (page.kind === 'skip' && page.fields === undefined) {
+        ctx.skip(page.detail === undefined ? { id, reason: page.reason, meta: { url } } : { id, reason: page.reason, meta: { url }, detail: page.detail });
         continue;
       }
-      const contentType = res.headers.get('content-type');
-      const mime = mimeType(contentType) ?? mimeType(e.headers.get('warc-identified-payload-type'));
-      const html = mime === undefined ? looksLikeHtml(res.body) : HTML_TYPES.has(mime);
-      if (!html) {
-        ctx.skip({ id, reason: 'non_html', meta: { url }, detail: { content_type: mime ?? null } });
-        continue;
-      }
-      const decoded = decodeHtml(res.body, charsetFromContentType(contentType));
-      ctx.stats.count(`charset_${decoded.source}`);
-      if (decoded.rejectedLabel !== undefined) ctx.stats.count('charset_declaration_ignored');
-      const page = extractHtml(decoded.text, { maxLinkDensity: p.max_link_density, markdown: p.markdown, ...(engine && { engine }) });
-      ctx.stats.count(`extract_${page.method}`);
-      if (page.linkBlocksDropped > 0) ctx.stats.count('link_blocks_dropped', page.linkBlocksDropped);
-      if (page.boilerplateLines > 0) ctx.stats.count('boilerplate_lines_dropped', page.boilerplateLines);
-      const bad = undecodableChars(page.text);
-      // a stray byte or two in a short page is damage, not a failed decode
-      if (bad >= MIN_UNDECODABLE_CHARS && bad > p.max_undecodable_ratio * page.text.length) {
-        const share = ((bad / page.text.length) * 100).toFixed(1);
-        ctx.invalid({
-          id,
-          reason: 'undecodable',
-          record: e.offset,
-          error: `${share}% of the text is replacement or control characters after decoding as ${decoded.charset} (${decoded.source})`,
-          raw: page.text.slice(0, 512),
-        });
-        continue;
-      }
-      const meta: Meta = {
-        url,
-        date: e.headers.get('warc-date') ?? null,
-        warc_record_id: id,
-        content_type: mime ?? 'text/html',
-        charset: decoded.charset,
-        charset_source: decoded.source,
-        language: languageHint(res.headers.get('content-language'), page.lang),
-        title: page.title,
-        extraction: page.method,
-      };
-      if (page.author !== undefined) meta['author'] = page.author;
-      if (page.date !== undefined) meta['published'] = page.date;
-      if (page.siteName !== undefined) meta['site_name'] = page.siteName;
+      const meta: Meta = { url, date: e.headers.get('warc-date') ?? null, warc_record_id: id, ...page.fields };
       const truncated = e.headers.get('warc-truncated');
       if (truncated !== undefined) meta['warc_truncated'] = truncated;
-      if (page.text.trim() === '') {
-        ctx.skip({ id, reason: 'empty_text', meta });
+      if (page.kind === 'skip') {
+        ctx.skip({ id, reason: page.reason, meta });
         continue;
       }
       yield { id, text: page.text, source: ctx.source, meta };
     }
   },
 });
-
-/** The first tag of Content-Language, else `<html lang>`; null when neither says. */
-function languageHint(contentLanguage: string | undefined, htmlLang: string | undefined): string | null {
-  const first = contentLanguage?.split(',')[0]?.trim().toLowerCase();
-  return first || htmlLang || null;
-}

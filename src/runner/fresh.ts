@@ -10,8 +10,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { OutputLayout } from './layout.js';
 
-/** Top-level names sluice itself writes in an output directory. */
-const OWN_ENTRIES = new Set(['shards', 'rejects', 'manifest.json', 'stats.json', 'report-data.json', 'report.html', 'compare.html', '.sluice', '.sluice.lock']);
+/** Top-level names sluice itself writes in an output directory (`fetched`: the fetch stage's WARC files, src/fetch/). */
+const OWN_ENTRIES = new Set(['shards', 'rejects', 'fetched', 'manifest.json', 'stats.json', 'report-data.json', 'report.html', 'compare.html', '.sluice', '.sluice.lock']);
 const DISCARDED = '.sluice-discarded-';
 /** Hidden temp files of atomic writes (`.manifest.json.<pid>.<hex>.tmp`) are ours too. */
 const OWN_TEMP = /^\..+\.tmp$/;

@@ -45,7 +45,7 @@ export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout
   for (const cfg of loaded.config.stages) {
     const def = stageRegistry[cfg.stage];
     if (!def) throw new SluiceError('SLUICE_INTERNAL', `stage "${cfg.stage}" vanished from the registry`);
-    const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), log: log.child(cfg.id) });
+    const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), outputDir: layout.dir, log: log.child(cfg.id) });
     if (built.manifest) Object.assign(manifest, built.manifest);
     const current = segments[segments.length - 1]!;
     const sources = cfg.sources ? { sources: new Set(cfg.sources) } : {};

@@ -17,6 +17,7 @@ import { benchSpill } from './spill.js';
 import { benchSources } from './sources.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchExtraction } from './extraction.js';
+import { benchFetch } from './fetch.js';
 import { benchFilters } from './filters.js';
 import { benchDedup, dedupSizes } from './dedup.js';
 import { benchLoader, loaderBenchDefaults } from './loader.js';
@@ -102,6 +103,11 @@ const BENCHES: BenchEntry[] = [
     name: 'sources',
     what: 'stackexchange reader MB/s of XML per core (Posts.xml and .7z), the 7z decoder alone, peak RSS and bytes per pending question (300k against 1M posts; --full 1M against 3M); reddit_links against the reddit reader on one RS_ file',
     run: (full) => benchSources(full ? { posts: 1_000_000, bigPosts: 3_000_000, submissions: 2_000_000 } : { posts: 300_000, bigPosts: 1_000_000, submissions: 500_000 }),
+  },
+  {
+    name: 'fetch',
+    what: 'fetch stage over 64 loopback hosts: pages/s, CPU per page, peak RSS, WARC bytes per page (10k pages of 1.5 and 24 KB; --full 50k), then the same served from the WARC',
+    run: (full) => benchFetch({ hosts: 64, pages: full ? 50_000 : 10_000 }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
   {
