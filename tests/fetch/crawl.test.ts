@@ -21,7 +21,7 @@ import { warcReader } from '../../src/readers/warc.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 import { fromArray, runReader, streamStage, testContext } from '../helpers/harness.js';
 import { readDataset } from '../helpers/parquet.js';
-import { clientSockets, startHost, stopHost, type FarmHost } from './farm.js';
+import { clientSockets, startHost, stopHost, type FarmHost, FAST_TIMINGS } from './farm.js';
 
 let dir: string;
 const hosts: FarmHost[] = [];
@@ -36,14 +36,7 @@ afterAll(async () => {
 });
 
 const FAST = {
-  per_host_delay_seconds: 0,
-  headers_timeout_seconds: 1,
-  body_timeout_seconds: 2,
-  connect_timeout_seconds: 2,
-  backoff_seconds: 0.05,
-  max_backoff_seconds: 0.2,
-  retries: 2,
-  max_retry_after_seconds: 5,
+  ...FAST_TIMINGS,
   max_bytes: '1MiB',
 };
 

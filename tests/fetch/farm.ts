@@ -49,6 +49,18 @@ export interface FarmHost {
 export const DEFAULT_ROBOTS = 'User-agent: *\nDisallow: /private/\nAllow: /private/ok$\n\nUser-agent: otherbot\nDisallow: /\n';
 export const BIG_BYTES = 6 * 1024 * 1024;
 
+/** Fetch stage timings short enough for loopback tests: no per-host delay, sub-second backoff. */
+export const FAST_TIMINGS = {
+  per_host_delay_seconds: 0,
+  headers_timeout_seconds: 1,
+  body_timeout_seconds: 2,
+  connect_timeout_seconds: 2,
+  backoff_seconds: 0.05,
+  max_backoff_seconds: 0.2,
+  retries: 2,
+  max_retry_after_seconds: 5,
+};
+
 /** The article at /page/<n> of a host: distinctive text the extractor keeps. */
 export function pageHtml(host: string, n: string): string {
   const para = (i: number): string =>

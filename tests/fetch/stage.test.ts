@@ -13,7 +13,7 @@ import { fetchStage } from '../../src/fetch/stage.js';
 import { warcReader } from '../../src/readers/warc.js';
 import { localFile } from '../../src/io/input.js';
 import { fromArray, runReader, streamStage, testContext, type Rejected } from '../helpers/harness.js';
-import { BIG_BYTES, requestsOf, startHost, stopHost, type FarmHost } from './farm.js';
+import { BIG_BYTES, requestsOf, startHost, stopHost, type FarmHost, FAST_TIMINGS } from './farm.js';
 
 let dir: string;
 let a: FarmHost;
@@ -21,17 +21,6 @@ let b: FarmHost;
 let noRobots: FarmHost;
 let robotsDown: FarmHost;
 let tls: FarmHost;
-
-const FAST = {
-  per_host_delay_seconds: 0,
-  headers_timeout_seconds: 1,
-  body_timeout_seconds: 2,
-  connect_timeout_seconds: 2,
-  backoff_seconds: 0.05,
-  max_backoff_seconds: 0.2,
-  retries: 2,
-  max_retry_after_seconds: 5,
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-fetch-'));
@@ -54,7 +43,7 @@ function urlDoc(url: string, i: number): Doc {
 }
 
 async function crawl(urls: string[], params: Record<string, unknown> = {}, out = dir): Promise<{ kept: Doc[]; rejected: Rejected[]; counters: Record<string, number> }> {
-  const stage = await streamStage(fetchStage, { ...FAST, ...params }, { workDir: join(out, 'work'), world: 1, configDir: process.cwd(), outputDir: out, log: silentLogger });
+  const stage = await streamStage(fetchStage, { ...FAST_TIMINGS, ...params }, { workDir: join(out, 'work'), world: 1, configDir: process.cwd(), outputDir: out, log: silentLogger });
   const { ctx, rejected, stats } = testContext('fetch');
   const kept: Doc[] = [];
   for await (const d of stage(fromArray(urls.map(urlDoc)), ctx)) kept.push(d);
