@@ -57,6 +57,9 @@ export function parseTags(v: string | undefined): string[] {
   return v.split('|').filter((t) => t !== '');
 }
 
+/** The attributes parsePostRow reads. */
+export const POST_COLUMNS: ReadonlySet<string> = new Set(['Id', 'PostTypeId', 'Body', 'Score', 'CreationDate', 'ParentId', 'Title', 'AcceptedAnswerId', 'Tags']);
+
 /** A row's attributes as a post, an other post type, or a string saying what is wrong with it. */
 export function parsePostRow(a: Readonly<Record<string, string>>): Post | OtherPost | string {
   const id = int(a['Id']);
