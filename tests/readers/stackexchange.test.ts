@@ -242,6 +242,24 @@ describe('stackexchange: bad records are rejected with a reason, never dropped',
   });
 });
 
+describe('stackexchange: spilled posts of any size', () => {
+  it('posts larger than a run block (1 MiB) and non-ASCII text come back from the runs as they went in', async () => {
+    const big = '<p>' + 'snow ☃ '.repeat(300_000) + '</p>';
+    let x = HEAD;
+    for (let i = 1; i <= 40; i++) x += q(i, i % 7 === 0 ? big : `<p>question ${i} é</p>`);
+    for (let i = 1; i <= 40; i++) x += a(100 + i, 41 - i, i % 5, i % 9 === 0 ? big : `<p>answer ${i} 雪</p>`);
+    x += '</posts>\n';
+    const file = (): ReturnType<typeof memoryFile> => memoryFile('big.stackexchange.com/Posts.xml', Buffer.from(x), [65536, 7, 100_003]);
+    const inMemory = await runReader(stackexchangeReader, file());
+    const spill = join(dir, 'spill-big');
+    mkdirSync(spill, { recursive: true });
+    const spilled = await runReader(stackexchangeReader, file(), { sort_buffer: '64KiB', spill_dir: spill });
+    expect(spilled.docs).toHaveLength(40);
+    expect(spilled.docs).toEqual(inMemory.docs);
+    expect(spilled.docs[6]!.text).toContain('snow ☃ snow');
+  });
+});
+
 describe('stackexchange: a 1M-post Posts.xml whose answers come long after their questions', () => {
   it(
     'every question gets exactly its answers through more spilled runs than one merge takes (32)',
