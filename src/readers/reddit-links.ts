@@ -9,7 +9,7 @@ import '../io/zstd-cli.js';
 import { excludedDomain, exclusionOf, extensionExclusion, parsePlainUrl, parseUrl, quickHost, urlExclusions, urlKey } from './links/url.js';
 import { jsonRecords, rawLine } from './ndjson.js';
 import { defineReader } from './reader.js';
-import { kindFromFileName, parseRedditRecord } from './reddit-record.js';
+import { kindFromFileName, parseSubmissionHead } from './reddit-record.js';
 
 const params = z
   .object({
@@ -42,7 +42,7 @@ export const redditLinksReader = defineReader({
     const ex = urlExclusions(p.exclusions, p.exclude_domains, p.exclude_extensions);
     const { bytes } = await openDecoded(file);
     for await (const { value, lineNo, line } of jsonRecords(bytes, ctx, name, p.max_line_bytes)) {
-      const rec = parseRedditRecord(value, 'submission');
+      const rec = parseSubmissionHead(value);
       if (typeof rec === 'string') {
         ctx.invalid({ id: `${name}:${lineNo}`, reason: 'bad_record', record: lineNo, error: rec, raw: rawLine(line) });
         continue;

@@ -8,9 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../src/core/doc.js';
 import { localFile, memoryFile } from '../../src/io/input.js';
 import { keyOf, normalizeUrl, parsePlainUrl, parseUrl, quickHost, urlKey, whatwgUrl } from '../../src/readers/links/url.js';
 import { redditLinksReader } from '../../src/readers/reddit-links.js';
+import { parseRedditRecord, parseSubmissionHead } from '../../src/readers/reddit-record.js';
 import { warcReader } from '../../src/readers/warc.js';
 import { wetReader } from '../../src/readers/wet.js';
 import { sluice } from '../helpers/cli.js';
@@ -159,6 +161,28 @@ describe('plain URLs normalized without the WHATWG parser', () => {
   it('urlKey is the two replacements it stands for', () => {
     for (const u of ['https://www.example.org/', 'http://example.org/a/', 'https://www./', 'ftp://www.x/', 'www.x/', '/', '', 'https://', 'https://www.', 'http://a/?q=/']) {
       expect(urlKey(u), u).toBe(u.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, ''));
+    }
+  });
+});
+
+describe('the submission fields reddit_links reads', () => {
+  it('are checked as parseRedditRecord checks a submission, with the same errors', () => {
+    const ok = { id: 'x1', created_utc: '1551398400', score: 5, subreddit: 's', title: 't', selftext: 'b' };
+    const cases: Record<string, JsonValue>[] = [
+      ok,
+      { ...ok, id: 't3_x1' },
+      { ...ok, subreddit: 3 },
+      { ...ok, id: '' },
+      { ...ok, id: 7 },
+      { ...ok, created_utc: 'x' },
+      { ...ok, score: null },
+      { ...ok, title: 1 },
+      {},
+    ];
+    for (const c of cases) {
+      const full = parseRedditRecord(c, 'submission');
+      const head = parseSubmissionHead(c);
+      expect(head).toEqual(typeof full === 'string' ? full : { fullname: full.fullname, subreddit: full.subreddit, score: full.score, createdUtc: full.createdUtc });
     }
   });
 });
