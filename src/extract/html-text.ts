@@ -12,6 +12,14 @@ export interface RenderOptions {
   markdown: boolean;
 }
 
+/** Whitespace that `[\s\u00a0]+` → ' ' would change: any but a plain space, or two spaces in a row. */
+const SPACE_TO_COLLAPSE = /[^\S ]| {2}/;
+
+function hasText(parts: readonly string[]): boolean {
+  for (const p of parts) if (p.trim() !== '') return true;
+  return false;
+}
+
 class LineWriter {
   readonly lines: string[] = [];
   private parts: string[] = [];
@@ -25,8 +33,8 @@ class LineWriter {
   }
 
   startLine(prefix: string): void {
-    if (this.parts.some((p) => p.trim() !== '')) this.flush();
-    else this.parts = [];
+    if (hasText(this.parts)) this.flush();
+    else if (this.parts.length > 0) this.parts = [];
     // a block opening inside a list item or heading keeps that line's bullet or #
     if (this.markdown && prefix.length >= this.prefix.length) this.prefix = prefix;
   }
@@ -36,12 +44,11 @@ class LineWriter {
       this.prefix = '';
       return;
     }
-    const line = this.parts
-      .join('')
-      .replace(/[\s\u00a0]+/g, ' ')
-      .trim();
+    const joined = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    // collapsing is a copy of the line even when every whitespace run is one space already
+    const line = (SPACE_TO_COLLAPSE.test(joined) ? joined.replace(/[\s\u00a0]+/g, ' ') : joined).trim();
     this.parts = [];
-    if (line !== '' && line !== '|') this.lines.push(this.prefix + line.replace(/^\| | \|$/g, ''));
+    if (line !== '' && line !== '|') this.lines.push(this.prefix + (line.charCodeAt(0) === 0x7c || line.charCodeAt(line.length - 1) === 0x7c ? line.replace(/^\| | \|$/g, '') : line));
     this.prefix = '';
   }
 

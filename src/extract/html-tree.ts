@@ -87,7 +87,13 @@ function classIdOf(attribs: Record<string, string>): string {
   return `${c ?? ''} ${i ?? ''}`.toLowerCase();
 }
 
-export function parseHtmlTree(html: string): HtmlTree {
+export interface ParseOptions {
+  /** Count each element's own characters and commas (`ownChars`, `ownCommas`) for the extractor's scoring; default true. Callers that only render the tree leave them 0. */
+  textCounts?: boolean;
+}
+
+export function parseHtmlTree(html: string, opts: ParseOptions = {}): HtmlTree {
+  const counts = opts.textCounts ?? true;
   const root = newElement('#root', undefined, '', EMPTY_ATTRS);
   const meta = new Map<string, string>();
   let current = root;
@@ -149,8 +155,10 @@ export function parseHtmlTree(html: string): HtmlTree {
           return;
         }
         if (skipped > 0) return;
-        current.ownChars += textLength(data);
-        current.ownCommas += countCommas(data);
+        if (counts) {
+          current.ownChars += textLength(data);
+          current.ownCommas += countCommas(data);
+        }
         const kids = current.children;
         const last = kids.length - 1;
         // htmlparser2 can split one text run (entities, chunk ends): join them so words stay whole

@@ -70,6 +70,27 @@ export function parseRedditRecord(obj: Record<string, JsonValue>, hint: RedditKi
   return { kind, fullname, author, subreddit, score, createdUtc, linkId: fullname, parentId: null, text, bodyMarkers: [title, selftext] };
 }
 
+/** What the links reader needs of a submission: parseRedditRecord's checks and fields, without the text it builds. */
+export interface SubmissionHead {
+  fullname: string;
+  subreddit: string;
+  score: number;
+  createdUtc: number;
+}
+
+/** parseRedditRecord(obj, 'submission') reduced to SubmissionHead: the same checks in the same order, so the same error strings. */
+export function parseSubmissionHead(obj: Record<string, JsonValue>): SubmissionHead | string {
+  const id = str(obj['id']);
+  if (id === undefined || id === '') return 'field "id" is missing or not a string';
+  const createdUtc = num(obj['created_utc']);
+  if (createdUtc === undefined) return 'field "created_utc" is missing or not a number';
+  const score = num(obj['score']);
+  if (score === undefined) return 'field "score" is missing or not a number';
+  const subreddit = str(obj['subreddit']) ?? '';
+  if (str(obj['title']) === undefined) return 'submission field "title" is missing or not a string';
+  return { fullname: withPrefix(id, 't3_'), subreddit, score, createdUtc };
+}
+
 export interface RedditPolicy {
   minScore: number;
   /** Lower-cased author names to drop (AutoModerator is always among them). */

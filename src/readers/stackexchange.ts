@@ -13,9 +13,9 @@ import { defineReader, type InvalidRecord, type ReaderContext } from './reader.j
 import { isDecompressDamage } from './strict.js';
 import { ArchiveError, entryBytes, is7z, listEntries, postsEntry, sevenZipCommand } from './stackexchange/archive.js';
 import { postBodyText } from './stackexchange/body.js';
-import { RowScanner, XmlShapeError, type Row } from './stackexchange/rows.js';
+import { RowScanner, XmlShapeError, rowAttributes, type Row } from './stackexchange/rows.js';
 import { ExternalSorter, type SortCodec, type SortRecord } from './stackexchange/external-sort.js';
-import { ANSWER, QUESTION, decodePost, encodePost, parsePostRow, postSize, type Answer, type Post, type Question } from './stackexchange/posts.js';
+import { ANSWER, POST_COLUMNS, QUESTION, decodePost, encodePost, parsePostRow, postSize, type Answer, type Post, type Question } from './stackexchange/posts.js';
 
 const POST_CODEC: SortCodec<Post> = { encode: encodePost, decode: decodePost, size: postSize };
 
@@ -210,7 +210,8 @@ export const stackexchangeReader = defineReader({
 /** Parses every row into the sorter; returns the damage that ended the file early, if any. */
 async function collect(file: InputFile, site: string, p: Params, ctx: ReaderContext, sorter: ExternalSorter<Post>): Promise<InvalidRecord | undefined> {
   // escaping makes a row up to about 1.5x its body's characters, and UTF-8 up to 3 bytes each
-  const scanner = new RowScanner(4 * p.max_post_bytes + (1 << 20));
+  // the columns a post is made of: the others (view counts, editors, dates) are not decoded
+  const scanner = new RowScanner(4 * p.max_post_bytes + (1 << 20), POST_COLUMNS);
   let offset = 0;
   const end = (reason: string, error: string): InvalidRecord => ({ id: `${site}:end`, reason, record: offset, error: `${file.uri}: ${error}` });
   let rowsSeen = 0;
@@ -260,12 +261,24 @@ async function add(row: Row, site: string, p: Params, ctx: ReaderContext, sorter
   const post = parsePostRow(attrs);
   const idText = attrs['Id'];
   if (typeof post === 'string') {
-    ctx.invalid({ id: `${site}:${idText ?? `byte${offset}`}`, reason: 'bad_record', record: offset, error: `row at byte ${offset}: ${post}`, raw: JSON.stringify(attrs).slice(0, 4096) });
+    ctx.invalid({
+      id: `${site}:${idText ?? `byte${offset}`}`,
+      reason: 'bad_record',
+      record: offset,
+      error: `row at byte ${offset}: ${post}`,
+      raw: JSON.stringify(rowAttributes(row.bytes)).slice(0, 4096),
+    });
     return;
   }
   const id = `${site}:${post.id}`;
   if (row.badUtf8) {
-    ctx.invalid({ id, reason: 'invalid_utf8', record: offset, error: `post ${post.id} (row at byte ${offset}) has bytes that are not valid UTF-8`, raw: JSON.stringify(attrs).slice(0, 4096) });
+    ctx.invalid({
+      id,
+      reason: 'invalid_utf8',
+      record: offset,
+      error: `post ${post.id} (row at byte ${offset}) has bytes that are not valid UTF-8`,
+      raw: JSON.stringify(rowAttributes(row.bytes)).slice(0, 4096),
+    });
     return;
   }
   if (post.kind === 'other') {

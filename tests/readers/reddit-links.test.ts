@@ -8,9 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../src/core/doc.js';
 import { localFile, memoryFile } from '../../src/io/input.js';
-import { keyOf, normalizeUrl, urlKey } from '../../src/readers/links/url.js';
+import { keyOf, normalizeUrl, parsePlainUrl, parseUrl, quickHost, urlKey, whatwgUrl } from '../../src/readers/links/url.js';
 import { redditLinksReader } from '../../src/readers/reddit-links.js';
+import { parseRedditRecord, parseSubmissionHead } from '../../src/readers/reddit-record.js';
 import { warcReader } from '../../src/readers/warc.js';
 import { wetReader } from '../../src/readers/wet.js';
 import { sluice } from '../helpers/cli.js';
@@ -38,6 +40,150 @@ describe('URL normal form', () => {
     expect(urlKey('https://www.example.org/')).toBe('example.org');
     expect(keyOf('http://example.org/a/')).toBe(keyOf('https://www.EXAMPLE.org/a?utm_medium=social'));
     expect(keyOf('https://example.org/a')).not.toBe(keyOf('https://example.org/b'));
+  });
+});
+
+describe('plain URLs normalized without the WHATWG parser', () => {
+  // a seeded generator of URLs around the cases the plain path must refuse or get right:
+  // dot segments, %2e, ports, user info, IPv4-like and xn-- hosts, trailing dots, characters the
+  // serializer percent-encodes, tracking parameters in every form URLSearchParams re-encodes
+  let seed = 20240519;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pick = (xs: readonly string[]): string => xs[rnd(xs.length)]!;
+  const HOST = ['a', 'b', 'X', 'n', '-', '.', '0', '9', 'xn--', '.com', 'www.', '0x', '.1', '..'];
+  const SAFE = ['a', 'Z', '0', '-', '.', '_', '*', '+', '/', '/', '?', '=', '&', 'utm_source=1', 'ref=2', '#'];
+  const REST = [
+    'a',
+    'Z',
+    '0',
+    '-',
+    '.',
+    '_',
+    '~',
+    '!',
+    '$',
+    "'",
+    '(',
+    '*',
+    '+',
+    ',',
+    ';',
+    '=',
+    ':',
+    '@',
+    '/',
+    '?',
+    '#',
+    '%',
+    '2',
+    'e',
+    'E',
+    '"',
+    '<',
+    '>',
+    '\\',
+    '^',
+    '`',
+    '{',
+    '|',
+    '}',
+    'é',
+    ' ',
+    '\t',
+  ];
+  const PIECES = [
+    'utm_source=x',
+    'UTM_Medium=y',
+    'utm_',
+    'fbclid=1',
+    'fbclid',
+    'gclid=',
+    'mc_cid=2',
+    'mc_eid',
+    '&',
+    '&&',
+    '&amp;',
+    '=',
+    '%2e',
+    '%2E',
+    '/.',
+    '/..',
+    '/./',
+    '%41',
+    '.html',
+    '.PDF',
+    ':80',
+    ':443',
+    'u:p@',
+  ];
+  function url(): string {
+    let s = pick(['http://', 'https://', 'HtTpS://', ' https://']);
+    const hl = 1 + rnd(10);
+    for (let i = 0; i < hl; i++) s += rnd(2) === 0 ? pick(['a', 'b', 'c']) : pick(HOST);
+    const n = rnd(18);
+    // half the URLs mostly of characters the plain path takes, half anything
+    const tame = rnd(2) === 0;
+    for (let i = 0; i < n; i++) s += tame && rnd(8) !== 0 ? pick(SAFE) : rnd(3) === 0 ? pick(PIECES) : pick(REST);
+    return s;
+  }
+
+  it('gives what the WHATWG parser gives, and the host quickHost reads', () => {
+    let plain = 0;
+    for (let k = 0; k < 60000; k++) {
+      const raw = url();
+      const s = raw.trim().replaceAll('&amp;', '&');
+      const p = parsePlainUrl(raw);
+      if (p !== undefined) {
+        plain++;
+        expect(p, raw).toEqual(whatwgUrl(s));
+        expect(quickHost(raw), raw).toBe(p.hostname);
+      }
+      expect(parseUrl(raw), raw).toEqual(/^https?:\/\//i.test(s) ? whatwgUrl(s) : undefined);
+    }
+    // the generator reaches the plain path often enough to mean something
+    expect(plain).toBeGreaterThan(5000);
+  });
+
+  it('takes the common shapes, tracking parameters included', () => {
+    for (const raw of ['https://news.example.org/2019/03/story-1?utm_source=reddit&amp;ref=2', 'http://Example.COM', 'https://a.example.org/x?b=2&a=1#top', 'https://a.example.org/p?utm_source=x']) {
+      expect(parsePlainUrl(raw), raw).toEqual(whatwgUrl(raw.replaceAll('&amp;', '&')));
+    }
+    expect(parsePlainUrl('https://news.example.org/2019/03/story-1?utm_source=reddit&amp;ref=2')?.href).toBe('https://news.example.org/2019/03/story-1?ref=2');
+    expect(parsePlainUrl('https://a.example.org/p?utm_source=x')?.href).toBe('https://a.example.org/p');
+    expect(parsePlainUrl('https://a.example.org/p?k&utm_source=x')?.href).toBe('https://a.example.org/p?k=');
+    expect(parsePlainUrl('https://a.example.org/x/../y')).toBeUndefined();
+    expect(parsePlainUrl('https://a.example.org:8080/')).toBeUndefined();
+  });
+
+  it('urlKey is the two replacements it stands for', () => {
+    for (const u of ['https://www.example.org/', 'http://example.org/a/', 'https://www./', 'ftp://www.x/', 'www.x/', '/', '', 'https://', 'https://www.', 'http://a/?q=/']) {
+      expect(urlKey(u), u).toBe(u.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, ''));
+    }
+  });
+});
+
+describe('the submission fields reddit_links reads', () => {
+  it('are checked as parseRedditRecord checks a submission, with the same errors', () => {
+    const ok = { id: 'x1', created_utc: '1551398400', score: 5, subreddit: 's', title: 't', selftext: 'b' };
+    const cases: Record<string, JsonValue>[] = [
+      ok,
+      { ...ok, id: 't3_x1' },
+      { ...ok, subreddit: 3 },
+      { ...ok, id: '' },
+      { ...ok, id: 7 },
+      { ...ok, created_utc: 'x' },
+      { ...ok, score: null },
+      { ...ok, title: 1 },
+      {},
+    ];
+    for (const c of cases) {
+      const full = parseRedditRecord(c, 'submission');
+      const head = parseSubmissionHead(c);
+      expect(head).toEqual(typeof full === 'string' ? full : { fullname: full.fullname, subreddit: full.subreddit, score: full.score, createdUtc: full.createdUtc });
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import { StatsRecorder } from '../../src/core/stats.js';
 import { localFile, memoryFile } from '../../src/io/input.js';
 import type { ReaderContext } from '../../src/readers/reader.js';
 import { siteOf, stackexchangeReader } from '../../src/readers/stackexchange.js';
-import { decodeAttribute } from '../../src/readers/stackexchange/rows.js';
+import { RowScanner, decodeAttribute, rowAttributes } from '../../src/readers/stackexchange/rows.js';
 import { tempDir } from '../helpers/corpus.js';
 import { runReader } from '../helpers/harness.js';
 import { acceptedK, answerId, answerScore, questionId, questionOfAnswer, writeGeneratedPosts } from '../corpora/stackexchange-posts.js';
@@ -135,6 +135,20 @@ describe('stackexchange bodies', () => {
     const r = await runReader(stackexchangeReader, memoryFile('s/Posts.xml', Buffer.from(x)), { site: 's' });
     expect(r.docs[0]!.meta).toMatchObject({ tags: ['python', 'pandas'], title: 'T ☃ ☃' });
     expect(decodeAttribute('a\tb\nc &amp;lt; &bogus; & &#65;')).toBe('a b c &lt; &bogus; & A');
+    // character references: at most 10 bytes with the ';', a lower-case x, digits only, up to U+10FFFF
+    expect(decodeAttribute('&#x41;&#X41;&#;&#x;&#0000065;&#000000065;&#x10FFFF;&#x110000;&#6a;&#xfG;&#65')).toBe('A&#X41;&#;&#x;A&#000000065;\u{10ffff}&#x110000;&#6a;&#xfG;&#65');
+    expect(decodeAttribute('\r\nx\ry&#xA;')).toBe(' x y\n');
+  });
+
+  it('rows keep the columns asked for; every attribute is still checked, and read back whole for rejects', () => {
+    const scanner = new RowScanner(1 << 20, new Set(['Id', 'Body']));
+    const row = '<row Id="1" ViewCount="7" Body="&lt;p&gt;" Id ="2" />';
+    const rows = scanner.push(Buffer.from(`<posts>\n  ${row}\n  ${row.replace('Body', 'Odd')}\n</posts>\n`));
+    // the second Id is written with a space before its '=': found by its name all the same
+    expect(rows.map((r) => r.attrs)).toEqual([{ Id: '2', Body: '<p>' }, { Id: '2' }]);
+    expect(rowAttributes(rows[0]!.bytes)).toEqual({ Id: '2', ViewCount: '7', Body: '<p>' });
+    expect(Object.keys(rowAttributes(rows[1]!.bytes))).toEqual(['Id', 'ViewCount', 'Odd']);
+    expect(() => new RowScanner(1 << 20, new Set(['Id'])).push(Buffer.from('<posts>\n<row Id="1" />\n<row Id="1" V<w="2" />'))).toThrow(/malformed attribute name "V<w"/);
   });
 });
 
@@ -151,7 +165,7 @@ describe('stackexchange: bad records are rejected with a reason, never dropped',
           '  <row PostTypeId="1" Body="x" Title="no id" />\n' +
           '  <row Id="x7" PostTypeId="1" Body="x" Title="t" />\n' +
           '  <row Id="3" PostTypeId="one" Body="x" />\n' +
-          '  <row Id="4" PostTypeId="2" Score="1" Body="no parent" />\n' +
+          '  <row Id="4" PostTypeId="2" Score="1" ViewCount="3" Body="no parent" />\n' +
           '  <row Id="5" PostTypeId="1" Score="1" Body="no title" />\n' +
           '  <row Id="6" PostTypeId="1" Score="high" Body="x" Title="t" />\n' +
           a(7, 100, 4, '<p>orphan: its question is not in the file</p>') +
@@ -178,6 +192,8 @@ describe('stackexchange: bad records are rejected with a reason, never dropped',
       ].sort(),
     );
     expect(r.invalid.find((x) => x.id === 't.stackexchange.com:4')!.error).toMatch(/answer 4: attribute ParentId is missing/);
+    // a reject shows the row's every attribute, the ones a post does not use included
+    expect(JSON.parse(r.invalid.find((x) => x.id === 't.stackexchange.com:4')!.raw as string)).toEqual({ Id: '4', PostTypeId: '2', Score: '1', ViewCount: '3', Body: 'no parent' });
     expect(r.skipped.map((s) => `${s.id} ${s.reason}`)).toEqual(['t.stackexchange.com:7 orphan_answer']);
   });
 
@@ -223,6 +239,24 @@ describe('stackexchange: bad records are rejected with a reason, never dropped',
     sevenZip(['a', '-bd', 'users.stackexchange.com.7z', 'Users.xml'], work);
     const none = await runReader(stackexchangeReader, localFile(join(work, 'users.stackexchange.com.7z')));
     expect(none.invalid.map((x) => [x.reason, x.error])).toEqual([['no_posts_xml', expect.stringMatching(/holds no Posts\.xml \(entries: Users\.xml\)/)]]);
+  });
+});
+
+describe('stackexchange: spilled posts of any size', () => {
+  it('posts larger than a run block (1 MiB) and non-ASCII text come back from the runs as they went in', async () => {
+    const big = '<p>' + 'snow ☃ '.repeat(300_000) + '</p>';
+    let x = HEAD;
+    for (let i = 1; i <= 40; i++) x += q(i, i % 7 === 0 ? big : `<p>question ${i} é</p>`);
+    for (let i = 1; i <= 40; i++) x += a(100 + i, 41 - i, i % 5, i % 9 === 0 ? big : `<p>answer ${i} 雪</p>`);
+    x += '</posts>\n';
+    const file = (): ReturnType<typeof memoryFile> => memoryFile('big.stackexchange.com/Posts.xml', Buffer.from(x), [65536, 7, 100_003]);
+    const inMemory = await runReader(stackexchangeReader, file());
+    const spill = join(dir, 'spill-big');
+    mkdirSync(spill, { recursive: true });
+    const spilled = await runReader(stackexchangeReader, file(), { sort_buffer: '64KiB', spill_dir: spill });
+    expect(spilled.docs).toHaveLength(40);
+    expect(spilled.docs).toEqual(inMemory.docs);
+    expect(spilled.docs[6]!.text).toContain('snow ☃ snow');
   });
 });
 

@@ -18,7 +18,8 @@ function backtickInlineCode(el: HtmlElement, inPre: boolean): void {
 
 /** A post body (HTML) as text: one line per block, `<pre>` code verbatim, inline code kept. */
 export function postBodyText(html: string, markdown: boolean): string {
-  const tree = parseHtmlTree(html);
+  // rendered only: the extractor's per-element character and comma counts are not needed
+  const tree = parseHtmlTree(html, { textCounts: false });
   if (markdown) backtickInlineCode(tree.root, false);
   return renderLines([tree.root], { markdown }).join('\n');
 }

@@ -30,7 +30,8 @@ export interface SortRecord<T> {
 
 /** How values go to a run file and back, and about how much memory one holds while buffered. */
 export interface SortCodec<T> {
-  encode(value: T): Buffer;
+  /** Writes the value's bytes into `into` at `at`; returns how many, or -1 (nothing usable written) when they might not fit before its end. */
+  encode(value: T, into: Buffer, at: number): number;
   decode(bytes: Buffer): T;
   size(value: T): number;
 }
@@ -97,25 +98,30 @@ export class ExternalSorter<T> {
     let count = 0;
     try {
       for await (const r of records) {
-        // a view into the codec's scratch buffer: copied into the block before the next encode
-        const payload = this.codec.encode(r.value);
-        const need = HEADER + payload.length;
-        if (used + need > block.length) {
-          // the compressor keeps what it is given: the next block is a new buffer
+        // encoded in place, after the header's room; a value that might not fit starts the next block
+        let n = this.codec.encode(r.value, block, used + HEADER);
+        if (n < 0) {
           if (used > 0) out.add(block.subarray(0, used), used, count);
-          block = Buffer.allocUnsafe(Math.max(BLOCK, need));
+          // the compressor keeps what it is given: the next block is a new buffer
+          block = Buffer.allocUnsafe(BLOCK);
           used = 0;
           count = 0;
-          await out.flushIfFull();
+          // each block goes to the compressor alone: held back, it was joined with the next (a copy of every byte)
+          await out.flush();
+          n = this.codec.encode(r.value, block, HEADER);
+          // larger than a block: a block of its own
+          for (let size = 2 * BLOCK; n < 0; size *= 2) {
+            block = Buffer.allocUnsafe(size);
+            n = this.codec.encode(r.value, block, HEADER);
+          }
         }
-        block.writeUInt32LE(payload.length, used);
+        block.writeUInt32LE(n, used);
         block.writeDoubleLE(r.key, used + 4);
         block.writeUInt8(r.kind, used + 12);
         block.writeDoubleLE(r.id, used + 13);
-        payload.copy(block, used + HEADER);
-        used += need;
+        used += HEADER + n;
         count++;
-        this.spilledBytes += need;
+        this.spilledBytes += HEADER + n;
       }
       if (used > 0) out.add(block.subarray(0, used), used, count);
       await out.commit();
@@ -157,19 +163,36 @@ export class ExternalSorter<T> {
 /** Records of one run file, in the order written. */
 async function* readRun<T>(path: string, codec: SortCodec<T>): AsyncIterable<SortRecord<T>> {
   let pending: Buffer = Buffer.alloc(0);
+  const record = (b: Buffer, pos: number, len: number): SortRecord<T> => ({
+    key: b.readDoubleLE(pos + 4),
+    kind: b.readUInt8(pos + 12),
+    id: b.readDoubleLE(pos + 13),
+    value: codec.decode(b.subarray(pos + HEADER, pos + HEADER + len)),
+  });
   try {
     // small reads: up to FAN_IN runs are open at once
-    for await (const chunk of decodeZstdInProcess(createReadStream(path, { highWaterMark: 64 << 10 }))) {
-      pending = pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([pending, chunk]);
+    for await (const raw of decodeZstdInProcess(createReadStream(path, { highWaterMark: 64 << 10 }))) {
+      let chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      // the record cut by the previous chunk is completed with only the bytes it lacks (joining
+      // it with the whole chunk copied every byte once more)
+      while (pending.length > 0 && chunk.length > 0) {
+        const need = pending.length < HEADER ? HEADER - pending.length : HEADER + pending.readUInt32LE(0) - pending.length;
+        const take = Math.min(need, chunk.length);
+        pending = Buffer.concat([pending, chunk.subarray(0, take)]);
+        chunk = chunk.subarray(take);
+        if (pending.length >= HEADER && pending.length === HEADER + pending.readUInt32LE(0)) {
+          yield record(pending, 0, pending.length - HEADER);
+          pending = Buffer.alloc(0);
+        }
+      }
       let pos = 0;
-      while (pending.length - pos >= HEADER) {
-        const len = pending.readUInt32LE(pos);
-        if (pending.length - pos < HEADER + len) break;
-        const value = codec.decode(pending.subarray(pos + HEADER, pos + HEADER + len));
-        yield { key: pending.readDoubleLE(pos + 4), kind: pending.readUInt8(pos + 12), id: pending.readDoubleLE(pos + 13), value };
+      while (chunk.length - pos >= HEADER) {
+        const len = chunk.readUInt32LE(pos);
+        if (chunk.length - pos < HEADER + len) break;
+        yield record(chunk, pos, len);
         pos += HEADER + len;
       }
-      pending = pending.subarray(pos);
+      if (pos < chunk.length) pending = chunk.subarray(pos);
     }
   } catch (err) {
     if (err instanceof SluiceError) throw err;

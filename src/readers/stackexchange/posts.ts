@@ -57,6 +57,9 @@ export function parseTags(v: string | undefined): string[] {
   return v.split('|').filter((t) => t !== '');
 }
 
+/** The attributes parsePostRow reads. */
+export const POST_COLUMNS: ReadonlySet<string> = new Set(['Id', 'PostTypeId', 'Body', 'Score', 'CreationDate', 'ParentId', 'Title', 'AcceptedAnswerId', 'Tags']);
+
 /** A row's attributes as a post, an other post type, or a string saying what is wrong with it. */
 export function parsePostRow(a: Readonly<Record<string, string>>): Post | OtherPost | string {
   const id = int(a['Id']);
@@ -87,28 +90,25 @@ export function parsePostRow(a: Readonly<Record<string, string>>): Post | OtherP
  * A post as bytes for the sort's spill runs: kind u8, id, parent or accepted answer id (NaN for
  * none) and score as f64 LE, then created, title, body and the tags (joined by newlines, which
  * a tag never holds) as u32-length-prefixed UTF-8. Cheaper than JSON both ways: no escaping of
- * the HTML bodies.
+ * the HTML bodies. Written into `b` at `at` (the sort's block, no copy); returns how many bytes,
+ * or -1 when they might not fit (the bound is 3 bytes per UTF-16 unit).
  */
-let scratch = Buffer.allocUnsafe(1 << 16);
-
-/** The post's bytes, as a view into a scratch buffer that the next call overwrites. */
-export function encodePost(p: Post): Buffer {
+export function encodePost(p: Post, b: Buffer, at: number): number {
   const strings = p.kind === QUESTION ? [p.created, p.title, p.body, p.tags.join('\n')] : [p.created, '', p.body, ''];
   let bound = 25 + 4 * strings.length;
   for (const s of strings) bound += 3 * s.length;
-  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, 2 * scratch.length));
-  const b = scratch;
-  b.writeUInt8(p.kind, 0);
-  b.writeDoubleLE(p.id, 1);
-  b.writeDoubleLE(p.kind === QUESTION ? (p.acceptedAnswerId ?? NaN) : p.parentId, 9);
-  b.writeDoubleLE(p.score, 17);
-  let pos = 25;
+  if (at + bound > b.length) return -1;
+  b.writeUInt8(p.kind, at);
+  b.writeDoubleLE(p.id, at + 1);
+  b.writeDoubleLE(p.kind === QUESTION ? (p.acceptedAnswerId ?? NaN) : p.parentId, at + 9);
+  b.writeDoubleLE(p.score, at + 17);
+  let pos = at + 25;
   for (const s of strings) {
     const n = b.write(s, pos + 4, 'utf8');
     b.writeUInt32LE(n, pos);
     pos += 4 + n;
   }
-  return b.subarray(0, pos);
+  return pos - at;
 }
 
 export function decodePost(b: Buffer): Post {

@@ -18,7 +18,10 @@ export class XmlShapeError extends Error {
 }
 
 export interface Row {
+  /** The row's attributes, or only the kept ones when the scanner was given a `keep` set (`rowAttributes` gives them all). */
   attrs: Record<string, string>;
+  /** The row's bytes, `<row` to `/>`: a view into the input, valid until the next `push`. */
+  bytes: Buffer;
   /** Byte offset of the row's `<` in the decoded XML. */
   offset: number;
   /** The row's bytes were not valid UTF-8 (its values hold U+FFFD where they were). */
@@ -41,27 +44,47 @@ function isSpace(b: number | undefined): boolean {
 const AMP = 0x26;
 const SEMI = 0x3b;
 
-/** The five entities XML predefines, by name bytes. */
-function namedEntity(buf: Buffer, at: number, end: number): [number, number] | undefined {
-  // returns [character code, entity length]
+/** The code point of the entity namedEntity last recognised. */
+let entityCp = 0;
+
+/**
+ * The entity at `buf[at]` (an `&`): one of the five XML predefines or a character reference
+ * (`&#65;`, `&#x41;`, at most 10 bytes with its `;`); returns its length, with its code point in
+ * entityCp, or 0 when it is none (the `&` is then kept as written).
+ */
+function namedEntity(buf: Buffer, at: number, end: number): number {
   const c = buf[at + 1];
-  if (c === 0x6c /* l */ && buf[at + 2] === 0x74 && buf[at + 3] === SEMI) return [0x3c, 4];
-  if (c === 0x67 /* g */ && buf[at + 2] === 0x74 && buf[at + 3] === SEMI) return [0x3e, 4];
+  if (c === 0x6c /* l */ && buf[at + 2] === 0x74 && buf[at + 3] === SEMI) return ((entityCp = 0x3c), 4);
+  if (c === 0x67 /* g */ && buf[at + 2] === 0x74 && buf[at + 3] === SEMI) return ((entityCp = 0x3e), 4);
   if (c === 0x61 /* a */) {
-    if (buf[at + 2] === 0x6d && buf[at + 3] === 0x70 && buf[at + 4] === SEMI) return [0x26, 5];
-    if (buf[at + 2] === 0x70 && buf[at + 3] === 0x6f && buf[at + 4] === 0x73 && buf[at + 5] === SEMI) return [0x27, 6];
+    if (buf[at + 2] === 0x6d && buf[at + 3] === 0x70 && buf[at + 4] === SEMI) return ((entityCp = 0x26), 5);
+    if (buf[at + 2] === 0x70 && buf[at + 3] === 0x6f && buf[at + 4] === 0x73 && buf[at + 5] === SEMI) return ((entityCp = 0x27), 6);
   }
-  if (c === 0x71 /* q */ && buf[at + 2] === 0x75 && buf[at + 3] === 0x6f && buf[at + 4] === 0x74 && buf[at + 5] === SEMI) return [0x22, 6];
+  if (c === 0x71 /* q */ && buf[at + 2] === 0x75 && buf[at + 3] === 0x6f && buf[at + 4] === 0x74 && buf[at + 5] === SEMI) return ((entityCp = 0x22), 6);
   if (c === 0x23 /* # */) {
-    const semi = buf.indexOf(SEMI, at + 2);
-    if (semi < 0 || semi >= end || semi - at > 10) return undefined;
+    // the first ';' within 10 bytes of the '&' and inside the value
+    const limit = Math.min(end, at + 11);
     const hex = buf[at + 2] === 0x78; /* x */
-    const digits = buf.toString('latin1', at + (hex ? 3 : 2), semi);
-    if (!(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return undefined;
-    const cp = parseInt(digits, hex ? 16 : 10);
-    return cp <= 0x10ffff ? [cp, semi + 1 - at] : undefined;
+    const first = at + (hex ? 3 : 2);
+    let cp = 0;
+    let i = first;
+    for (; i < limit; i++) {
+      const d = buf[i]!;
+      if (d === SEMI) break;
+      let v: number;
+      if (d >= 0x30 && d <= 0x39) v = d - 0x30;
+      else if (hex && (d | 0x20) >= 0x61 && (d | 0x20) <= 0x66) v = (d | 0x20) - 0x57;
+      else {
+        // not a digit: no reference unless the ';' comes first (it does not: i < limit and no ';' yet)
+        return 0;
+      }
+      cp = cp * (hex ? 16 : 10) + v;
+    }
+    if (i >= limit || i === first || cp > 0x10ffff) return 0;
+    entityCp = cp;
+    return i + 1 - at;
   }
-  return undefined;
+  return 0;
 }
 
 let out = Buffer.allocUnsafe(1 << 16);
@@ -76,24 +99,27 @@ let out = Buffer.allocUnsafe(1 << 16);
 export function decodeAttributeBytes(buf: Buffer, start: number, end: number): string {
   let amp = buf.indexOf(AMP, start);
   if (amp >= end) amp = -1;
-  let ws = false;
-  for (let i = start; i < end; i++) {
-    const b = buf[i];
-    if (b === 0x0a || b === 0x0d || b === 0x09) {
-      ws = true;
-      break;
+  if (amp < 0) {
+    // most short values (numbers, dates) have neither an entity nor a literal tab or newline
+    let ws = false;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      if (b === 0x0a || b === 0x0d || b === 0x09) {
+        ws = true;
+        break;
+      }
     }
+    if (!ws) return buf.toString('utf8', start, end);
   }
-  if (amp < 0 && !ws) return buf.toString('utf8', start, end);
   // entities and whitespace only shrink the value
   if (out.length < end - start) out = Buffer.allocUnsafe(Math.max(end - start, 2 * out.length));
   let o = 0;
   for (let i = start; i < end;) {
     const b = buf[i]!;
     if (b === AMP) {
-      const e = namedEntity(buf, i, end);
-      if (e !== undefined) {
-        const [cp, len] = e;
+      const len = namedEntity(buf, i, end);
+      if (len > 0) {
+        const cp = entityCp;
         if (cp < 0x80) out[o++] = cp;
         else o += out.write(String.fromCodePoint(cp), o, 'utf8');
         i += len;
@@ -127,8 +153,18 @@ export class RowScanner {
   root: string | undefined;
   closed = false;
 
-  /** `maxRowBytes`: a row still incomplete beyond this many bytes is an error (it is never held whole). */
-  constructor(private readonly maxRowBytes: number) {}
+  /** Attribute names seen, by their bytes: found again without decoding them (the same strings as keys make the same object shape). */
+  private readonly names = new Map<number, AttributeName[]>();
+  private namesCached = 0;
+
+  /**
+   * `maxRowBytes`: a row still incomplete beyond this many bytes is an error (it is never held
+   * whole). `keep`: the attributes rows hold (others are checked but not decoded); all without it.
+   */
+  constructor(
+    private readonly maxRowBytes: number,
+    private readonly keep?: ReadonlySet<string>,
+  ) {}
 
   /** Rows completed by this chunk. */
   push(chunk: Uint8Array): Row[] {
@@ -231,13 +267,14 @@ export class RowScanner {
         if (p + 1 >= n) return -1;
         if (buf[p + 1] !== GT) throw new XmlShapeError('malformed row end', this.consumed + p);
         const bytes = buf.subarray(lt, p + 2);
-        rows.push({ attrs, offset: this.consumed + lt, badUtf8: !isUtf8(bytes) });
+        rows.push({ attrs, bytes, offset: this.consumed + lt, badUtf8: !isUtf8(bytes) });
         return p + 2;
       }
       if (b === GT) throw new XmlShapeError('a <row> with content (rows are empty elements)', this.consumed + lt);
       const eq = buf.indexOf(EQ, p);
       if (eq < 0) return -1;
-      const name = buf.toString('latin1', p, eq).trim();
+      const known = this.knownName(buf, p, eq);
+      const name = known !== undefined ? known.name : buf.toString('latin1', p, eq).trim();
       let q = eq + 1;
       while (q < n && isSpace(buf[q])) q++;
       if (q >= n) return -1;
@@ -245,9 +282,60 @@ export class RowScanner {
       if (quote !== DQUOTE && quote !== SQUOTE) throw new XmlShapeError(`attribute ${name} is not quoted`, this.consumed + q);
       const close = buf.indexOf(quote, q + 1);
       if (close < 0) return -1;
-      if (name === '' || /[\s<>"']/.test(name)) throw new XmlShapeError(`malformed attribute name "${name.slice(0, 40)}"`, this.consumed + p);
-      attrs[name] = decodeAttributeBytes(buf, q + 1, close);
+      if (known === undefined) {
+        if (name === '' || /[\s<>"']/.test(name)) throw new XmlShapeError(`malformed attribute name "${name.slice(0, 40)}"`, this.consumed + p);
+        // only names written without spaces around them are looked up by their bytes
+        const kept = this.keep === undefined || this.keep.has(name);
+        if (eq - p === name.length) this.remember(buf, p, eq, name, kept);
+        if (kept) attrs[name] = decodeAttributeBytes(buf, q + 1, close);
+      } else if (known.kept) attrs[name] = decodeAttributeBytes(buf, q + 1, close);
       p = close + 1;
     }
   }
+
+  private static nameKey(buf: Buffer, p: number, eq: number): number {
+    return ((eq - p) << 16) | (buf[p]! << 8) | buf[eq - 1]!;
+  }
+
+  /** The valid attribute name whose bytes are exactly `buf[p, eq)`, if seen before. */
+  private knownName(buf: Buffer, p: number, eq: number): AttributeName | undefined {
+    const len = eq - p;
+    if (len <= 0 || len > MAX_NAME) return undefined;
+    const list = this.names.get(RowScanner.nameKey(buf, p, eq));
+    if (list === undefined) return undefined;
+    outer: for (const e of list) {
+      const b = e.bytes;
+      for (let i = 1; i < len - 1; i++) if (b[i] !== buf[p + i]) continue outer;
+      return e;
+    }
+    return undefined;
+  }
+
+  private remember(buf: Buffer, p: number, eq: number, name: string, kept: boolean): void {
+    if (eq - p > MAX_NAME || this.namesCached >= MAX_NAMES) return;
+    const key = RowScanner.nameKey(buf, p, eq);
+    let list = this.names.get(key);
+    if (list === undefined) this.names.set(key, (list = []));
+    list.push({ bytes: Buffer.from(buf.subarray(p, eq)), name, kept });
+    this.namesCached++;
+  }
+}
+
+interface AttributeName {
+  bytes: Buffer;
+  name: string;
+  kept: boolean;
+}
+
+/** Attribute names looked up by their bytes: a table's columns (Posts.xml has about 22). */
+const MAX_NAMES = 256;
+const MAX_NAME = 64;
+
+/** Every attribute of one whole row (`Row.bytes`), as a scanner without a `keep` set gives them: for rejects, which show the row. */
+export function rowAttributes(bytes: Buffer): Record<string, string> {
+  const scanner = new RowScanner(bytes.length + 1);
+  // scanned as a row inside the root element
+  scanner.root = 'posts';
+  const rows = scanner.push(bytes);
+  return rows[0]?.attrs ?? {};
 }
