@@ -43,17 +43,24 @@ function withPrefix(id: string, prefix: 't1_' | 't3_'): string {
   return /^t\d_/.test(id) ? id : `${prefix}${id}`;
 }
 
-/** Parses one dump object; returns a string saying what is wrong when it is not a usable record. */
-export function parseRedditRecord(obj: Record<string, JsonValue>, hint: RedditKind | undefined): RedditRecord | string {
-  const kind: RedditKind = hint ?? (typeof obj['title'] === 'string' ? 'submission' : 'comment');
+/** The fields every record has, checked in one order: both parsers below report the same first error. */
+function recordHead(obj: Record<string, JsonValue>): { id: string; createdUtc: number; score: number; subreddit: string } | string {
   const id = str(obj['id']);
   if (id === undefined || id === '') return 'field "id" is missing or not a string';
   const createdUtc = num(obj['created_utc']);
   if (createdUtc === undefined) return 'field "created_utc" is missing or not a number';
   const score = num(obj['score']);
   if (score === undefined) return 'field "score" is missing or not a number';
+  return { id, createdUtc, score, subreddit: str(obj['subreddit']) ?? '' };
+}
+
+/** Parses one dump object; returns a string saying what is wrong when it is not a usable record. */
+export function parseRedditRecord(obj: Record<string, JsonValue>, hint: RedditKind | undefined): RedditRecord | string {
+  const kind: RedditKind = hint ?? (typeof obj['title'] === 'string' ? 'submission' : 'comment');
+  const head = recordHead(obj);
+  if (typeof head === 'string') return head;
+  const { id, createdUtc, score, subreddit } = head;
   const author = str(obj['author']) ?? '[deleted]';
-  const subreddit = str(obj['subreddit']) ?? '';
   if (kind === 'comment') {
     const body = str(obj['body']);
     if (body === undefined) return 'comment field "body" is missing or not a string';
@@ -78,17 +85,12 @@ export interface SubmissionHead {
   createdUtc: number;
 }
 
-/** parseRedditRecord(obj, 'submission') reduced to SubmissionHead: the same checks in the same order, so the same error strings. */
+/** parseRedditRecord(obj, 'submission') reduced to SubmissionHead: the same checks, so the same error strings, without building the text. */
 export function parseSubmissionHead(obj: Record<string, JsonValue>): SubmissionHead | string {
-  const id = str(obj['id']);
-  if (id === undefined || id === '') return 'field "id" is missing or not a string';
-  const createdUtc = num(obj['created_utc']);
-  if (createdUtc === undefined) return 'field "created_utc" is missing or not a number';
-  const score = num(obj['score']);
-  if (score === undefined) return 'field "score" is missing or not a number';
-  const subreddit = str(obj['subreddit']) ?? '';
+  const head = recordHead(obj);
+  if (typeof head === 'string') return head;
   if (str(obj['title']) === undefined) return 'submission field "title" is missing or not a string';
-  return { fullname: withPrefix(id, 't3_'), subreddit, score, createdUtc };
+  return { fullname: withPrefix(head.id, 't3_'), subreddit: head.subreddit, score: head.score, createdUtc: head.createdUtc };
 }
 
 export interface RedditPolicy {
