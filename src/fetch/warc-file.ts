@@ -7,7 +7,8 @@
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { constants, crc32, gzipSync, inflateRawSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { inflateMemberAt } from '../readers/warc/gzip-members.js';
 
 /** Where a record lies in its file: a whole gzip member. */
 export interface MemberRef {
@@ -65,7 +66,8 @@ export function readMember(ref: MemberRef): Buffer {
       if (n === 0) throw new Error(`${ref.path}: member at ${ref.offset} is cut short (${got} of ${ref.length} bytes)`);
       got += n;
     }
-    return inflateMember(buf, 0)?.out ?? failMember(ref);
+    const m = inflateMemberAt(buf, 0);
+    return m.kind === 'complete' ? m.out : failMember(ref);
   } finally {
     closeSync(fd);
   }
@@ -73,44 +75,6 @@ export function readMember(ref: MemberRef): Buffer {
 
 function failMember(ref: MemberRef): never {
   throw new Error(`${ref.path}: member at ${ref.offset} (${ref.length} bytes) does not inflate`);
-}
-
-/** Length of a gzip header at `pos`; 0 when more bytes are needed; -1 when it is not one. */
-function headerLength(buf: Buffer, pos: number): number {
-  if (buf.length - pos < 10) return 0;
-  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 0x08) return -1;
-  const flags = buf[pos + 3]!;
-  let p = pos + 10;
-  // node's gzipSync writes none of these; a file another tool rewrote might
-  if (flags & 0x04) {
-    if (buf.length < p + 2) return 0;
-    p += 2 + buf.readUInt16LE(p);
-  }
-  for (const flag of [0x08, 0x10]) {
-    if (flags & flag) {
-      const z = buf.indexOf(0, p);
-      if (z < 0) return 0;
-      p = z + 1;
-    }
-  }
-  if (flags & 0x02) p += 2;
-  return p > buf.length ? 0 : p - pos;
-}
-
-/** Inflates the member at buf[pos]: its bytes and compressed length, or undefined when it is not whole in `buf`. */
-function inflateMember(buf: Buffer, pos: number): { out: Buffer; length: number } | undefined {
-  const h = headerLength(buf, pos);
-  if (h <= 0) return undefined;
-  let r: { buffer: Buffer; engine: { bytesWritten: number } };
-  try {
-    r = inflateRawSync(buf.subarray(pos + h), { info: true, finishFlush: constants.Z_SYNC_FLUSH }) as unknown as typeof r;
-  } catch {
-    return undefined;
-  }
-  const end = pos + h + r.engine.bytesWritten;
-  if (end + 8 > buf.length) return undefined;
-  if (buf.readUInt32LE(end) !== crc32(r.buffer) >>> 0 || buf.readUInt32LE(end + 4) !== r.buffer.length % 2 ** 32) return undefined;
-  return { out: r.buffer, length: end + 8 - pos };
 }
 
 export interface ScannedMember {
@@ -139,8 +103,10 @@ export function scanMembers(path: string): { members: AsyncIterable<ScannedMembe
       let read = 0;
       let want = 4 * 1024 * 1024;
       for (;;) {
-        const m = inflateMember(buf, 0);
-        if (m !== undefined) {
+        const m = inflateMemberAt(buf, 0);
+        // a damaged member ends the scan here: reading on would only hold the rest of the file in memory
+        if (m.kind === 'corrupt') return;
+        if (m.kind === 'complete') {
           yield { ref: { path, offset: base, length: m.length }, bytes: m.out };
           buf = buf.subarray(m.length);
           base += m.length;

@@ -1,3 +1,4 @@
+import { kMaxLength } from 'node:buffer';
 import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { errorMessage } from '../../core/errors.js';
 import { asBuffer } from '../../io/read-bytes.js';
@@ -85,6 +86,27 @@ function inflateOnce(body: Buffer, limit: number): OneShot {
 
 function trailerMatches(buf: Buffer, at: number, crc: number, size: number): boolean {
   return buf.readUInt32LE(at) === crc >>> 0 && buf.readUInt32LE(at + 4) === size % 2 ** 32;
+}
+
+/** One member at a known offset of a buffer (the fetch stage's own WARC files, read back whole). */
+export type MemberAt = { kind: 'complete'; out: Buffer; length: number } | { kind: 'incomplete' } | { kind: 'corrupt' };
+
+/**
+ * Inflates the member at `buf[pos]`: its bytes and compressed length when it is whole and its
+ * CRC-32 and length match, `incomplete` when more bytes could still complete it, `corrupt` when
+ * none can (a bad header, bad deflate data, a trailer that does not match).
+ */
+export function inflateMemberAt(buf: Buffer, pos: number): MemberAt {
+  const h = gzipHeaderLength(buf, pos);
+  if (h < 0) return { kind: 'corrupt' };
+  if (h === 0) return { kind: 'incomplete' };
+  const r = inflateOnce(buf.subarray(pos + h), kMaxLength);
+  if (r.kind === 'incomplete') return { kind: 'incomplete' };
+  if (r.kind !== 'complete') return { kind: 'corrupt' };
+  const end = pos + h + r.used;
+  if (end + 8 > buf.length) return { kind: 'incomplete' };
+  if (!trailerMatches(buf, end, crc32(r.out), r.out.length)) return { kind: 'corrupt' };
+  return { kind: 'complete', out: r.out, length: end + 8 - pos };
 }
 
 /** Decompresses a gzip byte stream member by member; see {@link GzipEvent}. */
