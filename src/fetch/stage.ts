@@ -10,6 +10,7 @@ import type { Doc, Meta } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { pad } from '../core/pad.js';
 import { sizeSchema } from '../core/size.js';
+import { fileSafeName } from '../core/file-safe-name.js';
 import { defineStage, type RejectDetail, type StageContext } from '../core/stage.js';
 import type { CrawlOutcome } from './crawler.js';
 
@@ -54,14 +55,9 @@ export const fetchParams = z
 
 export type FetchParams = z.output<typeof fetchParams>;
 
-/** Stage ids (`fetch#2`) as file names, as the runner writes them. */
-function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
 /** Where a stage instance's WARC files live and how its task's file is named. */
 export function fetchedFile(dir: string, stage: string, rank: number): string {
-  return join(dir, `${fileSafe(stage)}-${pad(rank)}.warc.gz`);
+  return join(dir, `${fileSafeName(stage)}-${pad(rank)}.warc.gz`);
 }
 
 export const fetchStage = defineStage({
@@ -96,7 +92,7 @@ async function* fetchDocs(docs: AsyncIterable<Doc>, ctx: StageContext, p: FetchP
   await mkdir(dir, { recursive: true });
   const own = fetchedFile(dir, ctx.stage, ctx.rank);
   const index = new ReplayIndex();
-  const loaded = await index.load(dir, `${fileSafe(ctx.stage)}-`, own, !p.refetch_failed);
+  const loaded = await index.load(dir, `${fileSafeName(ctx.stage)}-`, own, !p.refetch_failed);
   if (loaded.records > 0) {
     ctx.log.info(`fetch: ${index.size} URL(s) recorded by earlier attempts (${loaded.records} records in ${loaded.files} file(s)) are served from them`);
     ctx.stats.count('warc_records_loaded', loaded.records);

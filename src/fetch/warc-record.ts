@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../core/doc.js';
+import { parseFields } from '../readers/warc/record-parser.js';
 
 const CRLF = '\r\n';
 
@@ -112,13 +113,7 @@ export interface ParsedRecord {
 export function parseRecord(bytes: Buffer): ParsedRecord | undefined {
   const end = bytes.indexOf('\r\n\r\n');
   if (end < 0 || !bytes.subarray(0, 7).equals(Buffer.from('WARC/1.'))) return undefined;
-  const headers = new Map<string, string>();
-  for (const line of bytes.toString('utf8', 0, end).split(CRLF).slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
-  }
+  const headers = parseFields(bytes.toString('utf8', 0, end));
   const length = Number(headers.get('content-length'));
   if (!Number.isInteger(length) || end + 4 + length > bytes.length) return undefined;
   return { headers, block: bytes.subarray(end + 4, end + 4 + length) };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pad } from '../core/pad.js';
+import { fileSafeName } from '../core/file-safe-name.js';
 
 /** Where everything lives under a run's output directory. One place, so no module guesses paths. */
 export class OutputLayout {
@@ -68,9 +69,4 @@ export class OutputLayout {
   rejectsFileName(phase: string, rank: number): string {
     return `${phase}-${pad(rank)}.jsonl.zst`;
   }
-}
-
-/** Stage ids (`length#2`) and phase ids as file and directory names. */
-export function fileSafeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }

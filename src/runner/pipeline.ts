@@ -16,7 +16,8 @@ import type { Barrier, GlobalStep, Stage } from '../core/stage.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { configDir } from '../config/load.js';
 import { stages as stageRegistry } from '../registry.js';
-import { fileSafeName, type OutputLayout } from './layout.js';
+import { fileSafeName } from '../core/file-safe-name.js';
+import type { OutputLayout } from './layout.js';
 
 export interface NamedStage {
   id: string;
