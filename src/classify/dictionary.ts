@@ -9,7 +9,7 @@
  * compared as bytes.
  */
 import { FNV_START, fnvSigned, fnvStep, modExact, NgramHash } from './hash.js';
-import { IntBuffer } from './int-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 
 export const EOS = '</s>';
 export const WORD = 0;
@@ -64,8 +64,8 @@ export class Dictionary {
    */
   private readonly subwordCache: (Int32Array | undefined)[] = [];
   private subwordCached = 0;
-  private readonly subwordScratch = new IntBuffer();
-  private readonly wordHashes = new IntBuffer();
+  private readonly subwordScratch = new IdBuffer();
+  private readonly wordHashes = new IdBuffer();
   private readonly ngram = new NgramHash();
 
   constructor(
@@ -154,7 +154,7 @@ export class Dictionary {
   }
 
   /** fastText's pushHash: an n-gram bucket becomes an input row (renumbered when pruned). */
-  private pushHash(out: IntBuffer, id: number): void {
+  private pushHash(out: IdBuffer, id: number): void {
     const prune = this.pruneidx;
     if (prune !== undefined) {
       const kept = prune.get(id);
@@ -165,7 +165,7 @@ export class Dictionary {
   }
 
   /** Character n-grams of `bytes[s, e)` wrapped in `<` `>`, appended to `out` as input rows. */
-  addCharNgrams(bytes: Uint8Array, s: number, e: number, out: IntBuffer): void {
+  addCharNgrams(bytes: Uint8Array, s: number, e: number, out: IdBuffer): void {
     const { minn, maxn, bucket } = this.args;
     if (maxn <= 0 || bucket <= 0 || this.pruneidx?.size === 0) return;
     const len = e - s + 2;
@@ -187,7 +187,7 @@ export class Dictionary {
   }
 
   /** Input rows of one token: the word's own row (when known) and its character n-grams. */
-  private addToken(bytes: Uint8Array, s: number, e: number, wid: number, isEos: boolean, out: IntBuffer): void {
+  private addToken(bytes: Uint8Array, s: number, e: number, wid: number, isEos: boolean, out: IdBuffer): void {
     if (wid < 0) {
       if (!isEos) this.addCharNgrams(bytes, s, e, out);
     } else {
@@ -204,9 +204,9 @@ export class Dictionary {
         return;
       }
       const tmp = this.subwordScratch;
-      tmp.clear();
+      tmp.reset();
       this.addCharNgrams(bytes, s, e, tmp);
-      const rows = tmp.toArray();
+      const rows = tmp.toInt32Array();
       this.subwordCache[wid] = rows;
       this.subwordCached += rows.length + 8;
       for (let k = 0; k < rows.length; k++) out.push(rows[k]!);
@@ -226,11 +226,11 @@ export class Dictionary {
    * Labels found in the line go to `labels` (as label indices) when given, and are never features.
    * Returns the number of tokens, labels and `</s>` included, as fastText counts them.
    */
-  lineFeatures(bytes: Uint8Array, len: number, out: IntBuffer, labels?: IntBuffer): number {
-    out.clear();
-    labels?.clear();
+  lineFeatures(bytes: Uint8Array, len: number, out: IdBuffer, labels?: IdBuffer): number {
+    out.reset();
+    labels?.reset();
     const hashes = this.wordHashes;
-    hashes.clear();
+    hashes.reset();
     let ntokens = 0;
     let i = 0;
     let sawEos = false;
@@ -265,7 +265,7 @@ export class Dictionary {
     return ntokens;
   }
 
-  private addWordNgrams(hashes: IntBuffer, out: IntBuffer): void {
+  private addWordNgrams(hashes: IdBuffer, out: IdBuffer): void {
     const n = this.args.wordNgrams;
     const bucket = this.args.bucket;
     if (n <= 1 || bucket <= 0 || this.pruneidx?.size === 0) return;

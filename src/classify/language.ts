@@ -1,7 +1,7 @@
 /**
  * A fastText language-identification model (lid.176.bin, lid.176.ftz, GlotLID) as a backend of
  * the `language` stage: the top label without its `__label__` prefix is the language, its
- * probability the score. The whole document is scored, newlines as spaces, as datatrove does.
+ * probability the score. The whole document is scored, newlines as spaces (scoredText), as datatrove does.
  */
 import { cachedModel } from './model-cache.js';
 import { Classifier } from './predict.js';
@@ -19,7 +19,7 @@ export function fastTextLanguageDetector(model: string, configDir: string): Lang
     detect(text) {
       const top = classifier.predict(scoredText(text, 0), 1)[0];
       if (top === undefined) return { language: 'unknown', score: 0 };
-      return { language: classifier.names[classifier.labelIndex(top.label)]!, score: top.prob };
+      return { language: classifier.names[top.index]!, score: top.prob };
     },
   };
 }

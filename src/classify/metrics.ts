@@ -74,7 +74,7 @@ export function evaluate(classifier: Classifier, lines: readonly TrainLine[], po
     goldTotal += gold.size;
     const top = classifier.predict(line.text, 1)[0];
     if (top !== undefined) {
-      const i = classifier.labelIndex(top.label);
+      const i = top.index;
       predicted[i]!++;
       if (gold.has(i)) tp[i]!++;
     }

@@ -8,13 +8,15 @@
 import { LABEL_PREFIX, type FastTextModel } from './model-file.js';
 import { buildHsTree, type HsTree } from './hs-tree.js';
 import { TopK } from './heap.js';
-import { IntBuffer } from './int-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 import { stdLog, tableSigmoid } from './sigmoid.js';
 
 export interface Prediction {
   /** The label as stored, prefix included (`__label__en`). */
   readonly label: string;
   readonly prob: number;
+  /** The label's index in `Classifier.labels` and `names`. */
+  readonly index: number;
 }
 
 const encoder = new TextEncoder();
@@ -25,7 +27,7 @@ export class Classifier {
   readonly names: readonly string[];
   private readonly hidden: Float32Array;
   private readonly output: Float32Array;
-  private readonly features = new IntBuffer(1024);
+  private readonly features = new IdBuffer(1024);
   private bytes = new Uint8Array(4096);
   private readonly heap: TopK;
   private readonly tree: HsTree | undefined;
@@ -138,7 +140,7 @@ export class Classifier {
     }
     heap.sort();
     const out: Prediction[] = [];
-    for (let i = 0; i < heap.size; i++) out.push({ label: this.labels[heap.ids[i]!]!, prob: Math.fround(Math.exp(heap.scores[i]!)) });
+    for (let i = 0; i < heap.size; i++) out.push({ label: this.labels[heap.ids[i]!]!, prob: Math.fround(Math.exp(heap.scores[i]!)), index: heap.ids[i]! });
     return out;
   }
 

@@ -9,7 +9,7 @@ import { SluiceError } from '../core/errors.js';
 import { mulberry32 } from '../core/random.js';
 import { type Dictionary } from './dictionary.js';
 import { buildHsTree, type HsTree } from './hs-tree.js';
-import { IntBuffer } from './int-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 import { DenseMatrix } from './matrix.js';
 import { SUPERVISED_DEFAULTS, type LossName, type ModelArgs } from './model-args.js';
 import { LABEL_PREFIX } from './model-file.js';
@@ -216,13 +216,13 @@ export function trainSupervised(lines: readonly TrainLine[], options: TrainOptio
   const dict = buildDictionary(lines, { minn: o.minn, maxn: o.maxn, bucket, wordNgrams: o.wordNgrams, label: LABEL_PREFIX }, o.minCount, o.minCountLabel);
 
   // every line's input rows and labels, once
-  const feats = new IntBuffer(1 << 16);
-  const labs = new IntBuffer(1 << 12);
+  const feats = new IdBuffer(1 << 16);
+  const labs = new IdBuffer(1 << 12);
   const fStart = new Int32Array(lines.length + 1);
   const lStart = new Int32Array(lines.length + 1);
   const lineTokens = new Int32Array(lines.length);
-  const lf = new IntBuffer();
-  const ll = new IntBuffer();
+  const lf = new IdBuffer();
+  const ll = new IdBuffer();
   const encoder = new TextEncoder();
   let bytes = new Uint8Array(1 << 16);
   lines.forEach((line, i) => {

@@ -149,7 +149,7 @@ async function predictCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   let batch: string[] = [];
   for await (const doc of documentsFrom(files.length > 0 ? files : ['-'], textField !== undefined ? { textField } : {})) {
     const preds = classifier.predict(scoredText(doc.text, 0), k);
-    batch.push(JSON.stringify({ id: doc.id, labels: preds.map((p) => classifier.names[classifier.labelIndex(p.label)]), probs: preds.map((p) => Number(p.prob.toPrecision(6))) }));
+    batch.push(JSON.stringify({ id: doc.id, labels: preds.map((p) => classifier.names[p.index]), probs: preds.map((p) => Number(p.prob.toPrecision(6))) }));
     if (batch.length >= 1000) {
       io.out(batch.join('\n'));
       batch = [];

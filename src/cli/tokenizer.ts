@@ -4,7 +4,7 @@ import { SluiceError } from '../core/errors.js';
 import { openDecoded } from '../io/decompress.js';
 import { localFile, stdinFile } from '../io/input.js';
 import { splitLines } from '../io/lines.js';
-import { IdBuffer } from '../tokenize/id-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenize/load.js';
 import type { EncodeOptions, Tokenizer } from '../tokenize/tokenizer.js';
 import { BpeTrainer, TRAINED_FILES, writeTrainedTokenizer } from '../tokenize/trainer.js';

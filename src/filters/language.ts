@@ -20,7 +20,7 @@ import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';
 import { skipSpaceBackward, skipSpaceForward } from './text/chars.js';
-import { loadFastEld, type FastEld } from './text/eld-fast.js';
+import { loadFastEld } from './text/eld-fast.js';
 import { fastTextLanguageDetector } from '../classify/language.js';
 
 export const languageParams = z
@@ -64,21 +64,10 @@ export function languageSample(text: string, sampleChars: number, minLineChars: 
   return out.length >= Math.min(minLineChars, sampleChars) ? out : text.slice(0, sampleChars);
 }
 
-function detectLanguage(detector: FastEld, sample: string): Detection {
-  const { language, score } = detector.detect(sample);
-  return { language, score: Math.round(score * 10000) / 10000 };
-}
-
 export async function languageFilterFn(params: LanguageParams, configDir = '.'): Promise<(doc: Doc, stats?: StageRecorder) => Drop | undefined> {
   if (params.model !== undefined) return keepLanguages(params, fastTextLanguageDetector(params.model, configDir), (text) => text, params.model, params.model);
   const detector = await loadFastEld();
-  return keepLanguages(
-    params,
-    { languages: detector.languages, detect: (sample) => detectLanguage(detector, sample) },
-    (text) => languageSample(text, params.sample_chars, params.min_line_chars),
-    'eld',
-    'eld/small',
-  );
+  return keepLanguages(params, detector, (text) => languageSample(text, params.sample_chars, params.min_line_chars), 'eld', 'eld/small');
 }
 
 function keepLanguages(

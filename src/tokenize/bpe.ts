@@ -6,7 +6,7 @@
  */
 import { SluiceError } from '../core/errors.js';
 import { BytesTable, findPair, FNV_OFFSET, FNV_PRIME, PairTable } from './hash-tables.js';
-import type { IdBuffer } from './id-buffer.js';
+import type { IdBuffer } from '../core/id-buffer.js';
 import type { Vocabulary } from './vocabulary.js';
 
 const SMALL_PIECE = 64;

@@ -7,7 +7,7 @@
  * Ties go to the smaller (left id, right id) so training is deterministic. Byte b starts as id b.
  */
 import { pairHash } from './hash-tables.js';
-import { IdBuffer } from './id-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 
 export interface LearnedMerges {
   /** Bytes of every token id; ids 0..255 are the single bytes. */

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { SluiceError } from '../core/errors.js';
 import { defineStage } from '../core/stage.js';
 import { log2Bucket } from '../core/stats.js';
-import { IdBuffer } from './id-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export const tokenizeStage = defineStage({

@@ -6,7 +6,7 @@
 import { SluiceError } from '../core/errors.js';
 import { bpeCoreFor, type BpeCore } from './bpe.js';
 import { CodeUnits, type Units } from './code-units.js';
-import { IdBuffer } from './id-buffer.js';
+import { IdBuffer } from '../core/id-buffer.js';
 import { PieceCache } from './piece-cache.js';
 import { PreTokenizer, type Scanner } from './pretokenize.js';
 import { encodeUtf8Into, utf8Bytes } from './utf8.js';

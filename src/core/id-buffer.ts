@@ -1,4 +1,4 @@
-/** A growable Int32Array of ids (the encoder's output, the trainer's lists), reused across calls. */
+/** A growable Int32Array of ids (the tokenizer's output and trainer lists, fastText feature rows), reused across calls. */
 export class IdBuffer {
   data: Int32Array;
   length = 0;
