@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { SluiceError } from '../core/errors.js';
+import { parseMixture, type Mixture } from '../loader/mixture.js';
 import { OutputLayout } from '../runner/layout.js';
 import type { ReportData } from '../report/collect.js';
 import type { ManifestView, RunView, StatsView } from '../report/view.js';
@@ -28,16 +29,13 @@ export async function loadRun(dir: string): Promise<RunView> {
   return { dir, stats, ...(manifest ? { manifest } : {}), ...(data ? { data } : {}) };
 }
 
-function parseMixture(spec: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of spec.split(',')) {
-    const [name, w] = part.split('=');
-    const weight = Number(w);
-    if (!name || w === undefined || !Number.isFinite(weight) || weight < 0)
-      throw new SluiceError('SLUICE_USAGE', `--mixture: "${part}" is not source=weight`, { hint: 'e.g. --mixture web=0.6,code=0.2,books=0.2' });
-    out[name.trim()] = weight;
+/** `--mixture` as `sluice loader serve` reads it; weights are shown beside the output shares, so any finite weight >= 0 will do. */
+function parseReportMixture(text: string): Mixture {
+  const mix = parseMixture(text);
+  for (const [name, weight] of Object.entries(mix)) {
+    if (!Number.isFinite(weight) || weight < 0) throw new SluiceError('SLUICE_USAGE', `--mixture: weight of "${name}" is not a number >= 0`, { hint: 'e.g. --mixture web=0.6,code=0.2,books=0.2' });
   }
-  return out;
+  return mix;
 }
 
 /** `sluice report` (options and help in specs/report.ts). vega is loaded here only, on demand. */
@@ -46,7 +44,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!dir || args.positionals.length > 1) throw usageError(spec);
   const compareDir = stringOption(args.values, 'compare');
   const mixtureSpec = stringOption(args.values, 'mixture');
-  const mixture = mixtureSpec === undefined ? undefined : parseMixture(mixtureSpec);
+  const mixture = mixtureSpec === undefined ? undefined : parseReportMixture(mixtureSpec);
   const a = await loadRun(dir);
   let page: string;
   let defaultPath: string;
