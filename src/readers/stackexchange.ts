@@ -285,8 +285,10 @@ async function add(row: Row, site: string, p: Params, ctx: ReaderContext, sorter
     ctx.skip({ id, reason: 'post_type', detail: { post_type_id: post.postTypeId } });
     return;
   }
-  if (post.body.length > p.max_post_bytes) {
-    ctx.invalid({ id, reason: 'too_large', record: offset, error: `post ${post.id} has a body of ${post.body.length} characters, more than max_post_bytes=${p.max_post_bytes}` });
+  // a UTF-16 unit is at most 3 UTF-8 bytes: only bodies near the limit are measured in bytes
+  const bodyBytes = post.body.length * 3 > p.max_post_bytes ? Buffer.byteLength(post.body) : 0;
+  if (bodyBytes > p.max_post_bytes) {
+    ctx.invalid({ id, reason: 'too_large', record: offset, error: `post ${post.id} has a body of ${bodyBytes} bytes, more than max_post_bytes=${p.max_post_bytes}` });
     return;
   }
   if (post.kind === ANSWER) {

@@ -197,6 +197,13 @@ describe('stackexchange: bad records are rejected with a reason, never dropped',
     expect(r.skipped.map((s) => `${s.id} ${s.reason}`)).toEqual(['t.stackexchange.com:7 orphan_answer']);
   });
 
+  it('max_post_bytes counts UTF-8 bytes: a Cyrillic body under the limit in characters but over it in bytes is too_large', async () => {
+    const body = `<p>${'д'.repeat(800)}</p>`; // 807 characters, 1,607 bytes
+    const r = await read(HEAD + q(1, body) + q(2, '<p>short</p>') + '</posts>\n', { max_post_bytes: 1000 });
+    expect(r.docs.map((d) => d.id)).toEqual(['t.stackexchange.com:2']);
+    expect(r.invalid.map((x) => `${x.reason} ${x.error}`)).toEqual(['too_large post 1 has a body of 1607 bytes, more than max_post_bytes=1000']);
+  });
+
   it('a file cut mid-row keeps the questions before the cut and reports truncated_input', async () => {
     const full = HEAD + q(1, '<p>first</p>') + a(2, 1, 1, '<p>answer</p>') + q(3, '<p>third</p>');
     const r = await read(full + '  <row Id="4" PostTypeId="2" ParentId="1" Body="cut her');

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { SluiceError, errorMessage } from '../../core/errors.js';
 import { decodeZstdInProcess } from '../../io/decompress.js';
 import { ZstFileWriter } from '../../io/jsonl-zst.js';
+import { asBuffer } from '../../io/read-bytes.js';
 
 export interface SortRecord<T> {
   /** What records are grouped by (the question id). */
@@ -172,7 +173,7 @@ async function* readRun<T>(path: string, codec: SortCodec<T>): AsyncIterable<Sor
   try {
     // small reads: up to FAN_IN runs are open at once
     for await (const raw of decodeZstdInProcess(createReadStream(path, { highWaterMark: 64 << 10 }))) {
-      let chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      let chunk = asBuffer(raw);
       // the record cut by the previous chunk is completed with only the bytes it lacks (joining
       // it with the whole chunk copied every byte once more)
       while (pending.length > 0 && chunk.length > 0) {

@@ -7,6 +7,7 @@
  * row with content, a malformed attribute) is an XmlShapeError naming the byte offset.
  */
 import { isUtf8 } from 'node:buffer';
+import { asBuffer } from '../../io/read-bytes.js';
 
 export class XmlShapeError extends Error {
   constructor(
@@ -169,7 +170,7 @@ export class RowScanner {
   /** Rows completed by this chunk. */
   push(chunk: Uint8Array): Row[] {
     const rows: Row[] = [];
-    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let rest = asBuffer(chunk);
     if (this.pending.length > 0) {
       // the row cut by the previous chunk most often ends on this chunk's first line: join only
       // that line to it, not the whole chunk (a copy of every chunk was 4% of the reader's CPU)
