@@ -47,6 +47,8 @@ export interface RuleSet {
   readonly byTrigram: ReadonlyMap<number, readonly KeywordEntry[]>;
   /** Per trigram: 0 no keyword, ANYWHERE, or WORD_ONLY. */
   readonly trigrams: Uint8Array;
+  /** findRuleSecrets' per-rule scratch, cleared on each call (detection is synchronous), so no document allocates it. */
+  readonly covered: Int32Array;
 }
 
 const ANYWHERE = 1;
@@ -141,7 +143,7 @@ export function buildRuleSet(sel: RuleSelection = {}): RuleSet {
       byTrigram.set(t, entries);
     }
   }
-  return { rules, byTrigram, trigrams };
+  return { rules, byTrigram, trigrams, covered: new Int32Array(rules.length) };
 }
 
 /** ASCII lower-casing table; non-ASCII maps to 0, which no keyword contains. */
@@ -223,9 +225,10 @@ function report(text: string, rule: Rule, m: RegExpExecArray, base: number, out:
  */
 export function findRuleSecrets(text: string, set: RuleSet, out: Span[]): void {
   const n = text.length;
-  if (n < 2) return;
-  const covered = new Int32Array(set.rules.length);
-  const { trigrams, byTrigram, rules } = set;
+  // every rule disabled: nothing to look for, not even a pass over the text
+  if (n < 2 || set.rules.length === 0) return;
+  const { trigrams, byTrigram, rules, covered } = set;
+  covered.fill(0);
   // the trigram starting at i - 2; past the end the third character reads as 0
   let c = text.charCodeAt(0);
   let head = (c < 128 ? LOWER[c]! : 0) << 7;
