@@ -40,22 +40,32 @@ export class KeyRows {
 }
 
 /**
+ * Below this many rows a sort takes 8-bit digits: a 16-bit pass clears and sums 65,536 counters
+ * whatever the row count, which for a task's few thousand rows per band cost more than the rows.
+ */
+const SMALL_SORT_ROWS = 1 << 15;
+
+/**
  * Stable LSD radix sort of the rows by their first `keyWords` words (unsigned, most significant
- * word first), 16 bits per pass. Passes where every row has the same digit are skipped.
+ * word first), 16 bits per pass (8 for small tables). Passes where every row has the same digit
+ * are skipped.
  */
 export function sortRows(rows: KeyRows, keyWords: number): void {
   const { width, count } = rows;
+  const bits = count < SMALL_SORT_ROWS ? 8 : 16;
+  const buckets = 1 << bits;
+  const mask = buckets - 1;
   let src = rows.data;
   let dst: Uint32Array = new Uint32Array(src.length);
-  const counts = new Uint32Array(0x10001);
+  const counts = new Uint32Array(buckets + 1);
   for (let w = keyWords - 1; w >= 0; w--) {
-    for (const shift of [0, 16]) {
+    for (let shift = 0; shift < 32; shift += bits) {
       counts.fill(0);
-      for (let i = 0, at = w; i < count; i++, at += width) counts[((src[at]! >>> shift) & 0xffff) + 1]!++;
-      if (counts.some((c) => c === count)) continue;
-      for (let d = 1; d <= 0x10000; d++) counts[d]! += counts[d - 1]!;
+      for (let i = 0, at = w; i < count; i++, at += width) counts[((src[at]! >>> shift) & mask) + 1]!++;
+      if (oneBucket(counts, count)) continue;
+      for (let d = 1; d <= buckets; d++) counts[d]! += counts[d - 1]!;
       for (let i = 0, at = 0; i < count; i++, at += width) {
-        const d = (src[at + w]! >>> shift) & 0xffff;
+        const d = (src[at + w]! >>> shift) & mask;
         const to = counts[d]!++ * width;
         for (let j = 0; j < width; j++) dst[to + j] = src[at + j]!;
       }
@@ -65,6 +75,12 @@ export function sortRows(rows: KeyRows, keyWords: number): void {
     }
   }
   rows.data = src;
+}
+
+/** Every row fell into one bucket: the pass would not move anything. */
+function oneBucket(counts: Uint32Array, count: number): boolean {
+  for (let d = 1; d < counts.length; d++) if (counts[d] === count) return true;
+  return false;
 }
 
 /** Writes sorted rows as a checked file; returns, per key range, the row it starts at (257 entries). */
