@@ -10,9 +10,10 @@
  * would detach the Float32Array views the rest of the classifier holds.
  */
 
+import { Op, compileIfSupported, i32Const, localGet, localSet, simd, singleFunctionModule, wasmApi, WASM_PAGE, type WasmMemory } from '../core/wasm.js';
+
 /** Linear memory is 32-bit: matrices larger than this stay in ordinary typed arrays (scalar path). */
 const MAX_MATRIX_BYTES = 3 * 2 ** 30;
-const PAGE = 65536;
 /** Row ids handed to the kernel per call; longer lines go in chunks (the order of additions is kept). */
 const ID_CHUNK = 8192;
 
@@ -21,35 +22,14 @@ const ID_CHUNK = 8192;
 //     for k in 0..n: src = ids[k] * rowBytes
 //       for j in 0..(rowBytes & ~15) step 16: v128.store(h + j, f32x4.add(v128.load(h + j), v128.load(src + j)))
 //       for j up to rowBytes step 4:          f32.store(h + j, f32.add(f32.load(h + j), f32.load(src + j))))
-const enum Op {
-  Block = 0x02,
-  Loop = 0x03,
-  End = 0x0b,
-  Br = 0x0c,
-  BrIf = 0x0d,
-  LocalGet = 0x20,
-  LocalSet = 0x21,
-  I32Load = 0x28,
-  F32Load = 0x2a,
-  F32Store = 0x38,
-  I32Const = 0x41,
-  I32GeU = 0x4f,
-  I32Add = 0x6a,
-  I32Mul = 0x6c,
-  I32And = 0x71,
-  I32Shl = 0x74,
-  F32Add = 0x92,
-  Simd = 0xfd,
-  Void = 0x40,
-}
 // params 0..3: ids, n, rowBytes, h; locals 4..7: k, src, j, vecEnd
 const [IDS, N, ROW, H, K, SRC, J, VEC_END] = [0, 1, 2, 3, 4, 5, 6, 7];
-const get = (i: number): number[] => [Op.LocalGet, i];
-const set = (i: number): number[] => [Op.LocalSet, i];
-const i32 = (v: number): number[] => [Op.I32Const, ...sleb(v)];
-const v128Load = [Op.Simd, 0x00, 4, 0];
-const v128Store = [Op.Simd, 0x0b, 4, 0];
-const f32x4Add = [Op.Simd, 0xe4, 0x01];
+const get = localGet;
+const set = localSet;
+const i32 = i32Const;
+const v128Load = simd(0x00, 4, 0);
+const v128Store = simd(0x0b, 4, 0);
+const f32x4Add = simd(0xe4);
 
 function body(): number[] {
   // prettier-ignore
@@ -93,66 +73,16 @@ function body(): number[] {
   ];
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-
 function moduleBytes(): Uint8Array {
-  const name = (s: string): number[] => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
-  const code = body();
-  // prettier-ignore
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    // one type: (i32 i32 i32 i32) -> ()
-    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-    // import env.mem: a memory of at least 1 page
-    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('add_rows'), 0x00, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
-  ]);
+  return singleFunctionModule('add_rows', 4, body());
 }
-
-/** The part of the WebAssembly API used here (the project's type libraries leave it out: it lives in lib.dom). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (limits: { initial: number; maximum: number }) => WasmMemory;
-  Instance: new (module: object, imports: { env: { mem: WasmMemory } }) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
 
 /** The compiled kernel, or null where this runtime has no WebAssembly SIMD. */
 function kernelModule(): object | null {
   if (compiled === undefined) {
-    const bytes = moduleBytes();
-    compiled = wasm !== undefined && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+    compiled = compileIfSupported(moduleBytes());
   }
   return compiled;
 }
@@ -187,11 +117,11 @@ export class SimdRows {
   static allocate(rows: number, cols: number): SimdRows | undefined {
     const mod = kernelModule();
     const floats = rows * cols;
-    if (mod === null || wasm === undefined || floats * 4 > MAX_MATRIX_BYTES) return undefined;
+    if (mod === null || wasmApi === undefined || floats * 4 > MAX_MATRIX_BYTES) return undefined;
     const bytes = align16(align16(floats * 4) + cols * 4) + ID_CHUNK * 4;
-    const pages = Math.ceil(bytes / PAGE);
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    const instance = new wasm.Instance(mod, { env: { mem: memory } });
+    const pages = Math.ceil(bytes / WASM_PAGE);
+    const memory = new wasmApi.Memory({ initial: pages, maximum: pages });
+    const instance = new wasmApi.Instance(mod, { env: { mem: memory } });
     return new SimdRows(memory, floats, cols, instance.exports);
   }
 
