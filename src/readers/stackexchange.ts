@@ -12,7 +12,6 @@ import type { InputFile } from '../io/input.js';
 import { defineReader, type InvalidRecord, type ReaderContext } from './reader.js';
 import { isDecompressDamage } from './strict.js';
 import { ArchiveError, entryBytes, is7z, listEntries, postsEntry, sevenZipCommand } from './stackexchange/archive.js';
-import { postBodyText } from './stackexchange/body.js';
 import { RowScanner, XmlShapeError, rowAttributes, type Row } from './stackexchange/rows.js';
 import { ExternalSorter, type SortCodec, type SortRecord } from './stackexchange/external-sort.js';
 import { ANSWER, POST_COLUMNS, QUESTION, decodePost, encodePost, parsePostRow, postSize, type Answer, type Post, type Question } from './stackexchange/posts.js';
@@ -90,12 +89,16 @@ function answerOrder(accepted: number | null): (a: Answer, b: Answer) => number 
   return (a, b) => Number(b.id === accepted) - Number(a.id === accepted) || b.score - a.score || a.id - b.id;
 }
 
+/** A post body (HTML or Markdown) as plain text: stackexchange/body.ts, loaded on first use. */
+type BodyText = (body: string, markdown: boolean) => string;
+
 class QuestionGrouper {
   constructor(
     private readonly site: string,
     private readonly source: string,
     private readonly p: Params,
     private readonly ctx: ReaderContext,
+    private readonly bodyText: BodyText,
   ) {}
 
   private id(postId: number): string {
@@ -144,10 +147,10 @@ class QuestionGrouper {
       this.ctx.skip({ id: this.id(q.id), reason: 'too_few_answers', meta, detail: { answers: kept.length, min_answers: this.p.min_answers } });
       return undefined;
     }
-    const body = postBodyText(q.body, this.p.markdown);
+    const body = this.bodyText(q.body, this.p.markdown);
     const parts = [`Q:\n\n${q.title.trim()}${body === '' ? '' : `\n\n${body}`}`];
     for (const a of kept) {
-      const text = postBodyText(a.body, this.p.markdown);
+      const text = this.bodyText(a.body, this.p.markdown);
       if (text !== '') parts.push(`A:\n\n${text}`);
     }
     if (q.title.trim() === '' && body === '') {
@@ -183,7 +186,9 @@ export const stackexchangeReader = defineReader({
         ctx.stats.count('spill_runs', sorter.runsWritten);
         ctx.stats.count('spill_bytes', sorter.spilledBytes);
       }
-      const grouper = new QuestionGrouper(site, source, p, ctx);
+      // the HTML parser behind post bodies loads with the first dump read, not with every command
+      const { postBodyText } = await import('./stackexchange/body.js');
+      const grouper = new QuestionGrouper(site, source, p, ctx, postBodyText);
       let key: number | undefined;
       let records: SortRecord<Post>[] = [];
       for await (const r of sorter.sorted()) {
