@@ -1,6 +1,6 @@
 import { Readable, pipeline, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { DecompressStream } from 'zstd-napi';
+import { createRequire } from 'node:module';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { InputFile } from './input.js';
 
@@ -72,13 +72,41 @@ function through(source: AsyncIterable<Uint8Array>, transform: Transform): Async
   return transform;
 }
 
+/** zstd-napi's native binding: a CommonJS module whose exports ESM cannot name, so it is required. */
+const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeof import('zstd-napi/binding.js');
+
+/** Bytes one streaming decompression call may write: ZSTD_DStreamOutSize, zstd's recommended output size. */
+const ZSTD_OUT_BYTES = zstdBinding.dStreamOutSize();
+
 /**
- * zstd in this process (zstd-napi). Note: a `--long=31` frame makes the context reserve its
- * 2 GiB window, and contexts are freed only by garbage collection, so many such streams in one
- * process pile up address space (see src/io/zstd-cli.ts, which avoids it).
+ * zstd in this process (zstd-napi's ZSTD_DCtx). Note: a `--long=31` frame makes the context
+ * reserve its 2 GiB window, and contexts are freed only by garbage collection, so many such
+ * streams in one process pile up address space (see src/io/zstd-cli.ts, which avoids it).
+ *
+ * A generator over the context rather than zstd-napi's DecompressStream: a stream's consumer that
+ * falls behind gets every chunk buffered since its last read joined into one (Readable.read), a
+ * copy of every byte of a spill; here each output buffer is yielded as it is filled. Every
+ * yielded buffer is new (the spill reader keeps them without copying).
  */
-export function decodeZstdInProcess(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  return through(raw, new DecompressStream({ windowLogMax: ZSTD_WINDOW_LOG_MAX }));
+export async function* decodeZstdInProcess(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const dctx = new zstdBinding.DCtx();
+  dctx.setParameter(zstdBinding.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
+  let inFrame = false;
+  for await (const chunk of raw) {
+    let src = chunk;
+    for (;;) {
+      const dst = Buffer.allocUnsafe(ZSTD_OUT_BYTES);
+      const [left, produced, consumed] = dctx.decompressStream(dst, src);
+      if (produced > 0) yield dst.subarray(0, produced);
+      src = src.subarray(consumed);
+      // all input taken and the output not full: nothing more to flush for now
+      if (src.length === 0 && (produced < dst.length || left === 0)) {
+        inFrame = left !== 0;
+        break;
+      }
+    }
+  }
+  if (inFrame) throw new Error('Stream ended in middle of compressed data frame');
 }
 
 function wrapErrors(stream: AsyncIterable<Uint8Array>, codec: Codec, uri: string): AsyncIterable<Uint8Array> {

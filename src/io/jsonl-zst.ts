@@ -79,10 +79,14 @@ export class ZstFileWriter {
     await this.open();
     if (this.failure) throw this.failure;
     const parts = this.parts;
-    const data = parts.length === 1 ? parts[0]! : parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     this.parts = [];
     this.buffered = 0;
-    if (this.zstd.write(data)) return;
+    // text is joined (one native call instead of one per record); byte blocks go in as they are,
+    // since joining them would copy every byte once more for nothing
+    let flowing = true;
+    if (parts.every((p) => typeof p === 'string')) flowing = this.zstd.write(parts.length === 1 ? parts[0]! : parts.join(''));
+    else for (const p of parts) flowing = this.zstd.write(p);
+    if (flowing) return;
     try {
       // a failed stream never drains: the pipeline's rejection ends the wait instead
       await Promise.race([once(this.zstd, 'drain'), this.written]);
