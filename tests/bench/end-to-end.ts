@@ -50,6 +50,12 @@ export const CHAINS: Record<string, Step[]> = {
 
 export interface EndToEndOptions {
   mb: number;
+  /**
+   * Also this larger corpus (the same generator), 1 and 2 workers and the stages alone: what a
+   * process pays once (start-up, JIT warm-up, the leader's plan and merge) weighs less there, so
+   * the rows show how the figures move with input size.
+   */
+  scaleMb?: number;
   workers?: number[];
   /** Another checkout's built CLI, run beside this one on the same corpus (before/after rows). */
   baseline?: string;
@@ -183,6 +189,101 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
 }
 
+/** One chain over one corpus: the stages alone, then `sluice run` with each worker count (and the baseline CLI beside it). */
+async function benchChain(name: string, corpus: string, size: string, root: string, opts: EndToEndOptions, withModel: boolean): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  process.stderr.write(`end-to-end: ${name}${size}, stages alone\n`);
+  const own = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus, chain: name })).value;
+  const mb = own.mb;
+  const chain = `${name}${size}`;
+  const variant = (w: number): string => `${chain}, ${w} worker${w === 1 ? '' : 's'}`;
+  rows.push({
+    bench: 'e2e',
+    variant: `${chain}, stages alone`,
+    metric: 'throughput (CPU time)',
+    value: mb / own.cpu,
+    unit: 'MB/s',
+    note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory; no reader, spill or writer`,
+  });
+  const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
+  if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
+  const runs = new Map<string, RunFigures>();
+  const runName = size === '' ? name : `${name}-large`;
+  for (const w of opts.workers ?? [1, 2]) {
+    // baseline and this build back to back, so both see the same load
+    for (const { cli, tag, label } of clis) {
+      process.stderr.write(`end-to-end: ${chain}, sluice run --workers ${w}${label}\n`);
+      const r = await runPipelineCli(cli, tag, runName, corpus, CHAINS[name]!, w, root);
+      runs.set(`${w}${tag}`, r);
+      const v = variant(w) + label;
+      rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}` });
+      rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
+      rows.push({ bench: 'e2e', variant: v, metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
+      rows.push({ bench: 'e2e', variant: v, metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });
+      const top = [...r.phases].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+      rows.push({
+        bench: 'e2e',
+        variant: v,
+        metric: 'phases',
+        value: r.phases.length,
+        unit: 'phases',
+        note: `longest: ${top.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`,
+      });
+    }
+    const now = runs.get(`${w}`);
+    const before = runs.get(`${w}-baseline`);
+    if (now && before) {
+      rows.push({
+        bench: 'e2e',
+        variant: `${variant(w)}, this / baseline`,
+        metric: 'speed-up (CPU time)',
+        value: before.cpu / now.cpu,
+        unit: 'x',
+        note: `${before.cpu.toFixed(1)} -> ${now.cpu.toFixed(1)} s CPU`,
+      });
+      rows.push({
+        bench: 'e2e',
+        variant: `${variant(w)}, this / baseline`,
+        metric: 'speed-up (wall)',
+        value: before.wall / now.wall,
+        unit: 'x',
+        note: `${before.wall.toFixed(1)} -> ${now.wall.toFixed(1)} s`,
+      });
+    }
+  }
+  for (const { tag, label } of clis) {
+    const one = runs.get(`1${tag}`);
+    const two = runs.get(`2${tag}`);
+    if (!one || !two) continue;
+    const v = `${chain}, 2 workers / 1${label}`;
+    rows.push({ bench: 'e2e', variant: v, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: 'target >= 1.8 on a quiet machine' });
+    // what two workers would give with both cores theirs: 2 x (CPU of one worker / CPU of two); load on the machine does not move it
+    rows.push({
+      bench: 'e2e',
+      variant: v,
+      metric: 'speed-up (CPU-time-normalised)',
+      value: (2 * one.cpu) / two.cpu,
+      unit: 'x',
+      note: `target >= 1.8; ${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
+    });
+    if (tag !== '' || !withModel) continue;
+    // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
+    const model = scalingRows({ out: join(root, `${runName}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
+    const predicted = model.find((r) => r.variant === `${name}, 2 cores, corpus x1`);
+    if (predicted)
+      rows.push({
+        bench: 'e2e',
+        variant: `${name}, scaling model`,
+        metric: 'predicted / measured speed-up at 2',
+        value: predicted.value / (one.wall / two.wall),
+        unit: 'x',
+        note: `predicted ${predicted.value.toFixed(2)}x, measured ${(one.wall / two.wall).toFixed(2)}x`,
+      });
+    rows.push(...model);
+  }
+  return rows;
+}
+
 export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> {
   process.stderr.write(`end-to-end: generating ${opts.mb} MB of web-like JSONL...\n`);
   const corpus = await ensureWebCorpus(opts.mb);
@@ -190,97 +291,14 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
   mkdirSync(root, { recursive: true });
   const rows: BenchRow[] = [];
   try {
-    for (const name of Object.keys(CHAINS)) {
-      process.stderr.write(`end-to-end: ${name}, stages alone\n`);
-      const own = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: corpus.path, chain: name })).value;
-      const mb = own.mb;
-      const variant = (w: number): string => `${name}, ${w} worker${w === 1 ? '' : 's'}`;
-      rows.push({
-        bench: 'e2e',
-        variant: `${name}, stages alone`,
-        metric: 'throughput (CPU time)',
-        value: mb / own.cpu,
-        unit: 'MB/s',
-        note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory; no reader, spill or writer`,
-      });
-      const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
-      if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
-      const runs = new Map<string, RunFigures>();
-      for (const w of opts.workers ?? [1, 2]) {
-        // baseline and this build back to back, so both see the same load
-        for (const { cli, tag, label } of clis) {
-          process.stderr.write(`end-to-end: ${name}, sluice run --workers ${w}${label}\n`);
-          const r = await runPipelineCli(cli, tag, name, corpus.path, CHAINS[name]!, w, root);
-          runs.set(`${w}${tag}`, r);
-          const v = variant(w) + label;
-          rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}` });
-          rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
-          rows.push({ bench: 'e2e', variant: v, metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
-          rows.push({ bench: 'e2e', variant: v, metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });
-          const top = [...r.phases].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
-          rows.push({
-            bench: 'e2e',
-            variant: v,
-            metric: 'phases',
-            value: r.phases.length,
-            unit: 'phases',
-            note: `longest: ${top.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`,
-          });
-        }
-        const now = runs.get(`${w}`);
-        const before = runs.get(`${w}-baseline`);
-        if (now && before) {
-          rows.push({
-            bench: 'e2e',
-            variant: `${variant(w)}, this / baseline`,
-            metric: 'speed-up (CPU time)',
-            value: before.cpu / now.cpu,
-            unit: 'x',
-            note: `${before.cpu.toFixed(1)} -> ${now.cpu.toFixed(1)} s CPU`,
-          });
-          rows.push({
-            bench: 'e2e',
-            variant: `${variant(w)}, this / baseline`,
-            metric: 'speed-up (wall)',
-            value: before.wall / now.wall,
-            unit: 'x',
-            note: `${before.wall.toFixed(1)} -> ${now.wall.toFixed(1)} s`,
-          });
-        }
-      }
-      for (const { tag, label } of clis) {
-        const one = runs.get(`1${tag}`);
-        const two = runs.get(`2${tag}`);
-        if (!one || !two) continue;
-        const v = `${name}, 2 workers / 1${label}`;
-        rows.push({ bench: 'e2e', variant: v, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: 'target >= 1.8 on a quiet machine' });
-        // what two workers would give with both cores theirs: 2 x (CPU of one worker / CPU of two); load on the machine does not move it
-        rows.push({
-          bench: 'e2e',
-          variant: v,
-          metric: 'speed-up (CPU-time-normalised)',
-          value: (2 * one.cpu) / two.cpu,
-          unit: 'x',
-          note: `target >= 1.8; ${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
-        });
-        if (tag !== '') continue;
-        // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
-        const model = scalingRows({ out: join(root, `${name}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
-        const predicted = model.find((r) => r.variant === `${name}, 2 cores, corpus x1`);
-        if (predicted)
-          rows.push({
-            bench: 'e2e',
-            variant: `${name}, scaling model`,
-            metric: 'predicted / measured speed-up at 2',
-            value: predicted.value / (one.wall / two.wall),
-            unit: 'x',
-            note: `predicted ${predicted.value.toFixed(2)}x, measured ${(one.wall / two.wall).toFixed(2)}x`,
-          });
-        rows.push(...model);
-      }
-    }
+    for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, corpus.path, '', root, opts, true)));
     process.stderr.write('end-to-end: start-up\n');
     rows.push(...(await startupRows(join(root, `filters-w${(opts.workers ?? [1, 2])[0]}`))));
+    if (opts.scaleMb !== undefined) {
+      process.stderr.write(`end-to-end: generating ${opts.scaleMb} MB of web-like JSONL...\n`);
+      const large = await ensureWebCorpus(opts.scaleMb);
+      for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, large.path, ` (${opts.scaleMb} MB)`, root, opts, false)));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -97,7 +97,7 @@ const BENCHES: BenchEntry[] = [
   {
     name: 'e2e',
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
-    run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
+    run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(full ? { scaleMb: 172 } : {}), ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
   {
     name: 'sources',
