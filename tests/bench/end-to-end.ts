@@ -59,6 +59,11 @@ export interface EndToEndOptions {
   workers?: number[];
   /** Another checkout's built CLI, run beside this one on the same corpus (before/after rows). */
   baseline?: string;
+  /**
+   * Runs of each command, alternated with the baseline's (its first in odd rounds, this build's in
+   * even ones); the rows give the median wall and the median CPU time. Default 1.
+   */
+  rounds?: number;
 }
 
 interface RunFigures {
@@ -189,6 +194,18 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
 }
 
+/** The median of repeated runs: median wall and CPU time, the phases of the run with the median CPU, the largest RSS. */
+function medianRun(taken: RunFigures[]): RunFigures {
+  const byCpu = [...taken].sort((a, b) => a.cpu - b.cpu);
+  const middle = byCpu[byCpu.length >> 1]!;
+  return {
+    ...middle,
+    wall: median(taken.map((r) => r.wall)),
+    cpu: middle.cpu,
+    maxWorkerRssMb: Math.max(...taken.map((r) => r.maxWorkerRssMb)),
+  };
+}
+
 /** One chain over one corpus: the stages alone, then `sluice run` with each worker count (and the baseline CLI beside it). */
 async function benchChain(name: string, corpus: string, size: string, root: string, opts: EndToEndOptions, withModel: boolean): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -209,14 +226,22 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
   const runs = new Map<string, RunFigures>();
   const runName = size === '' ? name : `${name}-large`;
+  const rounds = Math.max(1, opts.rounds ?? 1);
   for (const w of opts.workers ?? [1, 2]) {
-    // baseline and this build back to back, so both see the same load
-    for (const { cli, tag, label } of clis) {
-      process.stderr.write(`end-to-end: ${chain}, sluice run --workers ${w}${label}\n`);
-      const r = await runPipelineCli(cli, tag, runName, corpus, CHAINS[name]!, w, root);
+    // baseline and this build back to back, so both see the same load, in alternating order
+    const taken = new Map<string, RunFigures[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const { cli, tag, label } of round % 2 === 0 ? clis : [...clis].reverse()) {
+        process.stderr.write(`end-to-end: ${chain}, sluice run --workers ${w}${label}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}\n`);
+        const r = await runPipelineCli(cli, tag, runName, corpus, CHAINS[name]!, w, root);
+        taken.set(tag, [...(taken.get(tag) ?? []), r]);
+      }
+    }
+    for (const { tag, label } of clis) {
+      const r = medianRun(taken.get(tag)!);
       runs.set(`${w}${tag}`, r);
       const v = variant(w) + label;
-      rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}` });
+      rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}${rounds > 1 ? `; median of ${rounds} runs` : ''}` });
       rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
       rows.push({ bench: 'e2e', variant: v, metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
       rows.push({ bench: 'e2e', variant: v, metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });

@@ -26,6 +26,7 @@ import { benchReadersDumps } from './readers-dumps.js';
 import { benchReadersWebCode } from './readers-web-code.js';
 import { benchRedact } from './redact.js';
 import { benchSecrets } from './secrets.js';
+import { numberFlag } from './number-flag.js';
 import { report } from './report.js';
 import { benchReport } from './run-report.js';
 import { benchTokenize } from './tokenize.js';
@@ -36,6 +37,8 @@ interface BenchFlags {
   seed?: string;
   /** Another checkout's built CLI (its dist/cli/main.js): the e2e entry runs it beside this one. */
   baseline?: string;
+  /** e2e: runs of each command, alternated, medians reported. */
+  rounds?: number;
 }
 
 interface BenchEntry {
@@ -97,7 +100,8 @@ const BENCHES: BenchEntry[] = [
   {
     name: 'e2e',
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
-    run: (full, flags) => benchEndToEnd({ mb: full ? 43 : 10, ...(full ? { scaleMb: 172 } : {}), ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
+    run: (full, flags) =>
+      benchEndToEnd({ mb: full ? 43 : 10, ...(full ? { scaleMb: 172 } : {}), rounds: flags.rounds ?? (full ? 3 : 1), ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
   },
   {
     name: 'sources',
@@ -131,6 +135,7 @@ function usage(): string {
     '  --full   the sizes the issues name (crash: 50 trials instead of 8)',
     "  --seed   the crash test's kill delays (also SLUICE_CRASH_SEED)",
     "  --baseline PATH  e2e: also run this built CLI (another checkout's dist/cli/main.js), side by side, for before/after ratios",
+    '  --rounds N       e2e: run each command N times, alternating with the baseline, and report medians (default 1; --full 3)',
     'entries:',
     ...BENCHES.map((b) => `  ${b.name.padEnd(width)}  ${b.what}${b.aliases ? ` (was ${b.aliases.join(', ')})` : ''}`),
     'Prints a table and writes .bench/bench.json.',
@@ -139,12 +144,19 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, full: { type: 'boolean' }, seed: { type: 'string' }, baseline: { type: 'string' }, rounds: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     process.stdout.write(usage());
     return;
   }
-  const flags: BenchFlags = { ...(values.seed === undefined ? {} : { seed: values.seed }), ...(values.baseline === undefined ? {} : { baseline: values.baseline }) };
+  const rounds = values.rounds === undefined ? undefined : Math.ceil(numberFlag(values.rounds, 1, 'rounds'));
+  const flags: BenchFlags = {
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
+    ...(rounds === undefined ? {} : { rounds }),
+  };
   const only = values.only?.split(',').map((n) => n.trim());
   const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n || b.aliases?.includes(n)));
   if (unknown && unknown.length > 0) throw new Error(`--only: no bench named ${unknown.join(', ')} (run with --help for the list)`);
