@@ -71,7 +71,7 @@ export class ShardWriter {
   private state: 'open' | 'closed' = 'open';
   private bytesIn = 0;
   private bytesOut = 0;
-  private lastBatch: { rows: number; tokens: number } | undefined;
+  private lastBatch: { rows: number; tokens: number; textBytes: number } | undefined;
   private readonly metaStruct: boolean;
   /** The last shard's struct fields: the next shard starts from them, so shards differ only when keys change. */
   private lastMetaSchema: MetaSchema = new Map();
@@ -147,7 +147,7 @@ export class ShardWriter {
     const batch = this.buffer;
     this.buffer = undefined;
     if (batch === undefined || batch.rows === 0) return;
-    this.lastBatch = { rows: batch.rows, tokens: batch.tokens };
+    this.lastBatch = { rows: batch.rows, tokens: batch.tokens, textBytes: batch.textByteCount };
     this.chain = this.chain.then(() => this.writeRowGroup(batch));
     await this.settle();
   }

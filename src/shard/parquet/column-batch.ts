@@ -7,6 +7,17 @@ export interface ListInt32 {
   offsets: Int32Array;
 }
 
+/**
+ * A utf8 column already encoded, Arrow's layout: row i is the UTF-8 bytes[offsets[i] ..
+ * offsets[i+1]). No nulls. A writer that holds many large strings until a row group is full (the
+ * shard writer's `text`) keeps bytes instead, so the strings die young instead of being copied
+ * through the young generation into the old one.
+ */
+export interface Utf8Bytes {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+}
+
 /** A struct column's values: one array per field, each as long as the row group. */
 export interface StructValues {
   fields: Readonly<Record<string, ScalarValues>>;
@@ -14,7 +25,7 @@ export interface StructValues {
 
 export type ScalarValues = readonly (string | null)[] | Int32Array | BigInt64Array | Float64Array | readonly (number | null)[] | readonly (bigint | null)[] | readonly (boolean | null)[];
 
-export type ColumnValues = ScalarValues | ListInt32 | StructValues;
+export type ColumnValues = ScalarValues | ListInt32 | StructValues | Utf8Bytes;
 
 /** Column name -> values for one row group. Every column of the schema must be present. */
 export type ColumnBatch = Readonly<Record<string, ColumnValues>>;
@@ -22,6 +33,7 @@ export type ColumnBatch = Readonly<Record<string, ColumnValues>>;
 /** A column's values after validation, in the form the page encoder consumes. */
 export type ColumnData =
   | { kind: 'utf8'; rows: number; values: readonly (string | null)[]; nullCount: number }
+  | { kind: 'utf8-bytes'; rows: number; bytes: Uint8Array; offsets: Int32Array }
   | { kind: 'int32'; rows: number; values: Int32Array; nulls: Uint8Array | null; nullCount: number }
   | { kind: 'int64'; rows: number; values: BigInt64Array; nulls: Uint8Array | null; nullCount: number }
   | { kind: 'float64'; rows: number; values: Float64Array; nulls: Uint8Array | null; nullCount: number }
@@ -33,7 +45,11 @@ function invalid(column: string, message: string): SluiceError {
 }
 
 function isList(v: ColumnValues): v is ListInt32 {
-  return !Array.isArray(v) && !ArrayBuffer.isView(v) && 'offsets' in v;
+  return !Array.isArray(v) && !ArrayBuffer.isView(v) && 'offsets' in v && 'values' in v;
+}
+
+function isUtf8Bytes(v: ColumnValues): v is Utf8Bytes {
+  return !Array.isArray(v) && !ArrayBuffer.isView(v) && 'offsets' in v && 'bytes' in v;
 }
 
 /** The values of one leaf: a struct leaf's come from its parent column's field. */
@@ -107,7 +123,14 @@ export function toColumnData(spec: ColumnSpec, v: ColumnValues | undefined): Col
   if (v === undefined) throw invalid(spec.name, 'missing from the batch');
   switch (spec.type) {
     case 'utf8': {
-      if (!Array.isArray(v)) throw invalid(spec.name, 'utf8 columns take an array of strings');
+      if (isUtf8Bytes(v)) {
+        const { bytes, offsets } = v;
+        const rows = offsets.length - 1;
+        if (rows < 0 || offsets[0] !== 0 || offsets[rows]! > bytes.length) throw invalid(spec.name, 'utf8 bytes need offsets from 0 to at most bytes.length, one more than the rows');
+        for (let i = 0; i < rows; i++) if (offsets[i + 1]! < offsets[i]!) throw invalid(spec.name, `offsets decrease at row ${i}`);
+        return { kind: 'utf8-bytes', rows, bytes, offsets };
+      }
+      if (!Array.isArray(v)) throw invalid(spec.name, 'utf8 columns take an array of strings or { bytes, offsets }');
       const arr = v as readonly unknown[];
       let nullCount = 0;
       for (let i = 0; i < arr.length; i++) {

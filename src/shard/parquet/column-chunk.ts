@@ -2,7 +2,7 @@ import { ByteBuffer } from './byte-buffer.js';
 import type { ColumnData } from './column-batch.js';
 import type { PageCompressor } from './compression.js';
 import { buildDictionary, type Dictionary } from './dictionary.js';
-import { plainBools, plainInts, plainIntsSkippingNulls, plainStrings } from './encoding.js';
+import { plainBools, plainByteArrays, plainInts, plainIntsSkippingNulls, plainStrings } from './encoding.js';
 import { LevelEncoder } from './levels.js';
 import { Encoding, PageType, encodePageHeader, type Statistics } from './metadata.js';
 import { boolStats, floatStats } from './number-stats.js';
@@ -60,6 +60,11 @@ function intStatsWithNulls(values: Int32Array | BigInt64Array, nulls: Uint8Array
   return { nullCount, min: b.subarray(0, width), max: b.subarray(width) };
 }
 
+function decodeUtf8Rows(bytes: Uint8Array, offsets: Int32Array): string[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: offsets.length - 1 }, (_, i) => b.toString('utf8', offsets[i], offsets[i + 1]));
+}
+
 /** Index of the first offset >= target in offsets[lo, hi] (offsets are non-decreasing). */
 function lowerBound(offsets: Int32Array, lo: number, hi: number, target: number): number {
   while (lo < hi) {
@@ -100,6 +105,15 @@ export class ColumnChunkEncoder {
   encode(data: ColumnData): EncodedChunk {
     this.chunk = ColumnChunkEncoder.emptyChunk();
     switch (data.kind) {
+      case 'utf8-bytes': {
+        if (this.leaf.spec.dictionary !== false || this.leaf.spec.minMax !== false) {
+          // a dictionary and min/max compare strings: decode, and take the strings' path
+          return this.encode({ kind: 'utf8', rows: data.rows, values: decodeUtf8Rows(data.bytes, data.offsets), nullCount: 0 });
+        }
+        this.encodeBytes(data.bytes, data.offsets, data.rows);
+        this.chunk.statistics = { nullCount: 0 };
+        break;
+      }
       case 'utf8': {
         const dict = this.leaf.spec.dictionary === false ? undefined : buildDictionary(data.values);
         if (dict === undefined) this.encodeStrings(data.values, data.rows);
@@ -179,6 +193,20 @@ export class ColumnChunkEncoder {
       if (this.def !== null) {
         this.def.reset();
         for (let i = row; i < end; i++) this.def.push(values[i] === null ? 0 : 1);
+      }
+      this.emitPage(end - row, this.values.view());
+      row = end;
+    }
+  }
+
+  private encodeBytes(bytes: Uint8Array, offsets: Int32Array, rows: number): void {
+    let row = 0;
+    while (row < rows) {
+      this.values.reset();
+      const end = plainByteArrays(bytes, offsets, row, rows, this.pageBytes, this.values);
+      if (this.def !== null) {
+        this.def.reset();
+        for (let i = row; i < end; i++) this.def.push(1);
       }
       this.emitPage(end - row, this.values.view());
       row = end;

@@ -59,6 +59,25 @@ export function plainStrings(values: readonly (string | null)[], from: number, t
   return i;
 }
 
+/**
+ * plainStrings for values already in UTF-8 (row i is bytes[offsets[i], offsets[i+1])): a length
+ * and a copy per value. Returns the row after the last one encoded.
+ */
+export function plainByteArrays(bytes: Uint8Array, offsets: Int32Array, from: number, to: number, budget: number, out: ByteBuffer): number {
+  const stop = out.length + budget;
+  let i = from;
+  while (i < to && out.length < stop) {
+    const start = offsets[i]!;
+    const n = offsets[++i]! - start;
+    out.reserve(4 + n);
+    const pos = out.length;
+    out.buf.writeUInt32LE(n, pos);
+    out.buf.set(bytes.subarray(start, start + n), pos + 4);
+    out.length = pos + 4 + n;
+  }
+  return i;
+}
+
 /** Appends the non-null booleans among rows [from, to) bit-packed, least significant bit first. */
 export function plainBools(values: Uint8Array, nulls: Uint8Array | null, from: number, to: number, out: ByteBuffer): void {
   out.reserve(((to - from) >>> 3) + 1);
