@@ -1,6 +1,6 @@
 /**
- * Character classes as one table lookup per UTF-16 unit, built once per process from Unicode
- * properties. The definitions follow the reference rules (datatrove, Python `str` methods):
+ * Character classes as one table lookup per UTF-16 unit, decoded once per process from the Unicode
+ * properties recorded in char-classes.data.ts (see `unicodeClasses`). The definitions follow the reference rules (datatrove, Python `str` methods):
  *
  * - SPACE: Python `str.isspace()` (what `str.split()` and `str.strip()` use).
  * - PUNCT: datatrove's PUNCTUATION_SET; a token made only of these is a symbol, not a word.
@@ -12,6 +12,7 @@
  * Astral code points (outside the BMP) go through `astralFlags`, which is slower but rare.
  */
 import { readFilterJson } from '../data-files.js';
+import { BMP_FLAG_RUNS, BMP_SCRIPT_RUNS } from './char-classes.data.js';
 
 export const SPACE = 1;
 export const PUNCT = 2;
@@ -95,15 +96,59 @@ export function everyBmpChar(): string {
   return bmpChars;
 }
 
-function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal: Set<number>; astralPunct: Set<number> } {
+/**
+ * The ALPHA, WORDCHAR, LOWER and NOSPACE bits and the script bucket of every BMP code unit, from
+ * this runtime's Unicode tables (global regexes over every BMP character, about 45 ms). A process
+ * reads them from `char-classes.data.ts` instead, which `generate-char-classes.ts` writes with
+ * this function; tests/filters/char-classes.test.ts holds the two equal.
+ */
+export function unicodeClasses(): { flags: Uint8Array; scripts: Uint8Array } {
   const all = everyBmpChar();
   const flags = new Uint8Array(0x10000);
   const scripts = new Uint8Array(0x10000);
-  for (const c of PY_SPACES) flags[c]! |= SPACE;
   markAll(flags, all, /\p{L}/u, ALPHA);
   markAll(flags, all, /[\p{L}\p{N}\p{M}]/u, WORDCHAR);
   markAll(flags, all, /\p{Ll}/u, LOWER);
   markAll(flags, all, NOSPACE_RE, NOSPACE);
+  for (const [script, re] of SCRIPT_RES) {
+    const global = new RegExp(`${re.source.startsWith('[') ? re.source : `(?:${re.source})`}+`, 'gu');
+    for (const m of all.matchAll(global)) {
+      const end = m.index + m[0].length;
+      for (let i = m.index; i < end; i++) scripts[all.charCodeAt(i)] = script;
+    }
+  }
+  return { flags, scripts };
+}
+
+/** A 65,536-entry table as runs `length,value;...` in base 36 (char-classes.data.ts). */
+export function encodeRuns(table: Uint8Array): string {
+  const runs: string[] = [];
+  for (let i = 0; i < table.length;) {
+    let j = i + 1;
+    while (j < table.length && table[j] === table[i]) j++;
+    runs.push(`${(j - i).toString(36)},${table[i]!.toString(36)}`);
+    i = j;
+  }
+  return runs.join(';');
+}
+
+export function decodeRuns(runs: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  let at = 0;
+  for (const run of runs.split(';')) {
+    const comma = run.indexOf(',');
+    const length = Number.parseInt(run.slice(0, comma), 36);
+    table.fill(Number.parseInt(run.slice(comma + 1), 36), at, at + length);
+    at += length;
+  }
+  if (at !== table.length) throw new Error(`character class runs cover ${at} code units, not ${table.length}`);
+  return table;
+}
+
+function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal: Set<number>; astralPunct: Set<number> } {
+  const flags = decodeRuns(BMP_FLAG_RUNS);
+  const scripts = decodeRuns(BMP_SCRIPT_RUNS);
+  for (const c of PY_SPACES) flags[c]! |= SPACE;
   const data = readFilterJson<PunctuationData>('punctuation.json');
   const astralPunct = new Set<number>();
   const astralTerminal = new Set<number>();
@@ -116,13 +161,6 @@ function buildTables(): { flags: Uint8Array; scripts: Uint8Array; astralTerminal
     const cp = ch.codePointAt(0)!;
     if (cp < 0x10000) flags[cp]! |= TERMINAL;
     else astralTerminal.add(cp);
-  }
-  for (const [script, re] of SCRIPT_RES) {
-    const global = new RegExp(`${re.source.startsWith('[') ? re.source : `(?:${re.source})`}+`, 'gu');
-    for (const m of all.matchAll(global)) {
-      const end = m.index + m[0].length;
-      for (let i = m.index; i < end; i++) scripts[all.charCodeAt(i)] = script;
-    }
   }
   return { flags, scripts, astralTerminal, astralPunct };
 }
