@@ -258,22 +258,12 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     const now = runs.get(`${w}`);
     const before = runs.get(`${w}-baseline`);
     if (now && before) {
-      rows.push({
-        bench: 'e2e',
-        variant: `${variant(w)}, this / baseline`,
-        metric: 'speed-up (CPU time)',
-        value: before.cpu / now.cpu,
-        unit: 'x',
-        note: `${before.cpu.toFixed(1)} -> ${now.cpu.toFixed(1)} s CPU`,
-      });
-      rows.push({
-        bench: 'e2e',
-        variant: `${variant(w)}, this / baseline`,
-        metric: 'speed-up (wall)',
-        value: before.wall / now.wall,
-        unit: 'x',
-        note: `${before.wall.toFixed(1)} -> ${now.wall.toFixed(1)} s`,
-      });
+      for (const [metric, key, unit] of [
+        ['speed-up (CPU time)', 'cpu', 's CPU'],
+        ['speed-up (wall)', 'wall', 's'],
+      ] as const) {
+        rows.push({ bench: 'e2e', variant: `${variant(w)}, this / baseline`, metric, value: before[key] / now[key], unit: 'x', note: `${before[key].toFixed(1)} -> ${now[key].toFixed(1)} ${unit}` });
+      }
     }
   }
   for (const { tag, label } of clis) {
