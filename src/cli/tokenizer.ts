@@ -68,7 +68,7 @@ async function encodeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
     if (opts) tok.encodeInto(text, buffer, opts);
     else tok.encodeOrdinaryInto(text, buffer);
     if (eosId !== undefined) buffer.push(eosId);
-    return Array.from(buffer.data.subarray(0, buffer.length));
+    return Array.from(buffer.view());
   };
   const literal = stringOption(args.values, 'text');
   if (literal !== undefined) {

@@ -29,6 +29,18 @@ export class IdBuffer {
     this.length = 0;
   }
 
+  /** Appends every id of `ids`. */
+  append(ids: Int32Array): void {
+    this.reserve(ids.length);
+    this.data.set(ids, this.length);
+    this.length += ids.length;
+  }
+
+  /** The ids as a view; valid until the next write that grows the buffer. */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+
   /** A copy of the ids, sized exactly. */
   toInt32Array(): Int32Array {
     return this.data.slice(0, this.length);
