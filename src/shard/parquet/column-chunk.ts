@@ -186,27 +186,30 @@ export class ColumnChunkEncoder {
   }
 
   private encodeStrings(values: readonly (string | null)[], rows: number): void {
-    let row = 0;
-    while (row < rows) {
-      this.values.reset();
-      const end = plainStrings(values, row, rows, this.pageBytes, this.values);
-      if (this.def !== null) {
-        this.def.reset();
-        for (let i = row; i < end; i++) this.def.push(values[i] === null ? 0 : 1);
-      }
-      this.emitPage(end - row, this.values.view());
-      row = end;
-    }
+    this.encodeByteArrays(
+      rows,
+      (row) => plainStrings(values, row, rows, this.pageBytes, this.values),
+      (i) => values[i] === null,
+    );
   }
 
   private encodeBytes(bytes: Uint8Array, offsets: Int32Array, rows: number): void {
+    this.encodeByteArrays(
+      rows,
+      (row) => plainByteArrays(bytes, offsets, row, rows, this.pageBytes, this.values),
+      () => false,
+    );
+  }
+
+  /** PLAIN pages of variable-length values: `fill(row)` encodes values from `row` on, about a page of them, and returns the row after. */
+  private encodeByteArrays(rows: number, fill: (row: number) => number, isNull: (i: number) => boolean): void {
     let row = 0;
     while (row < rows) {
       this.values.reset();
-      const end = plainByteArrays(bytes, offsets, row, rows, this.pageBytes, this.values);
+      const end = fill(row);
       if (this.def !== null) {
         this.def.reset();
-        for (let i = row; i < end; i++) this.def.push(1);
+        for (let i = row; i < end; i++) this.def.push(isNull(i) ? 0 : 1);
       }
       this.emitPage(end - row, this.values.view());
       row = end;
