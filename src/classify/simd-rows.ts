@@ -24,9 +24,6 @@ const ID_CHUNK = 8192;
 //       for j up to rowBytes step 4:          f32.store(h + j, f32.add(f32.load(h + j), f32.load(src + j))))
 // params 0..3: ids, n, rowBytes, h; locals 4..7: k, src, j, vecEnd
 const [IDS, N, ROW, H, K, SRC, J, VEC_END] = [0, 1, 2, 3, 4, 5, 6, 7];
-const get = localGet;
-const set = localSet;
-const i32 = i32Const;
 const v128Load = simd(0x00, 4, 0);
 const v128Store = simd(0x0b, 4, 0);
 const f32x4Add = simd(0xe4);
@@ -36,36 +33,36 @@ function body(): number[] {
   return [
     // locals: 4 × i32
     1, 4, 0x7f,
-    ...get(ROW), ...i32(-16), Op.I32And, ...set(VEC_END),
+    ...localGet(ROW), ...i32Const(-16), Op.I32And, ...localSet(VEC_END),
     Op.Block, Op.Void,
     Op.Loop, Op.Void,
-    ...get(K), ...get(N), Op.I32GeU, Op.BrIf, 1,
-    ...get(IDS), ...get(K), ...i32(2), Op.I32Shl, Op.I32Add, Op.I32Load, 2, 0,
-    ...get(ROW), Op.I32Mul, ...set(SRC),
-    ...i32(0), ...set(J),
+    ...localGet(K), ...localGet(N), Op.I32GeU, Op.BrIf, 1,
+    ...localGet(IDS), ...localGet(K), ...i32Const(2), Op.I32Shl, Op.I32Add, Op.I32Load, 2, 0,
+    ...localGet(ROW), Op.I32Mul, ...localSet(SRC),
+    ...i32Const(0), ...localSet(J),
     Op.Block, Op.Void,
     Op.Loop, Op.Void,
-    ...get(J), ...get(VEC_END), Op.I32GeU, Op.BrIf, 1,
-    ...get(H), ...get(J), Op.I32Add,
-    ...get(H), ...get(J), Op.I32Add, ...v128Load,
-    ...get(SRC), ...get(J), Op.I32Add, ...v128Load,
+    ...localGet(J), ...localGet(VEC_END), Op.I32GeU, Op.BrIf, 1,
+    ...localGet(H), ...localGet(J), Op.I32Add,
+    ...localGet(H), ...localGet(J), Op.I32Add, ...v128Load,
+    ...localGet(SRC), ...localGet(J), Op.I32Add, ...v128Load,
     ...f32x4Add, ...v128Store,
-    ...get(J), ...i32(16), Op.I32Add, ...set(J),
+    ...localGet(J), ...i32Const(16), Op.I32Add, ...localSet(J),
     Op.Br, 0,
     Op.End,
     Op.End,
     Op.Block, Op.Void,
     Op.Loop, Op.Void,
-    ...get(J), ...get(ROW), Op.I32GeU, Op.BrIf, 1,
-    ...get(H), ...get(J), Op.I32Add,
-    ...get(H), ...get(J), Op.I32Add, Op.F32Load, 2, 0,
-    ...get(SRC), ...get(J), Op.I32Add, Op.F32Load, 2, 0,
+    ...localGet(J), ...localGet(ROW), Op.I32GeU, Op.BrIf, 1,
+    ...localGet(H), ...localGet(J), Op.I32Add,
+    ...localGet(H), ...localGet(J), Op.I32Add, Op.F32Load, 2, 0,
+    ...localGet(SRC), ...localGet(J), Op.I32Add, Op.F32Load, 2, 0,
     Op.F32Add, Op.F32Store, 2, 0,
-    ...get(J), ...i32(4), Op.I32Add, ...set(J),
+    ...localGet(J), ...i32Const(4), Op.I32Add, ...localSet(J),
     Op.Br, 0,
     Op.End,
     Op.End,
-    ...get(K), ...i32(1), Op.I32Add, ...set(K),
+    ...localGet(K), ...i32Const(1), Op.I32Add, ...localSet(K),
     Op.Br, 0,
     Op.End,
     Op.End,

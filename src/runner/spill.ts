@@ -173,7 +173,7 @@ export async function* readSpill(path: string): AsyncIterable<Doc> {
   let header: Buffer | undefined;
   let need = MAGIC.length;
   for await (const chunk of decoded(bytes, path)) {
-    // zstd-napi's decoder hands out a new buffer for every chunk, so the queue may keep it without a copy
+    // decodeZstdInProcess yields a new buffer for every chunk, so the queue may keep it without a copy
     q.push(asBuffer(chunk));
     while (q.length >= need) {
       if (!magicSeen) {

@@ -201,7 +201,6 @@ function medianRun(taken: RunFigures[]): RunFigures {
   return {
     ...middle,
     wall: median(taken.map((r) => r.wall)),
-    cpu: middle.cpu,
     maxWorkerRssMb: Math.max(...taken.map((r) => r.maxWorkerRssMb)),
   };
 }
