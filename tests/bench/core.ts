@@ -68,13 +68,16 @@ export async function readerOnly(args: { dir: string }): Promise<{ docs: number 
 }
 
 /** The whole runner with no stages: read, count, write zstd Parquet shards, finalize. */
-export async function noopPipeline(args: { dir: string; out: string; workers: number }): Promise<{ kept: number; maxWorkerRssMb: number }> {
+export async function noopPipeline(args: { dir: string; out: string; workers: number }): Promise<{ kept: number; maxWorkerRssMb: number; cpu: number }> {
   const pipeline = join(args.out + '.yaml');
   writeFileSync(pipeline, `name: bench-noop\ninputs:\n  - reader: jsonl\n    paths: ["${args.dir}/*.jsonl"]\nstages: []\noutput:\n  dir: ${args.out}\n`);
+  const c0 = process.cpuUsage();
   const result = await runPipeline({ pipelineFile: pipeline, workers: args.workers, fresh: true, log: silentLogger });
+  // this process's threads (GC and compiler included); with 1 worker it is the whole run
+  const used = process.cpuUsage(c0);
   const markersDir = join(args.out, '.sluice', 'tasks', 'docs-0');
   const rss = readdirSync(markersDir).map((n) => (JSON.parse(readFileSync(join(markersDir, n), 'utf8')) as TaskMarker).peak_rss_mb);
-  return { kept: result.report!.stats.ledger.kept, maxWorkerRssMb: Math.max(...rss) };
+  return { kept: result.report!.stats.ledger.kept, maxWorkerRssMb: Math.max(...rss), cpu: (used.user + used.system) / 1e6 };
 }
 
 export async function benchCore(opts: CoreBenchOptions): Promise<BenchRow[]> {
@@ -94,7 +97,7 @@ export async function benchCore(opts: CoreBenchOptions): Promise<BenchRow[]> {
     add('jsonl reader only', reader.seconds, reader.peakRssMb);
     for (const workers of [1, 2]) {
       const out = join(dir, `out-${workers}`);
-      const r = await isolated<{ kept: number; maxWorkerRssMb: number }>('./core.js', 'noopPipeline', { dir: input, out, workers });
+      const r = await isolated<{ kept: number; maxWorkerRssMb: number; cpu: number }>('./core.js', 'noopPipeline', { dir: input, out, workers });
       if (r.value.kept !== docs) throw new Error(`no-op pipeline kept ${r.value.kept} of ${docs} docs`);
       const shardBytes = readdirSync(join(out, 'shards')).reduce((s, n) => s + statSync(join(out, 'shards', n)).size, 0);
       add(
@@ -103,6 +106,16 @@ export async function benchCore(opts: CoreBenchOptions): Promise<BenchRow[]> {
         workers === 1 ? r.peakRssMb : r.value.maxWorkerRssMb,
         `${(shardBytes / 1e6).toFixed(0)} MB zstd shards${workers > 1 ? '; RSS per worker' : ''}`,
       );
+      // the workers' CPU is in their own processes: only the single-process run has all of it
+      if (workers === 1)
+        rows.push({
+          bench: 'core',
+          variant: 'no-op pipeline, 1 worker',
+          metric: 'throughput (CPU time)',
+          value: mb / r.value.cpu,
+          unit: 'MB/s',
+          note: `${r.value.cpu.toFixed(1)} s CPU, GC threads included`,
+        });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
