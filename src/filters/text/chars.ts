@@ -84,7 +84,7 @@ let bmpChars: string | undefined;
  */
 export function everyBmpChar(): string {
   if (bmpChars === undefined) {
-    // in slices: spreading all 63k code units into one fromCharCode call took 20 ms
+    // in slices: one fromCharCode call spread over all 63k code units is several times slower
     const parts: string[] = [];
     for (let from = 0; from < 0x10000; from += 4096) {
       const codes: number[] = [];
@@ -98,7 +98,7 @@ export function everyBmpChar(): string {
 
 /**
  * The ALPHA, WORDCHAR, LOWER and NOSPACE bits and the script bucket of every BMP code unit, from
- * this runtime's Unicode tables (global regexes over every BMP character, about 45 ms). A process
+ * this runtime's Unicode tables (global regexes over every BMP character, 30-45 ms). A process
  * reads them from `char-classes.data.ts` instead, which `generate-char-classes.ts` writes with
  * this function; tests/filters/char-classes.test.ts holds the two equal.
  */

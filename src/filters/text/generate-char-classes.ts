@@ -1,9 +1,8 @@
 /**
  * Writes `char-classes.data.ts`: the Unicode-derived bits of the filters' BMP character table
  * and the script buckets, as this runtime's regexes compute them (`unicodeClasses`). A process
- * decodes the file in well under a millisecond instead of running the regexes (about 45 ms at
- * every start). Rerun after a Node upgrade changes `process.versions.unicode`; the test
- * tests/filters/char-classes.test.ts says when:
+ * decodes the file (3 ms) instead of running the regexes (30-45 ms) at every start. Rerun after
+ * a Node upgrade changes `process.versions.unicode`; tests/filters/char-classes.test.ts says when:
  *
  *   npm run build && node dist/filters/text/generate-char-classes.js > src/filters/text/char-classes.data.ts
  */
