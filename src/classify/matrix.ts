@@ -19,6 +19,12 @@ export interface Matrix {
   sumRows(ids: Int32Array, n: number, x: Float32Array): void;
 }
 
+/** sumRows without the SIMD kernel: the rows added one at a time, in order, from zero. */
+function sumRowsOneByOne(m: Matrix, ids: Int32Array, n: number, x: Float32Array): void {
+  x.fill(0);
+  for (let k = 0; k < n; k++) m.addRowTo(x, ids[k]!);
+}
+
 export class DenseMatrix implements Matrix {
   constructor(
     readonly rows: number,
@@ -41,12 +47,8 @@ export class DenseMatrix implements Matrix {
   }
 
   sumRows(ids: Int32Array, n: number, x: Float32Array): void {
-    if (this.simd !== undefined) {
-      this.simd.sumRows(ids, n, x);
-      return;
-    }
-    x.fill(0);
-    for (let k = 0; k < n; k++) this.addRowTo(x, ids[k]!);
+    if (this.simd !== undefined) this.simd.sumRows(ids, n, x);
+    else sumRowsOneByOne(this, ids, n, x);
   }
 
   dotRow(vec: Float32Array, i: number): number {
@@ -115,11 +117,7 @@ export class QuantMatrix implements Matrix {
 
   sumRows(ids: Int32Array, n: number, x: Float32Array): void {
     const simd = this.simd;
-    if (simd === undefined) {
-      x.fill(0);
-      for (let k = 0; k < n; k++) this.addRowTo(x, ids[k]!);
-      return;
-    }
+    if (simd === undefined) return sumRowsOneByOne(this, ids, n, x);
     const cols = this.cols;
     const dec = this.decoded!;
     const isDecoded = this.isDecoded!;
