@@ -107,8 +107,7 @@ export class ExternalSorter<T> {
           block = Buffer.allocUnsafe(BLOCK);
           used = 0;
           count = 0;
-          // each block goes to the compressor alone: held back, it was joined with the next (a copy of every byte)
-          await out.flush();
+          await out.flushIfFull();
           n = this.codec.encode(r.value, block, HEADER);
           // larger than a block: a block of its own
           for (let size = 2 * BLOCK; n < 0; size *= 2) {
