@@ -36,7 +36,7 @@ export const runnerSchema = z
       .union([z.literal(0), sizeSchema])
       .optional()
       .describe(
-        'local inputs larger than this are read as pieces of about this size, each a unit of work: uncompressed line-oriented files (jsonl) at line starts, multistream bzip2 dumps (wikipedia) at stream starts (default 8MiB; 0 = never split)',
+        'local inputs larger than this are read as pieces of about this size, each a unit of work: uncompressed line-oriented files (jsonl) at line starts, multi-frame zstd ones (concatenated frames, the seekable format) at frame starts, multistream bzip2 dumps (wikipedia) at stream starts; the size counts the file as stored (default 8MiB; 0 = never split)',
       ),
   })
   .strict();

@@ -13,13 +13,18 @@ const WINDOW = 64 * 1024;
 /**
  * A byte range of a file: [start, end). Line pieces (no `kind`, as in plans written before there
  * were others) get the 1-based number of their first line once counted; `bz2-streams` pieces
- * start at a bzip2 stream start (see bz2-streams.ts) and have no line number.
+ * start at a bzip2 stream start (see bz2-streams.ts) and have no line number; `zstd-lines`
+ * pieces start at a zstd frame and carry where their lines lie in the decoded bytes
+ * (zstd-frames.ts: `firstOffset`, `skip`, `length`).
  */
 export interface ByteRange {
   start: number;
   end: number;
   firstLine?: number;
-  kind?: 'bz2-streams';
+  kind?: 'bz2-streams' | 'zstd-lines';
+  firstOffset?: number;
+  skip?: number;
+  length?: number;
 }
 
 /**
@@ -95,7 +100,8 @@ export async function lineNumbersAt(path: string, offsets: readonly number[]): P
  * the whole file's, and `whole` is the file itself (a piece of a dump needs the dump's header).
  */
 export function pieceOf(file: InputFile, range: FilePiece): InputFile {
-  const length = range.end - range.start;
+  // a zstd-lines piece decodes on past its frames until its last line ends; the reader stops there
+  const length = range.kind === 'zstd-lines' ? Infinity : range.end - range.start;
   return {
     ...file,
     piece: range,
@@ -112,6 +118,6 @@ export function pieceOf(file: InputFile, range: FilePiece): InputFile {
         yield chunk;
       }
     },
-    size: async () => length,
+    size: async () => range.end - range.start,
   };
 }

@@ -24,9 +24,23 @@ export interface InputFile {
   fingerprint?(opts: { content: boolean }): Promise<InputFingerprint>;
 }
 
-/** A piece of a file: lines numbered from `firstLine`, or whole bzip2 streams (still compressed). */
+/**
+ * A piece of a file: lines numbered from `firstLine`; whole bzip2 streams (still compressed); or
+ * zstd frames from `start`, whose decoded bytes from `skip` on hold the piece's `length` bytes of
+ * lines, the first numbered `firstLine` at decoded offset `firstOffset` (see zstd-frames.ts).
+ */
 export type FilePiece =
-  { readonly kind: 'lines'; readonly start: number; readonly end: number; readonly firstLine: number } | { readonly kind: 'bz2-streams'; readonly start: number; readonly end: number };
+  | { readonly kind: 'lines'; readonly start: number; readonly end: number; readonly firstLine: number }
+  | { readonly kind: 'bz2-streams'; readonly start: number; readonly end: number }
+  | {
+      readonly kind: 'zstd-lines';
+      readonly start: number;
+      readonly end: number;
+      readonly firstLine: number;
+      readonly firstOffset: number;
+      readonly skip: number;
+      readonly length: number;
+    };
 
 const CHUNK = 1 << 20;
 

@@ -22,7 +22,9 @@ export interface JsonRecord {
 export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: ReaderContext, name: string, maxLineBytes: number): AsyncIterable<JsonRecord> {
   try {
     const piece = ctx.file.piece;
-    for await (const line of splitLines(bytes, { maxLineBytes, ...(piece?.kind !== 'lines' ? {} : { firstLine: piece.firstLine, firstOffset: piece.start }) })) {
+    const first =
+      piece?.kind === 'lines' ? { firstLine: piece.firstLine, firstOffset: piece.start } : piece?.kind === 'zstd-lines' ? { firstLine: piece.firstLine, firstOffset: piece.firstOffset } : {};
+    for await (const line of splitLines(bytes, { maxLineBytes, ...first })) {
       const id = `${name}:${line.lineNo}`;
       if (line.tooLong) {
         ctx.invalid({ id, reason: 'line_too_long', record: line.lineNo, error: `line of ${line.bytes} bytes exceeds max_line_bytes=${maxLineBytes}` });

@@ -43,7 +43,8 @@ export interface ReaderContext {
 /**
  * `lines`: one record per line and nothing carried between lines; an uncompressed file is cut at
  * line starts, and the reader gets a `file` with a `lines` piece and numbers lines from
- * `piece.firstLine`. `bz2-streams`: the reader can read a piece of concatenated bzip2 streams
+ * `piece.firstLine`; a multi-frame zstd file is cut at frame starts, and the reader gets a
+ * `zstd-lines` piece whose `openDecoded` bytes are exactly the piece's lines. `bz2-streams`: the reader can read a piece of concatenated bzip2 streams
  * (a multistream file) cut at stream starts; it gets a `file` with a `bz2-streams` piece whose
  * bytes decode as bzip2, and `whole` to read what it needs from the rest of the file.
  */

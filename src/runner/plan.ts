@@ -5,12 +5,14 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
 import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
-import { lineAlignedRanges, lineNumbersAt } from '../io/byte-range.js';
+import { lineAlignedRanges, lineNumbersAt, type ByteRange } from '../io/byte-range.js';
 import { streamAlignedRanges } from '../io/bz2-streams.js';
 import { detectCodec, type Codec } from '../io/decompress.js';
+import { zstdLineRanges } from '../io/zstd-frames.js';
 import { expandPath, inputIdentity } from '../io/resolve.js';
 import type { InputFile } from '../io/input.js';
 import type { SplitKind } from '../readers/reader.js';
+import { isDecompressDamage } from '../readers/strict.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
 import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
@@ -57,17 +59,34 @@ async function codecOf(path: string): Promise<Codec> {
   }
 }
 
-/** The codec a file must have to be cut as pieces of each kind. */
-const CODEC_OF_KIND: Record<SplitKind, Codec> = { lines: 'none', 'bz2-streams': 'bzip2' };
+/** The codecs a file may have to be cut as pieces of each kind. */
+const CODECS_OF_KIND: Record<SplitKind, readonly Codec[]> = { lines: ['none', 'zstd'], 'bz2-streams': ['bzip2'] };
+
+/** Pieces of one file, or undefined to keep it whole (a single zstd frame or bzip2 stream, or zstd that does not decode). */
+async function piecesOf(path: string, size: number, splitBytes: number, kind: SplitKind, codec: Codec): Promise<ByteRange[] | undefined> {
+  if (kind === 'bz2-streams') {
+    const ranges = await streamAlignedRanges(path, size, splitBytes);
+    return ranges.length > 1 ? ranges : undefined;
+  }
+  if (codec === 'none') return lineAlignedRanges(path, size, splitBytes);
+  try {
+    return await zstdLineRanges(path, size, splitBytes);
+  } catch (err) {
+    // read whole, the file's reader reports the damage where it is, with the records before it
+    if (isDecompressDamage(err)) return undefined;
+    throw err;
+  }
+}
 
 /**
  * Each large local file of a splittable reader becomes several units, one per piece: an
- * uncompressed file of a line-oriented reader at line starts (io/byte-range.ts), a bzip2 file of
- * a reader that reads concatenated streams at stream starts (io/bz2-streams.ts; a single-stream
- * file stays one piece). Other files stay whole: gzip and zstd streams have no points to start
- * decoding from other than their beginning (bzip2 blocks inside one stream start at bit offsets;
- * seekable zstd is not used yet), and neither do formats whose records span lines or files
- * (WARC, trees).
+ * uncompressed file of a line-oriented reader at line starts (io/byte-range.ts), a multi-frame
+ * zstd file of such a reader at frame starts (io/zstd-frames.ts: concatenated frames, the seekable
+ * format), a bzip2 file of a reader that reads concatenated streams at stream starts
+ * (io/bz2-streams.ts). A single zstd frame or bzip2 stream stays one piece. Other files stay
+ * whole: gzip and a single zstd frame have no point to start decoding from other than their
+ * beginning, bzip2 blocks inside one stream start at bit offsets, and formats whose records span
+ * lines or files (WARC, trees) have no line to cut at.
  */
 async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitKind: (unit: ResolvedUnit) => SplitKind | undefined, known?: Plan): Promise<ResolvedUnit[]> {
   if (splitBytes <= 0) return units;
@@ -82,13 +101,15 @@ async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitK
       continue;
     }
     const size = kind === undefined ? undefined : await unit.file.size();
-    if (path === undefined || kind === undefined || size === undefined || size <= splitBytes || (await codecOf(path)) !== CODEC_OF_KIND[kind]) {
+    const codec = path === undefined || kind === undefined || size === undefined || size <= splitBytes ? undefined : await codecOf(path);
+    if (path === undefined || kind === undefined || size === undefined || codec === undefined || !CODECS_OF_KIND[kind].includes(codec)) {
       out.push(unit);
       continue;
     }
-    const ranges = kind === 'lines' ? await lineAlignedRanges(path, size, splitBytes) : await streamAlignedRanges(path, size, splitBytes);
-    // a single-stream bzip2 file is one unit as it was; line pieces keep their range (and line number) as before
-    if (kind === 'bz2-streams' && ranges.length === 1) out.push(unit);
+    // a single-stream bzip2 or single-frame zstd file is one unit as it was; line pieces of an
+    // uncompressed file keep their range (and line number) even when there is one
+    const ranges = await piecesOf(path, size, splitBytes, kind, codec);
+    if (ranges === undefined) out.push(unit);
     else for (const range of ranges) out.push({ ...unit, range });
   }
   return out;
@@ -200,7 +221,10 @@ function sameUnit(a: Unit, b: Unit): boolean {
     a.range?.start === b.range?.start &&
     a.range?.end === b.range?.end &&
     a.range?.firstLine === b.range?.firstLine &&
-    a.range?.kind === b.range?.kind
+    a.range?.kind === b.range?.kind &&
+    a.range?.firstOffset === b.range?.firstOffset &&
+    a.range?.skip === b.range?.skip &&
+    a.range?.length === b.range?.length
   );
 }
 

@@ -374,6 +374,11 @@ function filePiece(unit: ResolvedUnit): FilePiece {
   const r = unit.range!;
   if (r.kind === 'bz2-streams') return { kind: r.kind, start: r.start, end: r.end };
   if (r.firstLine === undefined) throw new SluiceError('SLUICE_INTERNAL', `piece ${r.start}-${r.end} of ${unit.uri} has no line number in the plan`);
+  if (r.kind === 'zstd-lines') {
+    if (r.firstOffset === undefined || r.skip === undefined || r.length === undefined)
+      throw new SluiceError('SLUICE_INTERNAL', `zstd piece ${r.start}-${r.end} of ${unit.uri} lacks its line window in the plan`);
+    return { kind: r.kind, start: r.start, end: r.end, firstLine: r.firstLine, firstOffset: r.firstOffset, skip: r.skip, length: r.length };
+  }
   return { kind: 'lines', start: r.start, end: r.end, firstLine: r.firstLine };
 }
 

@@ -1,8 +1,9 @@
 /**
- * A large uncompressed JSONL file is read as pieces (runner.split_bytes), one unit of work each:
- * the pieces cover every line once, and the run's output, ids, rejects and line numbers are
- * those of reading the file whole.
+ * A large uncompressed JSONL file, or a multi-frame .jsonl.zst, is read as pieces
+ * (runner.split_bytes), one unit of work each: the pieces cover every line once, and the run's
+ * output, ids, rejects and line numbers are those of reading the file whole.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -179,5 +180,62 @@ describe('a JSONL file read as pieces', () => {
     const other = sluice(['run', pipeline('split', '8KiB'), '--workers', '2']);
     expect(other.status).not.toBe(0);
     expect(other.stderr).toMatch(/configuration changed/);
+  });
+});
+
+describe('a multi-frame .jsonl.zst read as pieces', () => {
+  it('gives the same documents, ids, rejects and line numbers as the file read whole', { timeout: 240_000 }, async () => {
+    const dir = tempDir();
+    const lines: string[] = [];
+    for (let i = 1; i <= 400; i++) {
+      if (i % 53 === 0) lines.push(`{"text": "broken json on line ${i}`);
+      else if (i % 71 === 0) lines.push('');
+      else lines.push(JSON.stringify({ text: `doc ${i}: ${prose(i, 100 + ((i * 37) % 400))}`, n: i }));
+    }
+    const plain = Buffer.from(lines.join('\n') + '\n');
+    // frames of the zstd command over slices cut anywhere, concatenated (what `zstd` per chunk and `cat` make)
+    const frames: Buffer[] = [];
+    for (let at = 0, k = 0; at < plain.length; k++) {
+      const n = 1500 + ((k * 7919) % 2500);
+      const z = spawnSync('zstd', ['-q', '-c', '-3'], { input: plain.subarray(at, at + n) });
+      expect(z.status).toBe(0);
+      frames.push(z.stdout);
+      at += n;
+    }
+    const corpus = join(dir, 'big.jsonl.zst');
+    writeFileSync(corpus, Buffer.concat(frames));
+    const pipeline = (name: string, split: string): string =>
+      writePipeline(
+        dir,
+        `name: ${name}\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\nstages:\n  - length: {min_chars: 150}\nrunner:\n  split_bytes: ${split}\noutput:\n  dir: ${dir}/${name}\n`,
+        `${name}.yaml`,
+      );
+    const whole = join(dir, 'whole');
+    const split = join(dir, 'split');
+    expect(sluice(['run', pipeline('whole', '0'), '--workers', '1']).status).toBe(0);
+    const b = sluice(['run', pipeline('split', '4KiB'), '--workers', '2']);
+    expect(b.stderr).not.toMatch(/Error/);
+    expect(b.status).toBe(0);
+
+    const plan = JSON.parse(readFileSync(join(split, '.sluice', 'plan.json'), 'utf8')) as Plan;
+    expect(plan.units.length).toBeGreaterThan(4);
+    expect(plan.units.every((u) => u.range?.kind === 'zstd-lines')).toBe(true);
+
+    const columns = ['id', 'text', 'meta'];
+    const key = (r: Record<string, unknown>): string => JSON.stringify([r.id, r.text, r.meta]);
+    const rowsWhole = await readDataset(whole, columns);
+    const rowsSplit = await readDataset(split, columns);
+    expect(rowsSplit.length).toBeGreaterThan(300);
+    expect(rowsSplit.map(key).sort()).toEqual(rowsWhole.map(key).sort());
+    expect(rowsSplit.some((r) => r.id === `${corpus}:399` && String(r.text).startsWith('doc 399:'))).toBe(true);
+    const rejSplit = await rejectsOf(split);
+    expect(rejSplit).toEqual(await rejectsOf(whole));
+    expect(rejSplit.filter((r) => r.reason === 'bad_record').map((r) => r.record)).toEqual(expect.arrayContaining([53, 106, 371]));
+    const ledger = (out: string): unknown => (JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as { ledger: unknown }).ledger;
+    expect(ledger(split)).toEqual(ledger(whole));
+
+    // a resume takes the pieces from the plan and changes nothing
+    expect(sluice(['run', pipeline('split', '4KiB'), '--workers', '2']).status).toBe(0);
+    expect((await readDataset(split, columns)).map(key)).toEqual(rowsSplit.map(key));
   });
 });
