@@ -28,7 +28,7 @@ const LAYERS = [
   { name: 'core', paths: ['^src/core/', '^src/types/'] },
   { name: 'io', paths: ['^src/io/'] },
   { name: 'domain', paths: DOMAIN.map((area) => `^src/${area}/`) },
-  { name: 'config', paths: ['^src/config/', '^src/registry[.]ts$', '^src/plugins/'] },
+  { name: 'config', paths: ['^src/config/', '^src/registry(-loaded)?[.]ts$', '^src/plugins/'] },
   { name: 'runner', paths: ['^src/runner/'] },
   { name: 'cli', paths: ['^src/cli/'] },
 ];

@@ -2,6 +2,12 @@
  * The names a pipeline file may use. Each reader and stage lives in the folder named for its
  * concern; this file maps names to definitions: the built-ins below, plus whatever plugins
  * register (src/plugins/) without editing this file.
+ *
+ * Built-ins are loaded when first named: loading a pipeline loads the readers and stages it uses
+ * (`Registry.load`), so a filters-only run, each of its workers and each Slurm task import the
+ * jsonl reader and four filters, not the tokenizers, dedup, fetch, classifier and the other
+ * readers (about 0.19 s of CPU per process start, measured by importing one set and the other).
+ * `registry-loaded.ts` loads them all, for listings and tests.
  */
 import type { StageDefinition } from './core/stage.js';
 import type { ReaderDefinition } from './readers/reader.js';
@@ -11,31 +17,6 @@ import { SluiceError } from './core/errors.js';
 import './io/bzip2.js';
 import './io/zstd-cli.js';
 import './io/remote-inputs.js';
-import { booksReader } from './readers/books.js';
-import { codeReader } from './readers/code.js';
-import { jsonlReader } from './readers/jsonl.js';
-import { parquetReader } from './readers/parquet.js';
-import { redditReader } from './readers/reddit.js';
-import { redditLinksReader } from './readers/reddit-links.js';
-import { stackexchangeReader } from './readers/stackexchange.js';
-import { warcReader } from './readers/warc.js';
-import { wetReader } from './readers/wet.js';
-import { wikipediaReader } from './readers/wikipedia.js';
-import { redactStage } from './redact/redact.js';
-import { c4Filter } from './filters/c4.js';
-import { c4BadwordsFilter } from './filters/c4-badwords.js';
-import { codeQualityFilter } from './filters/code-quality.js';
-import { finewebFilter } from './filters/fineweb.js';
-import { gopherQualityFilter } from './filters/gopher-quality.js';
-import { gopherRepetitionFilter } from './filters/gopher-repetition.js';
-import { languageFilter } from './filters/language.js';
-import { lengthFilter } from './filters/length.js';
-import { tokenizeStage } from './tokenize/stage.js';
-import { urlBlocklistFilter } from './filters/url-blocklist.js';
-import { exactDedupStage } from './dedup/exact.js';
-import { minhashDedupStage } from './dedup/minhash/stage.js';
-import { classifierStage } from './classify/stage.js';
-import { fetchStage } from './fetch/stage.js';
 
 /** A loaded plugin module: `id` is its resolved file URL (one per module), `label` the entry as the pipeline wrote it. */
 export interface PluginRef {
@@ -51,26 +32,48 @@ export interface RegistryEntry<D> {
   readonly plugin?: PluginRef;
 }
 
+/** Imports a built-in's module and returns its definition. */
+export type BuiltinLoader<D> = () => Promise<D>;
+
 /**
  * Name → definition for one kind (stages or readers). `table` is the live lookup the runner
- * indexes by name; built-ins are in it from the start and `register` adds a plugin's. A
+ * indexes by name: built-ins enter it once loaded (`load`), plugins' when `register`ed. A
  * plugin's entries are visible to a pipeline only when that pipeline lists the plugin (the
  * `visible` sets below), so a pipeline cannot use a stage that its workers would not load.
  */
 export class Registry<D extends { readonly name: string }> {
-  /** Live table: every built-in and every registered plugin definition, by name. */
+  /** Live table: every loaded built-in and every registered plugin definition, by name. */
   readonly table: Record<string, D> = {};
   private readonly plugins = new Map<string, { plugin: PluginRef; original: D }>();
+  /** Built-in names in their listing order, and the loaders of those not loaded yet. */
+  private readonly builtinNames: readonly string[];
+  private readonly pending: Map<string, BuiltinLoader<D>>;
 
   constructor(
     readonly kind: 'stage' | 'reader',
-    builtins: Readonly<Record<string, D>>,
+    builtins: Readonly<Record<string, BuiltinLoader<D>>>,
   ) {
-    Object.assign(this.table, builtins);
+    this.builtinNames = Object.keys(builtins);
+    this.pending = new Map(Object.entries(builtins));
+  }
+
+  /** Loads the built-ins among `names` (other names are left for validation to report); every built-in when omitted. */
+  async load(names?: Iterable<string>): Promise<void> {
+    const wanted = names === undefined ? [...this.pending.keys()] : [...new Set(names)].filter((n) => this.pending.has(n));
+    const loaded = await Promise.all(wanted.map((n) => this.pending.get(n)!()));
+    wanted.forEach((n, i) => {
+      this.table[n] = loaded[i]!;
+      this.pending.delete(n);
+    });
+  }
+
+  private isBuiltin(name: string): boolean {
+    return this.pending.has(name) || (Object.hasOwn(this.table, name) && !this.plugins.has(name));
   }
 
   /** The definition named `name`: a built-in, or a plugin's whose id is in `visible` (every plugin's when omitted). */
   get(name: string, visible?: ReadonlySet<string>): D | undefined {
+    if (this.pending.has(name)) throw new SluiceError('SLUICE_INTERNAL', `built-in ${this.kind} "${name}" was looked up before it was loaded (Registry.load)`);
     if (!Object.hasOwn(this.table, name)) return undefined;
     const p = this.plugins.get(name);
     if (p && visible && !visible.has(p.plugin.id)) return undefined;
@@ -84,17 +87,16 @@ export class Registry<D extends { readonly name: string }> {
 
   /** Every entry a pipeline with these plugins sees (all when `visible` is omitted), built-ins first. */
   entries(visible?: ReadonlySet<string>): RegistryEntry<D>[] {
-    const out: RegistryEntry<D>[] = [];
-    for (const [name, def] of Object.entries(this.table)) {
-      const p = this.plugins.get(name);
-      if (!p) out.push({ def });
-      else if (!visible || visible.has(p.plugin.id)) out.push({ def, plugin: p.plugin });
-    }
+    if (this.pending.size > 0) throw new SluiceError('SLUICE_INTERNAL', `${this.kind} entries were listed before every built-in was loaded (Registry.load)`);
+    const out: RegistryEntry<D>[] = this.builtinNames.map((name) => ({ def: this.table[name]! }));
+    for (const [name, { plugin }] of this.plugins) if (!visible || visible.has(plugin.id)) out.push({ def: this.table[name]!, plugin });
     return out;
   }
 
+  /** Every name a pipeline with these plugins may use (all when `visible` is omitted), built-ins first; loads nothing. */
   names(visible?: ReadonlySet<string>): string[] {
-    return this.entries(visible).map((e) => e.def.name);
+    const plugins = [...this.plugins].filter(([, p]) => !visible || visible.has(p.plugin.id)).map(([name]) => name);
+    return [...this.builtinNames, ...plugins];
   }
 
   /**
@@ -114,7 +116,7 @@ export class Registry<D extends { readonly name: string }> {
         hint: `rename one of them; ${this.kind} names are shared by every plugin loaded in this process`,
       });
     }
-    if (Object.hasOwn(this.table, name)) {
+    if (this.isBuiltin(name)) {
       throw new SluiceError('SLUICE_PLUGIN', `plugin ${plugin.label} (${plugin.path}) defines ${this.kind} "${name}", which clashes with the built-in ${this.kind} "${name}"`, {
         file: plugin.path,
         hint: `rename the plugin's ${this.kind} (built-in names are listed by \`sluice list\`)`,
@@ -126,35 +128,40 @@ export class Registry<D extends { readonly name: string }> {
 }
 
 export const readerRegistry = new Registry<ReaderDefinition>('reader', {
-  books: booksReader,
-  jsonl: jsonlReader,
-  parquet: parquetReader,
-  reddit: redditReader,
-  reddit_links: redditLinksReader,
-  stackexchange: stackexchangeReader,
-  wikipedia: wikipediaReader,
-  warc: warcReader,
-  wet: wetReader,
-  code: codeReader,
+  books: async () => (await import('./readers/books.js')).booksReader,
+  jsonl: async () => (await import('./readers/jsonl.js')).jsonlReader,
+  parquet: async () => (await import('./readers/parquet.js')).parquetReader,
+  reddit: async () => (await import('./readers/reddit.js')).redditReader,
+  reddit_links: async () => (await import('./readers/reddit-links.js')).redditLinksReader,
+  stackexchange: async () => (await import('./readers/stackexchange.js')).stackexchangeReader,
+  wikipedia: async () => (await import('./readers/wikipedia.js')).wikipediaReader,
+  warc: async () => (await import('./readers/warc.js')).warcReader,
+  wet: async () => (await import('./readers/wet.js')).wetReader,
+  code: async () => (await import('./readers/code.js')).codeReader,
 });
 
 export const stageRegistry = new Registry<StageDefinition>('stage', {
-  length: lengthFilter,
-  tokenize: tokenizeStage,
-  redact: redactStage,
-  language: languageFilter,
-  gopher_quality: gopherQualityFilter,
-  gopher_repetition: gopherRepetitionFilter,
-  c4: c4Filter,
-  c4_badwords: c4BadwordsFilter,
-  fineweb: finewebFilter,
-  code_quality: codeQualityFilter,
-  url_blocklist: urlBlocklistFilter,
-  exact_dedup: exactDedupStage,
-  minhash_dedup: minhashDedupStage,
-  classifier: classifierStage,
-  fetch: fetchStage,
+  length: async () => (await import('./filters/length.js')).lengthFilter,
+  tokenize: async () => (await import('./tokenize/stage.js')).tokenizeStage,
+  redact: async () => (await import('./redact/redact.js')).redactStage,
+  language: async () => (await import('./filters/language.js')).languageFilter,
+  gopher_quality: async () => (await import('./filters/gopher-quality.js')).gopherQualityFilter,
+  gopher_repetition: async () => (await import('./filters/gopher-repetition.js')).gopherRepetitionFilter,
+  c4: async () => (await import('./filters/c4.js')).c4Filter,
+  c4_badwords: async () => (await import('./filters/c4-badwords.js')).c4BadwordsFilter,
+  fineweb: async () => (await import('./filters/fineweb.js')).finewebFilter,
+  code_quality: async () => (await import('./filters/code-quality.js')).codeQualityFilter,
+  url_blocklist: async () => (await import('./filters/url-blocklist.js')).urlBlocklistFilter,
+  exact_dedup: async () => (await import('./dedup/exact.js')).exactDedupStage,
+  minhash_dedup: async () => (await import('./dedup/minhash/stage.js')).minhashDedupStage,
+  classifier: async () => (await import('./classify/stage.js')).classifierStage,
+  fetch: async () => (await import('./fetch/stage.js')).fetchStage,
 });
+
+/** Loads the built-in readers and stages a pipeline names (all of them when `names` is omitted). */
+export async function loadBuiltins(names?: { readers: Iterable<string>; stages: Iterable<string> }): Promise<void> {
+  await Promise.all([readerRegistry.load(names?.readers), stageRegistry.load(names?.stages)]);
+}
 
 /** Every reader by name (built-ins and loaded plugins'); a live view the runner looks names up in. */
 export const readers: Readonly<Record<string, ReaderDefinition>> = readerRegistry.table;

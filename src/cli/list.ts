@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadPipelinePlugins } from '../config/load.js';
 import { SIZE_TITLE } from '../core/size.js';
-import { readerRegistry, stageRegistry } from '../registry.js';
+import { readerRegistry, stageRegistry } from '../registry-loaded.js';
 import { stringOption, usageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './command.js';
 import { spec } from './specs/list.js';

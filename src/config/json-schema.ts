@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readerRegistry, stageRegistry } from '../registry.js';
+import { readerRegistry, stageRegistry } from '../registry-loaded.js';
 import { executorSchema, inputBaseSchema, outputSchema, pluginsSchema, runnerSchema, stageSourcesSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { SluiceError } from '../core/errors.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load.js';
 import { noteInstance } from '../plugins/wrap.js';
-import { readerRegistry, stageRegistry } from '../registry.js';
+import { loadBuiltins, readerRegistry, stageRegistry } from '../registry.js';
 import {
   INPUT_BASE_KEYS,
   executorSchema,
@@ -219,6 +219,29 @@ function pluginSpecs(root: unknown): string[] {
 }
 
 /** Loads the plugins a pipeline lists, from `baseDir`; a failure names the entry and where the pipeline lists it. */
+/** The reader and stage names a parsed pipeline uses, as written (validation judges them). */
+function namesIn(root: unknown): { readers: string[]; stages: string[] } {
+  const out = { readers: [] as string[], stages: [] as string[] };
+  if (!isPlainObject(root)) return out;
+  const inputs = root['inputs'];
+  const stages = root['stages'];
+  if (Array.isArray(inputs)) for (const i of inputs) if (isPlainObject(i) && typeof i['reader'] === 'string') out.readers.push(i['reader']);
+  if (Array.isArray(stages)) {
+    for (const st of stages) {
+      if (typeof st === 'string') out.stages.push(st);
+      else if (isPlainObject(st)) out.stages.push(...Object.keys(st));
+    }
+  }
+  return out;
+}
+
+/** Plugins first (their names may not clash with built-ins), then the built-ins the pipeline names. */
+async function loadDefinitionsOf(raw: RawPipeline, baseDir: string): Promise<LoadedPlugin[]> {
+  const plugins = await loadPluginsOf(raw, baseDir);
+  await loadBuiltins(namesIn(raw.root));
+  return plugins;
+}
+
 async function loadPluginsOf(raw: RawPipeline, baseDir: string): Promise<LoadedPlugin[]> {
   const specs = pluginSpecs(raw.root);
   try {
@@ -308,8 +331,9 @@ function validatePipeline(raw: RawPipeline, label: string, plugins: readonly Loa
 
 /**
  * Parses and validates a pipeline file's text; every problem is reported, each with its YAML
- * path. Synchronous, so it loads no plugins: stages and readers of `plugins` must already be
- * loaded (pass them), which loadPipeline does.
+ * path. Synchronous, so it loads nothing: the built-ins it names must be loaded (registry.ts
+ * `loadBuiltins`; `registry-loaded.ts` loads all) and stages and readers of `plugins` too (pass
+ * them), which loadPipeline does.
  */
 export function parsePipeline(text: string, file: string, plugins: readonly LoadedPlugin[] = []): PipelineConfig {
   return validatePipeline(parseYaml(text, file), file, plugins);
@@ -336,7 +360,7 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
     });
   }
   const raw = parseYaml(text, file);
-  const plugins = await loadPluginsOf(raw, dirname(resolve(file)));
+  const plugins = await loadDefinitionsOf(raw, dirname(resolve(file)));
   return { config: validatePipeline(raw, file, plugins), file: resolve(file), text, plugins };
 }
 
@@ -357,7 +381,7 @@ export async function loadPipelineObject(obj: unknown, opts: PipelineObjectOptio
   const baseDir = resolve(opts.baseDir ?? process.cwd());
   const label = opts.label ?? 'pipeline object';
   const raw: RawPipeline = { root: obj, where: () => label };
-  const plugins = await loadPluginsOf(raw, baseDir);
+  const plugins = await loadDefinitionsOf(raw, baseDir);
   const config = validatePipeline(raw, label, plugins);
   return { config, file: join(baseDir, 'pipeline.yaml'), text: stringify(obj), plugins };
 }

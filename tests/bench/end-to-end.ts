@@ -7,6 +7,7 @@
  * writer (the stages' own cost). The gap between the two is what the runner adds.
  */
 import { spawn } from 'node:child_process';
+import { compress } from 'zstd-napi';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
-import { stages } from '../../src/registry.js';
+import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
@@ -81,9 +82,10 @@ interface StageOnly {
   docs: number;
 }
 
-function yamlOf(name: string, corpus: string, out: string, chain: Step[]): string {
+function yamlOf(name: string, corpus: string, out: string, chain: Step[], splitBytes?: number): string {
   const stagesYaml = chain.map(([stage, params]) => `  - ${stage}: ${JSON.stringify(params)}`).join('\n');
-  return `name: bench-e2e-${name}\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\n    source: web\nstages:\n${stagesYaml}\noutput:\n  dir: ${out}\n`;
+  const runner = splitBytes === undefined ? '' : `runner:\n  split_bytes: ${splitBytes}\n`;
+  return `name: bench-e2e-${name}\ninputs:\n  - reader: jsonl\n    paths: ["${corpus}"]\n    source: web\nstages:\n${stagesYaml}\n${runner}output:\n  dir: ${out}\n`;
 }
 
 /** Wall and CPU time of a command: bash's `times` prints the shell's children's CPU time, the command's and every process it reaped (a run's workers). */
@@ -135,10 +137,10 @@ async function startupRows(out: string): Promise<BenchRow[]> {
   return rows;
 }
 
-async function runPipelineCli(cli: string, tag: string, name: string, corpus: string, chain: Step[], workers: number, root: string): Promise<RunFigures> {
+async function runPipelineCli(cli: string, tag: string, name: string, corpus: string, chain: Step[], workers: number, root: string, splitBytes?: number): Promise<RunFigures> {
   const out = join(root, `${name}-w${workers}${tag}`);
   const file = `${out}.yaml`;
-  writeFileSync(file, yamlOf(name, corpus, out, chain));
+  writeFileSync(file, yamlOf(name, corpus, out, chain, splitBytes));
   const { wall, cpu } = await runCli(cli, ['run', file, '--out', out, '--workers', String(workers), '--fresh']);
   const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
   let maxWorkerRssMb = 0;
@@ -298,6 +300,54 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   return rows;
 }
 
+/**
+ * The filters over the same corpus as .jsonl.zst, once as frames of 1 MiB of text concatenated
+ * (cut into pieces at frame starts) and once as one frame (read whole, by one task), each with 1
+ * and 2 workers: whether a compressed input still spreads over the cores. `split_bytes` is set so
+ * the multi-frame file makes as many pieces as the uncompressed one (it compresses about 20x).
+ */
+async function zstdSplitRows(corpus: string, root: string, opts: EndToEndOptions): Promise<BenchRow[]> {
+  const plain = readFileSync(corpus);
+  const frames: Buffer[] = [];
+  for (let at = 0; at < plain.length; at += 1 << 20) frames.push(compress(plain.subarray(at, at + (1 << 20)), { compressionLevel: 3 }));
+  const files = { 'multi-frame': Buffer.concat(frames), 'one frame': compress(plain, { compressionLevel: 3 }) };
+  const pieces = Math.ceil(plain.length / (8 * 1024 * 1024));
+  const rows: BenchRow[] = [];
+  for (const [kind, bytes] of Object.entries(files)) {
+    const path = join(root, `web-${kind.replace(' ', '-')}.jsonl.zst`);
+    writeFileSync(path, bytes);
+    const splitBytes = Math.ceil(bytes.length / pieces);
+    const figures: RunFigures[] = [];
+    for (const w of [1, 2]) {
+      const taken: RunFigures[] = [];
+      for (let round = 0; round < Math.max(1, opts.rounds ?? 1); round++) {
+        process.stderr.write(`end-to-end: filters over .jsonl.zst (${kind}), sluice run --workers ${w}\n`);
+        taken.push(await runPipelineCli(builtCli(), '', `zst-${kind.replace(' ', '-')}`, path, CHAINS['filters']!, w, root, splitBytes));
+      }
+      figures.push(medianRun(taken));
+    }
+    const [one, two] = figures as [RunFigures, RunFigures];
+    const v = `filters, .jsonl.zst ${kind}, 2 workers / 1`;
+    rows.push({
+      bench: 'e2e',
+      variant: v,
+      metric: 'speed-up (wall)',
+      value: one.wall / two.wall,
+      unit: 'x',
+      note: `${one.wall.toFixed(1)} -> ${two.wall.toFixed(1)} s; ${(bytes.length / 1e6).toFixed(1)} MB compressed, split_bytes ${splitBytes}`,
+    });
+    rows.push({
+      bench: 'e2e',
+      variant: v,
+      metric: 'speed-up (CPU-time-normalised)',
+      value: (2 * one.cpu) / two.cpu,
+      unit: 'x',
+      note: `${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
+    });
+  }
+  return rows;
+}
+
 export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> {
   process.stderr.write(`end-to-end: generating ${opts.mb} MB of web-like JSONL...\n`);
   const corpus = await ensureWebCorpus(opts.mb);
@@ -306,6 +356,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
   const rows: BenchRow[] = [];
   try {
     for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, corpus.path, '', root, opts, true)));
+    rows.push(...(await zstdSplitRows(corpus.path, root, opts)));
     process.stderr.write('end-to-end: start-up\n');
     rows.push(...(await startupRows(join(root, `filters-w${(opts.workers ?? [1, 2])[0]}`))));
     if (opts.scaleMb !== undefined) {

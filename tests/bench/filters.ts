@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { drop, filterStage, type Stage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { languageParams, languageSample } from '../../src/filters/language.js';
-import { stages } from '../../src/registry.js';
+import { stages } from '../../src/registry-loaded.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { isolated } from './isolate.js';
 import { benchContext, fromArray } from './stage-harness.js';

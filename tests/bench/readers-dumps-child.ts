@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tidy, wikitextToText } from '../../src/extract/wikitext.js';
 import { localFile } from '../../src/io/input.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 import { drainReader, type ReadCounts } from './readers-drain.js';
 
 export interface ReadArgs {

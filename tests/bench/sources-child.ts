@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { localFile } from '../../src/io/input.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 import { drainReader, type ReadCounts } from './readers-drain.js';
 
 /** CPU seconds of this process and of the children it has waited for (7z, zstd), from /proc (Linux). */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// parsePipeline loads nothing: every built-in is loaded first
+import '../../src/registry-loaded.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { configError } from '../helpers/config.js';
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Doc } from '../../src/core/doc.js';
 import { expandPath } from '../../src/io/resolve.js';
-import { readers, stages } from '../../src/registry.js';
+import { readers, stages } from '../../src/registry-loaded.js';
 import { buildStage, runReader, runStage } from '../helpers/harness.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

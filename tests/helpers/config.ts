@@ -1,3 +1,5 @@
+// parsePipeline loads nothing: every built-in is loaded first
+import '../../src/registry-loaded.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { SluiceError } from '../../src/core/errors.js';
 

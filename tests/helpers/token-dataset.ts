@@ -15,7 +15,7 @@ import type { Doc, JsonValue } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import { defineStage, mapStage, type StageDefinition } from '../../src/core/stage.js';
 import type { TokenizerFacts } from '../../src/loader/manifest.js';
-import { stages } from '../../src/registry.js';
+import { stages } from '../../src/registry-loaded.js';
 import { runPipeline } from '../../src/runner/run.js';
 import { ShardWriter, type ShardInfo } from '../../src/shard/shard-writer.js';
 import type { Compression } from '../../src/shard/parquet/index.js';

@@ -7,7 +7,7 @@ import { readAll } from '../../src/io/read-bytes.js';
 import '../../src/io/remote-inputs.js';
 import { expandPath } from '../../src/io/resolve.js';
 import { jsonlReader } from '../../src/readers/jsonl.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 import { htmlRecord, page } from '../readers/warc-fixtures.js';
 import { runReader } from '../helpers/harness.js';
 import { answerRange, startLoopbackServer, type LoopbackServer } from '../helpers/http.js';

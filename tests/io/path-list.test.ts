@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+// parsePipeline loads nothing: every built-in is loaded first
+import '../../src/registry-loaded.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { SluiceError } from '../../src/core/errors.js';
 import { expandPath, isPathList, resolveAgainst } from '../../src/io/resolve.js';

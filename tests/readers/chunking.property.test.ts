@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryFile } from '../../src/io/input.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 import { runReader, type ReaderResult } from '../helpers/harness.js';
 
 const summary = (r: ReaderResult): unknown => ({

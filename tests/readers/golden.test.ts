@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localFile } from '../../src/io/input.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 import { runReader } from '../helpers/harness.js';
 
 interface GoldenCase {

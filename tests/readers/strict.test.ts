@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { memoryFile, type InputFile } from '../../src/io/input.js';
 import type { ReaderContext, ReaderDefinition } from '../../src/readers/reader.js';
-import { readers } from '../../src/registry.js';
+import { readers } from '../../src/registry-loaded.js';
 
 async function readStrict(reader: ReaderDefinition, file: InputFile, params: unknown = {}): Promise<unknown> {
   const ctx: ReaderContext = {

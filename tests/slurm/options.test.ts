@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+// parsePipeline loads nothing: every built-in is loaded first
+import '../../src/registry-loaded.js';
 import { parsePipeline } from '../../src/config/load.js';
 import { withFlags, type SlurmOptions } from '../../src/runner/slurm/options.js';
 import { phaseScript, type PhaseScript } from '../../src/runner/slurm/script.js';
