@@ -1,33 +1,30 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { CompressStream } from 'zstd-napi';
 import { tempPathFor } from './atomic.js';
 import { decodeStream } from './decompress.js';
 import { localFile } from './input.js';
 import { splitLines } from './lines.js';
 import { outputError } from './output-error.js';
+import { EndDirective, releaseStreamContext, STREAM_OUT_BYTES, takeStreamContext, type StreamContext } from './zstd-contexts.js';
 import { SluiceError } from '../core/errors.js';
 
 /**
  * A zstd-compressed file written under a temp name and renamed on `commit()`: the bytes of
  * JSONL rejects (JsonlZstWriter below) and of the runner's binary document spills.
  *
- * A write error (a full disk) on either stream fails the next `flush`/`flushIfFull`/`commit`
- * with a SLUICE_OUTPUT error naming the file; it never escapes as an unhandled 'error' event.
+ * Compression is synchronous, on a context from the process's pool (zstd-contexts.ts), and the
+ * compressed bytes are written with the file handle; a write error (a full disk) fails that
+ * `flush`/`flushIfFull`/`commit` with a SLUICE_OUTPUT error naming the file.
  */
 export class ZstFileWriter {
   private readonly tmp: string;
-  private readonly zstd: CompressStream;
-  private file: WriteStream | undefined;
-  private opened: Promise<void> | undefined;
-  /** Settles once the last compressed byte is on disk, or rejects with the first error of either stream. */
-  private written: Promise<void> | undefined;
+  private readonly level: number;
+  private cctx: StreamContext | undefined;
+  private file: Promise<FileHandle> | undefined;
   private failure: SluiceError | undefined;
   private parts: (string | Uint8Array)[] = [];
   private buffered = 0;
+  private done = false;
   rows = 0;
 
   /** `keepEmpty`: write a file even with no records (a reader downstream expects one per task). */
@@ -36,25 +33,15 @@ export class ZstFileWriter {
     private readonly opts: { keepEmpty?: boolean; level?: number } = {},
   ) {
     this.tmp = tempPathFor(path);
-    this.zstd = new CompressStream({ compressionLevel: opts.level ?? 3 });
+    this.level = opts.level ?? 3;
   }
 
-  private open(): Promise<void> {
-    this.opened ??= (async () => {
-      try {
-        await mkdir(dirname(this.path), { recursive: true });
-      } catch (err) {
-        throw this.fail(err);
-      }
-      this.file = createWriteStream(this.tmp);
-      // unlike pipe(), pipeline() listens for errors on both streams and destroys both on the first
-      this.written = pipeline(this.zstd, this.file).catch((err: unknown) => {
-        throw this.fail(err);
-      });
-      // observed by flush() and commit(); until then a failure must not count as an unhandled rejection
-      this.written.catch(() => undefined);
+  private open(): Promise<FileHandle> {
+    this.file ??= (async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      return open(this.tmp, 'w');
     })();
-    return this.opened;
+    return this.file;
   }
 
   /** Records the first failure (later ones are its consequences) and returns it. */
@@ -75,21 +62,43 @@ export class ZstFileWriter {
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    await this.open();
-    if (this.failure) throw this.failure;
+    if (this.parts.length > 0) await this.writeOut(this.compress(false));
+  }
+
+  /**
+   * The buffered parts through the compressor (the frame ended when `end`). Text is joined first
+   * (one native call instead of one per record); byte blocks go in as they are, since joining them
+   * would copy every byte once more for nothing.
+   */
+  private compress(end: boolean): Buffer[] {
     const parts = this.parts;
     this.parts = [];
     this.buffered = 0;
-    // text is joined (one native call instead of one per record); byte blocks go in as they are,
-    // since joining them would copy every byte once more for nothing
-    let flowing = true;
-    if (parts.every((p) => typeof p === 'string')) flowing = this.zstd.write(parts.length === 1 ? parts[0]! : parts.join(''));
-    else for (const p of parts) flowing = this.zstd.write(p);
-    if (flowing) return;
+    const inputs: Uint8Array[] = parts.every((p) => typeof p === 'string') ? (parts.length === 0 ? [] : [Buffer.from(parts.join(''))]) : parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+    const cctx = (this.cctx ??= takeStreamContext(this.level));
+    const out: Buffer[] = [];
+    const run = (src: Uint8Array, directive: number): void => {
+      for (;;) {
+        const [left, produced, consumed] = cctx.compressStream2(scratch, src, directive);
+        // copied out at its size: the scratch is reused, and a fresh output block per call would hold 128 KB for a few
+        if (produced > 0) out.push(Buffer.from(scratch.subarray(0, produced)));
+        src = src.subarray(consumed);
+        // continuing: done once the input is taken; ending: once nothing is left to flush
+        if (src.length === 0 && (directive === EndDirective.continue || left === 0)) return;
+      }
+    };
+    for (const src of inputs) run(src, EndDirective.continue);
+    if (end) run(EMPTY, EndDirective.end);
+    return out;
+  }
+
+  private async writeOut(chunks: Buffer[]): Promise<void> {
+    if (this.failure) throw this.failure;
     try {
-      // a failed stream never drains: the pipeline's rejection ends the wait instead
-      await Promise.race([once(this.zstd, 'drain'), this.written]);
+      const fh = await this.open();
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at)).bytesWritten;
+      }
     } catch (err) {
       throw this.fail(err);
     }
@@ -97,31 +106,41 @@ export class ZstFileWriter {
 
   /** Finishes the file and moves it into place. Returns false (and writes nothing) when empty, unless keepEmpty. */
   async commit(): Promise<boolean> {
-    if (this.rows === 0 && !this.opts.keepEmpty) return false;
-    await this.flush();
-    await this.open();
-    if (this.failure) throw this.failure;
-    if (!this.written) throw new SluiceError('SLUICE_INTERNAL', `zstd writer for ${this.path} never opened`);
-    this.zstd.end();
-    await this.written;
+    if (this.rows === 0 && !this.opts.keepEmpty) {
+      this.release(false);
+      return false;
+    }
+    await this.writeOut(this.compress(true));
+    this.release(false);
     try {
+      await (await this.open()).close();
       await rename(this.tmp, this.path);
     } catch (err) {
       throw this.fail(err);
     }
+    this.done = true;
     return true;
+  }
+
+  private release(midFrame: boolean): void {
+    if (this.cctx) releaseStreamContext(this.level, this.cctx, midFrame);
+    this.cctx = undefined;
   }
 
   /** Stops writing and deletes the temp file; safe after a failure and after commit(). */
   async abort(): Promise<void> {
-    await this.opened?.catch(() => undefined);
-    this.zstd.destroy();
-    this.file?.destroy();
-    // the pipeline settles once the file's descriptor is closed, so the rm below is final
-    await this.written?.catch(() => undefined);
+    this.release(true);
+    this.parts = [];
+    if (this.done || this.file === undefined) return;
+    this.done = true;
+    await this.file.then((fh) => fh.close()).catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
 }
+
+const EMPTY = new Uint8Array(0);
+/** Output of one compression call, copied out before the next: writers compress synchronously, so one serves them all. */
+const scratch = Buffer.allocUnsafe(STREAM_OUT_BYTES);
 
 /** zstd-compressed JSON lines: rejects and other records people read back with `zstdcat | jq`. */
 export class JsonlZstWriter extends ZstFileWriter {

@@ -33,7 +33,14 @@ export async function runTaskLogged(run: TaskRun): Promise<TaskMarker> {
   mkdirSync(dirname(path), { recursive: true });
   // written line by line, unbuffered: a worker that crashes leaves every line it logged
   const fd = openSync(path, 'a');
-  const write = (line: string): void => void writeSync(fd, `${new Date().toISOString()} ${line}\n`);
+  const write = (line: string): void => {
+    try {
+      writeSync(fd, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // the log shares the output's disk: when that is full, the task's own error (a
+      // SLUICE_OUTPUT naming the file it could not write) must be what is reported, not this line's
+    }
+  };
   const file = createLogger(logLevelFromEnv(), '', write);
   const name = `task ${run.phase.id}/${run.rank}`;
   try {

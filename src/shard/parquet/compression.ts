@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { Compressor } from 'zstd-napi';
+import { sharedCompressor } from '../../io/zstd-contexts.js';
 import { CompressionCodec } from './metadata.js';
 import { snappyCompress } from './snappy.js';
 
@@ -22,9 +22,8 @@ export const DEFAULT_LEVEL: Record<Compression, number | undefined> = {
 export function createCompressor(kind: Compression, level?: number): PageCompressor {
   switch (kind) {
     case 'zstd': {
-      // One native context reused for every page: avoids re-allocating zstd's tables.
-      const cctx = new Compressor();
-      cctx.setParameters({ compressionLevel: level ?? DEFAULT_LEVEL.zstd });
+      // one native context per level and process, for every page of every file (see zstd-contexts.ts)
+      const cctx = sharedCompressor(level ?? DEFAULT_LEVEL.zstd!);
       return { codec: CompressionCodec.ZSTD, compress: (src) => cctx.compress(src) };
     }
     case 'gzip': {
