@@ -30,6 +30,18 @@ export function shardColumns(keepText: boolean, withTokens: boolean, metaStruct?
   return cols;
 }
 
+interface ColumnBuffers {
+  text: ByteBuffer;
+  textOffsets: IdBuffer;
+  values: IdBuffer;
+  offsets: IdBuffer;
+  numTokens: IdBuffer;
+}
+
+/** Buffers of written row groups, for the next ones; a process writes one row group at a time per task. */
+const spare: ColumnBuffers[] = [];
+const MAX_SPARE = 2;
+
 /**
  * Docs buffered column-wise until they make a row group. The texts are encoded to UTF-8 as they
  * arrive, into one growing buffer with Arrow-style offsets: a row group holds up to 128 MiB, and
@@ -63,13 +75,34 @@ export class DocColumns {
     private readonly metaStruct = false,
   ) {
     const grown = (n: number | undefined, min: number): number => Math.max(min, Math.ceil((n ?? 0) * 1.05));
-    this.text = new ByteBuffer(keepText ? grown(hint?.textBytes, 1 << 16) : 0);
-    this.textOffsets = new IdBuffer(keepText ? grown(hint?.rows, 1024) + 1 : 1);
-    this.values = new IdBuffer(withTokens ? grown(hint?.tokens, 1 << 16) : 0);
-    this.offsets = new IdBuffer(withTokens ? grown(hint?.rows, 1024) + 1 : 1);
-    this.numTokens = new IdBuffer(withTokens ? grown(hint?.rows, 1024) : 0);
+    const reused = spare.pop();
+    this.text = reused?.text ?? new ByteBuffer(0);
+    this.textOffsets = reused?.textOffsets ?? new IdBuffer(1);
+    this.values = reused?.values ?? new IdBuffer(0);
+    this.offsets = reused?.offsets ?? new IdBuffer(1);
+    this.numTokens = reused?.numTokens ?? new IdBuffer(0);
+    if (keepText) {
+      this.text.reserve(grown(hint?.textBytes, 1 << 16));
+      this.textOffsets.reserve(grown(hint?.rows, 1024) + 1);
+    }
+    if (withTokens) {
+      this.values.reserve(grown(hint?.tokens, 1 << 16));
+      this.offsets.reserve(grown(hint?.rows, 1024) + 1);
+      this.numTokens.reserve(grown(hint?.rows, 1024));
+    }
     this.textOffsets.push(0);
     this.offsets.push(0);
+  }
+
+  /**
+   * Hands the big buffers to the next DocColumns once this row group is written (nothing may read
+   * its batch after): allocated anew for every row group and every task, they were zero-filled,
+   * faulted in page by page and grown by copying, about 0.1 s of a 43 MB tokenizing run.
+   */
+  release(): void {
+    this.text.reset();
+    for (const b of [this.textOffsets, this.values, this.offsets, this.numTokens]) b.reset();
+    if (spare.length < MAX_SPARE) spare.push({ text: this.text, textOffsets: this.textOffsets, values: this.values, offsets: this.offsets, numTokens: this.numTokens });
   }
 
   get rows(): number {

@@ -174,6 +174,7 @@ export class ShardWriter {
     const before = shard.writer.bytesWritten;
     await shard.writer.writeRowGroup(batch.toBatch(metaSchema));
     shard.tokens += batch.tokens;
+    batch.release();
     this.bytesIn += batch.estimatedBytes;
     this.bytesOut += shard.writer.bytesWritten - before;
     // Close once full, or when what is left would only take a sliver of a row group.
