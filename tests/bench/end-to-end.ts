@@ -271,17 +271,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     const one = runs.get(`1${tag}`);
     const two = runs.get(`2${tag}`);
     if (!one || !two) continue;
-    const v = `${chain}, 2 workers / 1${label}`;
-    rows.push({ bench: 'e2e', variant: v, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: 'target >= 1.8 on a quiet machine' });
-    // what two workers would give with both cores theirs: 2 x (CPU of one worker / CPU of two); load on the machine does not move it
-    rows.push({
-      bench: 'e2e',
-      variant: v,
-      metric: 'speed-up (CPU-time-normalised)',
-      value: (2 * one.cpu) / two.cpu,
-      unit: 'x',
-      note: `target >= 1.8; ${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
-    });
+    rows.push(...speedUpRows(`${chain}, 2 workers / 1${label}`, one, two, 'target >= 1.8 on a quiet machine', 'target >= 1.8; '));
     if (tag !== '' || !withModel) continue;
     // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
     const model = scalingRows({ out: join(root, `${runName}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
@@ -298,6 +288,21 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     rows.push(...model);
   }
   return rows;
+}
+
+/** 2 workers against 1: in wall time, and CPU-time-normalised (2 x CPU of one worker / CPU of two: what two workers would give with both cores theirs, which load on the machine does not move). */
+function speedUpRows(variant: string, one: RunFigures, two: RunFigures, wallNote: string, cpuNotePrefix: string): BenchRow[] {
+  return [
+    { bench: 'e2e', variant, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: wallNote },
+    {
+      bench: 'e2e',
+      variant,
+      metric: 'speed-up (CPU-time-normalised)',
+      value: (2 * one.cpu) / two.cpu,
+      unit: 'x',
+      note: `${cpuNotePrefix}${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
+    },
+  ];
 }
 
 /**
@@ -327,23 +332,8 @@ async function zstdSplitRows(corpus: string, root: string, opts: EndToEndOptions
       figures.push(medianRun(taken));
     }
     const [one, two] = figures as [RunFigures, RunFigures];
-    const v = `filters, .jsonl.zst ${kind}, 2 workers / 1`;
-    rows.push({
-      bench: 'e2e',
-      variant: v,
-      metric: 'speed-up (wall)',
-      value: one.wall / two.wall,
-      unit: 'x',
-      note: `${one.wall.toFixed(1)} -> ${two.wall.toFixed(1)} s; ${(bytes.length / 1e6).toFixed(1)} MB compressed, split_bytes ${splitBytes}`,
-    });
-    rows.push({
-      bench: 'e2e',
-      variant: v,
-      metric: 'speed-up (CPU-time-normalised)',
-      value: (2 * one.cpu) / two.cpu,
-      unit: 'x',
-      note: `${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
-    });
+    const wallNote = `${one.wall.toFixed(1)} -> ${two.wall.toFixed(1)} s; ${(bytes.length / 1e6).toFixed(1)} MB compressed, split_bytes ${splitBytes}`;
+    rows.push(...speedUpRows(`filters, .jsonl.zst ${kind}, 2 workers / 1`, one, two, wallNote, ''));
   }
   return rows;
 }
