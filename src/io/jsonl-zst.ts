@@ -1,7 +1,8 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from './atomic.js';
 import { decodeStream } from './decompress.js';
+import { FileSink } from './file-sink.js';
 import { localFile } from './input.js';
 import { splitLines } from './lines.js';
 import { outputError } from './output-error.js';
@@ -13,14 +14,14 @@ import { SluiceError } from '../core/errors.js';
  * JSONL rejects (JsonlZstWriter below) and of the runner's binary document spills.
  *
  * Compression is synchronous, on a context from the process's pool (zstd-contexts.ts), and the
- * compressed bytes are written with the file handle; a write error (a full disk) fails that
+ * compressed bytes go to the file through a FileSink (one writev per flush); a write error (a full disk) fails that
  * `flush`/`flushIfFull`/`commit` with a SLUICE_OUTPUT error naming the file.
  */
 export class ZstFileWriter {
   private readonly tmp: string;
   private readonly level: number;
   private cctx: StreamContext | undefined;
-  private file: Promise<FileHandle> | undefined;
+  private file: Promise<FileSink> | undefined;
   private failure: SluiceError | undefined;
   private parts: (string | Uint8Array)[] = [];
   private buffered = 0;
@@ -36,10 +37,10 @@ export class ZstFileWriter {
     this.level = opts.level ?? 3;
   }
 
-  private open(): Promise<FileHandle> {
+  private open(): Promise<FileSink> {
     this.file ??= (async () => {
       await mkdir(dirname(this.path), { recursive: true });
-      return open(this.tmp, 'w');
+      return FileSink.create(this.tmp);
     })();
     return this.file;
   }
@@ -95,10 +96,7 @@ export class ZstFileWriter {
   private async writeOut(chunks: Buffer[]): Promise<void> {
     if (this.failure) throw this.failure;
     try {
-      const fh = await this.open();
-      for (const chunk of chunks) {
-        for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at)).bytesWritten;
-      }
+      await (await this.open()).write(chunks);
     } catch (err) {
       throw this.fail(err);
     }
@@ -107,7 +105,8 @@ export class ZstFileWriter {
   /** Finishes the file and moves it into place. Returns false (and writes nothing) when empty, unless keepEmpty. */
   async commit(): Promise<boolean> {
     if (this.rows === 0 && !this.opts.keepEmpty) {
-      this.release(false);
+      // nothing to keep; abort also removes a temp file that a flush of record-less parts opened
+      await this.abort();
       return false;
     }
     await this.writeOut(this.compress(true));
@@ -133,7 +132,7 @@ export class ZstFileWriter {
     this.parts = [];
     if (this.done || this.file === undefined) return;
     this.done = true;
-    await this.file.then((fh) => fh.close()).catch(() => undefined);
+    await this.file.then((sink) => sink.close()).catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
 }

@@ -5,7 +5,7 @@ import { arrowSchemaBase64 } from './arrow-schema.js';
 import { leafValues, toColumnData, type ColumnBatch, type ColumnData } from './column-batch.js';
 import { ColumnChunkEncoder } from './column-chunk.js';
 import { createCompressor, type Compression } from './compression.js';
-import { FileSink } from './file-sink.js';
+import { FileSink } from '../../io/file-sink.js';
 import { encodeFileMetaData, type ColumnChunk, type CompressionCodec, type RowGroup } from './metadata.js';
 import { buildSchema, type ColumnSpec, type ParquetSchema } from './schema.js';
 import { SLUICE_VERSION } from './version.js';
