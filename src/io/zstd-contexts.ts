@@ -2,13 +2,16 @@
  * zstd compression contexts shared by every writer in a process: a task opens a rejects file per
  * stage, a spill and shards, and each new context allocates its tables (a few MB at level 3),
  * which zstd-napi reports to V8 as external memory. New ones for every task drove V8 into a full
- * mark-compact about once per task (49 in a run of 61 small tasks, with a 15 MB heap), and the
+ * mark-compact about once per task (49 in one run of 61 small tasks with a 15 MB heap, by
+ * `--trace-gc`; 3 with the pool), and the
  * tables were freed only then. Reused, a context is allocated once per level and process.
  */
 import { createRequire } from 'node:module';
 import { Compressor } from 'zstd-napi';
 
-const binding = createRequire(import.meta.url)('zstd-napi/binding') as typeof import('zstd-napi/binding.js');
+/** zstd-napi's native binding (compression and decompression contexts): a CommonJS module whose exports ESM cannot name, so it is required. */
+export const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeof import('zstd-napi/binding.js');
+const binding = zstdBinding;
 
 export type StreamContext = InstanceType<typeof binding.CCtx>;
 export const EndDirective = binding.EndDirective;

@@ -9,6 +9,8 @@ export const SKIPPABLE_MASK = 0xfffffff0;
 export const SKIPPABLE_MAGIC = 0x184d2a50;
 
 const DICT_ID_BYTES = [0, 1, 2, 4] as const;
+/** The longest frame header: magic, descriptor, window, a 4-byte dictionary id and an 8-byte content size. */
+export const FRAME_HEADER_MAX_BYTES = 18;
 const CONTENT_SIZE_BYTES = [0, 2, 4, 8] as const;
 
 export function isSkippableMagic(magic: number): boolean {
