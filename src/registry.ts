@@ -68,7 +68,7 @@ export class Registry<D extends { readonly name: string }> {
   }
 
   private isBuiltin(name: string): boolean {
-    return this.pending.has(name) || (Object.hasOwn(this.table, name) && !this.plugins.has(name));
+    return this.builtinNames.includes(name);
   }
 
   /** The definition named `name`: a built-in, or a plugin's whose id is in `visible` (every plugin's when omitted). */

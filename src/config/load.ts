@@ -132,20 +132,23 @@ function validateInput(raw: unknown, index: number, issues: ConfigIssue[], visib
   };
 }
 
+/** A `stages:` item's name and params: `- name` or `- name: {params}`; undefined for any other shape. */
+function stageEntry(raw: unknown): { name: string; params: unknown } | undefined {
+  if (typeof raw === 'string') return { name: raw, params: {} };
+  if (!isPlainObject(raw) || Object.keys(raw).length !== 1) return undefined;
+  const name = Object.keys(raw)[0]!;
+  return { name, params: raw[name] ?? {} };
+}
+
 function validateStage(raw: unknown, index: number, issues: ConfigIssue[], seen: Map<string, number>, visible: Visible): StageConfig | undefined {
   const path: PathSegment[] = ['stages', index];
-  let name: string;
-  let params: unknown;
-  if (typeof raw === 'string') {
-    name = raw;
-    params = {};
-  } else if (isPlainObject(raw) && Object.keys(raw).length === 1) {
-    name = Object.keys(raw)[0]!;
-    params = raw[name] ?? {};
-  } else {
+  const entry = stageEntry(raw);
+  if (!entry) {
     issues.push({ path, message: `a stage must be a mapping with exactly one key, the stage name (got ${describeValue(raw)})`, hint: 'write e.g. `- length: {min_chars: 200}`' });
     return undefined;
   }
+  const name = entry.name;
+  let params = entry.params;
   let sources: string[] | undefined;
   if (isPlainObject(params) && 'sources' in params) {
     const { sources: rawSources, ...rest } = params;
@@ -218,7 +221,6 @@ function pluginSpecs(root: unknown): string[] {
   return parsed.success ? parsed.data : [];
 }
 
-/** Loads the plugins a pipeline lists, from `baseDir`; a failure names the entry and where the pipeline lists it. */
 /** The reader and stage names a parsed pipeline uses, as written (validation judges them). */
 function namesIn(root: unknown): { readers: string[]; stages: string[] } {
   const out = { readers: [] as string[], stages: [] as string[] };
@@ -228,8 +230,8 @@ function namesIn(root: unknown): { readers: string[]; stages: string[] } {
   if (Array.isArray(inputs)) for (const i of inputs) if (isPlainObject(i) && typeof i['reader'] === 'string') out.readers.push(i['reader']);
   if (Array.isArray(stages)) {
     for (const st of stages) {
-      if (typeof st === 'string') out.stages.push(st);
-      else if (isPlainObject(st)) out.stages.push(...Object.keys(st));
+      const entry = stageEntry(st);
+      if (entry) out.stages.push(entry.name);
     }
   }
   return out;
@@ -242,6 +244,7 @@ async function loadDefinitionsOf(raw: RawPipeline, baseDir: string): Promise<Loa
   return plugins;
 }
 
+/** Loads the plugins a pipeline lists, from `baseDir`; a failure names the entry and where the pipeline lists it. */
 async function loadPluginsOf(raw: RawPipeline, baseDir: string): Promise<LoadedPlugin[]> {
   const specs = pluginSpecs(raw.root);
   try {

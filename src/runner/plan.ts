@@ -101,8 +101,12 @@ async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitK
       continue;
     }
     const size = kind === undefined ? undefined : await unit.file.size();
-    const codec = path === undefined || kind === undefined || size === undefined || size <= splitBytes ? undefined : await codecOf(path);
-    if (path === undefined || kind === undefined || size === undefined || codec === undefined || !CODECS_OF_KIND[kind].includes(codec)) {
+    if (path === undefined || kind === undefined || size === undefined || size <= splitBytes) {
+      out.push(unit);
+      continue;
+    }
+    const codec = await codecOf(path);
+    if (!CODECS_OF_KIND[kind].includes(codec)) {
       out.push(unit);
       continue;
     }
