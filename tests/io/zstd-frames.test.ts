@@ -150,6 +150,13 @@ describe('zstd frames cut into line pieces', () => {
     const one = zstdCli(plain);
     writeFileSync(single, one);
     expect(await zstdLineRanges(single, one.length, 1000)).toBeUndefined();
+    // not decoded: a wrong content checksum (the frame's last 4 bytes), which decoding would
+    // report, goes unnoticed by the look at the block headers
+    const badSum = Buffer.from(one);
+    badSum[badSum.length - 1]! ^= 0xff;
+    writeFileSync(single, badSum);
+    await expect(readAll(decodeZstdInProcess(localFile(single).open()))).rejects.toThrow();
+    expect(await zstdLineRanges(single, badSum.length, 1000)).toBeUndefined();
     // one frame and its seek table: the footer says one frame
     const seekableOne = Buffer.concat([one, seekTable([{ compressed: one.length, decompressed: plain.length }])]);
     writeFileSync(single, seekableOne);
