@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['tests/setup/build.ts'],
     pool: 'forks',
+    // the encoder's table cache (src/tokenize/table-cache.ts), shared by the tests and the CLIs they start, not the user's
+    env: { SLUICE_CACHE_DIR: join(tmpdir(), 'sluice-test-table-cache') },
   },
 });

@@ -4,9 +4,12 @@
  * cheap at that size); longer ones (whitespace runs, long numbers in r50k) use a heap over a
  * linked list so a 100k-byte run stays O(n log n) instead of quadratic.
  */
+import { createHash } from 'node:crypto';
 import { SluiceError } from '../core/errors.js';
+import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { BytesTable, findPair, FNV_OFFSET, FNV_PRIME, PairTable } from './hash-tables.js';
 import type { IdBuffer } from '../core/id-buffer.js';
+import { cachedTables, type CachedArray, type TableCacheOptions } from './table-cache.js';
 import type { Vocabulary } from './vocabulary.js';
 
 const SMALL_PIECE = 64;
@@ -15,55 +18,54 @@ const POS_SCALE = 2 ** 32;
 
 const cores = new WeakMap<Vocabulary, BpeCore>();
 
-/** One BpeCore per vocabulary: its tables take a few hundred ms to build and are read-only after. */
-export function bpeCoreFor(vocab: Vocabulary): BpeCore {
+/**
+ * One BpeCore per vocabulary: its tables take a few hundred ms to build and are read-only after,
+ * so they come from the table cache (table-cache.ts) when an earlier process built them.
+ */
+export function bpeCoreFor(vocab: Vocabulary, cache?: TableCacheOptions): BpeCore {
   let core = cores.get(vocab);
   if (!core) {
-    core = new BpeCore(vocab);
+    core = new BpeCore(vocab, cachedBpeTables(vocab, cache));
     cores.set(vocab, core);
   }
   return core;
 }
 
+/** What a BpeCore is built from besides its vocabulary: the part the table cache keeps. */
+export interface BpeTables {
+  bytesTable: BytesTable;
+  pairs: PairTable;
+  /** Merged id by priority for HF merge lists; undefined for tiktoken ranks, where the priority is the merged id. */
+  mergedOf: Int32Array | undefined;
+  byteIds: Int32Array;
+  bytePairs: Int32Array;
+}
+
 export class BpeCore {
   readonly bytesTable: BytesTable;
   readonly pairs: PairTable;
-  /** Merged id by priority for HF merge lists; undefined for tiktoken ranks, where the priority is the merged id. */
   private readonly mergedOf: Int32Array | undefined;
   /** Id of each single-byte token. */
-  readonly byteIds = new Int32Array(256);
+  readonly byteIds: Int32Array;
   /**
    * Priority of each pair of single-byte tokens, indexed by byte0 << 8 | byte1; NONE when the
    * bytes do not merge. The first round of a merge looks up every adjacent byte pair, most of a
    * short piece's lookups: this 256 KB table (its ASCII part stays in the CPU cache) replaces
    * probes into the pair table, which is megabytes and read at random.
    */
-  private readonly bytePairs = new Int32Array(65536);
+  private readonly bytePairs: Int32Array;
   private readonly wholePieceLookup: boolean;
 
   private readonly ids = new Int32Array(SMALL_PIECE);
   private readonly prio = new Int32Array(SMALL_PIECE);
 
-  constructor(vocab: Vocabulary) {
-    const tokens = vocab.tokens;
-    this.bytesTable = new BytesTable(tokens);
+  constructor(vocab: Vocabulary, tables: BpeTables = buildBpeTables(vocab)) {
     this.wholePieceLookup = vocab.wholePieceLookup;
-    checkByteLevel(vocab);
-    const one = new Uint8Array(1);
-    for (let b = 0; b < 256; b++) {
-      one[0] = b;
-      this.byteIds[b] = this.bytesTable.get(one, 0, 1);
-    }
-    if (vocab.mergeRule.kind === 'rank') {
-      this.pairs = rankPairs(vocab, this.bytesTable);
-      this.mergedOf = undefined;
-    } else {
-      [this.pairs, this.mergedOf] = listedPairs(vocab, this.bytesTable, vocab.mergeRule.pairs);
-    }
-    for (let pair = 0; pair < 65536; pair++) {
-      const p = this.pairs.find(this.byteIds[pair >> 8]!, this.byteIds[pair & 0xff]!);
-      this.bytePairs[pair] = p < 0 ? NONE : p;
-    }
+    this.bytesTable = tables.bytesTable;
+    this.pairs = tables.pairs;
+    this.mergedOf = tables.mergedOf;
+    this.byteIds = tables.byteIds;
+    this.bytePairs = tables.bytePairs;
   }
 
   /** Appends the ids of the pre-token whose UTF-8 bytes are bytes[0, n). */
@@ -169,6 +171,64 @@ export class BpeCore {
     }
     for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
   }
+}
+
+/** Builds the tables from the vocabulary: the pair table by tiktoken's rule or from the merge list. */
+export function buildBpeTables(vocab: Vocabulary): BpeTables {
+  checkByteLevel(vocab);
+  const bytesTable = new BytesTable(vocab.tokens);
+  const byteIds = new Int32Array(256);
+  const one = new Uint8Array(1);
+  for (let b = 0; b < 256; b++) {
+    one[0] = b;
+    byteIds[b] = bytesTable.get(one, 0, 1);
+  }
+  const [pairs, mergedOf] = vocab.mergeRule.kind === 'rank' ? [rankPairs(vocab, bytesTable), undefined] : listedPairs(vocab, bytesTable, vocab.mergeRule.pairs);
+  const bytePairs = new Int32Array(65536);
+  for (let pair = 0; pair < 65536; pair++) {
+    const p = pairs.find(byteIds[pair >> 8]!, byteIds[pair & 0xff]!);
+    bytePairs[pair] = p < 0 ? NONE : p;
+  }
+  return { bytesTable, pairs, mergedOf, byteIds, bytePairs };
+}
+
+/**
+ * The cache key of a vocabulary's tables: a digest of exactly what buildBpeTables reads (the
+ * token bytes by id and the merge rule), so no two vocabularies share an entry whatever their
+ * names or files.
+ */
+function tablesKey(vocab: Vocabulary): string {
+  const { pool, offsets } = vocab.tokens;
+  const h = createHash('sha256');
+  h.update(new Uint8Array(offsets.buffer, offsets.byteOffset, offsets.byteLength));
+  h.update(pool.subarray(0, offsets[offsets.length - 1]));
+  h.update(vocab.mergeRule.kind);
+  if (vocab.mergeRule.kind === 'merges') {
+    const pairs = vocab.mergeRule.pairs;
+    h.update(new Uint8Array(pairs.buffer, pairs.byteOffset, pairs.byteLength));
+  }
+  return h.digest('hex');
+}
+
+const cacheLog = (message: string): void => createLogger(logLevelFromEnv(), 'tokenizer').debug(message);
+
+function cachedBpeTables(vocab: Vocabulary, options: TableCacheOptions = {}): BpeTables {
+  const slots = BytesTable.slotsFor(vocab.tokens.size);
+  return cachedTables(
+    'bpe',
+    tablesKey(vocab),
+    () => buildBpeTables(vocab),
+    (t): CachedArray[] => [t.bytesTable.slots, t.pairs.table, t.byteIds, t.bytePairs, ...(t.mergedOf ? [t.mergedOf] : [])],
+    ([bytesSlots, pairTable, byteIds, bytePairs, mergedOf, ...rest]): BpeTables | undefined => {
+      const merges = vocab.mergeRule.kind === 'merges';
+      if (!(bytesSlots instanceof Int32Array) || bytesSlots.length !== slots) return undefined;
+      if (!(pairTable instanceof Int32Array) || pairTable.length === 0 || pairTable.length % 2 !== 0) return undefined;
+      if (!(byteIds instanceof Int32Array) || byteIds.length !== 256 || !(bytePairs instanceof Int32Array) || bytePairs.length !== 65536) return undefined;
+      if (rest.length > 0 || merges !== (mergedOf !== undefined) || (mergedOf !== undefined && !(mergedOf instanceof Int32Array))) return undefined;
+      return { bytesTable: new BytesTable(vocab.tokens, bytesSlots), pairs: new PairTable(0, pairTable), mergedOf, byteIds, bytePairs };
+    },
+    { onNote: cacheLog, ...options },
+  );
 }
 
 /**

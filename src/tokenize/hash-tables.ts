@@ -23,15 +23,29 @@ function hashBytes(buf: Uint8Array, start: number, end: number): number {
 
 /** Token bytes -> token id, keyed on the bytes of a TokenTable. Slots hold (hash, id) pairs. */
 export class BytesTable {
-  private readonly slots: Int32Array;
+  /** [2i] the hash, [2i+1] the id (-1: empty); read by the table cache. */
+  readonly slots: Int32Array;
   private readonly mask: number;
 
-  constructor(private readonly tokens: TokenTable) {
+  /** Length of the slots array for a table of n token ids. */
+  static slotsFor(n: number): number {
+    return capacityFor(n) * 2;
+  }
+
+  /** `built`: slots an earlier build filled for these tokens (the table cache's). */
+  constructor(
+    private readonly tokens: TokenTable,
+    built?: Int32Array,
+  ) {
     const n = tokens.size;
     const cap = capacityFor(n);
+    this.mask = cap - 1;
+    if (built) {
+      this.slots = built;
+      return;
+    }
     this.slots = new Int32Array(cap * 2);
     for (let i = 1; i < this.slots.length; i += 2) this.slots[i] = -1;
-    this.mask = cap - 1;
     const { pool, offsets } = tokens;
     for (let id = 0; id < n; id++) {
       const s = offsets[id]!;
@@ -99,7 +113,14 @@ export class PairTable {
   readonly capacity: number;
   private count = 0;
 
-  constructor(expected: number) {
+  /** `built`: slots an earlier build filled (the table cache's), in place of an empty table for `expected` pairs. */
+  constructor(expected: number, built?: Int32Array) {
+    if (built) {
+      this.table = built;
+      this.capacity = built.length / 2;
+      for (let i = 1; i < built.length; i += 2) if (built[i] !== -1) this.count++;
+      return;
+    }
     this.capacity = Math.max(16, Math.ceil(expected / PAIR_LOAD));
     this.table = new Int32Array(this.capacity * 2).fill(-1);
   }
