@@ -20,7 +20,7 @@ import { applyRemovals } from './apply.js';
 import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-manifest.js';
 import { DocTableWriter } from './doc-table.js';
 import { KEEP_RULES, type KeepRule } from './keep.js';
-import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js';
+import { dedupModeSchema, defaultStepTasks, MAX_DEFAULT_STEP_TASKS, paramsDigest, resolveMode } from './minhash/config.js';
 import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
 import { writeRemovals } from './removals.js';
@@ -33,7 +33,7 @@ export const exactParams = z
     field: z.string().min(1).default('text').describe('`text`, or a meta field whose string value is the key (e.g. url)'),
     normalize: z.enum(['none', 'simple']).default('simple').describe('simple: NFD without accents, lowercase, digits to 0, punctuation to space, whitespace collapsed'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a group survives'),
-    tasks: z.number().int().min(1).max(KEY_RANGES).optional().describe("tasks of the scale-out groups step (default: the run's task count)"),
+    tasks: z.number().int().min(1).max(KEY_RANGES).optional().describe(`tasks of the scale-out groups step (default: the run's task count, at most ${MAX_DEFAULT_STEP_TASKS})`),
   })
   .strict();
 
@@ -50,7 +50,7 @@ export interface ExactConfig {
 
 export function resolveExactConfig(p: ExactParams, world: number): ExactConfig {
   const mode = resolveMode(p.mode, world);
-  return { mode, field: p.field, normalize: p.normalize, keep: p.keep, tasks: mode === 'streaming' ? 1 : Math.min(KEY_RANGES, p.tasks ?? world), world };
+  return { mode, field: p.field, normalize: p.normalize, keep: p.keep, tasks: mode === 'streaming' ? 1 : Math.min(KEY_RANGES, p.tasks ?? defaultStepTasks(world)), world };
 }
 
 /**

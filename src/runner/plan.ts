@@ -232,7 +232,7 @@ function sameUnit(a: Unit, b: Unit): boolean {
   );
 }
 
-/** Why `existing` is not the run `plan` describes (config, split, input list); empty when it is. */
+/** Why `existing` is not the run `plan` describes (config, split, input list, phases); empty when it is. */
 export function planMismatch(existing: Plan, plan: Plan): string[] {
   const why: string[] = [];
   if (existing.config_sha256 !== plan.config_sha256) why.push('the pipeline configuration changed');
@@ -248,6 +248,16 @@ export function planMismatch(existing: Plan, plan: Plan): string[] {
     if (detail === '' && pieces) {
       why.push(`the pieces that large inputs are read in changed (${existing.units.length} units then, ${plan.units.length} now): a file's size or contents, or runner.split_bytes, changed`);
     } else why.push(`the list of inputs changed (${existing.units.length} then, ${plan.units.length} now${detail ? `; ${detail}` : ''})`);
+  }
+  // the same config can be cut into other phases by another sluice (a dedup step's default task
+  // count, say): the finished phases' files would then be read by tasks they were not written for
+  const phaseList = (phases: Plan['phases']): string => phases.map((p) => `${p.id} x${p.tasks}`).join(', ');
+  if (existing.phases !== undefined && phaseList(existing.phases) !== phaseList(plan.phases)) {
+    const differs = plan.phases.findIndex((p, i) => p.id !== existing.phases[i]?.id || p.tasks !== existing.phases[i]?.tasks);
+    const at = differs < 0 ? plan.phases.length : differs; // or the recorded plan has more phases
+    const then = existing.phases[at];
+    const now = plan.phases[at];
+    why.push(`this sluice splits it into other phases than the one that started it (${then ? `${then.id} x${then.tasks}` : 'none'} then, ${now ? `${now.id} x${now.tasks}` : 'none'} now)`);
   }
   return why;
 }

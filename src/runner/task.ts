@@ -134,7 +134,8 @@ function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>)
 export async function runTask(run: TaskRun): Promise<TaskMarker> {
   const { layout, phase, rank } = run;
   const started = new Date();
-  await cleanTaskOutputs(layout, phase.id, rank);
+  // a step writes only its own work files, each under a temp name first: nothing of it to clean
+  if (phase.kind === 'docs') await cleanTaskOutputs(layout, phase.id, rank);
   const recorder = new StatsRecorder();
   const collector = phase.kind === 'docs' ? newReportCollector() : undefined;
   let shards: ShardInfo[] = [];

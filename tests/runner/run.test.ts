@@ -95,6 +95,25 @@ describe('runner', () => {
     expect(fresh.report?.stats.ledger.kept).toBe(100);
   });
 
+  it('refuses to resume a run that another sluice cut into other phases (a dedup step with another task count)', async () => {
+    const dir = tempDir();
+    writeJsonlCorpus(dir, [
+      { name: 'a.jsonl.gz', docs: 40 },
+      { name: 'b.jsonl.gz', docs: 40 },
+    ]);
+    const file = writePipeline(dir, pipelineYaml(dir).replace('  - length: {min_chars: 120}', '  - length: {min_chars: 120}\n  - exact_dedup: {}'));
+    await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
+    // as a sluice whose default split the groups step into 3 tasks would have recorded it
+    const planFile = join(dir, 'out', '.sluice', 'plan.json');
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { phases: { id: string; tasks: number }[] };
+    expect(plan.phases.map((p) => `${p.id} x${p.tasks}`)).toEqual(['docs-0 x2', 'exact_dedup.groups x2', 'docs-1 x2']);
+    plan.phases[1]!.tasks = 3;
+    writeFileSync(planFile, JSON.stringify(plan));
+    await expect(runPipeline({ pipelineFile: file, workers: 1, log: silentLogger })).rejects.toSatisfy(
+      (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_RESUME_MISMATCH' && e.message.includes('exact_dedup.groups x3 then, exact_dedup.groups x2 now') && e.hint!.includes('--fresh'),
+    );
+  });
+
   it('names the YAML path of a missing input file and of a glob that matches nothing', async () => {
     const dir = tempDir();
     const missing = writePipeline(dir, pipelineYaml(dir).replace(`"${dir}/*.jsonl*"`, `"${dir}/nope.jsonl"`));
