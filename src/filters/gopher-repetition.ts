@@ -35,6 +35,15 @@ export type GopherRepetitionParams = z.output<typeof gopherRepetitionParams>;
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
+/**
+ * A rule's verdict: a drop when `value` is over `max` (null: the rule is off). The drop is built
+ * here rather than in the filter's body, where the first document to take a rule's rare path
+ * left V8 without feedback for it and deoptimised the whole filter, more than once a run.
+ */
+function overMax(reason: string, value: number, max: number | null): Drop | undefined {
+  return max !== null && value > max ? drop(reason, { value: round(value), max }) : undefined;
+}
+
 /** Scratch state reused across documents (one instance per filter). */
 class RepetitionScratch {
   spans = new SpanInterner();
@@ -126,20 +135,12 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
         while (j < b && text.charCodeAt(j) === 10) j++;
         p = j;
       }
-      if (params.dup_para_frac !== null && dups / paragraphs > params.dup_para_frac) {
-        return drop('dup_para_frac', { value: round(dups / paragraphs), max: params.dup_para_frac });
-      }
-      if (params.dup_para_char_frac !== null && dupChars / L > params.dup_para_char_frac) {
-        return drop('dup_para_char_frac', { value: round(dupChars / L), max: params.dup_para_char_frac });
-      }
+      const para = overMax('dup_para_frac', dups / paragraphs, params.dup_para_frac) ?? overMax('dup_para_char_frac', dupChars / L, params.dup_para_char_frac);
+      if (para) return para;
     }
 
-    if (params.dup_line_frac !== null && lineDups / lines > params.dup_line_frac) {
-      return drop('dup_line_frac', { value: round(lineDups / lines), max: params.dup_line_frac });
-    }
-    if (params.dup_line_char_frac !== null && lineDupChars / L > params.dup_line_char_frac) {
-      return drop('dup_line_char_frac', { value: round(lineDupChars / L), max: params.dup_line_char_frac });
-    }
+    const line = overMax('dup_line_frac', lineDups / lines, params.dup_line_frac) ?? overMax('dup_line_char_frac', lineDupChars / L, params.dup_line_char_frac);
+    if (line) return line;
 
     if (topNs.length === 0 && dupNs.length === 0) return undefined;
     const tokens = tokenize(text);
@@ -198,70 +199,92 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
       const first = ngrams.firstPos[best]!;
       const spaces = gaps[first + n]! - gaps[first + 1]!;
       const topChars = (cum[first + n]! - cum[first]! + spaces) * maxCount;
-      if (topChars / L > frac) return drop(`top_${n}_gram`, { value: round(topChars / L), max: frac });
+      const top = overMax(`top_${n}_gram`, topChars / L, frac);
+      if (top) return top;
     }
 
     if (dupNs.length === 0 || count < minDupN) return undefined;
-    // Upper bound for every duplicated-n-gram fraction (n >= minDupN): the characters of words
-    // covered by a repeated minDupN-gram (any word inside a counted duplicate n-gram lies in one).
-    // A repeated minDupN-gram is a run of minDupN - k + 1 repeated k-grams, so when a k-gram pass
-    // recorded which positions repeat an earlier k-gram, the words under such runs bound it more
-    // cheaply; only if that bound is too high does the minDupN-gram pass run.
-    let covered = Infinity;
-    if (flagsN > 0) {
-      const need = minDupN - flagsN + 1;
-      const windows = count - flagsN + 1;
-      covered = 0;
-      let coveredUntil = 0;
-      let runStart = -1;
-      for (let p = 0; p <= windows; p++) {
-        if (p < windows && repeatFlags[p] === 1) {
-          if (runStart < 0) runStart = p;
-          continue;
-        }
-        if (runStart >= 0 && p - runStart >= need) {
-          const from = runStart > coveredUntil ? runStart : coveredUntil;
-          const to = p - 1 + flagsN;
-          if (to > from) covered += cum[to]! - cum[from]!;
-          coveredUntil = to;
-        }
-        runStart = -1;
-      }
-    }
-    const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
-    if (covered / L > minDupFrac) {
-      const windows = count - minDupN + 1;
-      ngrams.reset(ids, minDupN, windows, spans.size);
-      covered = 0;
-      let coveredUntil = 0;
-      for (let p = 0; p < windows; p++) {
-        ngrams.add(p);
-        if (!ngrams.added) {
-          const from = p > coveredUntil ? p : coveredUntil;
-          covered += cum[p + minDupN]! - cum[from]!;
-          coveredUntil = p + minDupN;
-        }
-      }
-    }
-    for (const { n, frac } of dupNs) {
-      if (covered / L <= frac) continue;
-      const last = count - n + 1;
-      if (last <= 0) continue;
-      ngrams.reset(ids, n, last, spans.size);
-      let repeated = 0;
-      let idx = 0;
-      while (idx < last) {
-        ngrams.add(idx);
-        if (ngrams.added) idx++;
-        else {
-          repeated += cum[idx + n]! - cum[idx]!;
-          idx += n;
-        }
-      }
-      if (repeated / L > frac) return drop(`duplicated_${n}_n_grams`, { value: round(repeated / L), max: frac });
-    }
-    return undefined;
+    return duplicatedNgrams(scratch, count, L, dupNs, minDupN, flagsN, repeatFlags, spans.size);
   };
+}
+
+/**
+ * The duplicated 5..10-gram rules, given the tokens' ids and summed lengths in `scratch`. Apart
+ * from the filter's closure because its paths run for few documents: inside the closure, the
+ * first document to take one deoptimised the whole filter, which V8 then compiled again (the
+ * closure was compiled 8-9 times in a 43 MB run).
+ */
+function duplicatedNgrams(
+  scratch: RepetitionScratch,
+  count: number,
+  L: number,
+  dupNs: GopherRepetitionParams['dup_n_grams'],
+  minDupN: number,
+  flagsN: number,
+  repeatFlags: Uint8Array,
+  distinctTokens: number,
+): Drop | undefined {
+  const { ids, cum, ngrams } = scratch;
+  // Upper bound for every duplicated-n-gram fraction (n >= minDupN): the characters of words
+  // covered by a repeated minDupN-gram (any word inside a counted duplicate n-gram lies in one).
+  // A repeated minDupN-gram is a run of minDupN - k + 1 repeated k-grams, so when a k-gram pass
+  // recorded which positions repeat an earlier k-gram, the words under such runs bound it more
+  // cheaply; only if that bound is too high does the minDupN-gram pass run.
+  let covered = Infinity;
+  if (flagsN > 0) {
+    const need = minDupN - flagsN + 1;
+    const windows = count - flagsN + 1;
+    covered = 0;
+    let coveredUntil = 0;
+    let runStart = -1;
+    for (let p = 0; p <= windows; p++) {
+      if (p < windows && repeatFlags[p] === 1) {
+        if (runStart < 0) runStart = p;
+        continue;
+      }
+      if (runStart >= 0 && p - runStart >= need) {
+        const from = runStart > coveredUntil ? runStart : coveredUntil;
+        const to = p - 1 + flagsN;
+        if (to > from) covered += cum[to]! - cum[from]!;
+        coveredUntil = to;
+      }
+      runStart = -1;
+    }
+  }
+  const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
+  if (covered / L > minDupFrac) {
+    const windows = count - minDupN + 1;
+    ngrams.reset(ids, minDupN, windows, distinctTokens);
+    covered = 0;
+    let coveredUntil = 0;
+    for (let p = 0; p < windows; p++) {
+      ngrams.add(p);
+      if (!ngrams.added) {
+        const from = p > coveredUntil ? p : coveredUntil;
+        covered += cum[p + minDupN]! - cum[from]!;
+        coveredUntil = p + minDupN;
+      }
+    }
+  }
+  for (const { n, frac } of dupNs) {
+    if (covered / L <= frac) continue;
+    const last = count - n + 1;
+    if (last <= 0) continue;
+    ngrams.reset(ids, n, last, distinctTokens);
+    let repeated = 0;
+    let idx = 0;
+    while (idx < last) {
+      ngrams.add(idx);
+      if (ngrams.added) idx++;
+      else {
+        repeated += cum[idx + n]! - cum[idx]!;
+        idx += n;
+      }
+    }
+    const dup = overMax(`duplicated_${n}_n_grams`, repeated / L, frac);
+    if (dup) return dup;
+  }
+  return undefined;
 }
 
 export const gopherRepetitionFilter = defineFilter({
