@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { SluiceError } from '../core/errors.js';
-import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { BytesTable, findPair, FNV_OFFSET, FNV_PRIME, PairTable } from './hash-tables.js';
 import type { IdBuffer } from '../core/id-buffer.js';
 import { cachedTables, type CachedArray, type TableCacheOptions } from './table-cache.js';
@@ -210,8 +209,6 @@ function tablesKey(vocab: Vocabulary): string {
   return h.digest('hex');
 }
 
-const cacheLog = (message: string): void => createLogger(logLevelFromEnv(), 'tokenizer').debug(message);
-
 function cachedBpeTables(vocab: Vocabulary, options: TableCacheOptions = {}): BpeTables {
   const slots = BytesTable.slotsFor(vocab.tokens.size);
   return cachedTables(
@@ -227,7 +224,7 @@ function cachedBpeTables(vocab: Vocabulary, options: TableCacheOptions = {}): Bp
       if (rest.length > 0 || merges !== (mergedOf !== undefined) || (mergedOf !== undefined && !(mergedOf instanceof Int32Array))) return undefined;
       return { bytesTable: new BytesTable(vocab.tokens, bytesSlots), pairs: new PairTable(0, pairTable), mergedOf, byteIds, bytePairs };
     },
-    { onNote: cacheLog, ...options },
+    options,
   );
 }
 

@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { SluiceError } from '../core/errors.js';
-import { createLogger, logLevelFromEnv } from '../core/log.js';
 import { suggestionHint } from '../core/suggest.js';
 import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from './patterns.js';
 import { parseCompactRanks } from './rank-file.js';
@@ -138,7 +137,7 @@ export function loadStandard(name: string, cache?: TableCacheOptions): Vocabular
     () => (verified = readVerified(name, spec, file)).tokens,
     (t) => [t.pool, t.offsets],
     ([pool, offsets, ...rest]) => (pool instanceof Uint8Array && offsets instanceof Int32Array && rest.length === 0 && isLayout(pool, offsets) ? new TokenTable(pool, offsets) : undefined),
-    { onNote: (m) => createLogger(logLevelFromEnv(), 'tokenizer').debug(m), ...cache },
+    cache,
   );
   return verified ?? standardVocabulary(name, spec, file, tokens, spec.sha256);
 }

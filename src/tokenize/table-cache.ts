@@ -17,6 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger, logLevelFromEnv } from '../core/log.js';
 
 /** Bumped whenever what a caller stores, or how, changes: old entries then no longer match. */
 const FORMAT_VERSION = 1;
@@ -102,7 +103,7 @@ export function decodeTables(data: Buffer): CachedArray[] | string {
 export interface TableCacheOptions {
   /** Where entries live; undefined: no cache (build every time). Default: tableCacheDir(). */
   dir?: string | undefined;
-  /** Told why an entry was rebuilt or could not be written (a debug line: the cache is an optimisation). */
+  /** Told why an entry was rebuilt or could not be written. Default: a debug line (the cache is an optimisation). */
   onNote?: (message: string) => void;
 }
 
@@ -120,6 +121,7 @@ export function cachedTables<T>(
 ): T {
   const dir = 'dir' in options ? options.dir : tableCacheDir();
   if (dir === undefined) return build();
+  const note = options.onNote ?? ((message: string) => createLogger(logLevelFromEnv(), 'tokenizer').debug(message));
   const path = tableCachePath(dir, kind, key);
   let data: Buffer | undefined;
   try {
@@ -131,7 +133,7 @@ export function cachedTables<T>(
     const decoded = decodeTables(data);
     const value = typeof decoded === 'string' ? undefined : fromArrays(decoded);
     if (value !== undefined) return value;
-    options.onNote?.(`table cache ${path}: ${typeof decoded === 'string' ? decoded : 'arrays of an unexpected shape'}; rebuilding it`);
+    note(`table cache ${path}: ${typeof decoded === 'string' ? decoded : 'arrays of an unexpected shape'}; rebuilding it`);
   }
   const value = build();
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -145,7 +147,7 @@ export function cachedTables<T>(
     } catch {
       // the directory itself could not be made: there is no temp file to remove
     }
-    options.onNote?.(`table cache ${path} not written: ${(err as Error).message}`);
+    note(`table cache ${path} not written: ${(err as Error).message}`);
   }
   return value;
 }
