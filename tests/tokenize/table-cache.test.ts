@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
 import { mixedCorpus } from '../corpora/tokenize-text.js';
-import { sluice } from '../helpers/cli.js';
+import { CLI, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/corpus.js';
 import { bpeCoreFor, buildBpeTables } from '../../src/tokenize/bpe.js';
 import { mergesFromRanks, toHfTokenizerJson, vocabularyFromHfJson } from '../../src/tokenize/hf-json.js';
@@ -189,5 +191,20 @@ describe('cached encoder tables', () => {
     const enc = get_encoding('cl100k_base');
     expect(JSON.parse(cold)).toEqual(Array.from(enc.encode_ordinary(text)));
     enc.free();
+  });
+
+  it("processes that start at once on an empty cache (a run's workers) agree and leave whole entries, no temp files", async () => {
+    const dir = tempDir();
+    const text = 'Four processes race to fill one cache; each renames its own temp file into place.';
+    const runs = await Promise.all([0, 1, 2, 3].map(() => promisify(execFile)(process.execPath, [CLI, 'tokenizer', 'encode', '--text', text], { env: { ...process.env, SLUICE_CACHE_DIR: dir } })));
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    expect(
+      readdirSync(dir)
+        .sort()
+        .map((f) => f.split('-')[0]),
+    ).toEqual(['bpe', 'ranks']);
+    for (const f of readdirSync(dir)) expect(typeof decodeTables(readFileSync(join(dir, f))), f).not.toBe('string');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(sluice(['tokenizer', 'encode', '--text', text], { env: { SLUICE_CACHE_DIR: dir } }).stdout).toBe(runs[0]!.stdout);
   });
 });
