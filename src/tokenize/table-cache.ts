@@ -13,11 +13,12 @@
  * Where: `SLUICE_CACHE_DIR`, else `$XDG_CACHE_HOME/sluice`, else `~/.cache/sluice`;
  * `SLUICE_CACHE_DIR=off` turns the cache off.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, logLevelFromEnv } from '../core/log.js';
+import { tempPathFor } from '../io/atomic.js';
 
 /** Bumped whenever what a caller stores, or how, changes: old entries then no longer match. */
 const FORMAT_VERSION = 1;
@@ -136,7 +137,7 @@ export function cachedTables<T>(
     note(`table cache ${path}: ${typeof decoded === 'string' ? decoded : 'arrays of an unexpected shape'}; rebuilding it`);
   }
   const value = build();
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(path);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, encodeTables(toArrays(value)));
