@@ -251,13 +251,11 @@ export function planMismatch(existing: Plan, plan: Plan): string[] {
   }
   // the same config can be cut into other phases by another sluice (a dedup step's default task
   // count, say): the finished phases' files would then be read by tasks they were not written for
-  const phaseList = (phases: Plan['phases']): string => phases.map((p) => `${p.id} x${p.tasks}`).join(', ');
-  if (existing.phases !== undefined && phaseList(existing.phases) !== phaseList(plan.phases)) {
-    const differs = plan.phases.findIndex((p, i) => p.id !== existing.phases[i]?.id || p.tasks !== existing.phases[i]?.tasks);
-    const at = differs < 0 ? plan.phases.length : differs; // or the recorded plan has more phases
-    const then = existing.phases[at];
-    const now = plan.phases[at];
-    why.push(`this sluice splits it into other phases than the one that started it (${then ? `${then.id} x${then.tasks}` : 'none'} then, ${now ? `${now.id} x${now.tasks}` : 'none'} now)`);
+  const phase = (p: Plan['phases'][number] | undefined): string => (p ? `${p.id} x${p.tasks}` : 'none');
+  for (let i = 0; i < Math.max(existing.phases.length, plan.phases.length); i++) {
+    if (phase(existing.phases[i]) === phase(plan.phases[i])) continue;
+    why.push(`this sluice splits it into other phases than the one that started it (${phase(existing.phases[i])} then, ${phase(plan.phases[i])} now)`);
+    break;
   }
   return why;
 }
