@@ -77,6 +77,7 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
   const topNs = params.top_n_grams;
   const dupNs = params.dup_n_grams;
   const minDupN = dupNs.length > 0 ? dupNs[0]!.n : 0;
+  const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
 
   return (doc) => {
     const text = doc.text;
@@ -204,15 +205,15 @@ export function gopherRepetition(params: GopherRepetitionParams): (doc: Doc) => 
     }
 
     if (dupNs.length === 0 || count < minDupN) return undefined;
-    return duplicatedNgrams(scratch, count, L, dupNs, minDupN, flagsN, repeatFlags, spans.size);
+    return duplicatedNgrams(scratch, count, L, dupNs, minDupN, minDupFrac, flagsN, repeatFlags, spans.size);
   };
 }
 
 /**
  * The duplicated 5..10-gram rules, given the tokens' ids and summed lengths in `scratch`. Apart
  * from the filter's closure because its paths run for few documents: inside the closure, the
- * first document to take one deoptimised the whole filter, which V8 then compiled again (the
- * closure was compiled 8-9 times in a 43 MB run).
+ * first document to take one deoptimised the whole filter, which V8 then compiled again (8-9
+ * times in a 43 MB run, by --trace-opt, one-off; 4-7 times since).
  */
 function duplicatedNgrams(
   scratch: RepetitionScratch,
@@ -220,6 +221,8 @@ function duplicatedNgrams(
   L: number,
   dupNs: GopherRepetitionParams['dup_n_grams'],
   minDupN: number,
+  /** The smallest threshold of dupNs. */
+  minDupFrac: number,
   flagsN: number,
   repeatFlags: Uint8Array,
   distinctTokens: number,
@@ -251,7 +254,6 @@ function duplicatedNgrams(
       runStart = -1;
     }
   }
-  const minDupFrac = dupNs.reduce((m, d) => Math.min(m, d.frac), Infinity);
   if (covered / L > minDupFrac) {
     const windows = count - minDupN + 1;
     ngrams.reset(ids, minDupN, windows, distinctTokens);
