@@ -9,7 +9,8 @@
  * starts each cached encoder fresh and warms it on a separate quarter of the text, so the timed
  * part is not a rerun of text already in a cache.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bpeCoreFor } from '../../src/tokenize/bpe.js';
@@ -366,7 +367,54 @@ export async function benchTrain(opts: TokenizeBenchOptions): Promise<BenchRow[]
   return rows;
 }
 
+export interface TableLoadArgs {
+  name: string;
+  /** The table cache's directory; undefined: the cache off, so the tables are built. */
+  cacheDir?: string;
+}
+
+/** Child side: loads one standard vocabulary and its merge tables in a fresh process; the CPU time that took. */
+export async function tableLoadChild(args: TableLoadArgs): Promise<number> {
+  const started = process.cpuUsage();
+  const vocab = loadStandard(args.name, { dir: args.cacheDir });
+  bpeCoreFor(vocab, { dir: args.cacheDir });
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1e6;
+}
+
+/**
+ * What the table cache (src/tokenize/table-cache.ts) saves each process that tokenizes: the
+ * ranks and merge tables built, against read back from a warm cache, alternating, median.
+ */
+export async function benchTableCache(opts: TokenizeBenchOptions): Promise<BenchRow[]> {
+  if (opts.rounds <= 0) return [];
+  const rows: BenchRow[] = [];
+  for (const name of opts.vocabularies) {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sluice-bench-table-cache-'));
+    try {
+      await isolated<number>('./tokenize.js', 'tableLoadChild', { name, cacheDir }); // fills the cache
+      const built: number[] = [];
+      const cached: number[] = [];
+      for (let r = 0; r < opts.rounds; r++) {
+        built.push((await isolated<number>('./tokenize.js', 'tableLoadChild', { name })).value);
+        cached.push((await isolated<number>('./tokenize.js', 'tableLoadChild', { name, cacheDir })).value);
+      }
+      const [b, c] = [median(built), median(cached)];
+      const note = `fresh process, CPU time, median of ${opts.rounds}`;
+      rows.push(
+        { bench: 'tokenize', variant: `${name}: load ranks and merge tables, built`, metric: 'CPU time', value: b * 1000, unit: 'ms', note },
+        { bench: 'tokenize', variant: `${name}: load ranks and merge tables, from the table cache`, metric: 'CPU time', value: c * 1000, unit: 'ms', note },
+        { bench: 'tokenize', variant: `${name}: table cache`, metric: 'speed-up', value: b / c, unit: 'x' },
+      );
+      opts.log?.(`  ${name} tables: built ${(b * 1000).toFixed(0)} ms, cached ${(c * 1000).toFixed(0)} ms`);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
+
 export async function benchTokenize(opts: Partial<TokenizeBenchOptions> = {}): Promise<BenchRow[]> {
   const o = { ...DEFAULT_TOKENIZE_BENCH, ...opts };
-  return [...(await benchEncode(o)), ...(await benchTrain(o))];
+  return [...(await benchEncode(o)), ...(await benchTableCache(o)), ...(await benchTrain(o))];
 }
