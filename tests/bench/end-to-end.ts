@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { compress } from 'zstd-napi';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Doc } from '../../src/core/doc.js';
@@ -338,6 +338,45 @@ async function zstdSplitRows(corpus: string, root: string, opts: EndToEndOptions
   return rows;
 }
 
+/**
+ * The full chain over the first 2 MB of the corpus cut into pieces of 16 KiB (about 120 tasks a
+ * phase): the dedup steps with their default task count (the run's, at most 64) against one
+ * step task per piece, the default before the cap. A step's fixed cost grows with the square of
+ * its task count; the rows give the steps' summed task time and the run's CPU time, medians of
+ * `rounds` alternated runs, and check that both give the same shards.
+ */
+async function stepTaskRows(corpus: string, root: string, rounds: number): Promise<BenchRow[]> {
+  const text = readFileSync(corpus);
+  const path = join(root, 'web-2MB.jsonl');
+  writeFileSync(path, text.subarray(0, text.lastIndexOf(10, 2_000_000) + 1));
+  const splitBytes = 16 * 1024;
+  const stepSeconds = (f: RunFigures): number => f.phases.filter((p) => !p.phase.startsWith('docs-')).reduce((sum, p) => sum + p.seconds, 0);
+  const shards = (name: string): string => (JSON.parse(readFileSync(join(root, `${name}-w1`, 'manifest.json'), 'utf8')) as { shards: { sha256: string }[] }).shards.map((x) => x.sha256).join();
+  const world = Math.ceil(statSync(path).size / splitBytes); // about: pieces end at line starts
+  const perPiece = CHAINS['full']!.map(([stage, params]): Step =>
+    stage === 'exact_dedup' ? [stage, { tasks: Math.min(256, world) }] : stage === 'minhash_dedup' ? [stage, { tasks: world }] : [stage, params],
+  );
+  const capped: RunFigures[] = [];
+  const uncapped: RunFigures[] = [];
+  for (let round = 0; round < Math.max(1, rounds); round++) {
+    process.stderr.write(`end-to-end: full chain over 2 MB in 16 KiB pieces, default step tasks and ${world} (round ${round + 1})\n`);
+    capped.push(await runPipelineCli(builtCli(), '', 'pieces-capped', path, CHAINS['full']!, 1, root, splitBytes));
+    uncapped.push(await runPipelineCli(builtCli(), '', 'pieces-uncapped', path, perPiece, 1, root, splitBytes));
+    if (shards('pieces-uncapped') !== shards('pieces-capped')) throw new Error('the step task count changed the shards');
+  }
+  const variant = (tasks: string): string => `full, 2 MB in 16 KiB pieces, ${tasks}`;
+  const note = `1 worker, median of ${Math.max(1, rounds)}; the same shards (sha256) either way`;
+  const cpu = (runs: RunFigures[]): number => median(runs.map((r) => r.cpu));
+  const steps = (runs: RunFigures[]): number => median(runs.map(stepSeconds));
+  return [
+    { bench: 'e2e', variant: variant(`${world} step tasks`), metric: 'dedup steps, task time', value: steps(uncapped), unit: 's', note },
+    { bench: 'e2e', variant: variant('default step tasks (64)'), metric: 'dedup steps, task time', value: steps(capped), unit: 's', note },
+    { bench: 'e2e', variant: variant(`${world} step tasks`), metric: 'run CPU time', value: cpu(uncapped), unit: 's', note },
+    { bench: 'e2e', variant: variant('default step tasks (64)'), metric: 'run CPU time', value: cpu(capped), unit: 's', note },
+    { bench: 'e2e', variant: variant('default / per-piece step tasks'), metric: 'speed-up (CPU time)', value: cpu(uncapped) / cpu(capped), unit: 'x' },
+  ];
+}
+
 export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> {
   process.stderr.write(`end-to-end: generating ${opts.mb} MB of web-like JSONL...\n`);
   const corpus = await ensureWebCorpus(opts.mb);
@@ -347,6 +386,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
   try {
     for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, corpus.path, '', root, opts, true)));
     rows.push(...(await zstdSplitRows(corpus.path, root, opts)));
+    rows.push(...(await stepTaskRows(corpus.path, root, opts.rounds ?? 1)));
     process.stderr.write('end-to-end: start-up\n');
     rows.push(...(await startupRows(join(root, `filters-w${(opts.workers ?? [1, 2])[0]}`))));
     if (opts.scaleMb !== undefined) {
