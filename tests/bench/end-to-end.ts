@@ -196,6 +196,49 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
 }
 
+/**
+ * The most two processes can give on this corpus, whatever the runner does: the stages alone (as
+ * in the "stages alone" row) in one process over the whole corpus, then in two processes at once
+ * over its two halves, back to back `rounds` times. Two processes each compile and warm up the
+ * same code and build the same tables, so their summed CPU time exceeds one process's; the
+ * runner's 2-worker rows pay that too, plus each process's start-up, reader, spills and writer.
+ * Dedup over halves finds only the duplicates within each half, a small change in its work.
+ */
+async function halvesRows(name: string, corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
+  const text = readFileSync(corpus);
+  const cut = text.indexOf(10, text.length >> 1) + 1;
+  const halves = [join(root, 'half-1.jsonl'), join(root, 'half-2.jsonl')];
+  writeFileSync(halves[0]!, text.subarray(0, cut));
+  writeFileSync(halves[1]!, text.subarray(cut));
+  const cpuRatios: number[] = [];
+  const wallRatios: number[] = [];
+  const ones: number[] = [];
+  const twos: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    process.stderr.write(`end-to-end: ${name}${size}, stages alone in one process and in two over halves (round ${round + 1} of ${rounds})\n`);
+    const one = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus, chain: name })).value;
+    const two = (await Promise.all(halves.map((half) => isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: half, chain: name })))).map((r) => r.value);
+    const twoCpu = two[0]!.cpu + two[1]!.cpu;
+    ones.push(one.cpu);
+    twos.push(twoCpu);
+    cpuRatios.push((2 * one.cpu) / twoCpu);
+    wallRatios.push(one.wall / Math.max(two[0]!.wall, two[1]!.wall));
+  }
+  const variant = `${name}${size}, stages alone, 2 processes over halves / 1`;
+  const of = rounds > 1 ? `; median of ${rounds}` : '';
+  return [
+    {
+      bench: 'e2e',
+      variant,
+      metric: 'speed-up (CPU-time-normalised)',
+      value: median(cpuRatios),
+      unit: 'x',
+      note: `${median(ones).toFixed(1)} s CPU in one process, ${median(twos).toFixed(1)} s in two${of}: the ceiling of the 2-worker rows on this corpus`,
+    },
+    { bench: 'e2e', variant, metric: 'speed-up (wall)', value: median(wallRatios), unit: 'x', note: `both halves at once on this machine${of}` },
+  ];
+}
+
 /** The median of repeated runs: median wall and CPU time, the phases of the run with the median CPU, the largest RSS. */
 function medianRun(taken: RunFigures[]): RunFigures {
   const byCpu = [...taken].sort((a, b) => a.cpu - b.cpu);
@@ -223,6 +266,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     unit: 'MB/s',
     note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory; no reader, spill or writer`,
   });
+  rows.push(...(await halvesRows(name, corpus, size, root, Math.max(1, opts.rounds ?? 1))));
   const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
   if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
   const runs = new Map<string, RunFigures>();
