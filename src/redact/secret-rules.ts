@@ -43,10 +43,15 @@ interface KeywordEntry {
 
 export interface RuleSet {
   readonly rules: readonly Rule[];
-  /** Keyword entries by their first three characters (lower-cased, 7 bits each); two-character keywords fill every third character. */
-  readonly byTrigram: ReadonlyMap<number, readonly KeywordEntry[]>;
-  /** Per trigram: 0 no keyword, ANYWHERE, or WORD_ONLY. */
-  readonly trigrams: Uint8Array;
+  /** The distinct keyword lists a trigram can open; `trigrams` holds indexes into it. */
+  readonly entryLists: readonly (readonly KeywordEntry[])[];
+  /**
+   * Per trigram (its first three characters lower-cased, 7 bits each; two-character keywords fill
+   * every third character): 0 when no keyword starts with it, else its list's index in
+   * `entryLists` shifted left by 2, or'ed with ANYWHERE or WORD_ONLY. One typed-array load per
+   * character decides, where a Map lookup at every hit cost more (two-character keywords hit often).
+   */
+  readonly trigrams: Uint16Array;
   /** findRuleSecrets' per-rule scratch, cleared on each call (detection is synchronous), so no document allocates it. */
   readonly covered: Int32Array;
 }
@@ -129,7 +134,7 @@ export function buildRuleSet(sel: RuleSelection = {}): RuleSet {
     }
   });
   const byTrigram = new Map<number, KeywordEntry[]>();
-  const trigrams = new Uint8Array(1 << 21);
+  const where = new Map<number, number>();
   for (const [keyword, list] of byKeyword) {
     const head = (keyword.charCodeAt(0) << 14) | (keyword.charCodeAt(1) << 7);
     // WORD_ONLY: every rule of the keyword wants it at a word start, so one inside a word is skipped at once
@@ -137,13 +142,27 @@ export function buildRuleSet(sel: RuleSelection = {}): RuleSet {
     const thirds = keyword.length > 2 ? [keyword.charCodeAt(2)] : Array.from({ length: 128 }, (_, c) => c);
     for (const third of thirds) {
       const t = head | third;
-      trigrams[t] = trigrams[t] === ANYWHERE || !wordOnly ? ANYWHERE : WORD_ONLY;
+      where.set(t, where.get(t) === ANYWHERE || !wordOnly ? ANYWHERE : WORD_ONLY);
       const entries = byTrigram.get(t) ?? [];
       entries.push({ keyword, rules: list });
       byTrigram.set(t, entries);
     }
   }
-  return { rules, byTrigram, trigrams, covered: new Int32Array(rules.length) };
+  // trigrams share lists (a two-character keyword fills 128 of them): a few hundred distinct ones
+  const entryLists: KeywordEntry[][] = [[]];
+  const listIndex = new Map<string, number>();
+  const trigrams = new Uint16Array(1 << 21);
+  for (const [t, entries] of byTrigram) {
+    const key = entries.map((e) => e.keyword).join('\n');
+    let index = listIndex.get(key);
+    if (index === undefined) {
+      index = entryLists.push(entries) - 1;
+      listIndex.set(key, index);
+    }
+    if (index >= 1 << 14) throw new Error(`secret rules: more than ${(1 << 14) - 1} distinct keyword lists`);
+    trigrams[t] = (index << 2) | where.get(t)!;
+  }
+  return { rules, entryLists, trigrams, covered: new Int32Array(rules.length) };
 }
 
 /** ASCII lower-casing table; non-ASCII maps to 0, which no keyword contains. */
@@ -227,7 +246,7 @@ export function findRuleSecrets(text: string, set: RuleSet, out: Span[]): void {
   const n = text.length;
   // every rule disabled: nothing to look for, not even a pass over the text
   if (n < 2 || set.rules.length === 0) return;
-  const { trigrams, byTrigram, rules, covered } = set;
+  const { trigrams, entryLists, rules, covered } = set;
   covered.fill(0);
   // the trigram starting at i - 2; past the end the third character reads as 0
   let c = text.charCodeAt(0);
@@ -238,11 +257,11 @@ export function findRuleSecrets(text: string, set: RuleSet, out: Span[]): void {
     c = i < n ? text.charCodeAt(i) : 0;
     const t = head | (c < 128 ? LOWER[c]! : 0);
     head = (t << 7) & 0x1fff80;
-    const where = trigrams[t]!;
-    if (where === 0) continue;
+    const slot = trigrams[t]!;
+    if (slot === 0) continue;
     const at = i - 2;
-    if (where === WORD_ONLY && at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
-    for (const entry of byTrigram.get(t)!) {
+    if ((slot & 3) === WORD_ONLY && at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
+    for (const entry of entryLists[slot >> 2]!) {
       if (!keywordAt(text, at, entry.keyword)) continue;
       for (const r of entry.rules) {
         const rule = rules[r]!;
