@@ -6,11 +6,11 @@
  * the same stages run in one process over documents already in memory, without reader, spills or
  * writer (the stages' own cost). The gap between the two is what the runner adds.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { compress } from 'zstd-napi';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
@@ -121,8 +121,50 @@ async function startupCpu(argv: string[], runs = 5): Promise<number> {
   return median(cpu);
 }
 
-/** What starting a command costs before it does any work, against Node itself; `out` is a finished run to read. */
-async function startupRows(out: string): Promise<BenchRow[]> {
+/** User and system seconds a live process has used so far (Linux /proc; undefined elsewhere). */
+function processCpu(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What each further lane of `--workers N` costs before its first task: a worker process forked
+ * as the local executor forks it, for the finished run in `out`, from the fork until it reports
+ * ready (modules, pipeline and stages loaded, plan checked). Median of `runs`; CPU at ready from
+ * /proc (clock ticks of 10 ms), all its threads.
+ */
+async function workerStartup(out: string, runs = 5): Promise<{ wall: number; cpu: number | undefined }> {
+  const plan = JSON.parse(readFileSync(join(out, '.sluice', 'plan.json'), 'utf8')) as { world: number };
+  const init = JSON.stringify({ pipeline: { file: `${out}.yaml` }, out, world: plan.world, strict: false });
+  const module = join(dirname(builtCli()), '..', 'runner', 'worker-main.js');
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = fork(module, [init], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { type: string }) => {
+        if (m.type === 'ready') resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was ready (${out})`)));
+    });
+    walls.push((performance.now() - started) / 1000);
+    const cpu = child.pid === undefined ? undefined : processCpu(child.pid);
+    if (cpu !== undefined) cpus.push(cpu);
+    child.send({ type: 'exit' });
+    await exited;
+  }
+  return { wall: median(walls), cpu: cpus.length === runs ? median(cpus) : undefined };
+}
+
+/** What starting a command costs before it does any work, against Node itself; `out` is a finished run to read, `fullOut` one of the full chain. */
+async function startupRows(out: string, fullOut: string): Promise<BenchRow[]> {
   const cli = builtCli();
   const node = await startupCpu([process.execPath, '-e', '0']);
   const rows: BenchRow[] = [{ bench: 'e2e', variant: 'start-up: node -e 0', metric: 'CPU time', value: node, unit: 's', note: 'median of 5' }];
@@ -134,6 +176,11 @@ async function startupRows(out: string): Promise<BenchRow[]> {
     const cpu = await startupCpu([process.execPath, cli, ...args]);
     rows.push({ bench: 'e2e', variant: `start-up: ${what}`, metric: 'CPU time', value: cpu, unit: 's', note: what === 'sluice --help' ? 'median of 5; target < 0.3 s' : 'median of 5' });
   }
+  const worker = await workerStartup(fullOut);
+  const variant = 'start-up: a worker of the full chain, fork to ready';
+  const note = 'median of 5; what each lane past the first pays before its first task';
+  rows.push({ bench: 'e2e', variant, metric: 'wall', value: worker.wall, unit: 's', note });
+  if (worker.cpu !== undefined) rows.push({ bench: 'e2e', variant, metric: 'CPU time', value: worker.cpu, unit: 's', note: `${note}; all its threads` });
   return rows;
 }
 
@@ -432,7 +479,8 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
     rows.push(...(await zstdSplitRows(corpus.path, root, opts)));
     rows.push(...(await stepTaskRows(corpus.path, root, opts.rounds ?? 1)));
     process.stderr.write('end-to-end: start-up\n');
-    rows.push(...(await startupRows(join(root, `filters-w${(opts.workers ?? [1, 2])[0]}`))));
+    const firstWorkers = (opts.workers ?? [1, 2])[0];
+    rows.push(...(await startupRows(join(root, `filters-w${firstWorkers}`), join(root, `full-w${firstWorkers}`))));
     if (opts.scaleMb !== undefined) {
       process.stderr.write(`end-to-end: generating ${opts.scaleMb} MB of web-like JSONL...\n`);
       const large = await ensureWebCorpus(opts.scaleMb);
