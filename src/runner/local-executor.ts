@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { workerEntry } from './entry-points.js';
+import { laneJitFlags } from './jit-budget.js';
 import { removeTempFiles } from './fresh.js';
 import type { ExecuteContext, Executor } from './executor.js';
 import type { PhaseSpec } from './pipeline.js';
@@ -35,6 +36,7 @@ export class LocalExecutor implements Executor {
     await runPhasesLocally(run.phases, {
       layout: run.layout,
       workers,
+      workerExecArgv: laneJitFlags(workers),
       log: ctx.log,
       signal: ctx.signal,
       runInProcess: async (phase, rank, progress) => {
@@ -55,6 +57,8 @@ interface LocalExecution {
   runInProcess(phase: PhaseSpec, rank: number, progress: TaskProgress): Promise<void>;
   /** What each worker process is started with. */
   workerInit: WorkerInit;
+  /** Node flags for the worker processes, after the leader's own (jit-budget.ts). */
+  workerExecArgv: string[];
 }
 
 function addInto(into: TaskProgress, from: TaskProgress): void {
@@ -71,9 +75,9 @@ class Worker {
   private stderrTail = '';
   private exited = false;
 
-  constructor(init: WorkerInit) {
+  constructor(init: WorkerInit, extraExecArgv: string[]) {
     const entry = workerEntry();
-    this.child = fork(entry.module, [JSON.stringify(init)], { execArgv: [...process.execArgv, ...entry.execArgv], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    this.child = fork(entry.module, [JSON.stringify(init)], { execArgv: [...process.execArgv, ...extraExecArgv, ...entry.execArgv], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     this.child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
@@ -176,7 +180,7 @@ async function runPhase(exec: LocalExecution, phase: PhaseSpec, pending: number[
       if (slot === 0) await exec.runInProcess(phase, rank, progress);
       else {
         let worker = pool[slot - 1];
-        if (!worker || !worker.alive) pool[slot - 1] = worker = new Worker(exec.workerInit);
+        if (!worker || !worker.alive) pool[slot - 1] = worker = new Worker(exec.workerInit, exec.workerExecArgv);
         await worker.run(phase.id, rank, progress);
       }
       done++;
