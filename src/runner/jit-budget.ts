@@ -21,13 +21,15 @@ function userSetBudget(): boolean {
   return process.execArgv.some((a) => a.startsWith(FLAG)) || (process.env['NODE_OPTIONS'] ?? '').includes(FLAG);
 }
 
-/**
- * For a local run of `workers` lanes: when they fill every core, raises this process's budget
- * (before its first task) and returns the flag for the worker processes it forks; else nothing.
- */
+/** The V8 flags for each of `workers` lanes on `cores` cores: the larger budget when the lanes fill every core. */
 export function laneJitFlags(workers: number, cores = availableParallelism()): string[] {
   if (workers < 2 || workers < cores || userSetBudget()) return [];
-  const flag = `${FLAG}=${BUSY_CORES_INTERRUPT_BUDGET}`;
-  setFlagsFromString(flag);
-  return [flag];
+  return [`${FLAG}=${BUSY_CORES_INTERRUPT_BUDGET}`];
+}
+
+/** Sets `laneJitFlags` in this process (the leader, before its first task) and returns them for the workers it forks. */
+export function applyLaneJitFlags(workers: number): string[] {
+  const flags = laneJitFlags(workers);
+  for (const flag of flags) setFlagsFromString(flag);
+  return flags;
 }

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { workerEntry } from './entry-points.js';
-import { laneJitFlags } from './jit-budget.js';
+import { applyLaneJitFlags } from './jit-budget.js';
 import { removeTempFiles } from './fresh.js';
 import type { ExecuteContext, Executor } from './executor.js';
 import type { PhaseSpec } from './pipeline.js';
@@ -36,7 +36,7 @@ export class LocalExecutor implements Executor {
     await runPhasesLocally(run.phases, {
       layout: run.layout,
       workers,
-      workerExecArgv: laneJitFlags(workers),
+      workerExecArgv: applyLaneJitFlags(workers),
       log: ctx.log,
       signal: ctx.signal,
       runInProcess: async (phase, rank, progress) => {

@@ -17,6 +17,7 @@ import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
+import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { scalingRows } from './scaling.js';
@@ -249,7 +250,9 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
  * over its two halves, back to back `rounds` times. Two processes each compile and warm up the
  * same code and build the same tables, so their summed CPU time exceeds one process's; the
  * runner's 2-worker rows pay that too, plus each process's start-up, reader, spills and writer.
- * Dedup over halves finds only the duplicates within each half, a small change in its work.
+ * Dedup over halves finds only the duplicates within each half, a small change in its work. The
+ * two processes get the V8 flags a 2-worker run gives its lanes here (runner/jit-budget.ts), the
+ * one process those of a 1-worker run, as in the runner's rows.
  */
 async function halvesRows(name: string, corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
   const text = readFileSync(corpus);
@@ -264,7 +267,9 @@ async function halvesRows(name: string, corpus: string, size: string, root: stri
   for (let round = 0; round < rounds; round++) {
     process.stderr.write(`end-to-end: ${name}${size}, stages alone in one process and in two over halves (round ${round + 1} of ${rounds})\n`);
     const one = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus, chain: name })).value;
-    const two = (await Promise.all(halves.map((half) => isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: half, chain: name })))).map((r) => r.value);
+    // with the V8 flags a 2-worker run gives its lanes on this machine (runner/jit-budget.ts)
+    const lanes = laneJitFlags(2);
+    const two = (await Promise.all(halves.map((half) => isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: half, chain: name }, lanes)))).map((r) => r.value);
     const twoCpu = two[0]!.cpu + two[1]!.cpu;
     ones.push(one.cpu);
     twos.push(twoCpu);

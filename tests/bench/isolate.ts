@@ -16,10 +16,10 @@ const CHILD = entryBeside(import.meta.url, './isolate-child.js');
  * as in an import; tsx finds the .ts) in a fresh Node process, so peak RSS belongs to that
  * variant alone and earlier variants leave no garbage behind.
  */
-export function isolated<T>(modulePath: string, exportName: string, args: unknown): Promise<IsolatedResult<T>> {
+export function isolated<T>(modulePath: string, exportName: string, args: unknown, nodeFlags: readonly string[] = []): Promise<IsolatedResult<T>> {
   const child = fork(CHILD.module, [modulePath, exportName, JSON.stringify(args)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [...CHILD.execArgv, '--expose-gc'],
+    execArgv: [...CHILD.execArgv, '--expose-gc', ...nodeFlags],
   });
   return new Promise((resolve, reject) => {
     let result: IsolatedResult<T> | undefined;
