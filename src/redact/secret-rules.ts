@@ -39,6 +39,8 @@ interface Rule {
 interface KeywordEntry {
   readonly keyword: string;
   readonly rules: readonly number[];
+  /** Every rule of the keyword wants it at a word start. */
+  readonly wordOnly: boolean;
 }
 
 export interface RuleSet {
@@ -134,17 +136,14 @@ export function buildRuleSet(sel: RuleSelection = {}): RuleSet {
     }
   });
   const byTrigram = new Map<number, KeywordEntry[]>();
-  const where = new Map<number, number>();
   for (const [keyword, list] of byKeyword) {
     const head = (keyword.charCodeAt(0) << 14) | (keyword.charCodeAt(1) << 7);
-    // WORD_ONLY: every rule of the keyword wants it at a word start, so one inside a word is skipped at once
-    const wordOnly = list.every((r) => data[r]!.anchor === 'word');
+    const entry = { keyword, rules: list, wordOnly: list.every((r) => data[r]!.anchor === 'word') };
     const thirds = keyword.length > 2 ? [keyword.charCodeAt(2)] : Array.from({ length: 128 }, (_, c) => c);
     for (const third of thirds) {
       const t = head | third;
-      where.set(t, where.get(t) === ANYWHERE || !wordOnly ? ANYWHERE : WORD_ONLY);
       const entries = byTrigram.get(t) ?? [];
-      entries.push({ keyword, rules: list });
+      entries.push(entry);
       byTrigram.set(t, entries);
     }
   }
@@ -160,7 +159,8 @@ export function buildRuleSet(sel: RuleSelection = {}): RuleSet {
       listIndex.set(key, index);
     }
     if (index >= 1 << 14) throw new Error(`secret rules: more than ${(1 << 14) - 1} distinct keyword lists`);
-    trigrams[t] = (index << 2) | where.get(t)!;
+    // WORD_ONLY when every keyword starting here wants a word start: one inside a word is skipped at once
+    trigrams[t] = (index << 2) | (entries.every((e) => e.wordOnly) ? WORD_ONLY : ANYWHERE);
   }
   return { rules, entryLists, trigrams, covered: new Int32Array(rules.length) };
 }
