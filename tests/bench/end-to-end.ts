@@ -6,11 +6,11 @@
  * the same stages run in one process over documents already in memory, without reader, spills or
  * writer (the stages' own cost). The gap between the two is what the runner adds.
  */
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { compress } from 'zstd-napi';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
@@ -111,8 +111,8 @@ function timeCommand(argv: string[]): Promise<{ wall: number; cpu: number }> {
   });
 }
 
-function runCli(cli: string, args: string[]): Promise<{ wall: number; cpu: number }> {
-  return timeCommand([process.execPath, cli, ...args]);
+function runCli(cli: string, args: string[], nodeFlags: readonly string[] = []): Promise<{ wall: number; cpu: number }> {
+  return timeCommand([process.execPath, ...nodeFlags, cli, ...args]);
 }
 
 /** Median CPU seconds of `runs` starts of a command (start-up costs are small and noisy). */
@@ -185,11 +185,21 @@ async function startupRows(out: string, fullOut: string): Promise<BenchRow[]> {
   return rows;
 }
 
-async function runPipelineCli(cli: string, tag: string, name: string, corpus: string, chain: Step[], workers: number, root: string, splitBytes?: number): Promise<RunFigures> {
+async function runPipelineCli(
+  cli: string,
+  tag: string,
+  name: string,
+  corpus: string,
+  chain: Step[],
+  workers: number,
+  root: string,
+  splitBytes?: number,
+  nodeFlags: readonly string[] = [],
+): Promise<RunFigures> {
   const out = join(root, `${name}-w${workers}${tag}`);
   const file = `${out}.yaml`;
   writeFileSync(file, yamlOf(name, corpus, out, chain, splitBytes));
-  const { wall, cpu } = await runCli(cli, ['run', file, '--out', out, '--workers', String(workers), '--fresh']);
+  const { wall, cpu } = await runCli(cli, ['run', file, '--out', out, '--workers', String(workers), '--fresh'], nodeFlags);
   const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
   let maxWorkerRssMb = 0;
   const tasksDir = join(out, '.sluice', 'tasks');
@@ -254,12 +264,20 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
  * two processes get the V8 flags a 2-worker run gives its lanes here (runner/jit-budget.ts), the
  * one process those of a 1-worker run, as in the runner's rows.
  */
-async function halvesRows(name: string, corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
+/** The corpus cut in two at the line start nearest its middle, written once per corpus (both chains read them). */
+function halvesOf(corpus: string, root: string): [string, string] {
+  const stem = basename(corpus).replace(/\.jsonl$/, '');
+  const halves: [string, string] = [join(root, `${stem}-half-1.jsonl`), join(root, `${stem}-half-2.jsonl`)];
+  if (existsSync(halves[1])) return halves;
   const text = readFileSync(corpus);
   const cut = text.indexOf(10, text.length >> 1) + 1;
-  const halves = [join(root, 'half-1.jsonl'), join(root, 'half-2.jsonl')];
-  writeFileSync(halves[0]!, text.subarray(0, cut));
-  writeFileSync(halves[1]!, text.subarray(cut));
+  writeFileSync(halves[0], text.subarray(0, cut));
+  writeFileSync(halves[1], text.subarray(cut));
+  return halves;
+}
+
+async function halvesRows(name: string, corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
+  const halves = halvesOf(corpus, root);
   const cpuRatios: number[] = [];
   const wallRatios: number[] = [];
   const ones: number[] = [];
@@ -473,6 +491,46 @@ async function stepTaskRows(corpus: string, root: string, rounds: number): Promi
   ];
 }
 
+/** V8's own default for a flag, from `node --v8-options`. */
+function v8Default(flag: string): string {
+  const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const m = new RegExp(`default: --${flag}=(\\S+)`).exec(options);
+  if (!m) throw new Error(`node --v8-options does not give a default for --${flag}`);
+  return m[1]!;
+}
+
+/**
+ * What the lanes' V8 budget (src/runner/jit-budget.ts) does where it applies (2 lanes filling
+ * the cores): the full chain with 2 workers as sluice runs it, against the same with V8's default
+ * interrupt budget given on the command line (a budget the user sets stands), alternated, medians.
+ */
+async function jitBudgetRows(corpus: string, root: string, rounds: number): Promise<BenchRow[]> {
+  if (laneJitFlags(2).length === 0) {
+    process.stderr.write(`end-to-end: 2 lanes leave cores free here (${availableParallelism()}): the lanes' V8 budget does not apply, no rows\n`);
+    return [];
+  }
+  const defaults = [`--interrupt-budget=${v8Default('interrupt-budget')}`];
+  const lanes: RunFigures[] = [];
+  const v8: RunFigures[] = [];
+  for (let round = 0; round < Math.max(1, rounds); round++) {
+    process.stderr.write(`end-to-end: full chain, 2 workers, the lanes' V8 budget and V8's default ${defaults[0]} (round ${round + 1})\n`);
+    const pair = round % 2 === 0 ? [true, false] : [false, true];
+    for (const own of pair) {
+      if (own) lanes.push(await runPipelineCli(builtCli(), '', 'budget-lanes', corpus, CHAINS['full']!, 2, root));
+      else v8.push(await runPipelineCli(builtCli(), '', 'budget-v8', corpus, CHAINS['full']!, 2, root, undefined, defaults));
+    }
+  }
+  const variant = (which: string): string => `full, 2 workers, ${which}`;
+  const note = `median of ${Math.max(1, rounds)}, alternated`;
+  const [cpuL, cpuD] = [median(lanes.map((r) => r.cpu)), median(v8.map((r) => r.cpu))];
+  const [wallL, wallD] = [median(lanes.map((r) => r.wall)), median(v8.map((r) => r.wall))];
+  return [
+    { bench: 'e2e', variant: variant(`V8's default budget (${defaults[0]})`), metric: 'CPU time', value: cpuD, unit: 's', note: `wall ${wallD.toFixed(2)} s; ${note}` },
+    { bench: 'e2e', variant: variant("the lanes' budget (jit-budget.ts)"), metric: 'CPU time', value: cpuL, unit: 's', note: `wall ${wallL.toFixed(2)} s; ${note}` },
+    { bench: 'e2e', variant: variant("lanes' budget / V8's default"), metric: 'speed-up (CPU time)', value: cpuD / cpuL, unit: 'x', note: `wall ${(wallD / wallL).toFixed(2)}x` },
+  ];
+}
+
 export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> {
   process.stderr.write(`end-to-end: generating ${opts.mb} MB of web-like JSONL...\n`);
   const corpus = await ensureWebCorpus(opts.mb);
@@ -483,6 +541,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
     for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, corpus.path, '', root, opts, true)));
     rows.push(...(await zstdSplitRows(corpus.path, root, opts)));
     rows.push(...(await stepTaskRows(corpus.path, root, opts.rounds ?? 1)));
+    rows.push(...(await jitBudgetRows(corpus.path, root, opts.rounds ?? 1)));
     process.stderr.write('end-to-end: start-up\n');
     const firstWorkers = (opts.workers ?? [1, 2])[0];
     rows.push(...(await startupRows(join(root, `filters-w${firstWorkers}`), join(root, `full-w${firstWorkers}`))));
