@@ -4,11 +4,12 @@
  * threads take time from the lanes themselves, and every lane compiles the same code again. A
  * larger interrupt budget (V8 optimises a function after more of its bytecode has run: 1 MiB
  * instead of 66 KiB) makes each process compile only what is hot for longer, once its type
- * feedback has settled. Measured with 2 workers on a 2-core machine (median of 5 alternated
- * runs): the full web chain over 43 MB from 11.4 to 9.5 s of CPU and 6.6 to 5.5 s of wall time
- * (background-thread CPU per process 1.9 -> 0.9-1.0 s), the filters alone 5.7 -> 5.5 s of CPU;
- * over 172 MB the same within noise. With a core to spare (1 worker) the compiles cost no wall
- * time and the later tier-up adds some (main thread +0.6 s on 43 MB), so the default stays.
+ * feedback has settled. The e2e bench's rows `full, 2 workers, lanes' budget / V8's default`
+ * measure it (2 workers on a 2-core machine, 10 MB: 5.65 -> 4.89 s of CPU); one-off runs over
+ * 43 MB gave 11.4 -> 9.5 s of CPU and 6.6 -> 5.5 s of wall time, and background-thread CPU per
+ * process 1.9 -> 0.9-1.0 s; over 172 MB the same within noise. With a core to spare (1 worker)
+ * the compiles cost no wall time and the later tier-up adds some (main thread +0.6 s on 43 MB,
+ * one-off), so the default stays.
  */
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
