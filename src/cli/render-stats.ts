@@ -1,3 +1,4 @@
+import { decimalAmount } from '../core/size.js';
 import { orderedStages, type Histogram } from '../core/stats.js';
 import { scoreBucketLabel, sortedBuckets } from '../report/buckets.js';
 import type { ReportData } from '../report/collect.js';
@@ -32,7 +33,37 @@ export function renderStats(stats: StatsFile): string {
     .map(([name, s]) => [name, s.docs_in, s.kept, s.rejected, s.duplicates, percent(s.kept, s.docs_in), (s.chars_kept / 1e6).toFixed(2), s.tokens]);
   parts.push('');
   parts.push(table(['source', 'in', 'kept', 'rejected', 'duplicates', 'kept %', 'kept MB', 'tokens'], sourceRows));
+  const time = renderTime(stats);
+  if (time) parts.push('', time);
   return parts.join('\n');
+}
+
+const seconds = (s: number): string => s.toFixed(2);
+
+/**
+ * Where the run's time went: each phase's task seconds and CPU seconds (summed over its tasks,
+ * so tasks that ran side by side add up), and the throughput per core: input bytes and
+ * documents per CPU-second of the tasks. The leader's own start, plan and final merge are
+ * outside the tasks, so a whole `sluice run` costs somewhat more CPU than this counts.
+ */
+export function renderTime(stats: Pick<StatsFile, 'tasks' | 'input_bytes' | 'ledger'>): string | undefined {
+  if (stats.tasks.length === 0) return undefined;
+  const withCpu = stats.tasks.every((t) => t.cpu_seconds !== undefined);
+  const rows = stats.tasks.map((t) => [t.phase, t.tasks, seconds(t.seconds), ...(withCpu ? [seconds(t.cpu_seconds!)] : [])]);
+  const taskSeconds = stats.tasks.reduce((s, t) => s + t.seconds, 0);
+  const cpu = withCpu ? stats.tasks.reduce((s, t) => s + t.cpu_seconds!, 0) : undefined;
+  rows.push(['total', stats.tasks.reduce((s, t) => s + t.tasks, 0), seconds(taskSeconds), ...(cpu === undefined ? [] : [seconds(cpu)])]);
+  const out = [table(['phase', 'tasks', 'task seconds', ...(withCpu ? ['CPU seconds'] : [])], rows)];
+  if (cpu !== undefined && cpu > 0) {
+    const docs = stats.ledger.docs_in;
+    const input = stats.input_bytes === undefined ? '' : `${decimalAmount(stats.input_bytes)} of input, `;
+    const byteRate = stats.input_bytes === undefined ? '' : `${decimalAmount(stats.input_bytes / cpu)}/s and `;
+    out.push(
+      '',
+      `throughput: ${input}${docs.toLocaleString('en-US')} documents in ${seconds(cpu)} CPU-seconds of tasks: ${byteRate}${Math.round(docs / cpu).toLocaleString('en-US')} documents/s per core`,
+    );
+  }
+  return out.join('\n');
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

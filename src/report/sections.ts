@@ -321,10 +321,12 @@ export function shardsSection(run: RunView): Section {
       yTitle: 'task seconds',
     }),
   );
+  // CPU seconds: markers of older versions have none
+  const withCpu = tasks.length > 0 && tasks.every((t) => t.cpu_seconds !== undefined);
   parts.push(
     table(
-      ['phase', 'tasks', 'task seconds'],
-      tasks.map((t) => [t.phase, t.tasks, Math.round(t.seconds * 100) / 100]),
+      ['phase', 'tasks', 'task seconds', ...(withCpu ? ['CPU seconds'] : [])],
+      tasks.map((t) => [t.phase, t.tasks, Math.round(t.seconds * 100) / 100, ...(withCpu ? [Math.round(t.cpu_seconds! * 100) / 100] : [])]),
     ),
   );
   const m = run.manifest;

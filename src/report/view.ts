@@ -13,7 +13,7 @@ export interface StatsView {
   stages: Record<string, StageCounts>;
   sources: Record<string, SourceCounts>;
   histograms: Record<string, Histogram>;
-  tasks: { phase: string; tasks: number; seconds: number }[];
+  tasks: { phase: string; tasks: number; seconds: number; cpu_seconds?: number }[];
 }
 
 export interface ManifestView {

@@ -38,11 +38,39 @@ export interface Manifest {
   [fact: string]: JsonValue;
 }
 
+/** The time a phase's tasks took, summed over them. */
+export interface PhaseTime {
+  phase: string;
+  tasks: number;
+  seconds: number;
+  /** CPU seconds of the processes while the tasks ran (TaskMarker.cpu_seconds); absent when a marker of an older version lacks it. */
+  cpu_seconds?: number;
+}
+
 export interface StatsFile extends RunStats {
   name: string;
   created: string;
   ledger: RunStats['ledger'] & { balanced: boolean };
-  tasks: { phase: string; tasks: number; seconds: number }[];
+  tasks: PhaseTime[];
+  /** Bytes of the inputs as stored (compressed ones compressed), from the plan; absent when one has no known size (stdin). */
+  input_bytes?: number;
+}
+
+/** What the inputs weigh as stored: each unit's piece, or its whole file or tree; undefined when a size is unknown. */
+export function inputBytes(plan: Pick<Plan, 'units'>): number | undefined {
+  let total = 0;
+  for (const unit of plan.units) {
+    const bytes = unit.range ? unit.range.end - unit.range.start : unit.fingerprint?.size;
+    if (bytes === undefined) return undefined;
+    total += bytes;
+  }
+  return total;
+}
+
+function phaseTime(phase: string, markers: TaskMarker[]): PhaseTime {
+  const time: PhaseTime = { phase, tasks: markers.length, seconds: markers.reduce((s, m) => s + m.seconds, 0) };
+  if (markers.every((m) => m.cpu_seconds !== undefined)) time.cpu_seconds = Math.round(markers.reduce((s, m) => s + m.cpu_seconds!, 0) * 1000) / 1000;
+  return time;
 }
 
 export interface FinalReport {
@@ -82,7 +110,7 @@ export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, 
       if (m.report) mergeReportData(report, m.report);
       reported ||= m.report !== undefined;
     }
-    taskTimes.push({ phase, tasks: list.length, seconds: list.reduce((s, m) => s + m.seconds, 0) });
+    taskTimes.push(phaseTime(phase, list));
   }
   const finalPhase = phases.filter((p) => p.kind === 'docs').at(-1)!;
   const shards: ManifestShard[] = markers
@@ -94,7 +122,15 @@ export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, 
   const balance = ledgerBalance(merged.ledger);
   const rows = shards.reduce((s, x) => s + x.rows, 0);
   const created = new Date().toISOString();
-  const stats: StatsFile = { name: loaded.config.name, created, ...merged, ledger: { ...merged.ledger, balanced: balance === 0 && rows === merged.ledger.kept }, tasks: taskTimes };
+  const input = inputBytes(plan);
+  const stats: StatsFile = {
+    name: loaded.config.name,
+    created,
+    ...merged,
+    ledger: { ...merged.ledger, balanced: balance === 0 && rows === merged.ledger.kept },
+    tasks: taskTimes,
+    ...(input === undefined ? {} : { input_bytes: input }),
+  };
   // before stats.json, so a finished run's report data is never older than its stats
   if (reported) await writeFileAtomic(layout.reportData, JSON.stringify(canonicalReportData(report)) + '\n');
   await writeFileAtomic(layout.stats, JSON.stringify(stats, null, 2) + '\n');

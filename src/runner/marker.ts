@@ -33,6 +33,12 @@ export interface TaskMarker {
   spill?: WrittenFile;
   started: string;
   seconds: number;
+  /**
+   * CPU time (user + system, all threads: V8's compiler and GC included) of the process while
+   * the task ran; a leader that also runs a lane counts its own bookkeeping in it. Absent from
+   * older versions' markers.
+   */
+  cpu_seconds?: number;
   host: string;
   pid: number;
   /** Peak resident memory of the process that ran the task, in MiB. */

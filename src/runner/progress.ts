@@ -1,3 +1,4 @@
+import { decimalAmount } from '../core/size.js';
 import type { TaskProgress } from './task.js';
 
 export interface ProgressSnapshot {
@@ -19,11 +20,6 @@ function rate(n: number, seconds: number): string {
   return r >= 1e6 ? `${(r / 1e6).toFixed(1)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0);
 }
 
-/** Characters of text as kB, MB or GB: a small run's "0.0 MB" would read as nothing moved. */
-function amount(chars: number): string {
-  return chars >= 1e9 ? `${(chars / 1e9).toFixed(2)} GB` : chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${(chars / 1e3).toFixed(1)} kB`;
-}
-
 /** What a phase has moved so far, in words; no zeros before its first document. */
 export function progressLine(s: ProgressSnapshot, phaseSeconds: number, runSeconds: number): string {
   const parts = [`${s.phase}: tasks ${s.tasksDone}/${s.tasksTotal}`];
@@ -36,7 +32,7 @@ export function progressLine(s: ProgressSnapshot, phaseSeconds: number, runSecon
       // rates over less than a second would mostly measure process start
       const rates = phaseSeconds >= 1;
       parts.push(`docs in ${c.docsIn}${from}${rates ? ` (${rate(c.docsIn, phaseSeconds)}/s)` : ''}`);
-      parts.push(`${amount(c.charsIn)} text${rates ? ` (${amount(c.charsIn / phaseSeconds)}/s)` : ''}`);
+      parts.push(`${decimalAmount(c.charsIn)} text${rates ? ` (${decimalAmount(c.charsIn / phaseSeconds)}/s)` : ''}`);
       parts.push(`out ${c.docsOut}`);
     }
   }

@@ -46,7 +46,8 @@ export async function runTaskLogged(run: TaskRun): Promise<TaskMarker> {
   try {
     write(`${name} started on ${hostname()} (pid ${process.pid})`);
     const marker = await runTask({ ...run, log: teeLogger(run.log, file), fileLog: file });
-    write(`${name} finished in ${marker.seconds.toFixed(1)} s: ${outcome(run, marker)}, peak RSS ${marker.peak_rss_mb} MiB`);
+    const cpu = marker.cpu_seconds === undefined ? '' : ` (${marker.cpu_seconds.toFixed(1)} s CPU)`;
+    write(`${name} finished in ${marker.seconds.toFixed(1)} s${cpu}: ${outcome(run, marker)}, peak RSS ${marker.peak_rss_mb} MiB`);
     return marker;
   } catch (err) {
     const reportable = reportableError(err);

@@ -150,10 +150,16 @@ function counted(stage: Stage, ctx: StageContext, sources?: ReadonlySet<string>)
     : run;
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000) / 1000;
+}
+
 /** Runs one task of one phase to completion and writes its marker. */
 export async function runTask(run: TaskRun): Promise<TaskMarker> {
   const { layout, phase, rank } = run;
   const started = new Date();
+  const cpuAtStart = process.cpuUsage();
   // a step writes only its own work files, each under a temp name first: nothing of it to clean
   if (phase.kind === 'docs') await cleanTaskOutputs(layout, phase.id, rank);
   const recorder = new StatsRecorder();
@@ -181,6 +187,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
     ...(spill === undefined ? {} : { spill }),
     started: started.toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
+    cpu_seconds: cpuSecondsSince(cpuAtStart),
     host: hostname(),
     pid: process.pid,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { stages } from '../../src/registry-loaded.js';
-import type { StatsFile } from '../../src/runner/finalize.js';
+import type { PhaseTime, StatsFile } from '../../src/runner/finalize.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
@@ -72,8 +72,10 @@ interface RunFigures {
   wall: number;
   cpu: number;
   maxWorkerRssMb: number;
-  phases: { phase: string; seconds: number }[];
+  phases: PhaseTime[];
   kept: number;
+  /** stats.json's input_bytes (absent from a baseline that predates it). */
+  inputBytes?: number;
 }
 
 interface StageOnly {
@@ -206,7 +208,7 @@ async function runPipelineCli(
   for (const phase of readdirSync(tasksDir)) {
     for (const f of readdirSync(join(tasksDir, phase))) maxWorkerRssMb = Math.max(maxWorkerRssMb, (JSON.parse(readFileSync(join(tasksDir, phase, f), 'utf8')) as TaskMarker).peak_rss_mb);
   }
-  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept };
+  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept, ...(stats.input_bytes === undefined ? {} : { inputBytes: stats.input_bytes }) };
 }
 
 /** Child side: the chain's stages in this process over documents in memory; a barrier's collect, steps and apply run back to back. */
@@ -358,6 +360,18 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
       const v = variant(w) + label;
       rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}${rounds > 1 ? `; median of ${rounds} runs` : ''}` });
       rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
+      // what a user reads in `sluice stats`: input bytes per CPU-second of the tasks (a baseline from before it has none)
+      const taskCpu = r.phases.every((p) => p.cpu_seconds !== undefined) ? r.phases.reduce((s, p) => s + p.cpu_seconds!, 0) : undefined;
+      if (taskCpu !== undefined && r.inputBytes !== undefined) {
+        rows.push({
+          bench: 'e2e',
+          variant: v,
+          metric: 'MB/s per core, as sluice stats reports it',
+          value: r.inputBytes / 1e6 / taskCpu,
+          unit: 'MB/s',
+          note: `input file MB per CPU-second of tasks: ${taskCpu.toFixed(1)} s of the run's ${r.cpu.toFixed(1)} s`,
+        });
+      }
       rows.push({ bench: 'e2e', variant: v, metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
       rows.push({ bench: 'e2e', variant: v, metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });
       const top = [...r.phases].sort((a, b) => b.seconds - a.seconds).slice(0, 3);

@@ -1,6 +1,9 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
+import { decimalAmount } from '../../src/core/size.js';
+import type { StatsFile } from '../../src/runner/finalize.js';
 import { sluice } from '../helpers/cli.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
 
@@ -63,8 +66,14 @@ describe('sluice CLI', () => {
     expect(stats.status).toBe(0);
     expect(stats.stdout).toMatch(/length\s+too_short\s+39/);
     expect(stats.stdout).toMatch(/jsonl\s+bad_record\s+1/);
-    const json = JSON.parse(sluice(['stats', join(dir, 'out'), '--json']).stdout) as { ledger: { kept: number } };
+    const json = JSON.parse(sluice(['stats', join(dir, 'out'), '--json']).stdout) as StatsFile;
     expect(json.ledger.kept).toBe(40);
+    // the time each phase took, and what the inputs weigh on disk
+    expect(json.input_bytes).toBe(statSync(join(dir, 'a.jsonl.gz')).size + statSync(join(dir, 'b.jsonl.gz')).size);
+    expect(json.tasks.map((t) => t.phase)).toEqual(['docs-0']);
+    expect(json.tasks[0]!.cpu_seconds).toBeGreaterThan(0);
+    expect(stats.stdout).toMatch(/phase\s+tasks\s+task seconds\s+CPU seconds/);
+    expect(stats.stdout).toMatch(new RegExp(`throughput: ${decimalAmount(json.input_bytes!)} of input, 80 documents in [\\d.]+ CPU-seconds of tasks`));
 
     const bad = sluice(['inspect', join(dir, 'out', 'rejects'), '--reason', 'bad_record']);
     expect(bad.status).toBe(0);

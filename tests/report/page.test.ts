@@ -82,6 +82,16 @@ describe('report page', () => {
     expect(figures.length).toBe(2); // the funnel from the per-source totals, time per phase
   }, 60_000);
 
+  it("shows each phase's CPU seconds beside its task seconds when the run recorded them", async () => {
+    const counts = run(200, 'cpu');
+    const without = await reportPage(counts);
+    expect(without).toContain('<th>task seconds</th>');
+    expect(without).not.toContain('CPU seconds');
+    const page = await reportPage({ ...counts, stats: { ...counts.stats, tasks: [{ phase: 'docs-0', tasks: 1, seconds: 1.5, cpu_seconds: 1.25 }] } });
+    expect(page).toMatch(/<th>task seconds<\/th>\s*<th>CPU seconds<\/th>/);
+    expect(page).toMatch(/<td class="n">1\.5<\/td>\s*<td class="n">1\.25<\/td>/);
+  }, 60_000);
+
   it('is the same bytes for the same run', async () => {
     expect(await reportPage(run(200, 'x'))).toBe(await reportPage(run(200, 'x')));
   }, 60_000);

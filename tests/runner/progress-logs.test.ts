@@ -64,7 +64,7 @@ output:
       for (const rank of [0, 1]) {
         const text = readFileSync(join(logs, phase, `${rank}.log`), 'utf8');
         expect(text).toMatch(new RegExp(`^\\S+Z task ${phase.replace('.', '\\.')}/${rank} started on \\S+ \\(pid \\d+\\)$`, 'm'));
-        expect(text).toMatch(new RegExp(`task ${phase.replace('.', '\\.')}/${rank} finished in [\\d.]+ s: .*peak RSS \\d+ MiB$`, 'm'));
+        expect(text).toMatch(new RegExp(`task ${phase.replace('.', '\\.')}/${rank} finished in [\\d.]+ s \\([\\d.]+ s CPU\\): .*peak RSS \\d+ MiB$`, 'm'));
         pids.add(/\(pid (\d+)\)/.exec(text)![1]!);
       }
     }
