@@ -17,8 +17,18 @@ export default tseslint.config(
     // the product (dist/) is built from src/ alone: benchmarks, eval sets and corpora live under tests/
     files: ['src/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/tests/**'], message: 'src/ must not import from tests/ (it would ship in dist/).' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/tests/**'], message: 'src/ must not import from tests/ (it would ship in dist/).' }],
+          paths: ['zod', 'yaml'].map((name) => ({ name, message: `import ${name} from src/vendor/${name}.js: the build bundles it into one file (src/vendor/${name}.ts says why)` })),
+        },
+      ],
     },
+  },
+  {
+    files: ['src/vendor/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // CommonJS config files (.config/dependency-cruiser.cjs)

@@ -61,7 +61,7 @@ export type { Logger, LogLevel } from './core/log.js';
 /** Makes a logger writing to stderr; `silentLogger` discards everything. */
 export { createLogger, silentLogger } from './core/log.js';
 /** The zod sluice validates params with; use it for plugin params so schemas and sluice agree on one zod. */
-export { z } from 'zod';
+export { z } from './vendor/zod.js';
 
 // ---- errors ----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  * to its start. The Pareto draw is seeded by `seed` and the document id, so a rerun, or the same
  * document in another task split, gets the same verdict.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { SluiceError } from '../core/errors.js';
 import { fmix32 } from '../core/hash32.js';
 import { defineFilter, drop } from '../core/stage.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { loadPipelinePlugins } from '../config/load.js';
 import { SIZE_TITLE } from '../core/size.js';
 import { readerRegistry, stageRegistry } from '../registry-loaded.js';

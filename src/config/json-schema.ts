@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { readerRegistry, stageRegistry } from '../registry-loaded.js';
 import { executorSchema, inputBaseSchema, outputSchema, pluginsSchema, runnerSchema, stageSourcesSchema } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, stringify, type Document } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, stringify, type Document } from '../vendor/yaml.js';
+import type { z } from '../vendor/zod.js';
 import { SluiceError } from '../core/errors.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load.js';
 import { noteInstance } from '../plugins/wrap.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../vendor/zod.js';
 
 /** A lower and an upper bound on one quantity, as param names: `['min_chars', 'max_chars']`. */
 export type BoundPair<T> = readonly [min: keyof T & string, max: keyof T & string];

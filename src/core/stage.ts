@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../vendor/zod.js';
 import type { Doc, JsonValue } from './doc.js';
 import type { Logger } from './log.js';
 import type { StageRecorder } from './stats.js';

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineStage, type GlobalStep, type Stage } from '../core/stage.js';

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc, Meta } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { pad } from '../core/pad.js';

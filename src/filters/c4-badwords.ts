@@ -11,7 +11,7 @@
  * `fail_on_missing_language: true`, datatrove's default).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';

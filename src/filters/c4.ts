@@ -13,7 +13,7 @@
  * 。！？ count as terminal punctuation next to C4's . ? ! " '. FineWeb runs this filter with
  * `filter_no_terminal_punct: false`.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';

@@ -10,7 +10,7 @@
  * Every threshold can be overridden per file extension (`extensions: {json: {...}}`); the
  * extension comes from `doc.meta[path_field]` (default `path`, falling back to `meta.extension`).
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ALPHA, CHAR_FLAGS, SPACE, WORDCHAR, skipSpaceForward } from './text/chars.js';

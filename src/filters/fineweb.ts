@@ -10,7 +10,7 @@
  * by default (English and other languages keep FineWeb's 30). The language comes from
  * src/filters/text/doc-language.ts.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { languageParams, overridesOf, ratio, withOverrides } from './params.js';

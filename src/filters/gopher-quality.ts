@@ -9,7 +9,7 @@
  * - `per_language` overrides any threshold for one language.
  * The language comes from src/filters/text/doc-language.ts (param, meta, then script guess).
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { checkBounds, type BoundPair } from '../core/bounds.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';

@@ -12,7 +12,7 @@
  * separator, so it would also equate ["ab","c"] with ["a","bc"]). Thresholds are Gopher's for
  * every language: for Chinese and Japanese they apply to character n-grams.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import { ngramThresholds, ratio } from './params.js';

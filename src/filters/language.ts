@@ -14,7 +14,7 @@
  * at once), so only the top language is considered, unlike datatrove's fastText filter, which
  * keeps a document if any listed language scores above the threshold.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';

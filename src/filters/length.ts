@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { boundsInOrder } from '../core/bounds.js';
 import { defineFilter, drop } from '../core/stage.js';
 import { tokenize } from './text/tokens.js';

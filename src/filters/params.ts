@@ -1,5 +1,5 @@
 /** Param building blocks shared by the quality filters. */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 
 /** A ratio threshold; `null` switches the rule off. */
 export const ratio = (value: number) => z.number().min(0).nullable().default(value);

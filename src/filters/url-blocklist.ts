@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Tldts from 'tldts';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { defineFilter, drop, type Drop } from '../core/stage.js';
 import type { StageRecorder } from '../core/stats.js';

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';
 import { sizeSchema } from '../core/size.js';

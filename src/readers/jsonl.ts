@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { sizeSchema } from '../core/size.js';
 import { describeType } from '../core/describe-type.js';
 import type { Meta } from '../core/doc.js';

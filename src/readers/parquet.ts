@@ -1,5 +1,5 @@
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { describeType } from '../core/describe-type.js';
 import type { JsonValue, Meta } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../vendor/zod.js';
 import type { Doc, Meta } from '../core/doc.js';
 import type { Logger } from '../core/log.js';
 import type { RejectDetail } from '../core/stage.js';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { JsonValue, Meta } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { sizeSchema } from '../core/size.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { sizeSchema } from '../core/size.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Doc, Meta } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { sizeSchema } from '../core/size.js';

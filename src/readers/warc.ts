@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { Meta } from '../core/doc.js';
 import { sizeSchema } from '../core/size.js';
 import { defineReader } from './reader.js';

@@ -1,5 +1,5 @@
 import type { SaxesAttributeNS, SaxesParser, SaxesTagPlain } from 'saxes';
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { sizeSchema } from '../core/size.js';
 import type { Doc } from '../core/doc.js';
 import { errorMessage } from '../core/errors.js';

@@ -3,7 +3,7 @@
  * secrets in each document's text. Never drops a document; counts spans per kind; optionally
  * logs where each replacement landed (kind and offsets, never the value) in `meta.redactions`.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import { defineStage, mapStage } from '../core/stage.js';

@@ -13,7 +13,7 @@
  * would carry ids that no longer match its text, and the loader packs long documents across
  * sequences anyway; the rejects keep what was dropped inspectable.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { SluiceError } from '../core/errors.js';
 import { defineStage } from '../core/stage.js';
 import { log2Bucket } from '../core/stats.js';

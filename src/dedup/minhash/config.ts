@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { z } from '../../vendor/zod.js';
 import { KEEP_RULES, type KeepRule } from '../keep.js';
 import { MinHasher } from './signature.js';
 import { curveThreshold, shapeForThreshold } from './lsh.js';
