@@ -1,4 +1,4 @@
-import { decimalAmount } from '../core/size.js';
+import { decimalAmount } from '../core/amount.js';
 import { orderedStages, type Histogram } from '../core/stats.js';
 import { scoreBucketLabel, sortedBuckets } from '../report/buckets.js';
 import type { ReportData } from '../report/collect.js';

@@ -28,11 +28,6 @@ export function parseSize(text: string | number): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-/** An amount (bytes, or characters) as kB, MB or GB: a small run's "0.0 MB" would read as nothing moved. */
-export function decimalAmount(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
-}
-
 /** The JSON Schema title of every byte size: `sluice list` shows such a parameter as `size`, and editors show the title on hover. */
 export const SIZE_TITLE = 'byte size (a number, or a string with a unit: 256MiB, 1GB)';
 

@@ -1,4 +1,4 @@
-import { decimalAmount } from '../core/size.js';
+import { decimalAmount } from '../core/amount.js';
 import type { TaskProgress } from './task.js';
 
 export interface ProgressSnapshot {

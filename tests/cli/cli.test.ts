@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands.js';
-import { decimalAmount } from '../../src/core/size.js';
+import { decimalAmount } from '../../src/core/amount.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { sluice } from '../helpers/cli.js';
 import { tempDir, writeJsonlCorpus, writePipeline } from '../helpers/corpus.js';
