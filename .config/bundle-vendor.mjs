@@ -1,15 +1,18 @@
 /**
- * Replaces dist/vendor/<package>.js (tsc's `export * from '<package>'`, see src/vendor/) by the
- * package bundled into one ES module, with the same named exports: Node 20's ESM loader pays per
- * file, and zod and yaml are about 170 files between them. Run by `npm run build` after tsc.
+ * Replaces dist/vendor/<package>.js (tsc's `export * from '<package>'`, one per file in src/vendor/)
+ * by the package bundled into one ES module, with the same named exports: Node 20's ESM loader
+ * pays per file, and zod and yaml are about 170 files between them. Run by `npm run build` after tsc.
  */
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['zod', 'yaml'];
+// src/vendor/<package>.ts re-exports <package>: the folder is the list
+const PACKAGES = readdirSync(join(root, 'src', 'vendor'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -'.ts'.length));
 
 for (const name of PACKAGES) {
   const target = join(root, 'dist', 'vendor', `${name}.js`);

@@ -3,17 +3,24 @@
  * one file each, the package's own named exports, and a zod that works with schemas of the
  * installed copy (a plugin that imports `zod` itself, see src/plugins/README.md).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z as installed } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
+/** Every package src/vendor/ re-exports, which the build bundles. */
+const PACKAGES = readdirSync(join(ROOT, 'src', 'vendor'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -'.ts'.length));
+
 const vendored = (name: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(ROOT, 'dist', 'vendor', `${name}.js`)).href) as Promise<Record<string, unknown>>;
 
 describe('dist/vendor', () => {
-  it.each(['zod', 'yaml'])('%s is one self-contained file with the named exports of the package', async (name) => {
+  it('bundles zod and yaml', () => expect(PACKAGES.sort()).toEqual(['yaml', 'zod']));
+
+  it.each(PACKAGES)('%s is one self-contained file with the named exports of the package', async (name) => {
     const source = readFileSync(join(ROOT, 'dist', 'vendor', `${name}.js`), 'utf8');
     // bundled: no import of the package's own files or of the package itself
     expect(source).not.toMatch(new RegExp(`from ['"](${name}|\\.\\.?/)`));
