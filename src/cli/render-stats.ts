@@ -2,7 +2,7 @@ import { decimalAmount } from '../core/amount.js';
 import { orderedStages, type Histogram } from '../core/stats.js';
 import { scoreBucketLabel, sortedBuckets } from '../report/buckets.js';
 import type { ReportData } from '../report/collect.js';
-import type { StatsFile } from '../runner/finalize.js';
+import { tasksCpuSeconds, type StatsFile } from '../runner/finalize.js';
 import { percent, table } from './table.js';
 
 /** The ledger, per-stage and per-source tables that `sluice run` ends with and `sluice stats` shows. */
@@ -48,13 +48,13 @@ const seconds = (s: number): string => s.toFixed(2);
  */
 export function renderTime(stats: Pick<StatsFile, 'tasks' | 'input_bytes' | 'ledger'>): string | undefined {
   if (stats.tasks.length === 0) return undefined;
-  const withCpu = stats.tasks.every((t) => t.cpu_seconds !== undefined);
+  const cpu = tasksCpuSeconds(stats.tasks);
+  const withCpu = cpu !== undefined;
   const rows = stats.tasks.map((t) => [t.phase, t.tasks, seconds(t.seconds), ...(withCpu ? [seconds(t.cpu_seconds!)] : [])]);
   const taskSeconds = stats.tasks.reduce((s, t) => s + t.seconds, 0);
-  const cpu = withCpu ? stats.tasks.reduce((s, t) => s + t.cpu_seconds!, 0) : undefined;
-  rows.push(['total', stats.tasks.reduce((s, t) => s + t.tasks, 0), seconds(taskSeconds), ...(cpu === undefined ? [] : [seconds(cpu)])]);
+  rows.push(['total', stats.tasks.reduce((s, t) => s + t.tasks, 0), seconds(taskSeconds), ...(withCpu ? [seconds(cpu)] : [])]);
   const out = [table(['phase', 'tasks', 'task seconds', ...(withCpu ? ['CPU seconds'] : [])], rows)];
-  if (cpu !== undefined && cpu > 0) {
+  if (withCpu && cpu > 0) {
     const docs = stats.ledger.docs_in;
     const input = stats.input_bytes === undefined ? '' : `${decimalAmount(stats.input_bytes)} of input, `;
     const byteRate = stats.input_bytes === undefined ? '' : `${decimalAmount(stats.input_bytes / cpu)}/s and `;

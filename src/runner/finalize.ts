@@ -67,6 +67,16 @@ export function inputBytes(plan: Pick<Plan, 'units'>): number | undefined {
   return total;
 }
 
+/** CPU seconds of all the run's tasks; undefined when a phase has none recorded (a task of an older version). */
+export function tasksCpuSeconds(tasks: readonly PhaseTime[]): number | undefined {
+  let total = 0;
+  for (const t of tasks) {
+    if (t.cpu_seconds === undefined) return undefined;
+    total += t.cpu_seconds;
+  }
+  return total;
+}
+
 function phaseTime(phase: string, markers: TaskMarker[]): PhaseTime {
   const time: PhaseTime = { phase, tasks: markers.length, seconds: markers.reduce((s, m) => s + m.seconds, 0) };
   if (markers.every((m) => m.cpu_seconds !== undefined)) time.cpu_seconds = Math.round(markers.reduce((s, m) => s + m.cpu_seconds!, 0) * 1000) / 1000;

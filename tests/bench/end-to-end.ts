@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { stages } from '../../src/registry-loaded.js';
-import type { PhaseTime, StatsFile } from '../../src/runner/finalize.js';
+import { tasksCpuSeconds, type PhaseTime, type StatsFile } from '../../src/runner/finalize.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
@@ -361,7 +361,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
       rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}${rounds > 1 ? `; median of ${rounds} runs` : ''}` });
       rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
       // what a user reads in `sluice stats`: input bytes per CPU-second of the tasks (a baseline from before it has none)
-      const taskCpu = r.phases.every((p) => p.cpu_seconds !== undefined) ? r.phases.reduce((s, p) => s + p.cpu_seconds!, 0) : undefined;
+      const taskCpu = tasksCpuSeconds(r.phases);
       if (taskCpu !== undefined && r.inputBytes !== undefined) {
         rows.push({
           bench: 'e2e',
