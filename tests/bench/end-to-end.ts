@@ -11,6 +11,7 @@ import { compress } from 'zstd-napi';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { BuiltStage } from '../../src/core/stage.js';
@@ -24,7 +25,7 @@ import { scalingRows } from './scaling.js';
 import { isolated } from './isolate.js';
 import { median } from './median.js';
 import { benchContext, drain } from './stage-harness.js';
-import { builtCli } from './repo-root.js';
+import { REPO_ROOT, builtCli } from './repo-root.js';
 import type { BenchRow } from './types.js';
 
 type Step = [name: string, params: Record<string, unknown>];
@@ -166,6 +167,28 @@ async function workerStartup(out: string, runs = 5): Promise<{ wall: number; cpu
   return { wall: median(walls), cpu: cpus.length === runs ? median(cpus) : undefined };
 }
 
+/**
+ * What importing each package of src/vendor/ costs a new process, as installed (one ES module per
+ * file) and as the bundle the build writes to dist/vendor/: CPU of `node -e import(...)` less that
+ * of `node -e 0`, median of 5 each.
+ */
+async function vendorImportRows(nodeAlone: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const vendorDir = join(dirname(builtCli()), '..', 'vendor');
+  for (const file of readdirSync(join(REPO_ROOT, 'src', 'vendor')).filter((f) => f.endsWith('.ts'))) {
+    const name = file.slice(0, -'.ts'.length);
+    const importing = (specifier: string): Promise<number> => startupCpu([process.execPath, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`]);
+    // resolved here, as the sources resolve it, so the command runs from any directory
+    const installed = (await importing(import.meta.resolve(name))) - nodeAlone;
+    const bundled = (await importing(pathToFileURL(join(vendorDir, `${name}.js`)).href)) - nodeAlone;
+    const variant = `start-up: import ${name}`;
+    const note = 'CPU of a new process less node -e 0; median of 5';
+    rows.push({ bench: 'e2e', variant: `${variant}, as installed`, metric: 'CPU time', value: installed, unit: 's', note });
+    rows.push({ bench: 'e2e', variant: `${variant}, bundled (dist/vendor)`, metric: 'CPU time', value: bundled, unit: 's', note });
+  }
+  return rows;
+}
+
 /** What starting a command costs before it does any work, against Node itself; `out` is a finished run to read, `fullOut` one of the full chain. */
 async function startupRows(out: string, fullOut: string): Promise<BenchRow[]> {
   const cli = builtCli();
@@ -179,6 +202,7 @@ async function startupRows(out: string, fullOut: string): Promise<BenchRow[]> {
     const cpu = await startupCpu([process.execPath, cli, ...args]);
     rows.push({ bench: 'e2e', variant: `start-up: ${what}`, metric: 'CPU time', value: cpu, unit: 's', note: what === 'sluice --help' ? 'median of 5; target < 0.3 s' : 'median of 5' });
   }
+  rows.push(...(await vendorImportRows(node)));
   const worker = await workerStartup(fullOut);
   const variant = 'start-up: a worker of the full chain, fork to ready';
   const note = 'median of 5; what each lane past the first pays before its first task';
@@ -256,16 +280,6 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
 }
 
-/**
- * The most two processes can give on this corpus, whatever the runner does: the stages alone (as
- * in the "stages alone" row) in one process over the whole corpus, then in two processes at once
- * over its two halves, back to back `rounds` times. Two processes each compile and warm up the
- * same code and build the same tables, so their summed CPU time exceeds one process's; the
- * runner's 2-worker rows pay that too, plus each process's start-up, reader, spills and writer.
- * Dedup over halves finds only the duplicates within each half, a small change in its work. The
- * two processes get the V8 flags a 2-worker run gives its lanes here (runner/jit-budget.ts), the
- * one process those of a 1-worker run, as in the runner's rows.
- */
 /** The corpus cut in two at the line start nearest its middle, written once per corpus (both chains read them). */
 function halvesOf(corpus: string, root: string): [string, string] {
   const stem = basename(corpus).replace(/\.jsonl$/, '');
@@ -278,8 +292,20 @@ function halvesOf(corpus: string, root: string): [string, string] {
   return halves;
 }
 
+/**
+ * The most two processes can give on this corpus, whatever the runner does: the stages alone (as
+ * in the "stages alone" row) in one process over the whole corpus, then in two processes at once
+ * over its two halves, back to back `rounds` times. Two processes each compile and warm up the
+ * same code and build the same tables, so their summed CPU time exceeds one process's; the
+ * runner's 2-worker rows pay that too, plus each process's start-up, reader, spills and writer.
+ * Dedup over halves finds only the duplicates within each half, a small change in its work. The
+ * two processes get the V8 flags a 2-worker run gives its lanes here (runner/jit-budget.ts), the
+ * one process those of a 1-worker run, as in the runner's rows.
+ */
 async function halvesRows(name: string, corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
   const halves = halvesOf(corpus, root);
+  // with the V8 flags a 2-worker run gives its lanes on this machine (runner/jit-budget.ts)
+  const lanes = laneJitFlags(2);
   const cpuRatios: number[] = [];
   const wallRatios: number[] = [];
   const ones: number[] = [];
@@ -287,8 +313,6 @@ async function halvesRows(name: string, corpus: string, size: string, root: stri
   for (let round = 0; round < rounds; round++) {
     process.stderr.write(`end-to-end: ${name}${size}, stages alone in one process and in two over halves (round ${round + 1} of ${rounds})\n`);
     const one = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus, chain: name })).value;
-    // with the V8 flags a 2-worker run gives its lanes on this machine (runner/jit-budget.ts)
-    const lanes = laneJitFlags(2);
     const two = (await Promise.all(halves.map((half) => isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: half, chain: name }, lanes)))).map((r) => r.value);
     const twoCpu = two[0]!.cpu + two[1]!.cpu;
     ones.push(one.cpu);
