@@ -1,8 +1,8 @@
 import { decimalAmount } from '../core/amount.js';
-import { orderedStages, type Histogram } from '../core/stats.js';
+import { orderedStages, tasksCpuSeconds, type Histogram } from '../core/stats.js';
 import { scoreBucketLabel, sortedBuckets } from '../report/buckets.js';
 import type { ReportData } from '../report/collect.js';
-import { tasksCpuSeconds, type StatsFile } from '../runner/finalize.js';
+import type { StatsFile } from '../runner/finalize.js';
 import { percent, table } from './table.js';
 
 /** The ledger, per-stage and per-source tables that `sluice run` ends with and `sluice stats` shows. */

@@ -46,6 +46,25 @@ export interface RunStats {
   histograms: Record<string, Histogram>;
 }
 
+/** stats.json's time of one phase: its tasks' wall seconds, summed over them. */
+export interface PhaseTime {
+  phase: string;
+  tasks: number;
+  seconds: number;
+  /** CPU seconds of the processes while the tasks ran (the task markers' cpu_seconds); absent when a marker of an older version lacks it. */
+  cpu_seconds?: number;
+}
+
+/** CPU seconds of all the run's tasks; undefined when a phase has none recorded (a task of an older version). */
+export function tasksCpuSeconds(tasks: readonly PhaseTime[]): number | undefined {
+  let total = 0;
+  for (const t of tasks) {
+    if (t.cpu_seconds === undefined) return undefined;
+    total += t.cpu_seconds;
+  }
+  return total;
+}
+
 export function emptyStats(): RunStats {
   return { ledger: { docs_in: 0, kept: 0, rejected: 0, duplicates: 0 }, stages: {}, sources: {}, histograms: {} };
 }

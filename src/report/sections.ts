@@ -2,7 +2,7 @@
  * The sections of a run's report, each a heading, charts (still as specifications) and tables.
  * page.ts renders them for one run, compare.ts for two side by side.
  */
-import type { StageCounts } from '../core/stats.js';
+import { tasksCpuSeconds, type StageCounts } from '../core/stats.js';
 import { compact, lengthBucketLabel, scoreBucketLabel, sortedBuckets } from './buckets.js';
 import { bars, facetedHistogram, stackedBars, type Chart, type Datum } from './chart.js';
 import { DUPLICATE_REASON, type Dist, type SourceReport } from './collect.js';
@@ -322,7 +322,7 @@ export function shardsSection(run: RunView): Section {
     }),
   );
   // CPU seconds: markers of older versions have none
-  const withCpu = tasks.length > 0 && tasks.every((t) => t.cpu_seconds !== undefined);
+  const withCpu = tasksCpuSeconds(tasks) !== undefined;
   parts.push(
     table(
       ['phase', 'tasks', 'task seconds', ...(withCpu ? ['CPU seconds'] : [])],

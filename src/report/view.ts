@@ -3,7 +3,7 @@
  * stats.json, manifest.json, report-data.json), so this area does not depend on the runner.
  */
 import type { JsonValue } from '../core/doc.js';
-import type { Histogram, Ledger, SourceCounts, StageCounts } from '../core/stats.js';
+import type { Histogram, Ledger, PhaseTime, SourceCounts, StageCounts } from '../core/stats.js';
 import type { ReportData } from './collect.js';
 
 export interface StatsView {
@@ -13,7 +13,7 @@ export interface StatsView {
   stages: Record<string, StageCounts>;
   sources: Record<string, SourceCounts>;
   histograms: Record<string, Histogram>;
-  tasks: { phase: string; tasks: number; seconds: number; cpu_seconds?: number }[];
+  tasks: PhaseTime[];
 }
 
 export interface ManifestView {

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
-import { emptyStats, ledgerBalance, mergeStats, type RunStats } from '../core/stats.js';
+import { emptyStats, ledgerBalance, mergeStats, type PhaseTime, type RunStats } from '../core/stats.js';
 import { canonicalReportData, emptyReportData, mergeReportData } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -38,15 +38,6 @@ export interface Manifest {
   [fact: string]: JsonValue;
 }
 
-/** The time a phase's tasks took, summed over them. */
-export interface PhaseTime {
-  phase: string;
-  tasks: number;
-  seconds: number;
-  /** CPU seconds of the processes while the tasks ran (TaskMarker.cpu_seconds); absent when a marker of an older version lacks it. */
-  cpu_seconds?: number;
-}
-
 export interface StatsFile extends RunStats {
   name: string;
   created: string;
@@ -63,16 +54,6 @@ export function inputBytes(plan: Pick<Plan, 'units'>): number | undefined {
     const bytes = unit.range ? unit.range.end - unit.range.start : unit.fingerprint?.size;
     if (bytes === undefined) return undefined;
     total += bytes;
-  }
-  return total;
-}
-
-/** CPU seconds of all the run's tasks; undefined when a phase has none recorded (a task of an older version). */
-export function tasksCpuSeconds(tasks: readonly PhaseTime[]): number | undefined {
-  let total = 0;
-  for (const t of tasks) {
-    if (t.cpu_seconds === undefined) return undefined;
-    total += t.cpu_seconds;
   }
   return total;
 }
