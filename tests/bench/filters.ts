@@ -14,6 +14,7 @@ import { drop, filterStage, type Stage } from '../../src/core/stage.js';
 import { StatsRecorder } from '../../src/core/stats.js';
 import { languageParams, languageSample } from '../../src/filters/language.js';
 import { stages } from '../../src/registry-loaded.js';
+import { keywordScanRows } from './c4-keywords.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { isolated } from './isolate.js';
 import { benchContext, fromArray } from './stage-harness.js';
@@ -173,5 +174,6 @@ export async function benchFilters(opts: FiltersBenchOptions = {}): Promise<Benc
       note: 'same sample, same verdicts (tests/filters/language.test.ts)',
     });
   }
+  if (opts.variants === undefined) rows.push(...(await keywordScanRows(corpus.path)));
   return rows;
 }
