@@ -19,9 +19,9 @@ import { StatsRecorder, tasksCpuSeconds, type PhaseTime } from '../../src/core/s
 import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
-import type { TaskMarker } from '../../src/runner/marker.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { scalingRows } from './scaling.js';
+import { WARM_TASKS, steadyState, tasksOf, type TaskFigures } from './steady-state.js';
 import { isolated } from './isolate.js';
 import { median } from './median.js';
 import { benchContext, drain } from './stage-harness.js';
@@ -77,6 +77,8 @@ interface RunFigures {
   kept: number;
   /** stats.json's input_bytes (absent from a baseline that predates it). */
   inputBytes?: number;
+  /** Each task's CPU time, from the markers (a baseline from before `cpu_seconds` has none). */
+  tasks: TaskFigures[];
 }
 
 interface StageOnly {
@@ -227,12 +229,9 @@ async function runPipelineCli(
   writeFileSync(file, yamlOf(name, corpus, out, chain, splitBytes));
   const { wall, cpu } = await runCli(cli, ['run', file, '--out', out, '--workers', String(workers), '--fresh'], nodeFlags);
   const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as StatsFile;
-  let maxWorkerRssMb = 0;
-  const tasksDir = join(out, '.sluice', 'tasks');
-  for (const phase of readdirSync(tasksDir)) {
-    for (const f of readdirSync(join(tasksDir, phase))) maxWorkerRssMb = Math.max(maxWorkerRssMb, (JSON.parse(readFileSync(join(tasksDir, phase, f), 'utf8')) as TaskMarker).peak_rss_mb);
-  }
-  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept, ...(stats.input_bytes === undefined ? {} : { inputBytes: stats.input_bytes }) };
+  const tasks = tasksOf(out);
+  const maxWorkerRssMb = Math.max(0, ...tasks.map((t) => t.peakRssMb));
+  return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept, ...(stats.input_bytes === undefined ? {} : { inputBytes: stats.input_bytes }), tasks };
 }
 
 /** Child side: the chain's stages in this process over documents in memory; a barrier's collect, steps and apply run back to back. */
@@ -335,6 +334,35 @@ async function halvesRows(name: string, corpus: string, size: string, root: stri
   ];
 }
 
+/**
+ * A 1-worker run's CPU split three ways (steady-state.ts): the leader outside tasks, the JIT
+ * warm-up of each docs phase's first tasks, and the steady rate the later tasks reach. No rows
+ * when a docs phase has too few tasks to tell them apart (the 10 MB corpus).
+ */
+function steadyRows(variant: string, r: RunFigures, mb: number): BenchRow[] {
+  const split = steadyState(r.tasks);
+  if (split === undefined) return [];
+  return [
+    { bench: 'e2e', variant, metric: 'CPU outside tasks (leader: start-up, plan, merge)', value: r.cpu - split.tasksCpu, unit: 's', note: `of the run's ${r.cpu.toFixed(1)} s` },
+    {
+      bench: 'e2e',
+      variant,
+      metric: 'JIT warm-up inside tasks (CPU)',
+      value: split.warmup,
+      unit: 's',
+      note: `the first ${WARM_TASKS} tasks of each docs phase, less ${WARM_TASKS} times the median of the later ones`,
+    },
+    {
+      bench: 'e2e',
+      variant,
+      metric: 'MB/s per core, steady state',
+      value: mb / split.steadyCpu,
+      unit: 'MB/s',
+      note: `${split.steadyCpu.toFixed(1)} s of the tasks' ${split.tasksCpu.toFixed(1)} s: what a warmed-up worker reaches`,
+    },
+  ];
+}
+
 /** The median of repeated runs: median wall and CPU time, the phases of the run with the median CPU, the largest RSS. */
 function medianRun(taken: RunFigures[]): RunFigures {
   const byCpu = [...taken].sort((a, b) => a.cpu - b.cpu);
@@ -397,6 +425,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
         });
       }
       rows.push({ bench: 'e2e', variant: v, metric: 'stages alone / whole run (CPU)', value: own.cpu / r.cpu, unit: 'x', note: 'target >= 0.8' });
+      if (w === 1) rows.push(...steadyRows(v, r, mb));
       rows.push({ bench: 'e2e', variant: v, metric: 'peak RSS per worker', value: r.maxWorkerRssMb, unit: 'MiB', note: 'largest task; target < 500' });
       const top = [...r.phases].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
       rows.push({
