@@ -19,6 +19,7 @@ import { StatsRecorder, tasksCpuSeconds, type PhaseTime } from '../../src/core/s
 import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
+import { DEFAULT_SPLIT_BYTES } from '../../src/runner/plan.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { scalingRows } from './scaling.js';
 import { WARM_TASKS, steadyState, tasksOf, type TaskFigures } from './steady-state.js';
@@ -558,6 +559,51 @@ async function stepTaskRows(corpus: string, root: string, rounds: number): Promi
   ];
 }
 
+const MIB = 1024 * 1024;
+
+/**
+ * What each task costs beyond its documents, on the full chain over one large file with 1 worker:
+ * the file cut into the default pieces (runner.split_bytes, 8 MiB) against pieces four times
+ * larger, a quarter as many tasks a phase. Every task opens its inputs, writes its own spill,
+ * dedup runs, rejects, log and marker, and reads every task of the step before it in a dedup
+ * step, so a phase's fixed cost grows with its task count (and a step's with its square); the
+ * larger pieces give the same documents in fewer shard files. Medians of `rounds` alternated runs.
+ */
+async function pieceSizeRows(corpus: string, size: string, root: string, rounds: number): Promise<BenchRow[]> {
+  const sizes = [DEFAULT_SPLIT_BYTES, 4 * DEFAULT_SPLIT_BYTES];
+  const taken: RunFigures[][] = sizes.map(() => []);
+  for (let round = 0; round < Math.max(1, rounds); round++) {
+    for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      process.stderr.write(`end-to-end: full${size}, 1 worker, pieces of ${sizes[k]! / MIB} MiB (round ${round + 1})\n`);
+      taken[k]!.push(await runPipelineCli(builtCli(), '', `pieces-${sizes[k]! / MIB}mib`, corpus, CHAINS['full']!, 1, root, sizes[k]));
+    }
+  }
+  const kept = new Set(taken.flat().map((r) => r.kept));
+  if (kept.size !== 1) throw new Error(`the piece size changed the kept documents: ${[...kept].join(', ')}`);
+  const stepCpu = (f: RunFigures): number => f.phases.filter((p) => !p.phase.startsWith('docs-')).reduce((sum, p) => sum + (p.cpu_seconds ?? 0), 0);
+  const summary = (runs: RunFigures[]): { cpu: number; steps: number; tasks: number } => ({
+    cpu: median(runs.map((r) => r.cpu)),
+    steps: median(runs.map(stepCpu)),
+    tasks: runs[0]!.phases.find((p) => p.phase === 'docs-0')?.tasks ?? 0,
+  });
+  const small = summary(taken[0]!);
+  const large = summary(taken[1]!);
+  const variant = (bytes: number, tasks: number): string => `full${size}, 1 worker, pieces of ${bytes / MIB} MiB (${tasks} tasks a phase)`;
+  const note = `median of ${Math.max(1, rounds)}, alternated; the same ${[...kept][0]} documents kept`;
+  return [
+    { bench: 'e2e', variant: variant(sizes[0]!, small.tasks), metric: 'run CPU time', value: small.cpu, unit: 's', note: `dedup steps ${small.steps.toFixed(2)} s of it; ${note}` },
+    { bench: 'e2e', variant: variant(sizes[1]!, large.tasks), metric: 'run CPU time', value: large.cpu, unit: 's', note: `dedup steps ${large.steps.toFixed(2)} s of it; ${note}` },
+    {
+      bench: 'e2e',
+      variant: `full${size}, 1 worker, pieces of ${sizes[1]! / MIB} / ${sizes[0]! / MIB} MiB`,
+      metric: 'speed-up (CPU time)',
+      value: small.cpu / large.cpu,
+      unit: 'x',
+      note: `${((small.cpu - large.cpu) / Math.max(1, small.tasks - large.tasks)).toFixed(3)} s of CPU per task a phase`,
+    },
+  ];
+}
+
 /** V8's own default for a flag, from `node --v8-options`. */
 function v8Default(flag: string): string {
   const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 << 20 });
@@ -616,6 +662,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
       process.stderr.write(`end-to-end: generating ${opts.scaleMb} MB of web-like JSONL...\n`);
       const large = await ensureWebCorpus(opts.scaleMb);
       for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, large.path, ` (${opts.scaleMb} MB)`, root, opts, false)));
+      rows.push(...(await pieceSizeRows(large.path, ` (${opts.scaleMb} MB)`, root, opts.rounds ?? 1)));
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
