@@ -57,7 +57,9 @@ export function steadyState(tasks: readonly TaskFigures[]): SteadyState | undefi
   const byPhase = new Map<string, { started: number; cpu: number }[]>();
   for (const { phase, started, cpu } of tasks) {
     if (cpu === undefined) return undefined;
-    byPhase.set(phase, [...(byPhase.get(phase) ?? []), { started, cpu }]);
+    const list = byPhase.get(phase) ?? [];
+    list.push({ started, cpu });
+    byPhase.set(phase, list);
   }
   let tasksCpu = 0;
   let warmup = 0;
