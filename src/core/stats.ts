@@ -55,8 +55,8 @@ export interface PhaseTime {
   cpu_seconds?: number;
 }
 
-/** CPU seconds of all the run's tasks; undefined when a phase has none recorded (a task of an older version). */
-export function tasksCpuSeconds(tasks: readonly PhaseTime[]): number | undefined {
+/** Summed CPU seconds of phases or task markers; undefined when one lacks them (written by an older version). */
+export function tasksCpuSeconds(tasks: readonly { cpu_seconds?: number }[]): number | undefined {
   let total = 0;
   for (const t of tasks) {
     if (t.cpu_seconds === undefined) return undefined;

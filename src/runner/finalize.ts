@@ -1,6 +1,6 @@
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
-import { emptyStats, ledgerBalance, mergeStats, type PhaseTime, type RunStats } from '../core/stats.js';
+import { emptyStats, ledgerBalance, mergeStats, tasksCpuSeconds, type PhaseTime, type RunStats } from '../core/stats.js';
 import { canonicalReportData, emptyReportData, mergeReportData } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -60,7 +60,8 @@ export function inputBytes(plan: Pick<Plan, 'units'>): number | undefined {
 
 function phaseTime(phase: string, markers: TaskMarker[]): PhaseTime {
   const time: PhaseTime = { phase, tasks: markers.length, seconds: markers.reduce((s, m) => s + m.seconds, 0) };
-  if (markers.every((m) => m.cpu_seconds !== undefined)) time.cpu_seconds = Math.round(markers.reduce((s, m) => s + m.cpu_seconds!, 0) * 1000) / 1000;
+  const cpu = tasksCpuSeconds(markers);
+  if (cpu !== undefined) time.cpu_seconds = Math.round(cpu * 1000) / 1000;
   return time;
 }
 
