@@ -101,16 +101,31 @@ function longestChunk(text: string, a: number, b: number): number {
   return chunk > longest ? chunk : longest;
 }
 
+/** The phrases whose lines c4 tests with its specific patterns: lorem ipsum, javascript, the policy phrases (as enabled). */
+export function c4Keywords(params: C4Params): string[] {
+  const keywords: string[] = [];
+  if (params.filter_lorem_ipsum) keywords.push('lorem ipsum');
+  if (params.filter_javascript) keywords.push('javascript');
+  if (params.filter_policy) keywords.push(...params.policy_substrings);
+  return keywords;
+}
+
+/** Appends to `into` every position of `text` where `pattern` (global) matches, in order, overlapping ones included: each search resumes one past the last start. */
+export function keywordStarts(pattern: RegExp, text: string, into: number[]): void {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    into.push(m.index);
+    pattern.lastIndex = m.index + 1;
+  }
+}
+
 export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop | undefined {
   const endings = [...new Set(params.end_punctuation)];
   const endsWithPunct = (line: string) => {
     for (const e of endings) if (line.endsWith(e)) return true;
     return false;
   };
-  const keywords: string[] = [];
-  if (params.filter_lorem_ipsum) keywords.push('lorem ipsum');
-  if (params.filter_javascript) keywords.push('javascript');
-  if (params.filter_policy) keywords.push(...params.policy_substrings);
+  const keywords = c4Keywords(params);
   // One scan of the document finds where any keyword starts; only lines holding one are tested
   // with the specific patterns. The same case-insensitive matching as those patterns, so a line
   // they would match always holds a start. One /gi alternation over the text costs less than
@@ -124,14 +139,7 @@ export function c4(params: C4Params): (doc: Doc, stats?: StageRecorder) => Drop 
   return (doc, stats) => {
     const text = doc.text;
     const hits: number[] = [];
-    if (anyKeyword !== undefined) {
-      // resuming one past each match finds every start, in order, overlapping ones included
-      anyKeyword.lastIndex = 0;
-      for (let m = anyKeyword.exec(text); m !== null; m = anyKeyword.exec(text)) {
-        hits.push(m.index);
-        anyKeyword.lastIndex = m.index + 1;
-      }
-    }
+    if (anyKeyword !== undefined) keywordStarts(anyKeyword, text, hits);
     let hit = 0;
     const checkCitations = params.remove_citations && text.includes('[');
     const checkBracket = params.filter_curly_bracket && text.includes('{');

@@ -5,7 +5,7 @@
  * keywords over it (what c4 did before). Both report every position where a keyword starts.
  */
 import { readFileSync } from 'node:fs';
-import { c4Params } from '../../src/filters/c4.js';
+import { c4Keywords, c4Params, keywordStarts } from '../../src/filters/c4.js';
 import { literalAlternation } from '../../src/filters/text/regex.js';
 import type { BenchRow } from './types.js';
 import { isolated } from './isolate.js';
@@ -18,19 +18,14 @@ interface ScanResult {
   starts: number;
 }
 
-function keywords(): string[] {
-  const p = c4Params.parse({});
-  return ['lorem ipsum', 'javascript', ...p.policy_substrings];
-}
-
+/** c4's own scan, as the filter runs it. */
 function scanCaseInsensitive(texts: readonly string[], re: RegExp): number {
   let starts = 0;
+  const hits: number[] = [];
   for (const text of texts) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      starts++;
-      re.lastIndex = m.index + 1;
-    }
+    hits.length = 0;
+    keywordStarts(re, text, hits);
+    starts += hits.length;
   }
   return starts;
 }
@@ -38,15 +33,13 @@ function scanCaseInsensitive(texts: readonly string[], re: RegExp): number {
 /** Texts whose length lower-casing changes fall back to the case-insensitive scan, as c4 did. */
 function scanLowerCased(texts: readonly string[], re: RegExp, fallback: RegExp): number {
   let starts = 0;
+  const hits: number[] = [];
   for (const text of texts) {
     const lower = text.toLowerCase();
-    const scanned = lower.length === text.length ? lower : text;
-    const pattern = lower.length === text.length ? re : fallback;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(scanned); m !== null; m = pattern.exec(scanned)) {
-      starts++;
-      pattern.lastIndex = m.index + 1;
-    }
+    hits.length = 0;
+    if (lower.length === text.length) keywordStarts(re, lower, hits);
+    else keywordStarts(fallback, text, hits);
+    starts += hits.length;
   }
   return starts;
 }
@@ -72,7 +65,7 @@ export function runKeywordScan(args: { corpus: string }): ScanResult {
     .map((l) => (JSON.parse(l) as { text: string }).text);
   let bytes = 0;
   for (const t of texts) bytes += Buffer.byteLength(t);
-  const words = keywords();
+  const words = c4Keywords(c4Params.parse({}));
   const anyCase = new RegExp(literalAlternation(words), 'gi');
   const lower = new RegExp(literalAlternation(words.map((w) => w.toLowerCase())), 'g');
   const a = bestCpu(3, () => scanCaseInsensitive(texts, anyCase));
