@@ -22,7 +22,7 @@ import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import { DEFAULT_SPLIT_BYTES } from '../../src/runner/plan.js';
 import { ensureWebCorpus } from './filters-corpus.js';
 import { scalingRows } from './scaling.js';
-import { WARM_TASKS, steadyState, tasksOf, type TaskFigures } from './steady-state.js';
+import { WARM_TASKS, isStepPhase, tasksOf, warmupCpu, type TaskFigures } from './steady-state.js';
 import { isolated } from './isolate.js';
 import { median } from './median.js';
 import { benchContext, drain } from './stage-harness.js';
@@ -341,15 +341,17 @@ async function halvesRows(name: string, corpus: string, size: string, root: stri
  * when a docs phase has too few tasks to tell them apart (the 10 MB corpus).
  */
 function steadyRows(variant: string, r: RunFigures, mb: number): BenchRow[] {
-  const split = steadyState(r.tasks);
-  if (split === undefined) return [];
+  const warmup = warmupCpu(r.tasks);
+  const tasksCpu = tasksCpuSeconds(r.phases);
+  if (warmup === undefined || tasksCpu === undefined) return [];
+  const steadyCpu = tasksCpu - warmup;
   return [
-    { bench: 'e2e', variant, metric: 'CPU outside tasks (leader: start-up, plan, merge)', value: r.cpu - split.tasksCpu, unit: 's', note: `of the run's ${r.cpu.toFixed(1)} s` },
+    { bench: 'e2e', variant, metric: 'CPU outside tasks (leader: start-up, plan, merge)', value: r.cpu - tasksCpu, unit: 's', note: `of the run's ${r.cpu.toFixed(1)} s` },
     {
       bench: 'e2e',
       variant,
       metric: 'JIT warm-up inside tasks (CPU)',
-      value: split.warmup,
+      value: warmup,
       unit: 's',
       note: `the first ${WARM_TASKS} tasks of each docs phase, less ${WARM_TASKS} times the median of the later ones`,
     },
@@ -357,11 +359,16 @@ function steadyRows(variant: string, r: RunFigures, mb: number): BenchRow[] {
       bench: 'e2e',
       variant,
       metric: 'MB/s per core, steady state',
-      value: mb / split.steadyCpu,
+      value: mb / steadyCpu,
       unit: 'MB/s',
-      note: `${split.steadyCpu.toFixed(1)} s of the tasks' ${split.tasksCpu.toFixed(1)} s: what a warmed-up worker reaches`,
+      note: `${steadyCpu.toFixed(1)} s of the tasks' ${tasksCpu.toFixed(1)} s: what a warmed-up worker reaches`,
     },
   ];
+}
+
+/** The dedup steps' phases of a run (stats.json's per-phase times). */
+function stepPhases(f: RunFigures): PhaseTime[] {
+  return f.phases.filter((p) => isStepPhase(p.phase));
 }
 
 /** The median of repeated runs: median wall and CPU time, the phases of the run with the median CPU, the largest RSS. */
@@ -532,7 +539,7 @@ async function stepTaskRows(corpus: string, root: string, rounds: number): Promi
   const path = join(root, 'web-2MB.jsonl');
   writeFileSync(path, text.subarray(0, text.lastIndexOf(10, 2_000_000) + 1));
   const splitBytes = 16 * 1024;
-  const stepSeconds = (f: RunFigures): number => f.phases.filter((p) => !p.phase.startsWith('docs-')).reduce((sum, p) => sum + p.seconds, 0);
+  const stepSeconds = (f: RunFigures): number => stepPhases(f).reduce((sum, p) => sum + p.seconds, 0);
   const shards = (name: string): string => (JSON.parse(readFileSync(join(root, `${name}-w1`, 'manifest.json'), 'utf8')) as { shards: { sha256: string }[] }).shards.map((x) => x.sha256).join();
   const world = Math.ceil(statSync(path).size / splitBytes); // about: pieces end at line starts
   const perPiece = CHAINS['full']!.map(([stage, params]): Step =>
@@ -580,7 +587,7 @@ async function pieceSizeRows(corpus: string, size: string, root: string, rounds:
   }
   const kept = new Set(taken.flat().map((r) => r.kept));
   if (kept.size !== 1) throw new Error(`the piece size changed the kept documents: ${[...kept].join(', ')}`);
-  const stepCpu = (f: RunFigures): number => f.phases.filter((p) => !p.phase.startsWith('docs-')).reduce((sum, p) => sum + (p.cpu_seconds ?? 0), 0);
+  const stepCpu = (f: RunFigures): number => tasksCpuSeconds(stepPhases(f)) ?? NaN;
   const summary = (runs: RunFigures[]): { cpu: number; steps: number; tasks: number } => ({
     cpu: median(runs.map((r) => r.cpu)),
     steps: median(runs.map(stepCpu)),
@@ -599,7 +606,7 @@ async function pieceSizeRows(corpus: string, size: string, root: string, rounds:
       metric: 'speed-up (CPU time)',
       value: small.cpu / large.cpu,
       unit: 'x',
-      note: `${((small.cpu - large.cpu) / Math.max(1, small.tasks - large.tasks)).toFixed(3)} s of CPU per task a phase`,
+      ...(small.tasks > large.tasks ? { note: `${((small.cpu - large.cpu) / (small.tasks - large.tasks)).toFixed(3)} s of CPU per task a phase` } : {}),
     },
   ];
 }

@@ -40,36 +40,31 @@ export function tasksOf(out: string): TaskFigures[] {
   return tasks;
 }
 
-export interface SteadyState {
-  /** CPU seconds the tasks took in all. */
-  tasksCpu: number;
-  /** What the first WARM_TASKS tasks of every docs phase took beyond WARM_TASKS steady tasks. */
-  warmup: number;
-  /** The tasks' CPU less the warm-up: the run as a process that had already warmed up would take it. */
-  steadyCpu: number;
+/** Phases of a run that move no documents: the dedup barriers' global steps. */
+export function isStepPhase(phase: string): boolean {
+  return !phase.startsWith('docs-');
 }
 
 /**
- * The split, or undefined when a docs phase has too few tasks to tell warm-up from steady state.
- * Step phases (dedup index builds) count as steady: they are short and run once per run.
+ * What the first WARM_TASKS tasks of every docs phase took beyond WARM_TASKS steady tasks (the
+ * median of the later ones); undefined when a docs phase has too few tasks to tell them apart,
+ * or a marker lacks its CPU time. Step phases are short and run once per run: they count as steady.
  */
-export function steadyState(tasks: readonly TaskFigures[]): SteadyState | undefined {
+export function warmupCpu(tasks: readonly TaskFigures[]): number | undefined {
   const byPhase = new Map<string, { started: number; cpu: number }[]>();
   for (const { phase, started, cpu } of tasks) {
     if (cpu === undefined) return undefined;
+    if (isStepPhase(phase)) continue;
     const list = byPhase.get(phase) ?? [];
     list.push({ started, cpu });
     byPhase.set(phase, list);
   }
-  let tasksCpu = 0;
   let warmup = 0;
-  for (const [phase, list] of byPhase) {
-    for (const t of list) tasksCpu += t.cpu;
-    if (!phase.startsWith('docs-')) continue;
+  for (const list of byPhase.values()) {
     if (list.length < WARM_TASKS + STEADY_TASKS) return undefined;
     const inOrder = [...list].sort((a, b) => a.started - b.started);
     const steady = median(inOrder.slice(WARM_TASKS).map((t) => t.cpu));
     for (const t of inOrder.slice(0, WARM_TASKS)) warmup += Math.max(0, t.cpu - steady);
   }
-  return { tasksCpu, warmup, steadyCpu: tasksCpu - warmup };
+  return warmup;
 }
