@@ -5,17 +5,21 @@ import type { Unit } from '../../src/runner/plan-file.js';
 
 const ledger: StatsFile['ledger'] = { docs_in: 20_000, kept: 15_000, rejected: 4_000, duplicates: 1_000, balanced: true };
 
+/** The time section of a run of `ledger` with these phases and input size. */
+function timeOf(tasks: StatsFile['tasks'], inputBytes?: number): string | undefined {
+  return renderTime({ ledger, tasks, ...(inputBytes === undefined ? {} : { input_bytes: inputBytes }) });
+}
+
 describe('the time section of `sluice stats`', () => {
   it('sums task and CPU seconds per phase and gives the throughput per CPU-second of the tasks', () => {
-    const out = renderTime({
-      ledger,
-      input_bytes: 43_000_000,
-      tasks: [
+    const out = timeOf(
+      [
         { phase: 'docs-0', tasks: 2, seconds: 3, cpu_seconds: 3.5 },
         { phase: 'exact_dedup.groups', tasks: 2, seconds: 0.1, cpu_seconds: 0.1 },
         { phase: 'docs-1', tasks: 2, seconds: 0.9, cpu_seconds: 0.7 },
       ],
-    })!;
+      43_000_000,
+    )!;
     expect(out).toMatch(/^phase\s+tasks\s+task seconds\s+CPU seconds$/m);
     expect(out).toMatch(/^exact_dedup\.groups\s+2\s+0\.10\s+0\.10$/m);
     expect(out).toMatch(/^total\s+6\s+4\.00\s+4\.30$/m);
@@ -24,26 +28,25 @@ describe('the time section of `sluice stats`', () => {
   });
 
   it('leaves out CPU seconds and throughput when a phase was run by a version that did not record them', () => {
-    const out = renderTime({
-      ledger,
-      input_bytes: 1000,
-      tasks: [
+    const out = timeOf(
+      [
         { phase: 'docs-0', tasks: 1, seconds: 2, cpu_seconds: 1 },
         { phase: 'docs-1', tasks: 1, seconds: 1 },
       ],
-    })!;
+      1000,
+    )!;
     expect(out).not.toContain('CPU seconds');
     expect(out).not.toContain('throughput');
     expect(out).toMatch(/^total\s+2\s+3\.00$/m);
   });
 
   it('gives documents per second alone when the inputs have no known size', () => {
-    const out = renderTime({ ledger, tasks: [{ phase: 'docs-0', tasks: 1, seconds: 2, cpu_seconds: 2 }] })!;
+    const out = timeOf([{ phase: 'docs-0', tasks: 1, seconds: 2, cpu_seconds: 2 }])!;
     expect(out).toContain('throughput: 20,000 documents in 2.00 CPU-seconds of tasks: 10,000 documents/s per core');
   });
 
   it('prints nothing for a run without tasks', () => {
-    expect(renderTime({ ledger, tasks: [] })).toBeUndefined();
+    expect(timeOf([])).toBeUndefined();
   });
 });
 
