@@ -41,6 +41,12 @@ export interface BuildEnv {
    * `fetched/` WARC files). Absent outside a run (tests, benchmarks).
    */
   readonly outputDir?: string;
+  /**
+   * Tasks a barrier's global steps take unless its params say otherwise: the runner's choice from
+   * the input's size (`defaultStepTasks` in step-tasks.ts), or the count in the plan of the run it
+   * resumes. Absent outside a run (tests, benchmarks): a barrier then takes `defaultStepTasks(world)`.
+   */
+  readonly stepTasks?: number;
   readonly log: Logger;
 }
 

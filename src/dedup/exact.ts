@@ -20,7 +20,8 @@ import { applyRemovals } from './apply.js';
 import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-manifest.js';
 import { DocTableWriter } from './doc-table.js';
 import { KEEP_RULES, type KeepRule } from './keep.js';
-import { dedupModeSchema, defaultStepTasks, MAX_DEFAULT_STEP_TASKS, paramsDigest, resolveMode } from './minhash/config.js';
+import { defaultStepTasks, MAX_DEFAULT_STEP_TASKS } from '../core/step-tasks.js';
+import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js';
 import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
 import { writeRemovals } from './removals.js';
@@ -33,7 +34,13 @@ export const exactParams = z
     field: z.string().min(1).default('text').describe('`text`, or a meta field whose string value is the key (e.g. url)'),
     normalize: z.enum(['none', 'simple']).default('simple').describe('simple: NFD without accents, lowercase, digits to 0, punctuation to space, whitespace collapsed'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a group survives'),
-    tasks: z.number().int().min(1).max(KEY_RANGES).optional().describe(`tasks of the scale-out groups step (default: the run's task count, at most ${MAX_DEFAULT_STEP_TASKS})`),
+    tasks: z
+      .number()
+      .int()
+      .min(1)
+      .max(KEY_RANGES)
+      .optional()
+      .describe(`tasks of the scale-out groups step (default: one per 128 MiB of input, at most the run's task count and ${MAX_DEFAULT_STEP_TASKS})`),
   })
   .strict();
 
@@ -48,9 +55,10 @@ export interface ExactConfig {
   world: number;
 }
 
-export function resolveExactConfig(p: ExactParams, world: number): ExactConfig {
+/** `stepTasks`: the runner's default for the groups step's task count (BuildEnv.stepTasks); `tasks` in the params wins. */
+export function resolveExactConfig(p: ExactParams, world: number, stepTasks?: number): ExactConfig {
   const mode = resolveMode(p.mode, world);
-  return { mode, field: p.field, normalize: p.normalize, keep: p.keep, tasks: mode === 'streaming' ? 1 : Math.min(KEY_RANGES, p.tasks ?? defaultStepTasks(world)), world };
+  return { mode, field: p.field, normalize: p.normalize, keep: p.keep, tasks: mode === 'streaming' ? 1 : Math.min(KEY_RANGES, p.tasks ?? stepTasks ?? defaultStepTasks(world)), world };
 }
 
 /**
@@ -132,7 +140,7 @@ export const exactDedupStage = defineStage({
   summary: 'remove exact duplicates of the (normalized) text or of a field such as url; keeps one document per group',
   params: exactParams,
   build(params, env) {
-    const c = resolveExactConfig(params, env.world);
+    const c = resolveExactConfig(params, env.world, env.stepTasks);
     const layout = new DedupWorkLayout(env.workDir);
     const digest = paramsDigest({ algorithm: 'sluice-exact-1: sha256[0:16] of the key text', field: c.field, normalize: c.normalize, world: c.world });
     return {

@@ -40,13 +40,18 @@ export interface BuiltPipeline {
 
 export type PhaseSpec = { id: string; kind: 'docs'; segment: number; tasks: number } | { id: string; kind: 'step'; segment: number; step: GlobalStep; tasks: number };
 
-export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout, world: number, log: Logger): Promise<BuiltPipeline> {
+/**
+ * `stepTasks(k)`: the default task count of the steps of the barrier that ends segment `k`
+ * (BuildEnv.stepTasks); without it, each barrier takes its own default.
+ */
+export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout, world: number, log: Logger, stepTasks?: (segment: number) => number): Promise<BuiltPipeline> {
   const segments: Segment[] = [{ stages: [] }];
   const manifest: Record<string, JsonValue> = {};
   for (const cfg of loaded.config.stages) {
     const def = stageRegistry[cfg.stage];
     if (!def) throw new SluiceError('SLUICE_INTERNAL', `stage "${cfg.stage}" vanished from the registry`);
-    const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), outputDir: layout.dir, log: log.child(cfg.id) });
+    const steps = stepTasks === undefined ? {} : { stepTasks: stepTasks(segments.length - 1) };
+    const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), outputDir: layout.dir, ...steps, log: log.child(cfg.id) });
     if (built.manifest) Object.assign(manifest, built.manifest);
     const current = segments[segments.length - 1]!;
     const sources = cfg.sources ? { sources: new Set(cfg.sources) } : {};

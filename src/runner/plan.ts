@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import type { LoadedPipeline } from '../config/load.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { defaultStepTasks } from '../core/step-tasks.js';
 import { createFileExclusive, writeFileAtomic } from '../io/atomic.js';
 import { fingerprintChanges, type InputFingerprint } from '../io/fingerprint.js';
 import { lineAlignedRanges, lineNumbersAt, type ByteRange } from '../io/byte-range.js';
@@ -176,11 +177,36 @@ export interface RunShape {
   phases: PhaseSpec[];
 }
 
-/** What a run decides before it writes anything: the input units, the task count, the built stages and the phases. */
-export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, units: ResolvedUnit[], world: number | undefined, log: Logger): Promise<RunShape> {
+/**
+ * What a run decides before it writes anything: the input units, the task count, the built stages
+ * and the phases. `known`: the plan of the run this one resumes or joins, whose dedup steps keep
+ * the task counts they were planned with (a sluice with another default may have started it).
+ */
+export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, units: ResolvedUnit[], world: number | undefined, log: Logger, known?: Plan): Promise<RunShape> {
   const w = world ?? defaultWorld(loaded, units.length);
-  const pipeline = await buildPipeline(loaded, layout, w, log);
+  const planned = known?.config_sha256 === configHash(loaded) ? known.phases : undefined;
+  // a run with a plan of the same config (workers, scheduler tasks, resumes) need not stat its inputs
+  const byDefault = planned === undefined ? defaultStepTasks(w, await unitBytes(units)) : defaultStepTasks(w);
+  const pipeline = await buildPipeline(loaded, layout, w, log, (segment) => (planned === undefined ? undefined : plannedStepTasks(planned, segment)) ?? byDefault);
   return { units, world: w, pipeline, phases: phasesOf(pipeline, w) };
+}
+
+/** The task count of the first step after docs phase `segment` in a plan's phases, if it has one. */
+function plannedStepTasks(phases: Plan['phases'], segment: number): number | undefined {
+  const i = phases.findIndex((p) => p.id === `docs-${segment}`);
+  const next = i < 0 ? undefined : phases[i + 1];
+  return next === undefined || next.id.startsWith('docs-') ? undefined : next.tasks;
+}
+
+/** What the units weigh on disk: pieces by their range, local files by their size; undefined when one is unknown (remote, a tree). */
+async function unitBytes(units: readonly ResolvedUnit[]): Promise<number | undefined> {
+  let total = 0;
+  for (const u of units) {
+    if (u.range) total += u.range.end - u.range.start;
+    else if (u.file.localPath !== undefined && !u.isDirectory) total += (await u.file.size()) ?? NaN;
+    else return undefined;
+  }
+  return Number.isNaN(total) ? undefined : total;
 }
 
 /** Units of task `rank`: sorted(units)[rank::world]. */

@@ -64,7 +64,7 @@ export async function prepareRun(opts: PrepareOptions): Promise<PreparedRun> {
   }
   // pieces cut anew (not taken from the plan above) count their files' newlines once
   await numberPieces(units);
-  const shape = await planRun(loaded, layout, units, opts.world, opts.log);
+  const shape = await planRun(loaded, layout, units, opts.world, opts.log, known);
   const draft: Plan = {
     version: 1,
     name: loaded.config.name,

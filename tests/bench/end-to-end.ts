@@ -529,10 +529,11 @@ async function zstdSplitRows(corpus: string, root: string, opts: EndToEndOptions
 
 /**
  * The full chain over the first 2 MB of the corpus cut into pieces of 16 KiB (about 120 tasks a
- * phase): the dedup steps with their default task count (the run's, at most 64) against one
- * step task per piece, the default before the cap. A step's fixed cost grows with the square of
- * its task count; the rows give the steps' summed task time and the run's CPU time, medians of
- * `rounds` alternated runs, and check that both give the same shards.
+ * phase): the dedup steps with their default task count (`defaultStepTasks`: the square root of
+ * the run's tasks for an input this small) against 64 step tasks (the default before, the run's
+ * task count up to 64) and one step task per piece (the default before that cap). A step's fixed
+ * cost grows with (docs tasks x step tasks); the rows give the steps' summed task time and the
+ * run's CPU time, medians of `rounds` alternated runs, and check that all give the same shards.
  */
 async function stepTaskRows(corpus: string, root: string, rounds: number): Promise<BenchRow[]> {
   const text = readFileSync(corpus);
@@ -542,27 +543,34 @@ async function stepTaskRows(corpus: string, root: string, rounds: number): Promi
   const stepSeconds = (f: RunFigures): number => stepPhases(f).reduce((sum, p) => sum + p.seconds, 0);
   const shards = (name: string): string => (JSON.parse(readFileSync(join(root, `${name}-w1`, 'manifest.json'), 'utf8')) as { shards: { sha256: string }[] }).shards.map((x) => x.sha256).join();
   const world = Math.ceil(statSync(path).size / splitBytes); // about: pieces end at line starts
-  const perPiece = CHAINS['full']!.map(([stage, params]): Step =>
-    stage === 'exact_dedup' ? [stage, { tasks: Math.min(256, world) }] : stage === 'minhash_dedup' ? [stage, { tasks: world }] : [stage, params],
-  );
-  const capped: RunFigures[] = [];
-  const uncapped: RunFigures[] = [];
+  const withSteps = (tasks: number): Step[] =>
+    CHAINS['full']!.map(([stage, params]): Step => (stage === 'exact_dedup' ? [stage, { tasks: Math.min(256, tasks) }] : stage === 'minhash_dedup' ? [stage, { tasks }] : [stage, params]));
+  const variants = [
+    { name: 'pieces-default', steps: CHAINS['full']!, runs: [] as RunFigures[] },
+    { name: 'pieces-64', steps: withSteps(64), runs: [] as RunFigures[] },
+    { name: 'pieces-per-piece', steps: withSteps(world), runs: [] as RunFigures[] },
+  ];
   for (let round = 0; round < Math.max(1, rounds); round++) {
-    process.stderr.write(`end-to-end: full chain over 2 MB in 16 KiB pieces, default step tasks and ${world} (round ${round + 1})\n`);
-    capped.push(await runPipelineCli(builtCli(), '', 'pieces-capped', path, CHAINS['full']!, 1, root, splitBytes));
-    uncapped.push(await runPipelineCli(builtCli(), '', 'pieces-uncapped', path, perPiece, 1, root, splitBytes));
-    if (shards('pieces-uncapped') !== shards('pieces-capped')) throw new Error('the step task count changed the shards');
+    process.stderr.write(`end-to-end: full chain over 2 MB in 16 KiB pieces, default step tasks, 64 and ${world} (round ${round + 1})\n`);
+    for (const v of variants) v.runs.push(await runPipelineCli(builtCli(), '', v.name, path, v.steps, 1, root, splitBytes));
+    if (variants.some((v) => shards(v.name) !== shards('pieces-default'))) throw new Error('the step task count changed the shards');
   }
+  const [byDefault, cap64, perPiece] = variants.map((v) => v.runs) as [RunFigures[], RunFigures[], RunFigures[]];
+  const defaultTasks = stepPhases(byDefault[0]!)[0]?.tasks ?? 0;
   const variant = (tasks: string): string => `full, 2 MB in 16 KiB pieces, ${tasks}`;
-  const note = `1 worker, median of ${Math.max(1, rounds)}; the same shards (sha256) either way`;
+  const note = `1 worker, ${perPiece[0]!.phases.find((p) => p.phase === 'docs-0')?.tasks ?? world} tasks a docs phase, median of ${Math.max(1, rounds)}; the same shards (sha256) each way`;
   const cpu = (runs: RunFigures[]): number => median(runs.map((r) => r.cpu));
   const steps = (runs: RunFigures[]): number => median(runs.map(stepSeconds));
+  const labelled: [string, RunFigures[]][] = [
+    [`${world} step tasks`, perPiece],
+    ['64 step tasks (the default before)', cap64],
+    [`default step tasks (${defaultTasks})`, byDefault],
+  ];
   return [
-    { bench: 'e2e', variant: variant(`${world} step tasks`), metric: 'dedup steps, task time', value: steps(uncapped), unit: 's', note },
-    { bench: 'e2e', variant: variant('default step tasks (64)'), metric: 'dedup steps, task time', value: steps(capped), unit: 's', note },
-    { bench: 'e2e', variant: variant(`${world} step tasks`), metric: 'run CPU time', value: cpu(uncapped), unit: 's', note },
-    { bench: 'e2e', variant: variant('default step tasks (64)'), metric: 'run CPU time', value: cpu(capped), unit: 's', note },
-    { bench: 'e2e', variant: variant('default / per-piece step tasks'), metric: 'speed-up (CPU time)', value: cpu(uncapped) / cpu(capped), unit: 'x' },
+    ...labelled.map(([label, runs]): BenchRow => ({ bench: 'e2e', variant: variant(label), metric: 'dedup steps, task time', value: steps(runs), unit: 's', note })),
+    ...labelled.map(([label, runs]): BenchRow => ({ bench: 'e2e', variant: variant(label), metric: 'run CPU time', value: cpu(runs), unit: 's', note })),
+    { bench: 'e2e', variant: variant('default / 64 step tasks'), metric: 'speed-up (CPU time)', value: cpu(cap64) / cpu(byDefault), unit: 'x' },
+    { bench: 'e2e', variant: variant('default / per-piece step tasks'), metric: 'speed-up (CPU time)', value: cpu(perPiece) / cpu(byDefault), unit: 'x' },
   ];
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
@@ -95,22 +95,35 @@ describe('runner', () => {
     expect(fresh.report?.stats.ledger.kept).toBe(100);
   });
 
-  it('refuses to resume a run that another sluice cut into other phases (a dedup step with another task count)', async () => {
+  it('resumes a run that another sluice planned with other dedup step counts, with those counts; refuses other phases', async () => {
     const dir = tempDir();
     writeJsonlCorpus(dir, [
       { name: 'a.jsonl.gz', docs: 40 },
       { name: 'b.jsonl.gz', docs: 40 },
     ]);
     const file = writePipeline(dir, pipelineYaml(dir).replace('  - length: {min_chars: 120}', '  - length: {min_chars: 120}\n  - exact_dedup: {}'));
-    await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
-    // as a sluice whose default split the groups step into 3 tasks would have recorded it
+    const first = await runPipeline({ pipelineFile: file, workers: 1, log: silentLogger });
     const planFile = join(dir, 'out', '.sluice', 'plan.json');
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { phases: { id: string; tasks: number }[] };
     expect(plan.phases.map((p) => `${p.id} x${p.tasks}`)).toEqual(['docs-0 x2', 'exact_dedup.groups x2', 'docs-1 x2']);
-    plan.phases[1]!.tasks = 3;
-    writeFileSync(planFile, JSON.stringify(plan));
+    const ids = async (): Promise<string[]> => (await readDataset(join(dir, 'out'), ['id'])).map((r) => r['id'] as string).sort();
+    const keptIds = await ids();
+
+    // the plan of a sluice whose default split the groups step into 3 tasks, its run stopped before any task ended
+    rmSync(join(dir, 'out'), { recursive: true });
+    mkdirSync(join(dir, 'out', '.sluice'), { recursive: true });
+    writeFileSync(planFile, JSON.stringify({ ...plan, phases: plan.phases.map((p) => (p.id === 'exact_dedup.groups' ? { ...p, tasks: 3 } : p)) }));
+    const resumed = await runPipeline({ pipelineFile: file, workers: 2, log: silentLogger });
+    expect(resumed.report?.stats.tasks.map((p) => `${p.phase} x${p.tasks}`)).toEqual(['docs-0 x2', 'exact_dedup.groups x3', 'docs-1 x2']);
+    expect(resumed.report?.stats.ledger).toEqual(first.report?.stats.ledger);
+    expect(await ids()).toEqual(keptIds);
+
+    // a plan with a step this sluice does not have: its finished phases' files would be read by tasks they were not written for
+    const withStep = JSON.parse(readFileSync(planFile, 'utf8')) as typeof plan;
+    withStep.phases.splice(2, 0, { id: 'exact_dedup.sort', tasks: 2 });
+    writeFileSync(planFile, JSON.stringify(withStep));
     await expect(runPipeline({ pipelineFile: file, workers: 1, log: silentLogger })).rejects.toSatisfy(
-      (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_RESUME_MISMATCH' && e.message.includes('exact_dedup.groups x3 then, exact_dedup.groups x2 now') && e.hint!.includes('--fresh'),
+      (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_RESUME_MISMATCH' && e.message.includes('exact_dedup.sort x2 then, docs-1 x2 now') && e.hint!.includes('--fresh'),
     );
   });
 

@@ -4,26 +4,13 @@ import { KEEP_RULES, type KeepRule } from '../keep.js';
 import { MinHasher } from './signature.js';
 import { curveThreshold, shapeForThreshold } from './lsh.js';
 import type { ShingleUnit } from './shingles.js';
+import { defaultStepTasks, MAX_DEFAULT_STEP_TASKS } from '../../core/step-tasks.js';
 
 export const DEFAULT_BANDS = 14;
 export const DEFAULT_ROWS = 8;
 export const DEFAULT_HASHES_FOR_THRESHOLD = 112;
 /** The similarity the default 14 x 8 bands aim at (their S-curve rises between 0.6 and 0.85). */
 const DEFAULT_TARGET = 0.8;
-
-/**
- * The most tasks a scale-out dedup step gets unless its `tasks` says otherwise. Each task of a
- * step reads a small marker from every task of the step before it, and costs a few ms of
- * bookkeeping, so a step's fixed cost grows with the square of its task count: the runner's
- * README gives the figures. 64 keeps 64 cores busy on steps that move far less data than the
- * documents phases do.
- */
-export const MAX_DEFAULT_STEP_TASKS = 64;
-
-/** Tasks of a scale-out step by default: the run's task count, up to MAX_DEFAULT_STEP_TASKS. */
-export function defaultStepTasks(world: number): number {
-  return Math.min(world, MAX_DEFAULT_STEP_TASKS);
-}
 
 export const dedupModeSchema = z
   .enum(['auto', 'streaming', 'scale_out'])
@@ -47,7 +34,7 @@ export const minhashParams = z
       .describe('candidate pairs whose estimated similarity over all hashes is below this are not joined (default: 0.1 below threshold, 0.7 for the default bands; 0 joins every candidate)'),
     seed: z.number().int().min(0).max(0xffffffff).default(1).describe('seed of the permutation constants'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a cluster survives'),
-    tasks: z.number().int().min(1).max(65536).optional().describe(`tasks per scale-out step (default: the run's task count, at most ${MAX_DEFAULT_STEP_TASKS})`),
+    tasks: z.number().int().min(1).max(65536).optional().describe(`tasks per scale-out step (default: one per 128 MiB of input, at most the run's task count and ${MAX_DEFAULT_STEP_TASKS})`),
     cluster_rounds: z.number().int().min(1).max(64).default(8).describe('scale-out connected-components rounds before the fallback'),
   })
   .strict()
@@ -84,7 +71,8 @@ export function resolveMode(mode: 'auto' | 'streaming' | 'scale_out', world: num
   return mode === 'auto' ? (world > 1 ? 'scale_out' : 'streaming') : mode;
 }
 
-export function resolveMinhashConfig(p: MinhashParams, world: number): MinhashConfig {
+/** `stepTasks`: the runner's default for the steps' task count (BuildEnv.stepTasks); `tasks` in the params wins. */
+export function resolveMinhashConfig(p: MinhashParams, world: number, stepTasks?: number): MinhashConfig {
   const shape = p.threshold !== undefined ? shapeForThreshold(p.threshold, p.hashes ?? DEFAULT_HASHES_FOR_THRESHOLD) : { bands: p.bands ?? DEFAULT_BANDS, rows: p.rows ?? DEFAULT_ROWS };
   return {
     mode: resolveMode(p.mode, world),
@@ -96,7 +84,7 @@ export function resolveMinhashConfig(p: MinhashParams, world: number): MinhashCo
     seed: p.seed,
     keep: p.keep,
     minSimilarity: p.min_similarity ?? Math.max(0, (p.threshold ?? DEFAULT_TARGET) - 0.1),
-    tasks: Math.max(1, p.tasks ?? defaultStepTasks(world)),
+    tasks: Math.max(1, p.tasks ?? stepTasks ?? defaultStepTasks(world)),
     rounds: p.cluster_rounds,
     world,
   };

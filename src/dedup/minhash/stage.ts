@@ -34,7 +34,7 @@ export const minhashDedupStage = defineStage({
   summary: 'remove near-duplicates: MinHash signatures, LSH bands, clusters joined across bands; keeps one document per cluster',
   params: minhashParams,
   build(params, env) {
-    const c = resolveMinhashConfig(params, env.world);
+    const c = resolveMinhashConfig(params, env.world, env.stepTasks);
     const layout = new DedupWorkLayout(env.workDir);
     const hashing = hashingParams(c);
     const digest = paramsDigest({ ...hashing, world: c.world });
