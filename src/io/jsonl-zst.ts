@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from './atomic.js';
@@ -15,7 +16,8 @@ import { SluiceError } from '../core/errors.js';
  *
  * Compression is synchronous, on a context from the process's pool (zstd-contexts.ts), and the
  * compressed bytes go to the file through a FileSink (one writev per flush); a write error (a full disk) fails that
- * `flush`/`flushIfFull`/`commit` with a SLUICE_OUTPUT error naming the file.
+ * `flush`/`flushIfFull`/`commit` with a SLUICE_OUTPUT error naming the file. The bytes are hashed
+ * as they go out, so a committed file's digest (for its task marker) costs no second read.
  */
 export class ZstFileWriter {
   private readonly tmp: string;
@@ -26,6 +28,8 @@ export class ZstFileWriter {
   private parts: (string | Uint8Array)[] = [];
   private buffered = 0;
   private done = false;
+  private readonly hash: Hash = createHash('sha256');
+  private committed: FileDigest | undefined;
   rows = 0;
 
   /** `keepEmpty`: write a file even with no records (a reader downstream expects one per task). */
@@ -40,7 +44,7 @@ export class ZstFileWriter {
   private open(): Promise<FileSink> {
     this.file ??= (async () => {
       await mkdir(dirname(this.path), { recursive: true });
-      return FileSink.create(this.tmp);
+      return FileSink.create(this.tmp, (chunk) => this.hash.update(chunk));
     })();
     return this.file;
   }
@@ -112,13 +116,20 @@ export class ZstFileWriter {
     await this.writeOut(this.compress(true));
     this.release(false);
     try {
-      await (await this.open()).close();
+      const sink = await this.open();
+      await sink.close();
       await rename(this.tmp, this.path);
+      this.committed = { bytes: sink.bytesWritten, sha256: this.hash.digest('hex') };
     } catch (err) {
       throw this.fail(err);
     }
     this.done = true;
     return true;
+  }
+
+  /** Size and SHA-256 of the committed file; undefined before a commit that wrote one. */
+  get digest(): FileDigest | undefined {
+    return this.committed;
   }
 
   private release(midFrame: boolean): void {
@@ -135,6 +146,11 @@ export class ZstFileWriter {
     await this.file.then((sink) => sink.close()).catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
+}
+
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
 }
 
 const EMPTY = new Uint8Array(0);

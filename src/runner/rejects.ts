@@ -1,6 +1,6 @@
 import type { Doc, JsonValue, Meta } from '../core/doc.js';
 import type { RejectDetail } from '../core/stage.js';
-import { JsonlZstWriter } from '../io/jsonl-zst.js';
+import { JsonlZstWriter, type FileDigest } from '../io/jsonl-zst.js';
 import type { OutputLayout } from './layout.js';
 
 /** One line of `rejects/<stage>/*.jsonl.zst`. */
@@ -59,9 +59,10 @@ export class RejectsSink {
     for (const w of this.writers.values()) await w.flushIfFull();
   }
 
-  async commit(): Promise<{ stage: string; path: string; rows: number }[]> {
-    const out: { stage: string; path: string; rows: number }[] = [];
-    for (const [stage, w] of this.writers) if (await w.commit()) out.push({ stage, path: w.path, rows: w.rows });
+  /** The files written, each with its size and SHA-256 (hashed as written). */
+  async commit(): Promise<({ stage: string; path: string; rows: number } & FileDigest)[]> {
+    const out: ({ stage: string; path: string; rows: number } & FileDigest)[] = [];
+    for (const [stage, w] of this.writers) if (await w.commit()) out.push({ stage, path: w.path, rows: w.rows, ...w.digest! });
     return out;
   }
 

@@ -17,7 +17,7 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import { decodeZstdInProcess } from '../io/decompress.js';
 import { pathExists } from '../io/exists.js';
 import { localFile } from '../io/input.js';
-import { readJsonl, ZstFileWriter } from '../io/jsonl-zst.js';
+import { readJsonl, ZstFileWriter, type FileDigest } from '../io/jsonl-zst.js';
 import { asBuffer } from '../io/read-bytes.js';
 
 const MAGIC = Buffer.from('SLSPILL1');
@@ -102,9 +102,11 @@ export class SpillWriter {
     }
   }
 
-  async commit(): Promise<void> {
+  /** Writes the file out and moves it into place; its size and SHA-256, hashed as written. */
+  async commit(): Promise<FileDigest> {
     this.handOff();
     await this.out.commit();
+    return this.out.digest!;
   }
 
   abort(): Promise<void> {

@@ -10,7 +10,8 @@ import { StatsRecorder } from '../core/stats.js';
 import { ReportCollector } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { fileDigest, fingerprintChanges } from '../io/fingerprint.js';
+import { fingerprintChanges } from '../io/fingerprint.js';
+import type { FileDigest } from '../io/jsonl-zst.js';
 import { abortableFile, type FilePiece } from '../io/input.js';
 import { pieceOf } from '../io/byte-range.js';
 import type { ReaderContext } from '../readers/reader.js';
@@ -237,7 +238,7 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder, collector: Re
   }
   for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id), stage.sources)(stream);
 
-  const sink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder, collector);
+  const sink: DocSink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder, collector);
   if (segment.barrier) {
     const { barrier, id, sources } = segment.barrier;
     const collect = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => barrier.collect(docs, contextFor(id));
@@ -245,12 +246,10 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder, collector: Re
   }
   try {
     await pump(stream, sink, rejects, signal, progress, run);
-    const shards = await sink.close();
-    const rejectFiles: TaskMarker['rejects'] = [];
-    for (const r of await rejects.commit()) rejectFiles.push({ stage: r.stage, path: relative(layout.rejectsDir, r.path), rows: r.rows, ...(await fileDigest(r.path)) });
-    if (!segment.barrier) return { shards, rejects: rejectFiles };
-    const spillPath = layout.spill(phase.id, rank);
-    return { shards, rejects: rejectFiles, spill: { path: relative(layout.stateDir, spillPath), rows: progress.docsOut, ...(await fileDigest(spillPath)) } };
+    const { shards, spill } = await sink.close();
+    const rejectFiles: TaskMarker['rejects'] = (await rejects.commit()).map(({ stage, path, rows, bytes, sha256 }) => ({ stage, path: relative(layout.rejectsDir, path), rows, bytes, sha256 }));
+    if (spill === undefined) return { shards, rejects: rejectFiles };
+    return { shards, rejects: rejectFiles, spill: { path: relative(layout.stateDir, layout.spill(phase.id, rank)), rows: progress.docsOut, ...spill } };
   } catch (err) {
     await sink.abort();
     await rejects.abort();
@@ -278,7 +277,8 @@ async function pump(stream: AsyncIterable<Doc>, sink: DocSink, rejects: RejectsS
 
 interface DocSink {
   write(doc: Doc): Promise<void>;
-  close(): Promise<ShardInfo[]>;
+  /** What the task wrote: its shards, or its spill file's size and hash. */
+  close(): Promise<{ shards: ShardInfo[]; spill?: FileDigest }>;
   abort(): Promise<void>;
 }
 
@@ -309,8 +309,8 @@ class ShardSink implements DocSink {
     this.collector?.kept(doc);
   }
 
-  close(): Promise<ShardInfo[]> {
-    return this.writer.close();
+  async close(): Promise<{ shards: ShardInfo[] }> {
+    return { shards: await this.writer.close() };
   }
 
   abort(): Promise<void> {
@@ -330,9 +330,8 @@ class SpillSink implements DocSink {
     return this.writer.write(doc);
   }
 
-  async close(): Promise<ShardInfo[]> {
-    await this.writer.commit();
-    return [];
+  async close(): Promise<{ shards: ShardInfo[]; spill: FileDigest }> {
+    return { shards: [], spill: await this.writer.commit() };
   }
 
   abort(): Promise<void> {

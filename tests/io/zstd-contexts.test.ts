@@ -1,10 +1,12 @@
 /**
  * Writers share the process's zstd contexts: interleaved files, an aborted one whose context goes
  * back mid-frame, and the files after it all decode (with the zstd command) to exactly what was
- * written; a released context is the one the next writer gets.
+ * written, with the digest each writer hashed as it wrote; a released context is the one the next
+ * writer gets.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonlZstWriter, ZstFileWriter } from '../../src/io/jsonl-zst.js';
@@ -54,6 +56,17 @@ describe('shared zstd contexts', () => {
     expect(await new JsonlZstWriter(join(dir, 'none.jsonl.zst')).commit()).toBe(false);
     // no temp files left behind
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // each committed file's digest, hashed as written, is that of the file on disk
+    for (const [w, name] of [
+      [a, 'a.jsonl.zst'],
+      [b, 'b.bin.zst'],
+      [c, 'c.jsonl.zst'],
+      [empty, 'empty.zst'],
+    ] as const) {
+      const bytes = readFileSync(join(dir, name));
+      expect(w.digest, name).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    expect(dropped.digest).toBeUndefined();
   });
 
   it('hands a released context to the next writer at that level', () => {

@@ -1,4 +1,5 @@
 /** The binary spill between phases gives back exactly the documents it was given, in order. */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,8 +13,10 @@ import { prose, tempDir } from '../helpers/corpus.js';
 async function roundTrip(docs: Doc[], path: string): Promise<Doc[]> {
   const w = new SpillWriter(path);
   for (const d of docs) await w.write(d);
-  await w.commit();
+  const digest = await w.commit();
   expect(w.rows).toBe(docs.length);
+  const bytes = readFileSync(path);
+  expect(digest).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   const back: Doc[] = [];
   for await (const d of readSpill(path)) back.push(d);
   return back;
