@@ -3,7 +3,9 @@
  * task's own seconds (its marker), phase by phase, scheduled on P workers longest first, with
  * each phase waiting for its slowest task (the barriers) and the leader's own time (start-up,
  * planning, the final merge into stats and manifest) serial. A corpus k times larger is k times
- * the tasks of every phase (pieces of a fixed size; every dedup step has one task per run task).
+ * the tasks of every phase (pieces of a fixed size). A dedup step's tasks are taken k times too,
+ * since its work grows with the corpus; a real run gives a step fewer, longer tasks
+ * (src/core/step-tasks.ts), which the cores share as well while there are at least as many.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
