@@ -10,13 +10,13 @@
  * Little-endian throughout; files are written under a temp name and renamed when complete.
  * I/O is synchronous: these files are read and written by barrier passes, not on a request path.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SluiceError } from '../core/errors.js';
 import { tempPathFor } from '../io/atomic.js';
 import { outputError } from '../io/output-error.js';
+import { inParentDirSync } from '../io/parent-dir.js';
 
 const MAGIC = 0x44444c53; // "SLDD" read as a little-endian u32
 const VERSION = 1;
@@ -74,9 +74,8 @@ export class CheckedWriter {
     readonly kind: ArtefactKind,
     readonly blockBytes = 64 * 1024,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
-    this.fd = openSync(this.tmp, 'w');
+    this.fd = inParentDirSync(this.tmp, () => openSync(this.tmp, 'w'));
     this.block = new Uint8Array(blockBytes + 4);
     try {
       writeAll(this.path, this.fd, new Uint8Array(HEADER_BYTES), HEADER_BYTES); // placeholder; the real header is written on close

@@ -1,8 +1,9 @@
-import { mkdir, rename, rm, writeFile, link, unlink } from 'node:fs/promises';
+import { rename, rm, writeFile, link, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathExists } from './exists.js';
 import { outputError } from './output-error.js';
+import { inParentDir } from './parent-dir.js';
 
 /** Temp name beside the target: same filesystem (so rename is atomic) and hidden from globs. */
 export function tempPathFor(path: string): string {
@@ -11,10 +12,9 @@ export function tempPathFor(path: string): string {
 
 /** Writes the whole file under a temp name, then renames it into place: readers never see half a file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
-    await writeFile(tmp, data);
+    await inParentDir(tmp, () => writeFile(tmp, data));
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -29,10 +29,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export async function createFileExclusive(path: string, data: string | Uint8Array): Promise<boolean> {
   // the usual case for a rerun or a worker: no temp copy to write, which a full disk would refuse
   if (await pathExists(path)) return false;
-  await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
-    await writeFile(tmp, data);
+    await inParentDir(tmp, () => writeFile(tmp, data));
     await link(tmp, path);
     return true;
   } catch (err) {

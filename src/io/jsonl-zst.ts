@@ -1,12 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
 import { tempPathFor } from './atomic.js';
 import { decodeStream } from './decompress.js';
 import { FileSink } from './file-sink.js';
 import { localFile } from './input.js';
 import { splitLines } from './lines.js';
 import { outputError } from './output-error.js';
+import { inParentDir } from './parent-dir.js';
 import { EndDirective, releaseStreamContext, STREAM_OUT_BYTES, takeStreamContext, type StreamContext } from './zstd-contexts.js';
 import { SluiceError } from '../core/errors.js';
 
@@ -42,10 +42,7 @@ export class ZstFileWriter {
   }
 
   private open(): Promise<FileSink> {
-    this.file ??= (async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      return FileSink.create(this.tmp, (chunk) => this.hash.update(chunk));
-    })();
+    this.file ??= inParentDir(this.tmp, () => FileSink.create(this.tmp, (chunk) => this.hash.update(chunk)));
     return this.file;
   }
 

@@ -4,13 +4,14 @@
  * go to stderr as well; the file adds when each attempt started and how it ended, so a finished
  * run can be read task by task. Attempts append: a failed one stays above the rerun.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, logLevelFromEnv, teeLogger } from '../core/log.js';
 import { orderedStages } from '../core/stats.js';
 import { reportableError } from '../core/system-error.js';
+import { inParentDirSync } from '../io/parent-dir.js';
 import type { OutputLayout } from './layout.js';
 import type { TaskMarker } from './marker.js';
 import { runTask, type TaskRun } from './task.js';
@@ -30,9 +31,8 @@ function outcome(run: TaskRun, marker: TaskMarker): string {
 /** Runs the task with its lines also written, time-stamped, to its log file. */
 export async function runTaskLogged(run: TaskRun): Promise<TaskMarker> {
   const path = taskLogPath(run.layout, run.phase.id, run.rank);
-  mkdirSync(dirname(path), { recursive: true });
   // written line by line, unbuffered: a worker that crashes leaves every line it logged
-  const fd = openSync(path, 'a');
+  const fd = inParentDirSync(path, () => openSync(path, 'a'));
   const write = (line: string): void => {
     try {
       writeSync(fd, `${new Date().toISOString()} ${line}\n`);
