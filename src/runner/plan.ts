@@ -202,11 +202,11 @@ function plannedStepTasks(phases: Plan['phases'], segment: number): number | und
 async function unitBytes(units: readonly ResolvedUnit[]): Promise<number | undefined> {
   let total = 0;
   for (const u of units) {
-    if (u.range) total += u.range.end - u.range.start;
-    else if (u.file.localPath !== undefined && !u.isDirectory) total += (await u.file.size()) ?? NaN;
-    else return undefined;
+    const bytes = u.range ? u.range.end - u.range.start : u.file.localPath !== undefined && !u.isDirectory ? await u.file.size() : undefined;
+    if (bytes === undefined) return undefined;
+    total += bytes;
   }
-  return Number.isNaN(total) ? undefined : total;
+  return total;
 }
 
 /** Units of task `rank`: sorted(units)[rank::world]. */
