@@ -88,7 +88,13 @@ export function fingerprintChanges(then: InputFingerprint, now: InputFingerprint
 }
 
 /** Size and SHA-256 of a file written by this run (a task's rejects or spill), for its marker. */
-export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
+/** A file's size and SHA-256 (hex). */
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+}
+
+export async function fileDigest(path: string): Promise<FileDigest> {
   const st = await stat(path);
   return { bytes: st.size, sha256: await sha256Of(createReadStream(path)) };
 }

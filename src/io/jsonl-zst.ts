@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { tempPathFor } from './atomic.js';
 import { decodeStream } from './decompress.js';
 import { FileSink } from './file-sink.js';
+import type { FileDigest } from './fingerprint.js';
 import { localFile } from './input.js';
 import { splitLines } from './lines.js';
 import { outputError } from './output-error.js';
@@ -143,11 +144,6 @@ export class ZstFileWriter {
     await this.file.then((sink) => sink.close()).catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
-}
-
-export interface FileDigest {
-  bytes: number;
-  sha256: string;
 }
 
 const EMPTY = new Uint8Array(0);

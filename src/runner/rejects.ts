@@ -1,6 +1,7 @@
 import type { Doc, JsonValue, Meta } from '../core/doc.js';
 import type { RejectDetail } from '../core/stage.js';
-import { JsonlZstWriter, type FileDigest } from '../io/jsonl-zst.js';
+import type { FileDigest } from '../io/fingerprint.js';
+import { JsonlZstWriter } from '../io/jsonl-zst.js';
 import type { OutputLayout } from './layout.js';
 
 /** One line of `rejects/<stage>/*.jsonl.zst`. */

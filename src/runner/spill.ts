@@ -17,7 +17,8 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import { decodeZstdInProcess } from '../io/decompress.js';
 import { pathExists } from '../io/exists.js';
 import { localFile } from '../io/input.js';
-import { readJsonl, ZstFileWriter, type FileDigest } from '../io/jsonl-zst.js';
+import type { FileDigest } from '../io/fingerprint.js';
+import { readJsonl, ZstFileWriter } from '../io/jsonl-zst.js';
 import { asBuffer } from '../io/read-bytes.js';
 
 const MAGIC = Buffer.from('SLSPILL1');
