@@ -18,6 +18,9 @@ export const MAX_DEFAULT_STEP_TASKS = 64;
 /** Input bytes per step task where the input is large: 1 GB cut into 128 pieces gives 12 step tasks (the square root), 4 GB in 128 pieces 29. */
 export const STEP_TASK_BYTES = 128 * 1024 * 1024;
 
+/** The rule in words, for the dedup stages' `tasks` parameter docs. */
+export const STEP_TASKS_RULE = `the square root of the run's task count, or one per ${STEP_TASK_BYTES / 2 ** 20} MiB of input where more; at most the run's task count and ${MAX_DEFAULT_STEP_TASKS}`;
+
 /** Tasks of a step by default, for a run of `world` tasks over `inputBytes` of input (undefined: unknown). */
 export function defaultStepTasks(world: number, inputBytes?: number): number {
   const cap = Math.max(1, Math.min(world, MAX_DEFAULT_STEP_TASKS));

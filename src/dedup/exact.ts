@@ -20,7 +20,7 @@ import { applyRemovals } from './apply.js';
 import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-manifest.js';
 import { DocTableWriter } from './doc-table.js';
 import { KEEP_RULES, type KeepRule } from './keep.js';
-import { defaultStepTasks, MAX_DEFAULT_STEP_TASKS } from '../core/step-tasks.js';
+import { defaultStepTasks, STEP_TASKS_RULE } from '../core/step-tasks.js';
 import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js';
 import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
@@ -34,13 +34,7 @@ export const exactParams = z
     field: z.string().min(1).default('text').describe('`text`, or a meta field whose string value is the key (e.g. url)'),
     normalize: z.enum(['none', 'simple']).default('simple').describe('simple: NFD without accents, lowercase, digits to 0, punctuation to space, whitespace collapsed'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a group survives'),
-    tasks: z
-      .number()
-      .int()
-      .min(1)
-      .max(KEY_RANGES)
-      .optional()
-      .describe(`tasks of the scale-out groups step (default: one per 128 MiB of input, at most the run's task count and ${MAX_DEFAULT_STEP_TASKS})`),
+    tasks: z.number().int().min(1).max(KEY_RANGES).optional().describe(`tasks of the scale-out groups step (default: ${STEP_TASKS_RULE})`),
   })
   .strict();
 

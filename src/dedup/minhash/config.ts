@@ -4,7 +4,7 @@ import { KEEP_RULES, type KeepRule } from '../keep.js';
 import { MinHasher } from './signature.js';
 import { curveThreshold, shapeForThreshold } from './lsh.js';
 import type { ShingleUnit } from './shingles.js';
-import { defaultStepTasks, MAX_DEFAULT_STEP_TASKS } from '../../core/step-tasks.js';
+import { defaultStepTasks, STEP_TASKS_RULE } from '../../core/step-tasks.js';
 
 export const DEFAULT_BANDS = 14;
 export const DEFAULT_ROWS = 8;
@@ -34,7 +34,7 @@ export const minhashParams = z
       .describe('candidate pairs whose estimated similarity over all hashes is below this are not joined (default: 0.1 below threshold, 0.7 for the default bands; 0 joins every candidate)'),
     seed: z.number().int().min(0).max(0xffffffff).default(1).describe('seed of the permutation constants'),
     keep: z.enum(KEEP_RULES).default('smallest_id').describe('which document of a cluster survives'),
-    tasks: z.number().int().min(1).max(65536).optional().describe(`tasks per scale-out step (default: one per 128 MiB of input, at most the run's task count and ${MAX_DEFAULT_STEP_TASKS})`),
+    tasks: z.number().int().min(1).max(65536).optional().describe(`tasks per scale-out step (default: ${STEP_TASKS_RULE})`),
     cluster_rounds: z.number().int().min(1).max(64).default(8).describe('scale-out connected-components rounds before the fallback'),
   })
   .strict()
