@@ -38,6 +38,13 @@ export const runnerSchema = z
       .describe(
         'local inputs larger than this are read as pieces of about this size, each a unit of work: uncompressed line-oriented files (jsonl) at line starts, multi-frame zstd ones (concatenated frames, the seekable format) at frame starts, multistream bzip2 dumps (wikipedia) at stream starts; the size counts the file as stored (default 8MiB; 0 = never split)',
       ),
+    // optional rather than defaulted, so existing outputs keep their config hash
+    fuse_barriers: z
+      .boolean()
+      .optional()
+      .describe(
+        'dedup stages in a row (exact_dedup then minhash_dedup) collect in one pass over the documents and apply together, so the documents are spilled and read once instead of once per stage; the later stage then also hashes the documents the earlier one removes, and leaves them out of its decisions (same output either way; default true)',
+      ),
   })
   .strict();
 

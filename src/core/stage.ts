@@ -64,14 +64,39 @@ export interface StepContext {
 }
 
 /**
+ * The documents a barrier removes, named by their place in its collect: the task (rank) and the
+ * position in that task's stream (the ordinal). Readable once the barrier's steps have run.
+ */
+export interface RemovedDocs {
+  /** Ordinals of task `rank`'s removed documents, ascending. */
+  ofRank(rank: number): Uint32Array;
+  /** Every task's, by rank (a rank that removes none may be absent): what a global step reads, in one pass over the files. */
+  all(): Map<number, Uint32Array>;
+}
+
+/**
  * A stage that needs to see the whole corpus before it can decide (dedup). The runner splits
  * the pipeline around it: `collect` runs at the end of one phase on every task, the `steps`
  * run as phases of their own, and `apply` starts the next phase.
+ *
+ * Two barriers in a row (no stage between them) can share one phase instead of two: both
+ * collect in the same pass, the second's steps run after the first's, and both apply at the
+ * start of the next phase. The second then collects documents the first will remove, so it must
+ * leave them out of its decisions: a barrier that can do that offers `after`, and one whose
+ * removals can be left out offers `removed`.
  */
 export interface Barrier {
   collect: Stage;
   steps: GlobalStep[];
   apply: Stage;
+  /** What this barrier removes (after its steps), for a barrier that runs fused after it. */
+  removed?: RemovedDocs;
+  /**
+   * This barrier fused after others: its collect sees every document they collect, in the same
+   * order; its steps leave `upstream`'s documents out, and its apply counts them in its ordinals
+   * although they never reach it. Its `removed` must then exclude `upstream`'s.
+   */
+  after?(upstream: RemovedDocs): Barrier;
 }
 
 /** Facts a stage wants in the manifest, e.g. the tokenizer's name and vocabulary hash. */

@@ -30,6 +30,7 @@ export const ArtefactKind = {
   SortedKeys: 4,
   Edges: 5,
   Removals: 6,
+  Ordinals: 7,
 } as const;
 export type ArtefactKind = (typeof ArtefactKind)[keyof typeof ArtefactKind];
 

@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
-import { defineStage, type GlobalStep, type Stage } from '../core/stage.js';
+import { defineStage, type Barrier, type GlobalStep, type RemovedDocs, type Stage } from '../core/stage.js';
 import { applyRemovals } from './apply.js';
 import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-manifest.js';
 import { DocTableWriter } from './doc-table.js';
@@ -25,6 +25,7 @@ import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js'
 import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
 import { writeRemovals } from './removals.js';
+import { DeferredCount, LeftOut, removedDocs, unionOf } from './upstream.js';
 import { KEY_RANGES, KeyRows, mergeGroups, sortRows, writeSortedRun } from './sorted-keys.js';
 import { DedupWorkLayout } from './work-layout.js';
 
@@ -75,9 +76,13 @@ export function writeExactKey(text: string | Uint8Array, out: Uint32Array, at: n
 }
 const HISTOGRAM = 'exact_cluster_size';
 
-function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): Stage {
+const MISSING_FIELD = 'exact_missing_field';
+
+/** `fused`: after other barriers, whose apply runs first; the missing-field count is then left to apply (upstream.ts). */
+function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string, fused: boolean): Stage {
   return async function* (docs, ctx) {
     if (ctx.world !== c.world) throw new SluiceError('SLUICE_INTERNAL', `exact_dedup was built for ${c.world} tasks but runs in task ${ctx.rank} of ${ctx.world}`);
+    const missing = fused ? new DeferredCount() : undefined;
     const table = new DocTableWriter(layout, ctx.rank);
     let rows = new KeyRows(ROW_WIDTH);
     let ordinal = 0;
@@ -86,8 +91,10 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): S
       for await (const doc of docs) {
         table.add(doc.id, doc.text.length);
         const text = keyBytes(doc, c);
-        if (text === undefined) ctx.stats.count('exact_missing_field');
-        else {
+        if (text === undefined) {
+          if (missing) missing.add(ordinal);
+          else ctx.stats.count(MISSING_FIELD);
+        } else {
           const at = rows.append();
           writeExactKey(text, rows.data, at);
           rows.data[at + KEY_WORDS] = ordinal;
@@ -100,6 +107,7 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): S
       const indexed = rows.count;
       rows = new KeyRows(ROW_WIDTH, 1);
       table.close();
+      missing?.write(layout, ctx.rank);
       await writeCollectManifest(layout, { rank: ctx.rank, world: c.world, params: digest, docs: ordinal, indexed, runs: [{ rows: indexed, ranges }] });
       finished = true;
     } finally {
@@ -108,7 +116,8 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string): S
   };
 }
 
-function groupsStep(layout: DedupWorkLayout, c: ExactConfig, digest: string): GlobalStep {
+/** `upstream`: fused after barriers whose removed documents are left out of every group. */
+function groupsStep(layout: DedupWorkLayout, c: ExactConfig, digest: string, upstream?: RemovedDocs): GlobalStep {
   return {
     name: 'groups',
     tasks: () => c.tasks,
@@ -117,8 +126,12 @@ function groupsStep(layout: DedupWorkLayout, c: ExactConfig, digest: string): Gl
       const q0 = Math.floor((KEY_RANGES * t) / tasks);
       const q1 = Math.floor((KEY_RANGES * (t + 1)) / tasks);
       const resolver = new ClusterResolver(layout, c.keep, ctx.stats, HISTOGRAM);
+      const leftOut = upstream && new LeftOut(upstream);
       try {
-        mergeGroups(slicesOf(layout, manifests, 0, q0, q1), ROW_WIDTH, KEY_WORDS, (members) => resolver.add(members));
+        mergeGroups(slicesOf(layout, manifests, 0, q0, q1), ROW_WIDTH, KEY_WORDS, (members) => {
+          const left = leftOut ? members.filter((m) => !leftOut.has(m)) : members;
+          if (left.length > 1) resolver.add(left);
+        });
       } finally {
         resolver.close();
       }
@@ -137,13 +150,16 @@ export const exactDedupStage = defineStage({
     const c = resolveExactConfig(params, env.world, env.stepTasks);
     const layout = new DedupWorkLayout(env.workDir);
     const digest = paramsDigest({ algorithm: 'sluice-exact-1: sha256[0:16] of the key text', field: c.field, normalize: c.normalize, world: c.world });
+    const barrier = (upstream?: RemovedDocs): Barrier => ({
+      collect: collectKeys(layout, c, digest, upstream !== undefined),
+      steps: [groupsStep(layout, c, digest, upstream)],
+      apply: applyRemovals(layout, c.tasks, 'exact_duplicate', false, upstream && { upstream, counter: MISSING_FIELD }),
+      removed: removedDocs(layout, c.tasks, upstream),
+      after: (more) => barrier(upstream === undefined ? more : unionOf(upstream, more)),
+    });
     return {
       kind: 'barrier',
-      barrier: {
-        collect: collectKeys(layout, c, digest),
-        steps: [groupsStep(layout, c, digest)],
-        apply: applyRemovals(layout, c.tasks, 'exact_duplicate', false),
-      },
+      barrier: barrier(),
       manifest: { [basename(env.workDir)]: { field: c.field, normalize: c.normalize, keep: c.keep, mode: c.mode } },
     };
   },

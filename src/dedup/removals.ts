@@ -59,27 +59,57 @@ export async function writeRemovals(layout: DedupWorkLayout, task: number, remov
   await writeFileAtomic(layout.removalIndex(task), JSON.stringify(index) + '\n');
 }
 
+function readIndex(layout: DedupWorkLayout, task: number): RemovalIndex {
+  return readMarker<RemovalIndex>(layout.removalIndex(task), `the clustering pass's task ${task} has not written its removal list`);
+}
+
+/** Calls `onLine` with each of rank `rank`'s lines in task `task`'s file, checking their count against the index. */
+function eachLine(layout: DedupWorkLayout, task: number, reader: CheckedReader, rank: number, range: [number, number, number], onLine: (r: RemovalLine) => void): void {
+  const text = Buffer.from(reader.read(range[0], range[1] - range[0])).toString('utf8');
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    onLine(JSON.parse(line) as RemovalLine);
+    n++;
+  }
+  if (n !== range[2]) throw new SluiceError('SLUICE_ARTEFACT', `${layout.removals(task)}: rank ${rank} should have ${range[2]} removals, found ${n}`, { file: layout.removals(task) });
+}
+
 /** The removals of documents collected by `rank`, from every one of the `tasks` step tasks, by ordinal. */
 export function loadRemovals(layout: DedupWorkLayout, tasks: number, rank: number): Map<number, Removal> {
   const out = new Map<number, Removal>();
   for (let t = 0; t < tasks; t++) {
-    const index = readMarker<RemovalIndex>(layout.removalIndex(t), `the clustering pass's task ${t} has not written its removal list`);
-    const range = index.ranks[String(rank)];
+    const range = readIndex(layout, t).ranks[String(rank)];
     if (!range) continue;
     const reader = CheckedReader.open(layout.removals(t), ArtefactKind.Removals);
     try {
-      const text = Buffer.from(reader.read(range[0], range[1] - range[0])).toString('utf8');
-      let n = 0;
-      for (const line of text.split('\n')) {
-        if (line.length === 0) continue;
-        const r = JSON.parse(line) as RemovalLine;
-        out.set(r.o, { rank, ordinal: r.o, id: r.id, keptId: r.k, similarity: r.s });
-        n++;
-      }
-      if (n !== range[2]) throw new SluiceError('SLUICE_ARTEFACT', `${layout.removals(t)}: rank ${rank} should have ${range[2]} removals, found ${n}`, { file: layout.removals(t) });
+      eachLine(layout, t, reader, rank, range, (r) => out.set(r.o, { rank, ordinal: r.o, id: r.id, keptId: r.k, similarity: r.s }));
     } finally {
       reader.close();
     }
   }
+  return out;
+}
+
+/** Every rank's removed ordinals, ascending, from the `tasks` step tasks' files (each read once). */
+export function loadRemovedOrdinals(layout: DedupWorkLayout, tasks: number): Map<number, Uint32Array> {
+  const byRank = new Map<number, number[]>();
+  for (let t = 0; t < tasks; t++) {
+    const index = readIndex(layout, t);
+    const ranks = Object.entries(index.ranks);
+    if (ranks.length === 0) continue;
+    const reader = CheckedReader.open(layout.removals(t), ArtefactKind.Removals);
+    try {
+      for (const [rank, range] of ranks) {
+        const list = byRank.get(Number(rank)) ?? [];
+        eachLine(layout, t, reader, Number(rank), range, (r) => list.push(r.o));
+        byRank.set(Number(rank), list);
+      }
+    } finally {
+      reader.close();
+    }
+  }
+  const out = new Map<number, Uint32Array>();
+  for (const [rank, list] of byRank) out.set(rank, Uint32Array.from(list).sort());
   return out;
 }

@@ -9,6 +9,7 @@ import { pad } from '../core/pad.js';
  *   collect/r<rank>.docs.idx|.ids   document ids and lengths, by ordinal
  *   collect/r<rank>.sig             MinHash signatures, by ordinal
  *   collect/r<rank>.b<band>.keys    band keys (or exact keys), sorted, with key-range offsets
+ *   collect/r<rank>.deferred        ordinals a fused collect left for apply to count (upstream.ts)
  *   params.json                     hashing parameters and permutation constants
  *   edges/<round>/f<from>.edges     cluster edges one round task passes on, grouped by destination
  *   edges/<round>/f<from>.json      each destination's byte range in f<from>.edges (written last)
@@ -33,6 +34,9 @@ export class DedupWorkLayout {
   }
   signatures(rank: number): string {
     return join(this.dir, 'collect', `r${pad(rank)}.sig`);
+  }
+  deferred(rank: number): string {
+    return join(this.dir, 'collect', `r${pad(rank)}.deferred`);
   }
   keys(rank: number, band: number): string {
     return join(this.dir, 'collect', `r${pad(rank)}.b${String(band).padStart(3, '0')}.keys`);

@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage, type ErrorDetails } from '../core/errors.js';
-import type { Barrier, BuiltStage, GlobalStep, Stage, StageDefinition } from '../core/stage.js';
+import type { Barrier, BuiltStage, GlobalStep, RemovedDocs, Stage, StageDefinition } from '../core/stage.js';
 import type { ReaderDefinition } from '../readers/reader.js';
 import type { PluginRef } from '../registry.js';
 
@@ -99,13 +99,19 @@ function guardStep(step: GlobalStep, plugin: PluginRef, instance: string): Globa
 
 function guardBuilt(built: BuiltStage, plugin: PluginRef, instance: string): BuiltStage {
   if (built.kind === 'stream') return { ...built, run: guardStage(built.run, plugin, '') };
-  const b = built.barrier;
-  const barrier: Barrier = {
+  return { ...built, barrier: guardBarrier(built.barrier, plugin, instance) };
+}
+
+function guardBarrier(b: Barrier, plugin: PluginRef, instance: string): Barrier {
+  const after = b.after?.bind(b);
+  return {
     collect: guardStage(b.collect, plugin, ' (collect)'),
     steps: b.steps.map((s) => guardStep(s, plugin, instance)),
     apply: guardStage(b.apply, plugin, ' (apply)'),
+    // a plugin barrier that can run fused after others (core/stage.ts) stays fusible
+    ...(b.removed === undefined ? {} : { removed: b.removed }),
+    ...(after === undefined ? {} : { after: (upstream: RemovedDocs) => guardBarrier(after(upstream), plugin, instance) }),
   };
-  return { ...built, barrier };
 }
 
 /** The stage definition the registry holds for a plugin's `def`: same name, summary and params; build and run name the plugin on error. */

@@ -26,10 +26,20 @@ export interface NamedStage {
   sources?: ReadonlySet<string>;
 }
 
+/** A barrier at the end of a segment, under its stage id. */
+export interface SegmentBarrier {
+  id: string;
+  barrier: Barrier;
+  sources?: ReadonlySet<string>;
+}
+
 export interface Segment {
   stages: NamedStage[];
-  /** The barrier that ends this segment; the last segment has none and ends in the shard writer. */
-  barrier?: { id: string; barrier: Barrier; sources?: ReadonlySet<string> };
+  /**
+   * The barriers that end this segment, in pipeline order: one, or several in a row fused into
+   * one pass (fuseBarriers). The last segment has none and ends in the shard writer.
+   */
+  barriers: SegmentBarrier[];
 }
 
 export interface BuiltPipeline {
@@ -38,39 +48,69 @@ export interface BuiltPipeline {
   manifest: Record<string, JsonValue>;
 }
 
-export type PhaseSpec = { id: string; kind: 'docs'; segment: number; tasks: number } | { id: string; kind: 'step'; segment: number; step: GlobalStep; tasks: number };
+export type PhaseSpec = { id: string; kind: 'docs'; segment: number; tasks: number } | { id: string; kind: 'step'; segment: number; barrier: string; step: GlobalStep; tasks: number };
 
 /**
- * `stepTasks(k)`: the default task count of the steps of the barrier that ends segment `k`
- * (BuildEnv.stepTasks); without it, each barrier takes its own default.
+ * Builds every stage, and cuts the pipeline at each barrier. `stepTasks(id)`: the default task
+ * count of the steps of barrier stage `id` (BuildEnv.stepTasks); without it, each barrier takes
+ * its own default.
  */
-export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout, world: number, log: Logger, stepTasks?: (segment: number) => number): Promise<BuiltPipeline> {
-  const segments: Segment[] = [{ stages: [] }];
+export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout, world: number, log: Logger, stepTasks?: (stageId: string) => number): Promise<BuiltPipeline> {
+  const segments: Segment[] = [{ stages: [], barriers: [] }];
   const manifest: Record<string, JsonValue> = {};
   for (const cfg of loaded.config.stages) {
     const def = stageRegistry[cfg.stage];
     if (!def) throw new SluiceError('SLUICE_INTERNAL', `stage "${cfg.stage}" vanished from the registry`);
-    const steps = stepTasks === undefined ? {} : { stepTasks: stepTasks(segments.length - 1) };
+    const steps = stepTasks === undefined ? {} : { stepTasks: stepTasks(cfg.id) };
     const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), outputDir: layout.dir, ...steps, log: log.child(cfg.id) });
     if (built.manifest) Object.assign(manifest, built.manifest);
     const current = segments[segments.length - 1]!;
     const sources = cfg.sources ? { sources: new Set(cfg.sources) } : {};
     if (built.kind === 'stream') current.stages.push({ id: cfg.id, run: built.run, ...sources });
     else {
-      current.barrier = { id: cfg.id, barrier: built.barrier, ...sources };
-      segments.push({ stages: [] });
+      current.barriers.push({ id: cfg.id, barrier: built.barrier, ...sources });
+      segments.push({ stages: [], barriers: [] });
     }
   }
   return { segments, manifest };
 }
 
-/** Phases in execution order: docs-0, the first barrier's steps, docs-1, ... */
+function sameSources(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.size === b.size && [...a].every((s) => b.has(s));
+}
+
+/**
+ * The same pipeline with each run of barriers that nothing separates (exact_dedup right before
+ * minhash_dedup) in one segment: they collect in one pass and apply at the start of the next, so
+ * the documents are spilled and read back once instead of once per barrier. A barrier joins the
+ * one before it where it can leave that one's removals out of its decisions (Barrier.after) and
+ * both see the same sources; the phases then differ, the output does not.
+ */
+export function fuseBarriers(pipeline: BuiltPipeline): BuiltPipeline {
+  const segments: Segment[] = [];
+  for (const segment of pipeline.segments) {
+    const previous = segments[segments.length - 1];
+    const last = previous?.barriers[previous.barriers.length - 1];
+    const next = segment.barriers.length === 1 ? segment.barriers[0]! : undefined;
+    const removed = last?.barrier.removed;
+    const fused = segment.stages.length === 0 && next && removed && sameSources(last.sources, next.sources) ? next.barrier.after?.(removed) : undefined;
+    if (previous && next && fused) {
+      previous.barriers.push({ ...next, barrier: fused });
+      continue;
+    }
+    segments.push({ stages: [...segment.stages], barriers: [...segment.barriers] });
+  }
+  return { segments, manifest: pipeline.manifest };
+}
+
+/** Phases in execution order: docs-0, the steps of the barriers that end it, docs-1, ... */
 export function phasesOf(pipeline: BuiltPipeline, world: number): PhaseSpec[] {
   const phases: PhaseSpec[] = [];
   pipeline.segments.forEach((segment, k) => {
     phases.push({ id: `docs-${k}`, kind: 'docs', segment: k, tasks: world });
-    for (const step of segment.barrier?.barrier.steps ?? []) {
-      phases.push({ id: fileSafeName(`${segment.barrier!.id}.${step.name}`), kind: 'step', segment: k, step, tasks: Math.max(1, step.tasks(world)) });
+    for (const { id, barrier } of segment.barriers) {
+      for (const step of barrier.steps) phases.push({ id: fileSafeName(`${id}.${step.name}`), kind: 'step', segment: k, barrier: id, step, tasks: Math.max(1, step.tasks(world)) });
     }
   });
   return phases;

@@ -16,7 +16,8 @@ import type { SplitKind } from '../readers/reader.js';
 import { isDecompressDamage } from '../readers/strict.js';
 import { readers } from '../registry.js';
 import type { OutputLayout } from './layout.js';
-import { buildPipeline, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
+import { buildPipeline, fuseBarriers, phasesOf, type BuiltPipeline, type PhaseSpec } from './pipeline.js';
+import { fileSafeName } from '../core/file-safe-name.js';
 import { readPlan, type Plan, type Unit } from './plan-file.js';
 
 export type { Plan, Unit } from './plan-file.js';
@@ -179,23 +180,25 @@ export interface RunShape {
 
 /**
  * What a run decides before it writes anything: the input units, the task count, the built stages
- * and the phases. `known`: the plan of the run this one resumes or joins, whose dedup steps keep
- * the task counts they were planned with (a sluice with another default may have started it).
+ * and the phases. `known`: the plan of the run this one resumes or joins, whose phases it keeps (a
+ * sluice with other defaults may have started it): its dedup steps' task counts, and whether
+ * barriers in a row share one pass (fuseBarriers).
  */
 export async function planRun(loaded: LoadedPipeline, layout: OutputLayout, units: ResolvedUnit[], world: number | undefined, log: Logger, known?: Plan): Promise<RunShape> {
   const w = world ?? defaultWorld(loaded, units.length);
   const planned = known?.config_sha256 === configHash(loaded) ? known.phases : undefined;
   // a run with a plan of the same config (workers, scheduler tasks, resumes) need not stat its inputs
   const byDefault = planned === undefined ? defaultStepTasks(w, await unitBytes(units)) : defaultStepTasks(w);
-  const pipeline = await buildPipeline(loaded, layout, w, log, (segment) => (planned === undefined ? undefined : plannedStepTasks(planned, segment)) ?? byDefault);
+  const built = await buildPipeline(loaded, layout, w, log, (id) => (planned === undefined ? undefined : plannedStepTasks(planned, id)) ?? byDefault);
+  const fuse = planned === undefined ? loaded.config.runner.fuse_barriers !== false : planned.filter((p) => p.id.startsWith('docs-')).length < built.segments.length;
+  const pipeline = fuse ? fuseBarriers(built) : built;
   return { units, world: w, pipeline, phases: phasesOf(pipeline, w) };
 }
 
-/** The task count of the first step after docs phase `segment` in a plan's phases, if it has one. */
-function plannedStepTasks(phases: Plan['phases'], segment: number): number | undefined {
-  const i = phases.findIndex((p) => p.id === `docs-${segment}`);
-  const next = i < 0 ? undefined : phases[i + 1];
-  return next === undefined || next.id.startsWith('docs-') ? undefined : next.tasks;
+/** The task count of barrier stage `id`'s first step in a plan's phases, if it has one. */
+function plannedStepTasks(phases: Plan['phases'], id: string): number | undefined {
+  const prefix = fileSafeName(`${id}.`);
+  return phases.find((p) => p.id.startsWith(prefix))?.tasks;
 }
 
 /** What the units weigh on disk: pieces by their range, local files by their size; undefined when one is unknown (remote, a tree). */

@@ -168,8 +168,7 @@ export async function runTask(run: TaskRun): Promise<TaskMarker> {
   let rejectFiles: TaskMarker['rejects'] = [];
   let spill: WrittenFile | undefined;
   if (phase.kind === 'step') {
-    const barrierId = run.pipeline.segments[phase.segment]!.barrier!.id;
-    await phase.step.run(rank, phase.tasks, { signal: run.signal, log: run.log, stats: recorder.stage(barrierId, phase.segment + 1000) });
+    await phase.step.run(rank, phase.tasks, { signal: run.signal, log: run.log, stats: recorder.stage(phase.barrier, phase.segment + 1000) });
   } else {
     const result = await runDocsPhase(run, recorder, collector);
     shards = result.shards;
@@ -231,15 +230,12 @@ async function runDocsPhase(run: TaskRun, recorder: StatsRecorder, collector: Re
       progress.charsIn += doc.text.length;
     });
   let stream: AsyncIterable<Doc> = k === 0 ? readInputs(run, recorder, rejects, collector) : fromSpill();
-  if (k > 0) {
-    const previous = pipeline.segments[k - 1]!.barrier!;
-    stream = counted(previous.barrier.apply, contextFor(previous.id), previous.sources)(stream);
-  }
+  // the barriers that ended the previous segment apply in order (fused ones each count the ordinals of those before)
+  if (k > 0) for (const { id, barrier, sources } of pipeline.segments[k - 1]!.barriers) stream = counted(barrier.apply, contextFor(id), sources)(stream);
   for (const stage of segment.stages) stream = counted(stage.run, contextFor(stage.id), stage.sources)(stream);
 
-  const sink: DocSink = segment.barrier ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder, collector);
-  if (segment.barrier) {
-    const { barrier, id, sources } = segment.barrier;
+  const sink: DocSink = segment.barriers.length > 0 ? new SpillSink(layout.spill(phase.id, rank)) : new ShardSink(run, recorder, collector);
+  for (const { id, barrier, sources } of segment.barriers) {
     const collect = (docs: AsyncIterable<Doc>): AsyncIterable<Doc> => barrier.collect(docs, contextFor(id));
     stream = sources ? routeWhere(collect, (doc) => sources.has(doc.source))(stream) : collect(stream);
   }

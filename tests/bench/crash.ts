@@ -509,7 +509,7 @@ export async function benchCrash(o: CrashBenchOptions): Promise<BenchRow[]> {
       throw new Error(`two uninterrupted runs differ, so a crash test cannot compare against either (outputs kept in ${o.workDir}):\n  ${referenceDiffs.join('\n  ')}`);
     }
     // the slower of the two: on a shared machine a run often takes longer than its best time, and
-    // delays must reach the end of the run for the late phases (docs-2, finalize) to be hit
+    // delays must reach the end of the run for the late phases (the last docs phase, finalize) to be hit
     const referenceSeconds = Math.max(...referenceRuns.map((r) => r.seconds));
     const referencePhases = await phaseDurations(join(o.workDir, 'reference-a'), referenceRuns[0]!);
     const windows = killWindows(referencePhases);

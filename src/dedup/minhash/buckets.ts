@@ -1,5 +1,5 @@
 import { SluiceError } from '../../core/errors.js';
-import type { GlobalStep } from '../../core/stage.js';
+import type { GlobalStep, RemovedDocs } from '../../core/stage.js';
 import { readCollectManifests, slicesOf } from '../collect-manifest.js';
 import { KEY_RANGES, mergeGroups } from '../sorted-keys.js';
 import type { DedupWorkLayout } from '../work-layout.js';
@@ -10,6 +10,8 @@ import { PairVerifier } from './verify.js';
 import { bucketHead } from './bucket-head.js';
 import { BAND_ROW_WIDTH } from './collect.js';
 import { DocLookup } from '../doc-table.js';
+import type { DocRef } from '../doc-ref.js';
+import { LeftOut } from '../upstream.js';
 
 export const BUCKETS_STEP = 'buckets';
 
@@ -26,8 +28,9 @@ export function bucketTasks(c: MinhashConfig): number {
  * (each document to the smallest document of its local set), partitioned by document for the
  * clustering rounds: at most one edge per document it saw, however many bands collided.
  * Memory: one chunk per collect task while merging, plus the documents it joins.
+ * `upstream`: fused after barriers whose removed documents it leaves out of every bucket.
  */
-export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: string): GlobalStep {
+export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: string, upstream?: RemovedDocs): GlobalStep {
   return {
     name: BUCKETS_STEP,
     tasks: () => bucketTasks(c),
@@ -39,6 +42,7 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
       const uf = new RefUnionFind();
       const verifier = new PairVerifier(layout, c.numHashes, c.minSimilarity);
       const docs = new DocLookup(layout);
+      const leftOut = upstream && new LeftOut(upstream);
       let collisions = 0;
       let buckets = 0;
       try {
@@ -46,7 +50,9 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
           if (ctx.signal.aborted) throw new SluiceError('SLUICE_TASK_FAILED', 'minhash buckets step was cancelled');
           const q0 = Math.max(first - b * KEY_RANGES, 0);
           const q1 = Math.min(last - b * KEY_RANGES, KEY_RANGES);
-          mergeGroups(slicesOf(layout, manifests, b, q0, q1), BAND_ROW_WIDTH, 2, (members, tags) => {
+          mergeGroups(slicesOf(layout, manifests, b, q0, q1), BAND_ROW_WIDTH, 2, (all, allTags) => {
+            const [members, tags] = leftOut ? without(leftOut, all, allTags) : [all, allTags];
+            if (members.length < 2) return;
             buckets++;
             collisions += members.length - 1;
             const head = members[bucketHead(members, tags, docs)]!;
@@ -65,4 +71,16 @@ export function bucketsStep(layout: DedupWorkLayout, c: MinhashConfig, digest: s
       ctx.log.debug(`cells ${first}..${last - 1}: ${buckets} shared buckets, ${uf.size} documents, ${writer.edges} edges out`);
     },
   };
+}
+
+/** A bucket's members and their tags, less the documents left out. */
+function without(leftOut: LeftOut, members: DocRef[], tags: number[]): [DocRef[], number[]] {
+  const m: DocRef[] = [];
+  const t: number[] = [];
+  for (let i = 0; i < members.length; i++) {
+    if (leftOut.has(members[i]!)) continue;
+    m.push(members[i]!);
+    t.push(tags[i]!);
+  }
+  return [m, t];
 }

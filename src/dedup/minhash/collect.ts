@@ -5,6 +5,7 @@ import { ArtefactKind, bytesOf, CheckedWriter } from '../checked-file.js';
 import { writeCollectManifest } from '../collect-manifest.js';
 import { DocTableWriter } from '../doc-table.js';
 import { KeyRows, sortRows, writeSortedRun } from '../sorted-keys.js';
+import { DeferredCount } from '../upstream.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import type { MinhashConfig } from './config.js';
 import { idHash } from './bucket-head.js';
@@ -14,6 +15,9 @@ import { MinHasher } from './signature.js';
 
 /** A band row: band key (hi, lo), id hash of the document (the bucket-head tag), ordinal. */
 export const BAND_ROW_WIDTH = 4;
+
+/** The counter of documents without a single shingle (too short for the n-gram), which get no band keys. */
+export const NO_SHINGLES = 'minhash_no_shingles';
 
 /** Bytes of one stored signature. */
 export function signatureBytes(c: MinhashConfig): number {
@@ -52,12 +56,15 @@ export class SignatureMaker {
  * The barrier's first part, at the end of a phase in every task: passes documents through
  * unchanged and writes, per task, the document table, the signatures (by ordinal) and one sorted
  * run of band rows per band. Holds 16 bytes per document per band until the task ends.
+ * `fused`: after other barriers, whose apply runs first; the no-shingles count is then left to
+ * apply (upstream.ts).
  */
-export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, params: Record<string, unknown>, digest: string): Stage {
+export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, params: Record<string, unknown>, digest: string, fused: boolean): Stage {
   return async function* (docs, ctx) {
     if (ctx.world !== c.world) throw new SluiceError('SLUICE_INTERNAL', `minhash_dedup was built for ${c.world} tasks but runs in task ${ctx.rank} of ${ctx.world}`);
     await writeFileAtomic(layout.params, JSON.stringify(params, null, 2) + '\n');
     const maker = new SignatureMaker(c);
+    const unindexed = fused ? new DeferredCount() : undefined;
     const table = new DocTableWriter(layout, ctx.rank);
     let sigs: CheckedWriter;
     try {
@@ -85,7 +92,8 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
             run.data[at + 3] = ordinal;
           }
           indexed++;
-        } else ctx.stats.count('minhash_no_shingles');
+        } else if (unindexed) unindexed.add(ordinal);
+        else ctx.stats.count(NO_SHINGLES);
         sigs.write(sigBytes);
         ordinal++;
         yield doc;
@@ -99,6 +107,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
       }
       sigs.close();
       table.close();
+      unindexed?.write(layout, ctx.rank);
       await writeCollectManifest(layout, { rank: ctx.rank, world: c.world, params: digest, docs: ordinal, indexed, runs: manifestRuns });
       finished = true;
     } finally {

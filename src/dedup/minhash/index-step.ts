@@ -1,5 +1,5 @@
 import { SluiceError } from '../../core/errors.js';
-import type { GlobalStep } from '../../core/stage.js';
+import type { GlobalStep, RemovedDocs } from '../../core/stage.js';
 import { ArtefactKind, CheckedReader, RecordCursor } from '../checked-file.js';
 import { readCollectManifests, type CollectManifest } from '../collect-manifest.js';
 import { docRef, type DocRef } from '../doc-ref.js';
@@ -14,6 +14,7 @@ import { UnionFind } from './union-find.js';
 import { BAND_ROW_WIDTH } from './collect.js';
 import { DocLookup } from '../doc-table.js';
 import { PairVerifier } from './verify.js';
+import { LeftOut } from '../upstream.js';
 
 export const CLUSTER_HISTOGRAM = 'minhash_cluster_size';
 
@@ -24,8 +25,10 @@ export const CLUSTER_HISTOGRAM = 'minhash_cluster_size';
  * (after the pair passes the similarity check, when it is not already in one cluster).
  * Memory: one band's table (about 23 bytes per document) plus the union-find (4 bytes per
  * document); the signatures and ids stay on disk until a cluster needs them.
+ * `upstream`: fused after barriers whose removed documents it leaves out of every band (1 byte
+ * per document more).
  */
-export function streamingIndexStep(layout: DedupWorkLayout, c: MinhashConfig, digest: string): GlobalStep {
+export function streamingIndexStep(layout: DedupWorkLayout, c: MinhashConfig, digest: string, upstream?: RemovedDocs): GlobalStep {
   return {
     name: 'index',
     tasks: () => 1,
@@ -36,9 +39,10 @@ export function streamingIndexStep(layout: DedupWorkLayout, c: MinhashConfig, di
       const total = base[base.length - 1]!;
       const uf = new UnionFind(total);
       const verifier = new PairVerifier(layout, c.numHashes, c.minSimilarity);
+      const skip = upstream && leftOutByNumber(layout, new LeftOut(upstream), manifests, base);
       let joined: { collisions: number; tableBytes: number };
       try {
-        joined = joinBandCollisions(layout, c, manifests, base, uf, verifier, ctx.signal);
+        joined = joinBandCollisions(layout, c, manifests, base, uf, verifier, ctx.signal, skip);
       } finally {
         verifier.close();
       }
@@ -55,7 +59,7 @@ export function streamingIndexStep(layout: DedupWorkLayout, c: MinhashConfig, di
       ctx.stats.count('minhash_clusters', resolver.clusters);
       await writeRemovals(layout, 0, resolver.removals);
       ctx.log.info(
-        `${total} documents, ${resolver.clusters} clusters, ${resolver.removals.length} to remove; index ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${total > 0 ? (indexBytes / total).toFixed(1) : 0} bytes/document)`,
+        `${total - (skip?.reduce((n, x) => n + x, 0) ?? 0)} documents, ${resolver.clusters} clusters, ${resolver.removals.length} to remove; index ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${total > 0 ? (indexBytes / total).toFixed(1) : 0} bytes/document)`,
       );
     },
   };
@@ -73,6 +77,7 @@ function joinBandCollisions(
   uf: UnionFind,
   verifier: PairVerifier,
   signal: AbortSignal,
+  skip: Uint8Array | undefined,
 ): { collisions: number; tableBytes: number } {
   let maxRows = 0;
   for (let b = 0; b < c.bands; b++)
@@ -89,6 +94,7 @@ function joinBandCollisions(
       table.clear();
       // pass 1: each bucket's head, by the rule the scale-out buckets step uses
       forEachBandRow(layout, manifests, base, b, (hi, lo, tag, g) => {
+        if (skip?.[g] === 1) return;
         const s = table.slot(hi, lo);
         const head = table.doc[s]!;
         if (head === -1 || headsBefore(refOf(base, g), tag, refOf(base, head), table.tag[s]!, docs)) {
@@ -98,6 +104,7 @@ function joinBandCollisions(
       });
       // pass 2: every other member is checked against its head and joined to it
       forEachBandRow(layout, manifests, base, b, (hi, lo, _tag, g) => {
+        if (skip?.[g] === 1) return;
         const head = table.doc[table.slot(hi, lo)]!;
         if (head === g) return;
         collisions++;
@@ -128,6 +135,20 @@ function forEachBandRow(layout: DedupWorkLayout, manifests: CollectManifest[], b
       reader.close();
     }
   }
+}
+
+/** 1 for each global document number the step leaves out. */
+function leftOutByNumber(layout: DedupWorkLayout, leftOut: LeftOut, manifests: CollectManifest[], base: number[]): Uint8Array {
+  const skip = new Uint8Array(base[base.length - 1]!);
+  for (const [rank, ordinals] of leftOut.byTask()) {
+    const docs = manifests[rank]?.docs ?? 0;
+    for (const o of ordinals) {
+      if (o >= docs)
+        throw new SluiceError('SLUICE_ARTEFACT', `a stage fused before this one removes document ${o} of task ${rank}, which collected ${docs}`, { file: layout.dir, hint: 'rerun with --fresh' });
+      skip[base[rank]! + o] = 1;
+    }
+  }
+  return skip;
 }
 
 /** The ref of global document number `g`, given each task's first number. */

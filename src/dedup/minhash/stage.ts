@@ -1,20 +1,21 @@
 import { basename } from 'node:path';
-import { defineStage, type GlobalStep } from '../../core/stage.js';
+import { defineStage, type Barrier, type GlobalStep, type RemovedDocs } from '../../core/stage.js';
 import { applyRemovals } from '../apply.js';
+import { removedDocs, unionOf } from '../upstream.js';
 import { DedupWorkLayout } from '../work-layout.js';
 import { bucketsStep } from './buckets.js';
 import { clustersStep } from './clusters.js';
-import { collectSignatures } from './collect.js';
+import { collectSignatures, NO_SHINGLES } from './collect.js';
 import { describeConfig, hashingParams, minhashParams, paramsDigest, resolveMinhashConfig, type MinhashConfig } from './config.js';
 import { streamingIndexStep } from './index-step.js';
 import { curveThreshold } from './lsh.js';
 import { starRoundStep } from './star-rounds.js';
 
-/** The global steps of a configuration, in order. */
-export function minhashSteps(layout: DedupWorkLayout, c: MinhashConfig, digest: string): GlobalStep[] {
-  if (c.mode === 'streaming') return [streamingIndexStep(layout, c, digest)];
+/** The global steps of a configuration, in order; `upstream`: fused after barriers whose removed documents they leave out. */
+export function minhashSteps(layout: DedupWorkLayout, c: MinhashConfig, digest: string, upstream?: RemovedDocs): GlobalStep[] {
+  if (c.mode === 'streaming') return [streamingIndexStep(layout, c, digest, upstream)];
   const rounds = Array.from({ length: c.rounds }, (_, i) => starRoundStep(layout, c, i + 1));
-  return [bucketsStep(layout, c, digest), ...rounds, clustersStep(layout, c)];
+  return [bucketsStep(layout, c, digest, upstream), ...rounds, clustersStep(layout, c)];
 }
 
 /** How many step tasks write removal lists (what apply reads). */
@@ -39,13 +40,16 @@ export const minhashDedupStage = defineStage({
     const hashing = hashingParams(c);
     const digest = paramsDigest({ ...hashing, world: c.world });
     env.log.debug(describeConfig(c));
+    const barrier = (upstream?: RemovedDocs): Barrier => ({
+      collect: collectSignatures(layout, c, hashing, digest, upstream !== undefined),
+      steps: minhashSteps(layout, c, digest, upstream),
+      apply: applyRemovals(layout, minhashRemovalTasks(c), 'minhash_duplicate', true, upstream && { upstream, counter: NO_SHINGLES }),
+      removed: removedDocs(layout, minhashRemovalTasks(c), upstream),
+      after: (more) => barrier(upstream === undefined ? more : unionOf(upstream, more)),
+    });
     return {
       kind: 'barrier',
-      barrier: {
-        collect: collectSignatures(layout, c, hashing, digest),
-        steps: minhashSteps(layout, c, digest),
-        apply: applyRemovals(layout, minhashRemovalTasks(c), 'minhash_duplicate', true),
-      },
+      barrier: barrier(),
       manifest: {
         [basename(env.workDir)]: {
           config: describeConfig(c),
