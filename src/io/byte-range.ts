@@ -109,7 +109,7 @@ export function pieceOf(file: InputFile, range: FilePiece): InputFile {
     async *open(offset = 0) {
       let left = length - offset;
       if (left <= 0) return;
-      for await (const chunk of file.open(range.start + offset)) {
+      for await (const chunk of file.open(range.start + offset, length === Infinity ? undefined : range.end)) {
         if (chunk.length >= left) {
           yield chunk.subarray(0, left);
           return;

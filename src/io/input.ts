@@ -18,7 +18,11 @@ export interface InputFile {
   readonly piece?: FilePiece;
   /** Set with `piece`: the file it was cut from. */
   readonly whole?: InputFile;
-  open(offset?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Streams the bytes from `offset`. `end` (exclusive) says where the caller stops reading: a
+   * source may stop there and size its reads to it, or stream on (the caller cuts).
+   */
+  open(offset?: number, end?: number): AsyncIterable<Uint8Array>;
   size(): Promise<number | undefined>;
   /** Identifies this version of the input (see fingerprint.ts); absent where nothing can (stdin, memory). */
   fingerprint?(opts: { content: boolean }): Promise<InputFingerprint>;
@@ -44,12 +48,19 @@ export type FilePiece =
 
 const CHUNK = 1 << 20;
 
+/** A read stream of `path` from `offset`, to `end` where given: a piece or small file then costs reads (and buffers) of its size, not of CHUNK past it. */
+function readStream(path: string, offset: number, end: number | undefined): AsyncIterable<Uint8Array> {
+  if (end === undefined) return createReadStream(path, { start: offset, highWaterMark: CHUNK });
+  if (end <= offset) return (async function* () {})();
+  return createReadStream(path, { start: offset, end: end - 1, highWaterMark: Math.min(CHUNK, end - offset) });
+}
+
 export function localFile(path: string, isDirectory = false): InputFile {
   return {
     uri: path,
     localPath: path,
     isDirectory,
-    open: (offset = 0) => createReadStream(path, { start: offset, highWaterMark: CHUNK }),
+    open: (offset = 0, end) => readStream(path, offset, end),
     size: async () => (await stat(path)).size,
     fingerprint: ({ content }) => (isDirectory ? treeFingerprint(path, content) : fileFingerprint(path, content)),
   };
@@ -86,5 +97,5 @@ export function memoryFile(uri: string, bytes: Uint8Array, chunkSize: number | r
  * not once per document.
  */
 export function abortableFile(file: InputFile, signal: AbortSignal, onAbort: () => Error): InputFile {
-  return { ...file, open: (offset) => abortable(file.open(offset), signal, onAbort), ...(file.whole ? { whole: abortableFile(file.whole, signal, onAbort) } : {}) };
+  return { ...file, open: (offset, end) => abortable(file.open(offset, end), signal, onAbort), ...(file.whole ? { whole: abortableFile(file.whole, signal, onAbort) } : {}) };
 }

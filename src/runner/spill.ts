@@ -12,6 +12,7 @@
  * has no UTF-8 form: it is stored as a JSON string instead, flagged (bit 0 id, 1 text, 2
  * source), so it comes back unchanged as it did from the JSON spills before.
  */
+import { stat } from 'node:fs/promises';
 import type { Doc, Meta } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import { decodeZstdInProcess } from '../io/decompress.js';
@@ -165,12 +166,16 @@ function damaged(path: string, what: string): SluiceError {
 export async function* readSpill(path: string): AsyncIterable<Doc> {
   // a run started by a version that spilled JSON lines resumes from them
   const legacy = path.replace(/\.spill\.zst$/, '.jsonl.zst');
-  if (legacy !== path && !(await pathExists(path)) && (await pathExists(legacy))) {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => undefined,
+  );
+  if (legacy !== path && size === undefined && (await pathExists(legacy))) {
     yield* readLegacySpill(legacy);
     return;
   }
   // in this process: a spill is small and quick to decode, and a zstd child per spill would cost more than it saves
-  const bytes = decodeZstdInProcess(localFile(path).open());
+  const bytes = decodeZstdInProcess(localFile(path).open(0, size));
   const q = new ByteQueue();
   let magicSeen = false;
   let header: Buffer | undefined;
