@@ -45,7 +45,7 @@ export { drop } from './core/stage.js';
 /** Declares a reader: name, summary, default source label, strict zod params, and read(file, params, ctx) yielding documents. */
 export { defineReader } from './readers/reader.js';
 /** Types of the stage contract: definitions, the context a stage runs with, its build environment, barriers and their global steps. */
-export type { StageDefinition, Stage, StageContext, BuildEnv, BuiltStage, Barrier, GlobalStep, StepContext, Drop, FilterFn, RejectDetail, ManifestFacts } from './core/stage.js';
+export type { StageDefinition, Stage, StageContext, BuildEnv, BuiltStage, Barrier, RemovedDocs, GlobalStep, StepContext, Drop, FilterFn, RejectDetail, ManifestFacts } from './core/stage.js';
 /** Types of the reader contract: its definition, the context it reads with, and the records it reports as invalid or skipped. */
 export type { ReaderDefinition, ReaderContext, InvalidRecord, SkippedRecord } from './readers/reader.js';
 /** An input as a reader sees it: its uri, local path if any, and a byte stream from an offset. */
