@@ -89,12 +89,15 @@ export interface Barrier {
   collect: Stage;
   steps: GlobalStep[];
   apply: Stage;
-  /** What this barrier removes (after its steps), for a barrier that runs fused after it. */
+  /**
+   * What this barrier removes (after its steps), for a barrier that runs fused after it; for a
+   * barrier itself fused after others, with what they remove, since the next one leaves out all.
+   */
   removed?: RemovedDocs;
   /**
    * This barrier fused after others: its collect sees every document they collect, in the same
    * order; its steps leave `upstream`'s documents out, and its apply counts them in its ordinals
-   * although they never reach it. Its `removed` must then exclude `upstream`'s.
+   * although they never reach it. Its `removed` then includes `upstream`'s.
    */
   after?(upstream: RemovedDocs): Barrier;
 }

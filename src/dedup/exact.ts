@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import { z } from '../vendor/zod.js';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
-import { defineStage, type Barrier, type GlobalStep, type RemovedDocs, type Stage } from '../core/stage.js';
+import { defineStage, type GlobalStep, type RemovedDocs, type Stage } from '../core/stage.js';
 import { applyRemovals } from './apply.js';
 import { readCollectManifests, slicesOf, writeCollectManifest } from './collect-manifest.js';
 import { DocTableWriter } from './doc-table.js';
@@ -25,7 +25,7 @@ import { dedupModeSchema, paramsDigest, resolveMode } from './minhash/config.js'
 import { simplifiedUtf8, type Normalization } from './normalize.js';
 import { ClusterResolver } from './resolve.js';
 import { writeRemovals } from './removals.js';
-import { DeferredCount, LeftOut, removedDocs, unionOf } from './upstream.js';
+import { CollectCounter, fusibleBarrier, LeftOut } from './upstream.js';
 import { KEY_RANGES, KeyRows, mergeGroups, sortRows, writeSortedRun } from './sorted-keys.js';
 import { DedupWorkLayout } from './work-layout.js';
 
@@ -82,7 +82,7 @@ const MISSING_FIELD = 'exact_missing_field';
 function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string, fused: boolean): Stage {
   return async function* (docs, ctx) {
     if (ctx.world !== c.world) throw new SluiceError('SLUICE_INTERNAL', `exact_dedup was built for ${c.world} tasks but runs in task ${ctx.rank} of ${ctx.world}`);
-    const missing = fused ? new DeferredCount() : undefined;
+    const missing = new CollectCounter(ctx.stats, MISSING_FIELD, fused);
     const table = new DocTableWriter(layout, ctx.rank);
     let rows = new KeyRows(ROW_WIDTH);
     let ordinal = 0;
@@ -91,10 +91,8 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string, fu
       for await (const doc of docs) {
         table.add(doc.id, doc.text.length);
         const text = keyBytes(doc, c);
-        if (text === undefined) {
-          if (missing) missing.add(ordinal);
-          else ctx.stats.count(MISSING_FIELD);
-        } else {
+        if (text === undefined) missing.add(ordinal);
+        else {
           const at = rows.append();
           writeExactKey(text, rows.data, at);
           rows.data[at + KEY_WORDS] = ordinal;
@@ -107,7 +105,7 @@ function collectKeys(layout: DedupWorkLayout, c: ExactConfig, digest: string, fu
       const indexed = rows.count;
       rows = new KeyRows(ROW_WIDTH, 1);
       table.close();
-      missing?.write(layout, ctx.rank);
+      missing.write(layout, ctx.rank);
       await writeCollectManifest(layout, { rank: ctx.rank, world: c.world, params: digest, docs: ordinal, indexed, runs: [{ rows: indexed, ranges }] });
       finished = true;
     } finally {
@@ -150,16 +148,13 @@ export const exactDedupStage = defineStage({
     const c = resolveExactConfig(params, env.world, env.stepTasks);
     const layout = new DedupWorkLayout(env.workDir);
     const digest = paramsDigest({ algorithm: 'sluice-exact-1: sha256[0:16] of the key text', field: c.field, normalize: c.normalize, world: c.world });
-    const barrier = (upstream?: RemovedDocs): Barrier => ({
-      collect: collectKeys(layout, c, digest, upstream !== undefined),
-      steps: [groupsStep(layout, c, digest, upstream)],
-      apply: applyRemovals(layout, c.tasks, 'exact_duplicate', false, upstream && { upstream, counter: MISSING_FIELD }),
-      removed: removedDocs(layout, c.tasks, upstream),
-      after: (more) => barrier(upstream === undefined ? more : unionOf(upstream, more)),
-    });
     return {
       kind: 'barrier',
-      barrier: barrier(),
+      barrier: fusibleBarrier(layout, c.tasks, (upstream) => ({
+        collect: collectKeys(layout, c, digest, upstream !== undefined),
+        steps: [groupsStep(layout, c, digest, upstream)],
+        apply: applyRemovals(layout, c.tasks, 'exact_duplicate', false, upstream && { upstream, counter: MISSING_FIELD }),
+      })),
       manifest: { [basename(env.workDir)]: { field: c.field, normalize: c.normalize, keep: c.keep, mode: c.mode } },
     };
   },

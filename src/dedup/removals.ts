@@ -91,12 +91,15 @@ export function loadRemovals(layout: DedupWorkLayout, tasks: number, rank: numbe
   return out;
 }
 
-/** Every rank's removed ordinals, ascending, from the `tasks` step tasks' files (each read once). */
-export function loadRemovedOrdinals(layout: DedupWorkLayout, tasks: number): Map<number, Uint32Array> {
+/**
+ * The removed ordinals, ascending, of every rank (or of `only` that rank), from the `tasks` step
+ * tasks' files, each read once; a rank with none is absent.
+ */
+export function loadRemovedOrdinals(layout: DedupWorkLayout, tasks: number, only?: number): Map<number, Uint32Array> {
   const byRank = new Map<number, number[]>();
   for (let t = 0; t < tasks; t++) {
     const index = readIndex(layout, t);
-    const ranks = Object.entries(index.ranks);
+    const ranks = Object.entries(index.ranks).filter(([rank]) => only === undefined || Number(rank) === only);
     if (ranks.length === 0) continue;
     const reader = CheckedReader.open(layout.removals(t), ArtefactKind.Removals);
     try {

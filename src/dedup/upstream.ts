@@ -4,10 +4,12 @@
  * what a dedup stage removes (from its removal lists), the documents a fused stage leaves out of
  * its steps, and the per-document counts its collect defers to apply, which sees only survivors.
  */
-import type { RemovedDocs } from '../core/stage.js';
+import { IdBuffer } from '../core/id-buffer.js';
+import type { Barrier, RemovedDocs } from '../core/stage.js';
+import type { StageRecorder } from '../core/stats.js';
 import { ArtefactKind, bytesOf, CheckedReader, writeChecked } from './checked-file.js';
 import { refOrdinal, refRank, type DocRef } from './doc-ref.js';
-import { loadRemovals, loadRemovedOrdinals } from './removals.js';
+import { loadRemovedOrdinals } from './removals.js';
 import type { DedupWorkLayout } from './work-layout.js';
 
 const NONE = new Uint32Array(0);
@@ -45,10 +47,23 @@ export function unionOf(a: RemovedDocs, b: RemovedDocs): RemovedDocs {
  */
 export function removedDocs(layout: DedupWorkLayout, tasks: number, upstream?: RemovedDocs): RemovedDocs {
   const own: RemovedDocs = {
-    ofRank: (rank) => Uint32Array.from(loadRemovals(layout, tasks, rank).keys()).sort(),
+    ofRank: (rank) => loadRemovedOrdinals(layout, tasks, rank).get(rank) ?? NONE,
     all: () => loadRemovedOrdinals(layout, tasks),
   };
   return upstream === undefined ? own : unionOf(upstream, own);
+}
+
+/**
+ * A dedup stage's barrier that can run fused after others: `parts(upstream)` builds its collect,
+ * steps and apply, leaving `upstream`'s documents out where given; `removalTasks` step tasks
+ * write its removal lists.
+ */
+export function fusibleBarrier(layout: DedupWorkLayout, removalTasks: number, parts: (upstream?: RemovedDocs) => Pick<Barrier, 'collect' | 'steps' | 'apply'>, upstream?: RemovedDocs): Barrier {
+  return {
+    ...parts(upstream),
+    removed: removedDocs(layout, removalTasks, upstream),
+    after: (more) => fusibleBarrier(layout, removalTasks, parts, upstream === undefined ? more : unionOf(upstream, more)),
+  };
 }
 
 /**
@@ -86,25 +101,29 @@ export class LeftOut {
 }
 
 /**
- * Ordinals of the documents a fused collect would have counted under one counter (a missing key
- * field, no shingles): it writes them, and apply counts those that survive the stages before it,
- * so the counter reads what it would have unfused.
+ * A counter collect keeps per document (a missing key field, no shingles). Unfused it counts at
+ * once. Fused after other stages, it writes the documents' ordinals instead, and apply counts
+ * those that survive the stages before it, so the counter reads what it would have unfused.
  */
-export class DeferredCount {
-  private ordinals = new Uint32Array(256);
-  private length = 0;
+export class CollectCounter {
+  private readonly deferred: IdBuffer | undefined;
 
-  add(ordinal: number): void {
-    if (this.length === this.ordinals.length) {
-      const grown = new Uint32Array(this.length * 2);
-      grown.set(this.ordinals);
-      this.ordinals = grown;
-    }
-    this.ordinals[this.length++] = ordinal;
+  constructor(
+    private readonly stats: StageRecorder,
+    private readonly name: string,
+    fused: boolean,
+  ) {
+    this.deferred = fused ? new IdBuffer(256) : undefined;
   }
 
+  add(ordinal: number): void {
+    if (this.deferred) this.deferred.push(ordinal);
+    else this.stats.count(this.name);
+  }
+
+  /** At the end of collect: the deferred ordinals (an Int32 buffer holds the u32 bits apply reads). */
   write(layout: DedupWorkLayout, rank: number): void {
-    writeChecked(layout.deferred(rank), ArtefactKind.Ordinals, bytesOf(this.ordinals.subarray(0, this.length)));
+    if (this.deferred) writeChecked(layout.deferred(rank), ArtefactKind.Ordinals, bytesOf(this.deferred.view()));
   }
 }
 

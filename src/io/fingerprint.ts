@@ -87,13 +87,13 @@ export function fingerprintChanges(then: InputFingerprint, now: InputFingerprint
   return changes;
 }
 
-/** Size and SHA-256 of a file written by this run (a task's rejects or spill), for its marker. */
 /** A file's size and SHA-256 (hex). */
 export interface FileDigest {
   bytes: number;
   sha256: string;
 }
 
+/** Size and SHA-256 of a file on disk, read back (verify, the crash bench); writers hash as they write. */
 export async function fileDigest(path: string): Promise<FileDigest> {
   const st = await stat(path);
   return { bytes: st.size, sha256: await sha256Of(createReadStream(path)) };

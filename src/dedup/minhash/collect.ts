@@ -5,7 +5,7 @@ import { ArtefactKind, bytesOf, CheckedWriter } from '../checked-file.js';
 import { writeCollectManifest } from '../collect-manifest.js';
 import { DocTableWriter } from '../doc-table.js';
 import { KeyRows, sortRows, writeSortedRun } from '../sorted-keys.js';
-import { DeferredCount } from '../upstream.js';
+import { CollectCounter } from '../upstream.js';
 import type { DedupWorkLayout } from '../work-layout.js';
 import type { MinhashConfig } from './config.js';
 import { idHash } from './bucket-head.js';
@@ -64,7 +64,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
     if (ctx.world !== c.world) throw new SluiceError('SLUICE_INTERNAL', `minhash_dedup was built for ${c.world} tasks but runs in task ${ctx.rank} of ${ctx.world}`);
     await writeFileAtomic(layout.params, JSON.stringify(params, null, 2) + '\n');
     const maker = new SignatureMaker(c);
-    const unindexed = fused ? new DeferredCount() : undefined;
+    const unindexed = new CollectCounter(ctx.stats, NO_SHINGLES, fused);
     const table = new DocTableWriter(layout, ctx.rank);
     let sigs: CheckedWriter;
     try {
@@ -92,8 +92,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
             run.data[at + 3] = ordinal;
           }
           indexed++;
-        } else if (unindexed) unindexed.add(ordinal);
-        else ctx.stats.count(NO_SHINGLES);
+        } else unindexed.add(ordinal);
         sigs.write(sigBytes);
         ordinal++;
         yield doc;
@@ -107,7 +106,7 @@ export function collectSignatures(layout: DedupWorkLayout, c: MinhashConfig, par
       }
       sigs.close();
       table.close();
-      unindexed?.write(layout, ctx.rank);
+      unindexed.write(layout, ctx.rank);
       await writeCollectManifest(layout, { rank: ctx.rank, world: c.world, params: digest, docs: ordinal, indexed, runs: manifestRuns });
       finished = true;
     } finally {

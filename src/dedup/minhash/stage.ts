@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { defineStage, type Barrier, type GlobalStep, type RemovedDocs } from '../../core/stage.js';
+import { defineStage, type GlobalStep, type RemovedDocs } from '../../core/stage.js';
 import { applyRemovals } from '../apply.js';
-import { removedDocs, unionOf } from '../upstream.js';
+import { fusibleBarrier } from '../upstream.js';
 import { DedupWorkLayout } from '../work-layout.js';
 import { bucketsStep } from './buckets.js';
 import { clustersStep } from './clusters.js';
@@ -40,16 +40,13 @@ export const minhashDedupStage = defineStage({
     const hashing = hashingParams(c);
     const digest = paramsDigest({ ...hashing, world: c.world });
     env.log.debug(describeConfig(c));
-    const barrier = (upstream?: RemovedDocs): Barrier => ({
-      collect: collectSignatures(layout, c, hashing, digest, upstream !== undefined),
-      steps: minhashSteps(layout, c, digest, upstream),
-      apply: applyRemovals(layout, minhashRemovalTasks(c), 'minhash_duplicate', true, upstream && { upstream, counter: NO_SHINGLES }),
-      removed: removedDocs(layout, minhashRemovalTasks(c), upstream),
-      after: (more) => barrier(upstream === undefined ? more : unionOf(upstream, more)),
-    });
     return {
       kind: 'barrier',
-      barrier: barrier(),
+      barrier: fusibleBarrier(layout, minhashRemovalTasks(c), (upstream) => ({
+        collect: collectSignatures(layout, c, hashing, digest, upstream !== undefined),
+        steps: minhashSteps(layout, c, digest, upstream),
+        apply: applyRemovals(layout, minhashRemovalTasks(c), 'minhash_duplicate', true, upstream && { upstream, counter: NO_SHINGLES }),
+      })),
       manifest: {
         [basename(env.workDir)]: {
           config: describeConfig(c),
