@@ -5,9 +5,22 @@ import { pathExists } from './exists.js';
 import { outputError } from './output-error.js';
 import { inParentDir } from './parent-dir.js';
 
+/** Matches every temp name `tempPathFor` and `taskTempPathFor` give (and the shard writer's). */
+export const TEMP_NAME = /^\..+\.tmp$/;
+
 /** Temp name beside the target: same filesystem (so rename is atomic) and hidden from globs. */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Temp name beside the target that depends on the target alone (`.<name>.tmp`), for a file that
+ * one task alone writes: the task's next attempt removes what a killed attempt left by name,
+ * without listing a folder that holds a file of every task. Two processes writing the same target
+ * at once would share it, so anything else takes `tempPathFor`.
+ */
+export function taskTempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp`);
 }
 
 /** Writes the whole file under a temp name, then renames it into place: readers never see half a file. */

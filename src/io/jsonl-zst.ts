@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
-import { tempPathFor } from './atomic.js';
+import { taskTempPathFor, tempPathFor } from './atomic.js';
 import { decodeStream } from './decompress.js';
 import { FileSink } from './file-sink.js';
 import type { FileDigest } from './fingerprint.js';
@@ -33,12 +33,16 @@ export class ZstFileWriter {
   private committed: FileDigest | undefined;
   rows = 0;
 
-  /** `keepEmpty`: write a file even with no records (a reader downstream expects one per task). */
+  /**
+   * `keepEmpty`: write a file even with no records (a reader downstream expects one per task).
+   * `taskOutput`: one task alone writes `path`, so its temp name is `taskTempPathFor`'s, which
+   * the task's next attempt finds without listing the folder.
+   */
   constructor(
     readonly path: string,
-    private readonly opts: { keepEmpty?: boolean; level?: number } = {},
+    private readonly opts: { keepEmpty?: boolean; level?: number; taskOutput?: boolean } = {},
   ) {
-    this.tmp = tempPathFor(path);
+    this.tmp = opts.taskOutput === true ? taskTempPathFor(path) : tempPathFor(path);
     this.level = opts.level ?? 3;
   }
 

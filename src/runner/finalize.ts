@@ -1,5 +1,6 @@
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { emptyStats, ledgerBalance, mergeStats, tasksCpuSeconds, type PhaseTime, type RunStats } from '../core/stats.js';
 import { canonicalReportData, emptyReportData, mergeReportData } from '../report/collect.js';
 import type { LoadedPipeline } from '../config/load.js';
@@ -7,6 +8,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { OutputLayout } from './layout.js';
 import type { PhaseSpec } from './pipeline.js';
 import type { Plan } from './plan.js';
+import { removeUnclaimedOutputs } from './leftovers.js';
 import { readMarker, type TaskMarker } from './marker.js';
 
 // a type alias (not an interface) so it is assignable to JsonValue
@@ -86,12 +88,17 @@ export async function collectMarkers(layout: OutputLayout, phases: PhaseSpec[]):
 }
 
 /**
- * Merges task stats, checks the ledger and writes stats.json then manifest.json. Safe to run
- * twice or from two processes at once: both write the same files atomically.
+ * Removes what interrupted attempts left (leftovers.ts), merges task stats, checks the ledger and
+ * writes stats.json then manifest.json. Safe to run twice or from two processes at once: both
+ * write the same files atomically.
  */
-export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, plan: Plan, phases: PhaseSpec[], facts: Record<string, JsonValue>): Promise<FinalReport | undefined> {
+export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, plan: Plan, phases: PhaseSpec[], facts: Record<string, JsonValue>, log?: Logger): Promise<FinalReport | undefined> {
   const markers = await collectMarkers(layout, phases);
   if (!markers) return undefined;
+  const finalPhase = phases.filter((p) => p.kind === 'docs').at(-1)!;
+  const unclaimed = await removeUnclaimedOutputs(layout, markers, finalPhase.id);
+  if (unclaimed.length > 0)
+    log?.warn(`removed ${unclaimed.length} file(s) that interrupted attempts left and no finished task claims: ${unclaimed.slice(0, 5).join(', ')}${unclaimed.length > 5 ? ', ...' : ''}`);
   const merged = emptyStats();
   const report = emptyReportData();
   let reported = false;
@@ -104,7 +111,6 @@ export async function finalizeRun(layout: OutputLayout, loaded: LoadedPipeline, 
     }
     taskTimes.push(phaseTime(phase, list));
   }
-  const finalPhase = phases.filter((p) => p.kind === 'docs').at(-1)!;
   const shards: ManifestShard[] = markers
     .get(finalPhase.id)!
     .flatMap((m) => m.shards)

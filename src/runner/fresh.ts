@@ -8,16 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { SluiceError } from '../core/errors.js';
+import { TEMP_NAME } from '../io/atomic.js';
 import type { OutputLayout } from './layout.js';
 
 /** Top-level names sluice itself writes in an output directory (`fetched`: the fetch stage's WARC files, src/fetch/). */
 const OWN_ENTRIES = new Set(['shards', 'rejects', 'fetched', 'manifest.json', 'stats.json', 'report-data.json', 'report.html', 'compare.html', '.sluice', '.sluice.lock']);
 const DISCARDED = '.sluice-discarded-';
-/** Hidden temp files of atomic writes (`.manifest.json.<pid>.<hex>.tmp`) are ours too. */
-const OWN_TEMP = /^\..+\.tmp$/;
 
 function isOwn(name: string): boolean {
-  return OWN_ENTRIES.has(name) || name.startsWith(DISCARDED) || OWN_TEMP.test(name);
+  return OWN_ENTRIES.has(name) || name.startsWith(DISCARDED) || TEMP_NAME.test(name);
 }
 
 async function real(path: string): Promise<string> {
@@ -94,7 +93,7 @@ export async function removeTempFiles(layout: OutputLayout): Promise<number> {
         if (depth === 0 && !isOwn(e.name)) continue;
         if (e.name.startsWith(DISCARDED)) continue;
         await sweep(path, depth + 1);
-      } else if (OWN_TEMP.test(e.name) || /^\.sluice\.lock\..+\.stale$/.test(e.name)) {
+      } else if (TEMP_NAME.test(e.name) || /^\.sluice\.lock\..+\.stale$/.test(e.name)) {
         await rm(path, { force: true });
         removed++;
       }

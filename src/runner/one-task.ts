@@ -43,7 +43,7 @@ export async function runOneTask(opts: OneTaskOptions): Promise<{ prepared: Prep
   if (opts.rank < 0 || opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${phase.tasks - 1}: phase ${phase.id} has ${phase.tasks} task(s)`);
   if (await readMarker(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
   else await runTask({ ...prepared, phase, rank: opts.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress: newProgress() });
-  const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest);
+  const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest, opts.log);
   return report ? { prepared, report } : { prepared };
 }
 

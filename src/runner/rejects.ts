@@ -36,7 +36,7 @@ export class RejectsSink {
   add(record: RejectRecord): void {
     let w = this.writers.get(record.stage);
     if (!w) {
-      w = new JsonlZstWriter(this.layout.rejectsFile(record.stage, this.phase, this.rank));
+      w = new JsonlZstWriter(this.layout.rejectsFile(record.stage, this.phase, this.rank), { taskOutput: true });
       this.writers.set(record.stage, w);
     }
     w.push(record);

@@ -111,7 +111,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     prepared = await prepareRun({ ...common, out: outDir, fresh, role: 'leader' });
     await executor.execute(prepared, { pipeline, strict, log: opts.log, signal: runSignal });
     if (runSignal.aborted) throw await stopped(runSignal, prepared);
-    const report = await finalizeAll(prepared);
+    const report = await finalizeAll(prepared, opts.log);
     await removeTempFiles(prepared.layout);
     if (!opts.keepScratch) {
       const freed = await removeScratch(prepared.layout);
@@ -173,9 +173,9 @@ async function stopped(signal: AbortSignal, prepared: PreparedRun | undefined): 
 }
 
 /** stats.json and manifest.json once every phase ran; a missing marker then is a bug. */
-async function finalizeAll(prepared: PreparedRun): Promise<FinalReport> {
+async function finalizeAll(prepared: PreparedRun, log: Logger): Promise<FinalReport> {
   const { layout, loaded, plan, phases, pipeline } = prepared;
-  const report = await finalizeRun(layout, loaded, plan, phases, pipeline.manifest);
+  const report = await finalizeRun(layout, loaded, plan, phases, pipeline.manifest, log);
   if (!report) throw new SluiceError('SLUICE_INTERNAL', 'all phases ran but some task markers are missing', { file: layout.stateDir });
   return report;
 }

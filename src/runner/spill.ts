@@ -35,7 +35,7 @@ export class SpillWriter {
   private records = 0;
 
   constructor(path: string) {
-    this.out = new ZstFileWriter(path, { keepEmpty: true, level: LEVEL });
+    this.out = new ZstFileWriter(path, { keepEmpty: true, level: LEVEL, taskOutput: true });
     MAGIC.copy(this.block, 0);
     this.used = MAGIC.length;
   }

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import { rm, readdir } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -21,6 +20,7 @@ import type { TaskMarker, WrittenFile } from './marker.js';
 import type { BuiltPipeline, PhaseSpec } from './pipeline.js';
 import { unitsOfTask, type ResolvedUnit } from './plan.js';
 import { breather } from './breather.js';
+import { cleanTaskOutputs } from './leftovers.js';
 import { readSpill, SpillWriter } from './spill.js';
 import { RejectsSink, truncateRaw, type RejectRecord } from './rejects.js';
 
@@ -60,29 +60,6 @@ const BAD_RECORD_LINES = 100;
  */
 function newReportCollector(): ReportCollector | undefined {
   return process.env['SLUICE_REPORT'] === 'off' ? undefined : new ReportCollector();
-}
-
-async function removeMatching(dir: string, match: (name: string) => boolean): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  await Promise.all(names.filter(match).map((n) => rm(join(dir, n), { force: true, recursive: true })));
-}
-
-/** Removes whatever an interrupted attempt of this task left, so the rerun neither loses nor duplicates. */
-export async function cleanTaskOutputs(layout: OutputLayout, phase: string, rank: number): Promise<void> {
-  const prefix = layout.shardPrefix(rank);
-  await removeMatching(layout.shardsDir, (n) => n.startsWith(`${prefix}-`) || n.startsWith(`.${prefix}-`));
-  // the file itself, or a temp name tempPathFor() gave it while it was being written
-  const fileOrTemp = (name: string) => (n: string) => n === name || n.startsWith(`.${name}.`);
-  const rejectName = layout.rejectsFileName(phase, rank);
-  const stageDirs = await readdir(layout.rejectsDir).catch((): string[] => []);
-  for (const d of stageDirs) await removeMatching(join(layout.rejectsDir, d), fileOrTemp(rejectName));
-  const spill = layout.spill(phase, rank);
-  await removeMatching(dirname(spill), fileOrTemp(basename(spill)));
 }
 
 /**

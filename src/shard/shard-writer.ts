@@ -3,10 +3,12 @@ import { mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Doc } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
+import { taskTempPathFor } from '../io/atomic.js';
 import { outputError } from '../io/output-error.js';
 import { DocColumns, shardColumns } from './doc-columns.js';
 import { inferMetaSchema, mergeMetaSchemas, metaSchemaCovers, type MetaSchema } from './meta-struct.js';
 import { ParquetFileWriter, type Compression } from './parquet/index.js';
+import { shardFileName } from './shard-name.js';
 
 export interface ShardWriterOptions {
   dir: string;
@@ -184,9 +186,9 @@ export class ShardWriter {
   }
 
   private async openShard(metaSchema: MetaSchema | undefined): Promise<OpenShard> {
-    const name = `${this.opts.prefix}-${String(this.seq).padStart(5, '0')}.parquet`;
+    const name = shardFileName(this.opts.prefix, this.seq);
     this.seq++;
-    const tmpPath = join(this.opts.dir, `.${name}.tmp`);
+    const tmpPath = taskTempPathFor(join(this.opts.dir, name));
     try {
       await mkdir(this.opts.dir, { recursive: true });
     } catch (err) {
