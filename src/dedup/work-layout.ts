@@ -15,7 +15,8 @@ import { pad } from '../core/pad.js';
  *   edges/<round>/f<from>.json      each destination's byte range in f<from>.edges (written last)
  *   edges/<round>/t<task>.json      what one round task saw (convergence check)
  *   removals/t<task>.rm             documents to remove found by step task <task>, sorted by rank
- *   removals/t<task>.json           each rank's byte range in t<task>.rm (written last)
+ *   removals/t<task>.ord            their ordinals alone, u32, in the same order (for fused stages)
+ *   removals/t<task>.json           each rank's byte range in t<task>.rm and .ord (written last)
  */
 export class DedupWorkLayout {
   constructor(readonly dir: string) {}
@@ -52,6 +53,9 @@ export class DedupWorkLayout {
   }
   removals(task: number): string {
     return join(this.dir, 'removals', `t${pad(task)}.rm`);
+  }
+  removedOrdinals(task: number): string {
+    return join(this.dir, 'removals', `t${pad(task)}.ord`);
   }
   removalIndex(task: number): string {
     return join(this.dir, 'removals', `t${pad(task)}.json`);
