@@ -67,19 +67,28 @@ export function fusibleBarrier(layout: DedupWorkLayout, removalTasks: number, pa
 }
 
 /**
- * The documents a fused stage's global step leaves out, for lookups by ref. Holds 4 bytes per
- * left-out document (every task's), which a step task reads once.
+ * The documents a fused stage's global step leaves out, for lookups by ref. Each task's set is
+ * held as its sorted ordinals (4 bytes a left-out document) or, where that is smaller, as a bitmap
+ * up to its largest ordinal (1 bit a document of the task): whichever costs less, so a step task
+ * after a stage that removes many documents holds an eighth of a byte per document at most.
  */
 export class LeftOut {
-  private readonly byRank: Map<number, Uint32Array>;
+  private readonly sorted = new Map<number, Uint32Array>();
+  private readonly bitmaps = new Map<number, Uint8Array>();
 
   constructor(upstream: RemovedDocs) {
-    this.byRank = upstream.all();
+    for (const [rank, ordinals] of upstream.all()) {
+      const last = ordinals.length === 0 ? -1 : ordinals[ordinals.length - 1]!;
+      // 32 bits a listed ordinal against one bit a document up to the last
+      if (ordinals.length * 32 <= last + 1) this.sorted.set(rank, ordinals);
+      else this.bitmaps.set(rank, bitmapOf(ordinals, last));
+    }
   }
 
-  /** Each rank's left-out ordinals, ascending. */
-  byTask(): Iterable<[rank: number, ordinals: Uint32Array]> {
-    return this.byRank.entries();
+  /** Each rank's left-out ordinals, ascending (a bitmap's are listed on the way). */
+  *byTask(): Iterable<[rank: number, ordinals: Uint32Array]> {
+    yield* this.sorted.entries();
+    for (const [rank, bits] of this.bitmaps) yield [rank, ordinalsOf(bits)];
   }
 
   has(ref: DocRef): boolean {
@@ -87,7 +96,9 @@ export class LeftOut {
   }
 
   hasOrdinal(rank: number, ordinal: number): boolean {
-    const list = this.byRank.get(rank);
+    const bits = this.bitmaps.get(rank);
+    if (bits !== undefined) return ordinal >>> 3 < bits.length && ((bits[ordinal >>> 3]! >> (ordinal & 7)) & 1) === 1;
+    const list = this.sorted.get(rank);
     if (list === undefined) return false;
     let lo = 0;
     let hi = list.length;
@@ -98,6 +109,21 @@ export class LeftOut {
     }
     return lo < list.length && list[lo] === ordinal;
   }
+}
+
+function bitmapOf(ordinals: Uint32Array, last: number): Uint8Array {
+  const bits = new Uint8Array((last >>> 3) + 1);
+  for (const o of ordinals) bits[o >>> 3]! |= 1 << (o & 7);
+  return bits;
+}
+
+function ordinalsOf(bits: Uint8Array): Uint32Array {
+  let n = 0;
+  for (const byte of bits) for (let b = byte; b !== 0; b &= b - 1) n++;
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < bits.length; i++) for (let j = 0; j < 8; j++) if ((bits[i]! >> j) & 1) out[k++] = i * 8 + j;
+  return out;
 }
 
 /**
