@@ -3,7 +3,7 @@
  * (task.ts), so its presence means the task's outputs are complete; what resume, verify, stats
  * and finalize read. Kept apart from task.ts so reading a run's state loads no reader or stage.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { Logger } from '../core/log.js';
 import type { RunStats } from '../core/stats.js';
 import type { ReportData } from '../report/collect.js';
@@ -52,6 +52,29 @@ export async function readMarker(layout: OutputLayout, phase: string, rank: numb
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/**
+ * Whether every task of `phases` has finished, by its marker's existence alone: what a scheduler's
+ * task asks as it ends, to learn whether it is the last and should finalize. It looks first where
+ * a marker is likeliest missing (the ranks after `rank` in its own `phase`, then the phases from
+ * the last), so a task that is not the last learns it from a stat or a few, where reading the
+ * markers (a few hundred kB each, with report data) cost every task of a phase of W tasks on the
+ * order of W reads: W^2 a phase.
+ */
+export async function allTasksFinished(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], phase: string, rank: number): Promise<boolean> {
+  const exists = (id: string, r: number): Promise<boolean> =>
+    access(layout.taskMarker(id, r)).then(
+      () => true,
+      () => false,
+    );
+  const own = phases.find((p) => p.id === phase);
+  if (own) for (let i = 1; i < own.tasks; i++) if (!(await exists(own.id, (rank + i) % own.tasks))) return false;
+  for (const p of [...phases].reverse()) {
+    if (p === own) continue;
+    for (let r = 0; r < p.tasks; r++) if (!(await exists(p.id, r))) return false;
+  }
+  return true;
 }
 
 /** Ranks of `phase` without a completion marker, the ones a (re)run still has to run; says what it skips. */
