@@ -54,6 +54,14 @@ export async function readMarker(layout: OutputLayout, phase: string, rank: numb
   }
 }
 
+/** Whether task `rank` of `phase` has finished: its marker exists (read it with `readMarker`). */
+export function markerExists(layout: OutputLayout, phase: string, rank: number): Promise<boolean> {
+  return access(layout.taskMarker(phase, rank)).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Whether every task of `phases` has finished, by its marker's existence alone: what a scheduler's
  * task asks as it ends, to learn whether it is the last and should finalize. It looks first where
@@ -63,11 +71,7 @@ export async function readMarker(layout: OutputLayout, phase: string, rank: numb
  * order of W reads: W^2 a phase.
  */
 export async function allTasksFinished(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], phase: string, rank: number): Promise<boolean> {
-  const exists = (id: string, r: number): Promise<boolean> =>
-    access(layout.taskMarker(id, r)).then(
-      () => true,
-      () => false,
-    );
+  const exists = (id: string, r: number): Promise<boolean> => markerExists(layout, id, r);
   const own = phases.find((p) => p.id === phase);
   if (own) for (let i = 1; i < own.tasks; i++) if (!(await exists(own.id, (rank + i) % own.tasks))) return false;
   for (const p of [...phases].reverse()) {
@@ -80,7 +84,8 @@ export async function allTasksFinished(layout: OutputLayout, phases: readonly { 
 /** Ranks of `phase` without a completion marker, the ones a (re)run still has to run; says what it skips. */
 export async function unfinishedRanks(layout: OutputLayout, phase: { id: string; tasks: number }, log: Logger): Promise<number[]> {
   const ranks: number[] = [];
-  for (let rank = 0; rank < phase.tasks; rank++) if (!(await readMarker(layout, phase.id, rank))) ranks.push(rank);
+  // existence alone: a resume has read and checked the finished tasks' markers already (resume.ts)
+  for (let rank = 0; rank < phase.tasks; rank++) if (!(await markerExists(layout, phase.id, rank))) ranks.push(rank);
   if (ranks.length === 0) log.info(`${phase.id}: all ${phase.tasks} tasks already done`);
   else if (ranks.length < phase.tasks) log.info(`${phase.id}: resuming, ${phase.tasks - ranks.length}/${phase.tasks} tasks already done`);
   return ranks;
