@@ -71,12 +71,11 @@ export function markerExists(layout: OutputLayout, phase: string, rank: number):
  * order of W reads: W^2 a phase.
  */
 export async function allTasksFinished(layout: OutputLayout, phases: readonly { id: string; tasks: number }[], phase: string, rank: number): Promise<boolean> {
-  const exists = (id: string, r: number): Promise<boolean> => markerExists(layout, id, r);
   const own = phases.find((p) => p.id === phase);
-  if (own) for (let i = 1; i < own.tasks; i++) if (!(await exists(own.id, (rank + i) % own.tasks))) return false;
+  if (own) for (let i = 1; i < own.tasks; i++) if (!(await markerExists(layout, own.id, (rank + i) % own.tasks))) return false;
   for (const p of [...phases].reverse()) {
     if (p === own) continue;
-    for (let r = 0; r < p.tasks; r++) if (!(await exists(p.id, r))) return false;
+    for (let r = 0; r < p.tasks; r++) if (!(await markerExists(layout, p.id, r))) return false;
   }
   return true;
 }
