@@ -93,10 +93,17 @@ async function piecesOf(path: string, size: number, splitBytes: number, kind: Sp
 async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitKind: (unit: ResolvedUnit) => SplitKind | undefined, known?: Plan): Promise<ResolvedUnit[]> {
   if (splitBytes <= 0) return units;
   const planned = plannedPieces(known);
+  // a file the plan kept whole stays whole: reading it whole is right whatever it holds now, and a
+  // scheduler's task, which plans again from the same plan, then stats none of the run's inputs
+  const plannedWhole = new Set((known?.units ?? []).filter((u) => !u.range).map((u) => `${u.input}\u0000${u.uri}`));
   const out: ResolvedUnit[] = [];
   for (const unit of units) {
     const path = unit.file.localPath;
     const kind = path === undefined || unit.isDirectory ? undefined : splitKind(unit);
+    if (kind !== undefined && plannedWhole.has(`${unit.input}\u0000${unit.uri}`)) {
+      out.push(unit);
+      continue;
+    }
     const reuse = kind === undefined ? undefined : await samePieces(unit, planned.get(`${unit.input}\u0000${unit.uri}`));
     if (reuse) {
       for (const range of reuse) out.push({ ...unit, range: { ...range } });

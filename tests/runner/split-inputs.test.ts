@@ -105,6 +105,28 @@ describe('pieces of an edited file', () => {
   });
 });
 
+describe('a plan that kept a file whole', () => {
+  it('keeps it whole on a resume or in a scheduler task, even grown past split_bytes', async () => {
+    const dir = tempDir();
+    const small = join(dir, 'small.jsonl');
+    const big = join(dir, 'big.jsonl');
+    const lines = (n: number): string => Array.from({ length: n }, (_, i) => JSON.stringify({ text: `line ${i} ${prose(i, 80)}` })).join('\n') + '\n';
+    writeFileSync(small, lines(10));
+    writeFileSync(big, lines(200));
+    const file = writePipeline(dir, `name: whole\ninputs:\n  - reader: jsonl\n    paths: ["${dir}/*.jsonl"]\nrunner:\n  split_bytes: 4KiB\noutput:\n  dir: ${dir}/out\n`);
+    const loaded = await loadPipeline(file);
+    const first = await resolveUnits(loaded);
+    expect(first.filter((u) => u.uri.endsWith('small.jsonl')).map((u) => u.range)).toEqual([undefined]);
+    expect(first.filter((u) => u.uri.endsWith('big.jsonl')).length).toBeGreaterThan(3);
+    const plan: Pick<Plan, 'units'> = { units: first.map((u) => ({ input: u.input, uri: u.uri, isDirectory: false, ...(u.range ? { range: { ...u.range } } : {}) })) };
+
+    // grown past split_bytes: read whole as planned (its task's fingerprint check sees the change)
+    writeFileSync(small, lines(200));
+    const again = await resolveUnits(loaded, plan as Plan);
+    expect(again.filter((u) => u.uri.endsWith('small.jsonl')).map((u) => u.range)).toEqual([undefined]);
+  });
+});
+
 interface RejectLine {
   id: string;
   reason: string;
