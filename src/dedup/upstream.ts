@@ -73,22 +73,20 @@ export function fusibleBarrier(layout: DedupWorkLayout, removalTasks: number, pa
  * after a stage that removes many documents holds an eighth of a byte per document at most.
  */
 export class LeftOut {
-  private readonly sorted = new Map<number, Uint32Array>();
-  private readonly bitmaps = new Map<number, Uint8Array>();
+  /** Per rank: its sorted ordinals (Uint32Array) or its bitmap (Uint8Array). */
+  private readonly byRank = new Map<number, Uint32Array | Uint8Array>();
 
   constructor(upstream: RemovedDocs) {
     for (const [rank, ordinals] of upstream.all()) {
       const last = ordinals.length === 0 ? -1 : ordinals[ordinals.length - 1]!;
       // 32 bits a listed ordinal against one bit a document up to the last
-      if (ordinals.length * 32 <= last + 1) this.sorted.set(rank, ordinals);
-      else this.bitmaps.set(rank, bitmapOf(ordinals, last));
+      this.byRank.set(rank, ordinals.length * 32 <= last + 1 ? ordinals : bitmapOf(ordinals, last));
     }
   }
 
   /** Each rank's left-out ordinals, ascending (a bitmap's are listed on the way). */
   *byTask(): Iterable<[rank: number, ordinals: Uint32Array]> {
-    yield* this.sorted.entries();
-    for (const [rank, bits] of this.bitmaps) yield [rank, ordinalsOf(bits)];
+    for (const [rank, set] of this.byRank) yield [rank, set instanceof Uint32Array ? set : ordinalsOf(set)];
   }
 
   has(ref: DocRef): boolean {
@@ -96,18 +94,17 @@ export class LeftOut {
   }
 
   hasOrdinal(rank: number, ordinal: number): boolean {
-    const bits = this.bitmaps.get(rank);
-    if (bits !== undefined) return ordinal >>> 3 < bits.length && ((bits[ordinal >>> 3]! >> (ordinal & 7)) & 1) === 1;
-    const list = this.sorted.get(rank);
-    if (list === undefined) return false;
+    const set = this.byRank.get(rank);
+    if (set === undefined) return false;
+    if (set instanceof Uint8Array) return ordinal >>> 3 < set.length && ((set[ordinal >>> 3]! >> (ordinal & 7)) & 1) === 1;
     let lo = 0;
-    let hi = list.length;
+    let hi = set.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]! < ordinal) lo = mid + 1;
+      if (set[mid]! < ordinal) lo = mid + 1;
       else hi = mid;
     }
-    return lo < list.length && list[lo] === ordinal;
+    return lo < set.length && set[lo] === ordinal;
   }
 }
 

@@ -10,7 +10,7 @@ import { finalizeRun, type FinalReport } from './finalize.js';
 import { describeHolder, lockPath, readLock, staleReason } from './lock.js';
 import type { PhaseSpec } from './pipeline.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
-import { allTasksFinished, readMarker } from './marker.js';
+import { allTasksFinished, markerExists } from './marker.js';
 import { newProgress, runTask } from './task.js';
 
 export interface OneTaskOptions {
@@ -41,7 +41,7 @@ export async function runOneTask(opts: OneTaskOptions): Promise<{ prepared: Prep
   const phase = pickPhase(phases, opts.phase);
   // a global step may have more or fewer tasks than the docs phases' world
   if (opts.rank < 0 || opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${phase.tasks - 1}: phase ${phase.id} has ${phase.tasks} task(s)`);
-  if (await readMarker(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
+  if (await markerExists(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
   else await runTask({ ...prepared, phase, rank: opts.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress: newProgress() });
   // only the last task to finish reads every marker (and two finishing at once both may: finalizing is idempotent)
   if (!(await allTasksFinished(layout, phases, phase.id, opts.rank))) return { prepared };

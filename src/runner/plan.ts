@@ -95,16 +95,16 @@ async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitK
   const planned = plannedPieces(known);
   // a file the plan kept whole stays whole: reading it whole is right whatever it holds now, and a
   // scheduler's task, which plans again from the same plan, then stats none of the run's inputs
-  const plannedWhole = new Set((known?.units ?? []).filter((u) => !u.range).map((u) => `${u.input}\u0000${u.uri}`));
+  const plannedWhole = new Set((known?.units ?? []).filter((u) => !u.range).map(unitKey));
   const out: ResolvedUnit[] = [];
   for (const unit of units) {
     const path = unit.file.localPath;
     const kind = path === undefined || unit.isDirectory ? undefined : splitKind(unit);
-    if (kind !== undefined && plannedWhole.has(`${unit.input}\u0000${unit.uri}`)) {
+    if (kind !== undefined && plannedWhole.has(unitKey(unit))) {
       out.push(unit);
       continue;
     }
-    const reuse = kind === undefined ? undefined : await samePieces(unit, planned.get(`${unit.input}\u0000${unit.uri}`));
+    const reuse = kind === undefined ? undefined : await samePieces(unit, planned.get(unitKey(unit)));
     if (reuse) {
       for (const range of reuse) out.push({ ...unit, range: { ...range } });
       continue;
@@ -128,12 +128,17 @@ async function splitLargeFiles(units: ResolvedUnit[], splitBytes: number, splitK
   return out;
 }
 
+/** A file of one input: what a plan's pieces and whole files are looked up by. */
+function unitKey(u: Pick<Unit, 'input' | 'uri'>): string {
+  return `${u.input}\u0000${u.uri}`;
+}
+
 /** The pieces a committed plan cut each file into, by input and uri. */
 function plannedPieces(known: Plan | undefined): Map<string, Unit[]> {
   const byFile = new Map<string, Unit[]>();
   for (const u of known?.units ?? []) {
     if (!u.range) continue;
-    const key = `${u.input}\u0000${u.uri}`;
+    const key = unitKey(u);
     const pieces = byFile.get(key);
     if (pieces) pieces.push(u);
     else byFile.set(key, [u]);
