@@ -5,7 +5,7 @@
  * so records keep the ids and line numbers they have when the file is read whole.
  */
 import { open } from 'node:fs/promises';
-import type { FilePiece, InputFile } from './input.js';
+import { derivedFile, type FilePiece, type InputFile } from './input.js';
 
 const NL = 0x0a;
 const WINDOW = 64 * 1024;
@@ -102,22 +102,17 @@ export async function lineNumbersAt(path: string, offsets: readonly number[]): P
 export function pieceOf(file: InputFile, range: FilePiece): InputFile {
   // a zstd-lines piece decodes on past its frames until its last line ends; the reader stops there
   const length = range.kind === 'zstd-lines' ? Infinity : range.end - range.start;
-  return {
-    ...file,
-    piece: range,
-    whole: file,
-    async *open(offset = 0) {
-      let left = length - offset;
-      if (left <= 0) return;
-      for await (const chunk of file.open(range.start + offset, length === Infinity ? undefined : range.end)) {
-        if (chunk.length >= left) {
-          yield chunk.subarray(0, left);
-          return;
-        }
-        left -= chunk.length;
-        yield chunk;
+  async function* openPiece(offset = 0): AsyncIterable<Uint8Array> {
+    let left = length - offset;
+    if (left <= 0) return;
+    for await (const chunk of file.open(range.start + offset, length === Infinity ? undefined : range.end)) {
+      if (chunk.length >= left) {
+        yield chunk.subarray(0, left);
+        return;
       }
-    },
-    size: async () => range.end - range.start,
-  };
+      left -= chunk.length;
+      yield chunk;
+    }
+  }
+  return derivedFile(file, { piece: range, whole: file, open: openPiece, size: async () => range.end - range.start });
 }

@@ -22,9 +22,10 @@ export interface JsonRecord {
 export async function* jsonRecords(bytes: AsyncIterable<Uint8Array>, ctx: ReaderContext, name: string, maxLineBytes: number): AsyncIterable<JsonRecord> {
   try {
     const piece = ctx.file.piece;
-    const first =
-      piece?.kind === 'lines' ? { firstLine: piece.firstLine, firstOffset: piece.start } : piece?.kind === 'zstd-lines' ? { firstLine: piece.firstLine, firstOffset: piece.firstOffset } : {};
-    for await (const line of splitLines(bytes, { maxLineBytes, ...first })) {
+    // one shape of options whatever the piece (see derivedFile in io/input.ts)
+    const firstLine = piece?.kind === 'lines' || piece?.kind === 'zstd-lines' ? piece.firstLine : undefined;
+    const firstOffset = piece?.kind === 'lines' ? piece.start : piece?.kind === 'zstd-lines' ? piece.firstOffset : undefined;
+    for await (const line of splitLines(bytes, { maxLineBytes, firstLine, firstOffset })) {
       const id = `${name}:${line.lineNo}`;
       if (line.tooLong) {
         ctx.invalid({ id, reason: 'line_too_long', record: line.lineNo, error: `line of ${line.bytes} bytes exceeds max_line_bytes=${maxLineBytes}` });

@@ -17,7 +17,7 @@ import type { ExecuteContext, Executor } from './executor.js';
 import type { PhaseSpec } from './pipeline.js';
 import type { PreparedRun } from './prepare.js';
 import { unfinishedRanks } from './marker.js';
-import { newProgress, type TaskProgress } from './task.js';
+import { newProgress, taskRun, type TaskProgress } from './task.js';
 import { runTaskLogged } from './task-log.js';
 import type { OutputLayout } from './layout.js';
 import { ProgressReporter } from './progress.js';
@@ -40,7 +40,7 @@ export class LocalExecutor implements Executor {
       log: ctx.log,
       signal: ctx.signal,
       runInProcess: async (phase, rank, progress) => {
-        await runTaskLogged({ ...run, phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress });
+        await runTaskLogged(taskRun(run, { phase, rank, strict: ctx.strict, log: ctx.log, signal: ctx.signal, progress }));
       },
       workerInit: { pipeline: ctx.pipeline, out: run.layout.dir, world: run.world, strict: ctx.strict },
     });

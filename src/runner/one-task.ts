@@ -11,7 +11,7 @@ import { describeHolder, lockPath, readLock, staleReason } from './lock.js';
 import type { PhaseSpec } from './pipeline.js';
 import { outputDirOf, prepareRun, type PreparedRun } from './prepare.js';
 import { allTasksFinished, markerExists } from './marker.js';
-import { newProgress, runTask } from './task.js';
+import { newProgress, runTask, taskRun } from './task.js';
 
 export interface OneTaskOptions {
   loaded: LoadedPipeline;
@@ -42,7 +42,7 @@ export async function runOneTask(opts: OneTaskOptions): Promise<{ prepared: Prep
   // a global step may have more or fewer tasks than the docs phases' world
   if (opts.rank < 0 || opts.rank >= phase.tasks) throw new SluiceError('SLUICE_USAGE', `--rank ${opts.rank} is outside 0..${phase.tasks - 1}: phase ${phase.id} has ${phase.tasks} task(s)`);
   if (await markerExists(layout, phase.id, opts.rank)) opts.log.info(`${phase.id} task ${opts.rank} already done`);
-  else await runTask({ ...prepared, phase, rank: opts.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress: newProgress() });
+  else await runTask(taskRun(prepared, { phase, rank: opts.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress: newProgress() }));
   // only the last task to finish reads every marker (and two finishing at once both may: finalizing is idempotent)
   if (!(await allTasksFinished(layout, phases, phase.id, opts.rank))) return { prepared };
   const report = await finalizeRun(layout, prepared.loaded, prepared.plan, phases, prepared.pipeline.manifest, opts.log);

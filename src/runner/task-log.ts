@@ -14,7 +14,7 @@ import { reportableError } from '../core/system-error.js';
 import { inParentDirSync } from '../io/parent-dir.js';
 import type { OutputLayout } from './layout.js';
 import type { TaskMarker } from './marker.js';
-import { runTask, type TaskRun } from './task.js';
+import { runTask, taskRun, type TaskRun } from './task.js';
 
 export function taskLogPath(layout: OutputLayout, phase: string, rank: number): string {
   return join(layout.logsDir, phase, `${rank}.log`);
@@ -45,7 +45,7 @@ export async function runTaskLogged(run: TaskRun): Promise<TaskMarker> {
   const name = `task ${run.phase.id}/${run.rank}`;
   try {
     write(`${name} started on ${hostname()} (pid ${process.pid})`);
-    const marker = await runTask({ ...run, log: teeLogger(run.log, file), fileLog: file });
+    const marker = await runTask(taskRun(run, { phase: run.phase, rank: run.rank, strict: run.strict, log: teeLogger(run.log, file), signal: run.signal, progress: run.progress, fileLog: file }));
     const cpu = marker.cpu_seconds === undefined ? '' : ` (${marker.cpu_seconds.toFixed(1)} s CPU)`;
     write(`${name} finished in ${marker.seconds.toFixed(1)} s${cpu}: ${outcome(run, marker)}, peak RSS ${marker.peak_rss_mb} MiB`);
     return marker;

@@ -2,7 +2,7 @@ import { SluiceError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { reportableError } from '../core/system-error.js';
 import type { PreparedRun } from './prepare.js';
-import { newProgress } from './task.js';
+import { newProgress, taskRun } from './task.js';
 import { runTaskLogged } from './task-log.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -32,7 +32,7 @@ export async function serveTasks(prepared: PreparedRun, opts: { strict: boolean;
     const timer = setInterval(() => send({ type: 'progress', progress }), 500);
     try {
       if (!phase) throw new SluiceError('SLUICE_INTERNAL', `worker has no phase ${msg.phase}`);
-      await runTaskLogged({ ...prepared, phase, rank: msg.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress });
+      await runTaskLogged(taskRun(prepared, { phase, rank: msg.rank, strict: opts.strict, log: opts.log, signal: opts.signal, progress }));
       send({ type: 'progress', progress });
       send({ type: 'done', phase: msg.phase, rank: msg.rank });
     } catch (err) {
