@@ -402,6 +402,8 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
   if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
   const runs = new Map<string, RunFigures>();
+  // every round's figures, for the least-CPU speed-up beside the medians
+  const leastCpu = new Map<string, number>();
   const runName = size === '' ? name : `${name}-large`;
   const rounds = Math.max(1, opts.rounds ?? 1);
   for (const w of opts.workers ?? [1, 2]) {
@@ -417,6 +419,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     for (const { tag, label } of clis) {
       const r = medianRun(taken.get(tag)!);
       runs.set(`${w}${tag}`, r);
+      leastCpu.set(`${w}${tag}`, Math.min(...taken.get(tag)!.map((t) => t.cpu)));
       const v = variant(w) + label;
       rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}${rounds > 1 ? `; median of ${rounds} runs` : ''}` });
       rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
@@ -461,6 +464,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     const two = runs.get(`2${tag}`);
     if (!one || !two) continue;
     rows.push(...speedUpRows(`${chain}, 2 workers / 1${label}`, one, two, 'target >= 1.8 on a quiet machine', 'target >= 1.8; '));
+    if (rounds > 1) rows.push(leastCpuRow(`${chain}, 2 workers / 1${label}`, leastCpu.get(`1${tag}`)!, leastCpu.get(`2${tag}`)!, rounds));
     if (tag !== '' || !withModel) continue;
     // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
     const model = scalingRows({ out: join(root, `${runName}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
@@ -479,7 +483,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   return rows;
 }
 
-/** 2 workers against 1: in wall time, and CPU-time-normalised (2 x CPU of one worker / CPU of two: what two workers would give with both cores theirs, which load on the machine does not move). */
+/** 2 workers against 1: in wall time, and CPU-time-normalised (2 x CPU of one worker / CPU of two: what two workers would give with both cores theirs; where the host's time is not reported as steal, load moves it too). */
 function speedUpRows(variant: string, one: RunFigures, two: RunFigures, wallNote: string, cpuNotePrefix: string): BenchRow[] {
   return [
     { bench: 'e2e', variant, metric: 'speed-up (wall)', value: one.wall / two.wall, unit: 'x', note: wallNote },
@@ -492,6 +496,23 @@ function speedUpRows(variant: string, one: RunFigures, two: RunFigures, wallNote
       note: `${cpuNotePrefix}${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2`,
     },
   ];
+}
+
+/**
+ * The same ratio from each worker count's least CPU over the rounds. This machine (a VM) reports
+ * no steal time, so time the host takes from a vCPU counts as the run's CPU: load only adds to a
+ * run's CPU, and each count's least is the quietest moment the rounds caught. The medians above
+ * stay the figure of record; this one says what a quiet machine would read.
+ */
+function leastCpuRow(variant: string, one: number, two: number, rounds: number): BenchRow {
+  return {
+    bench: 'e2e',
+    variant,
+    metric: 'speed-up (CPU-time-normalised, least CPU of the rounds)',
+    value: (2 * one) / two,
+    unit: 'x',
+    note: `${one.toFixed(1)} s CPU with 1 worker, ${two.toFixed(1)} s with 2, each the least of ${rounds} rounds`,
+  };
 }
 
 /**
