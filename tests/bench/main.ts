@@ -28,6 +28,7 @@ import { benchRedact } from './redact.js';
 import { benchSecrets } from './secrets.js';
 import { numberFlag } from './number-flag.js';
 import { report } from './report.js';
+import { benchRunnerScale } from './runner-scale.js';
 import { benchReport } from './run-report.js';
 import { benchTokenize } from './tokenize.js';
 import type { BenchRow } from './types.js';
@@ -112,6 +113,12 @@ const BENCHES: BenchEntry[] = [
     name: 'fetch',
     what: 'fetch stage over 64 loopback hosts: pages/s, CPU per page, peak RSS, WARC bytes per page (10k pages of 1.5 and 24 KB; --full 50k), then the same served from the WARC',
     run: (full) => benchFetch({ hosts: 64, pages: full ? 50_000 : 10_000 }),
+  },
+  {
+    name: 'runner-scale',
+    what: "a task's bookkeeping at many tasks: an ending task's marker check, a docs task's clean-up by name, a fused dedup stage reading removals (--full: 1,000 tasks, 12,800, 1M removals)",
+    run: (full) =>
+      benchRunnerScale(full ? { markerTasks: 1000, cleanupTasks: [1000, 12_800], removals: 1_000_000, rounds: 3 } : { markerTasks: 200, cleanupTasks: [200, 2000], removals: 200_000, rounds: 3 }),
   },
   { name: 'spill', what: 'documents between phases: the binary spill against the JSON lines it replaced, write and read', run: (full) => benchSpill({ mb: full ? 43 : 10 }) },
   {
