@@ -99,7 +99,7 @@ export function memoryFile(uri: string, bytes: Uint8Array, chunkSize: number | r
 export function abortableFile(file: InputFile, signal: AbortSignal, onAbort: () => Error): InputFile {
   return derivedFile(file, {
     open: (offset, end) => abortable(file.open(offset, end), signal, onAbort),
-    whole: file.whole ? abortableFile(file.whole, signal, onAbort) : undefined,
+    whole: file.whole && abortableFile(file.whole, signal, onAbort),
   });
 }
 
@@ -114,8 +114,8 @@ export function derivedFile(file: InputFile, changes: Pick<InputFile, 'open'> & 
     uri: file.uri,
     localPath: file.localPath,
     isDirectory: file.isDirectory,
-    piece: 'piece' in changes ? changes.piece : file.piece,
-    whole: 'whole' in changes ? changes.whole : file.whole,
+    piece: changes.piece ?? file.piece,
+    whole: changes.whole ?? file.whole,
     open: changes.open,
     size: changes.size ?? file.size,
     fingerprint: file.fingerprint,

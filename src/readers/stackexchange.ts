@@ -8,7 +8,7 @@ import { openDecoded, peek } from '../io/decompress.js';
 // side effect: Posts.xml.bz2 / .zst decode through lbzip2 / bzip2 and the zstd command
 import '../io/bzip2.js';
 import '../io/zstd-cli.js';
-import type { InputFile } from '../io/input.js';
+import { derivedFile, type InputFile } from '../io/input.js';
 import { defineReader, type InvalidRecord, type ReaderContext } from './reader.js';
 import { isDecompressDamage } from './strict.js';
 import { ArchiveError, entryBytes, is7z, listEntries, postsEntry, sevenZipCommand } from './stackexchange/archive.js';
@@ -57,7 +57,7 @@ function siteIncluded(site: string, sites: readonly string[]): boolean {
 /** The XML bytes of an input: `Posts.xml` inside a local 7z archive, else the file (plain, gz, zst, bz2). */
 async function postsXml(file: InputFile, ctx: ReaderContext): Promise<AsyncIterable<Uint8Array> | undefined> {
   const { head, rest } = await peek(file.open(), 6);
-  if (!is7z(head)) return (await openDecoded({ ...file, open: () => rest })).bytes;
+  if (!is7z(head)) return (await openDecoded(derivedFile(file, { open: () => rest }))).bytes;
   // only the magic was wanted: the archive is read by 7z from its path
   await (rest as AsyncGenerator<Uint8Array>).return?.(undefined);
   if (file.localPath === undefined) {

@@ -402,7 +402,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
   if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
   const runs = new Map<string, RunFigures>();
-  // every round's figures, for the least-CPU speed-up beside the medians
+  // each worker count's least CPU over the rounds, for the speed-up beside the medians'
   const leastCpu = new Map<string, number>();
   const runName = size === '' ? name : `${name}-large`;
   const rounds = Math.max(1, opts.rounds ?? 1);
@@ -513,6 +513,39 @@ function leastCpuRow(variant: string, one: number, two: number, rounds: number):
     unit: 'x',
     note: `${one.toFixed(1)} s CPU with 1 worker, ${two.toFixed(1)} s with 2, each the least of ${rounds} rounds`,
   };
+}
+
+/**
+ * What V8 compiles in a 1-worker run of the filters, from its own trace (`--trace-opt
+ * --trace-deopt` on stdout): optimising compiles, deoptimisations, and the compiles of the reader
+ * path (`readInputs`, the JSONL reader's `read`, `jsonRecords`), which a task's new objects used
+ * to send back to the compiler every task (runner/task.ts, taskRun). Counts, not times: they hold
+ * on a loaded machine. This build and the baseline, one run each.
+ */
+function jitTraceRows(corpus: string, size: string, root: string, opts: EndToEndOptions): BenchRow[] {
+  const clis: { cli: string; label: string }[] = [{ cli: builtCli(), label: '' }];
+  if (opts.baseline) clis.unshift({ cli: opts.baseline, label: ' (baseline)' });
+  const rows: BenchRow[] = [];
+  for (const { cli, label } of clis) {
+    process.stderr.write(`end-to-end: filters${size}, 1 worker under V8's compile trace${label}\n`);
+    const out = join(root, `jit-trace${label === '' ? '' : '-baseline'}`);
+    writeFileSync(`${out}.yaml`, yamlOf('jit-trace', corpus, out, CHAINS['filters']!));
+    const trace = execFileSync(process.execPath, ['--trace-opt', '--trace-deopt', cli, 'run', `${out}.yaml`, '--out', out, '--workers', '1', '--fresh'], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, NO_COLOR: '1' },
+    }).split('\n');
+    const compiles = trace.filter((l) => l.startsWith('[completed compiling'));
+    const readerPath = compiles.filter((l) => /<JSFunction (readInputs|read|jsonRecords) /.test(l)).length;
+    const variant = `filters${size}, 1 worker, V8's compile trace${label}`;
+    rows.push(
+      { bench: 'e2e', variant, metric: 'optimising compiles', value: compiles.length, unit: 'compiles', note: 'one run' },
+      { bench: 'e2e', variant, metric: 'deoptimisations', value: trace.filter((l) => l.startsWith('[bailout')).length, unit: 'deopts', note: 'one run' },
+      { bench: 'e2e', variant, metric: 'compiles of the reader path', value: readerPath, unit: 'compiles', note: 'readInputs, read, jsonRecords' },
+    );
+  }
+  return rows;
 }
 
 /**
@@ -699,6 +732,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
       const large = await ensureWebCorpus(opts.scaleMb);
       for (const name of Object.keys(CHAINS)) rows.push(...(await benchChain(name, large.path, ` (${opts.scaleMb} MB)`, root, opts, false)));
       rows.push(...(await pieceSizeRows(large.path, ` (${opts.scaleMb} MB)`, root, opts.rounds ?? 1)));
+      rows.push(...jitTraceRows(large.path, ` (${opts.scaleMb} MB)`, root, opts));
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
