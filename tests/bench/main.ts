@@ -142,7 +142,7 @@ function usage(): string {
     '  --full   the sizes the issues name (crash: 50 trials instead of 8)',
     "  --seed   the crash test's kill delays (also SLUICE_CRASH_SEED)",
     "  --baseline PATH  e2e: also run this built CLI (another checkout's dist/cli/main.js), side by side, for before/after ratios",
-    '  --rounds N       e2e: run each command N times, alternating with the baseline, and report medians (default 1; --full 3)',
+    '  --rounds N       e2e: run each command N times, alternating the worker counts and the baseline round by round, and report medians (default 1; --full 3)',
     'entries:',
     ...BENCHES.map((b) => `  ${b.name.padEnd(width)}  ${b.what}${b.aliases ? ` (was ${b.aliases.join(', ')})` : ''}`),
     'Prints a table and writes .bench/bench.json.',
