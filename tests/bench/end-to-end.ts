@@ -317,7 +317,7 @@ interface CeilingRound {
  * The first half also runs alone with the lanes' flags, so the round says what the machine itself
  * takes when both cores are busy: the same half's CPU time two at once against alone. On a machine
  * whose cores do not slow each other it is 1.00; on this VM (no steal time reported, vCPUs on host
- * cores that other jobs share) it moved from 0.93 to 1.03 in one bench.
+ * cores that other jobs share) it moved from 0.92 to 1.04 in one bench.
  */
 async function ceilingRound(name: string, corpus: string, halves: [string, string]): Promise<CeilingRound> {
   const lanes = laneJitFlags(2);
