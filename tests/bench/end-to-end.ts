@@ -317,7 +317,7 @@ interface CeilingRound {
  * The first half also runs alone with the lanes' flags, so the round says what the machine itself
  * takes when both cores are busy: the same half's CPU time two at once against alone. On a machine
  * whose cores do not slow each other it is 1.00; on this VM (no steal time reported, vCPUs on host
- * cores that other jobs share) it moved from 0.92 to 1.04 in one bench.
+ * cores that other jobs share) it moves with the host's load.
  */
 async function ceilingRound(name: string, corpus: string, halves: [string, string]): Promise<CeilingRound> {
   const lanes = laneJitFlags(2);
@@ -423,8 +423,6 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   const clis: { cli: string; tag: string; label: string }[] = [{ cli: builtCli(), tag: '', label: '' }];
   if (opts.baseline) clis.unshift({ cli: opts.baseline, tag: '-baseline', label: ' (baseline)' });
   const runs = new Map<string, RunFigures>();
-  // each worker count's least CPU over the rounds, for the speed-up beside the medians'
-  const leastCpu = new Map<string, number>();
   const runName = size === '' ? name : `${name}-large`;
   const rounds = Math.max(1, opts.rounds ?? 1);
   const workerCounts = opts.workers ?? [1, 2];
@@ -451,7 +449,6 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     for (const { tag, label } of clis) {
       const r = medianRun(taken.get(`${w}${tag}`)!);
       runs.set(`${w}${tag}`, r);
-      leastCpu.set(`${w}${tag}`, Math.min(...taken.get(`${w}${tag}`)!.map((t) => t.cpu)));
       const v = variant(w) + label;
       rows.push({ bench: 'e2e', variant: v, metric: 'wall', value: r.wall, unit: 's', note: `kept ${r.kept} of ${own.docs}${rounds > 1 ? `; median of ${rounds} runs` : ''}` });
       rows.push({ bench: 'e2e', variant: v, metric: 'MB/s per core (CPU time)', value: mb / r.cpu, unit: 'MB/s', note: `${r.cpu.toFixed(1)} s CPU, run and workers` });
@@ -495,8 +492,9 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     const one = runs.get(`1${tag}`);
     const two = runs.get(`2${tag}`);
     if (!one || !two) continue;
-    const paired = (taken.get(`1${tag}`) ?? []).map((r, i) => (2 * r.cpu) / taken.get(`2${tag}`)![i]!.cpu);
-    const byRound = rounds > 1 ? `; by round (1 and 2 workers back to back): ${paired.map((x) => x.toFixed(2)).join(', ')}` : '';
+    const ones = taken.get(`1${tag}`)!;
+    const twos = taken.get(`2${tag}`)!;
+    const byRound = rounds > 1 ? `; by round (1 and 2 workers back to back): ${ones.map((r, i) => ((2 * r.cpu) / twos[i]!.cpu).toFixed(2)).join(', ')}` : '';
     rows.push(...speedUpRows(`${chain}, 2 workers / 1${label}`, one, two, 'target >= 1.8 on a quiet machine', 'target >= 1.8; ', byRound));
     const runnerRatio = (2 * one.cpu) / two.cpu;
     rows.push({
@@ -505,9 +503,10 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
       metric: 'share of the ceiling (CPU-time-normalised)',
       value: runnerRatio / ceiling.cpuRatio,
       unit: 'x',
-      note: `${runnerRatio.toFixed(2)}x of the ${ceiling.cpuRatio.toFixed(2)}x the stages alone gave in two processes in this bench: what the runner loses to its own start-up, reader and writer`,
+      note: `${runnerRatio.toFixed(2)}x of the ${ceiling.cpuRatio.toFixed(2)}x the stages alone gave in two processes in the same rounds: the rest is the runner's own (start-up, reader, writer) or the load moving within a round`,
     });
-    if (rounds > 1) rows.push(leastCpuRow(`${chain}, 2 workers / 1${label}`, leastCpu.get(`1${tag}`)!, leastCpu.get(`2${tag}`)!, rounds));
+    const least = (figures: RunFigures[]): number => Math.min(...figures.map((f) => f.cpu));
+    if (rounds > 1) rows.push(leastCpuRow(`${chain}, 2 workers / 1${label}`, least(ones), least(twos), rounds));
     if (tag !== '' || !withModel) continue;
     // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
     const model = scalingRows({ out: join(root, `${runName}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
