@@ -102,7 +102,12 @@ const BENCHES: BenchEntry[] = [
     name: 'e2e',
     what: 'the whole web pipeline through sluice run (filters only; full chain with dedup, redact, cl100k), 1 and 2 workers, against the stages alone',
     run: (full, flags) =>
-      benchEndToEnd({ mb: full ? 43 : 10, ...(full ? { scaleMb: 172 } : {}), rounds: flags.rounds ?? (full ? 3 : 1), ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }) }),
+      benchEndToEnd({
+        mb: full ? 43 : 10,
+        ...(full ? { scaleMb: 172, speedUpMb: 688 } : {}),
+        rounds: flags.rounds ?? (full ? 3 : 1),
+        ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
+      }),
   },
   {
     name: 'sources',
