@@ -62,8 +62,8 @@ export interface EndToEndOptions {
   scaleMb?: number;
   /**
    * Also the filters over a corpus this large, 1 and 2 workers only (no stages alone, no ceiling):
-   * what each process pays once is a sixteenth of its weight at `mb`, so the 2-worker rows show
-   * the runner's speed-up in a run long enough to amortise it.
+   * what each process pays once weighs less there, so the 2-worker rows show the runner's
+   * speed-up in a run long enough to amortise it.
    */
   speedUpMb?: number;
   workers?: number[];
@@ -302,8 +302,6 @@ function halvesOf(corpus: string, root: string): [string, string] {
 interface CeilingRound {
   /** The stages in one process over the whole corpus: the `stages alone` rows' run of this round. */
   whole: StageOnly;
-  /** CPU of the stages in one process over the whole corpus. */
-  one: number;
   /** Summed CPU of the two processes over the halves at once. */
   two: number;
   /** Wall of the one process against the slower of the two. */
@@ -332,14 +330,14 @@ async function ceilingRound(name: string, corpus: string, halves: [string, strin
   const one = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus, chain: name })).value;
   const two = (await Promise.all(halves.map((half) => isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: half, chain: name }, lanes)))).map((r) => r.value);
   const alone = (await isolated<StageOnly>('./end-to-end.js', 'stagesOnly', { corpus: halves[0], chain: name }, lanes)).value;
-  return { whole: one, one: one.cpu, two: two[0]!.cpu + two[1]!.cpu, wallRatio: one.wall / Math.max(two[0]!.wall, two[1]!.wall), contention: two[0]!.cpu / alone.cpu };
+  return { whole: one, two: two[0]!.cpu + two[1]!.cpu, wallRatio: one.wall / Math.max(two[0]!.wall, two[1]!.wall), contention: two[0]!.cpu / alone.cpu };
 }
 
 /** The ceiling's rows from its rounds (medians); `cpuRatio` is the median CPU-time-normalised speed-up. */
 function ceilingRows(name: string, size: string, taken: CeilingRound[]): { rows: BenchRow[]; cpuRatio: number } {
   const variant = `${name}${size}, stages alone, 2 processes over halves / 1`;
   const of = taken.length > 1 ? `; median of ${taken.length}` : '';
-  const cpuRatio = median(taken.map((r) => (2 * r.one) / r.two));
+  const cpuRatio = median(taken.map((r) => (2 * r.whole.cpu) / r.two));
   const contention = taken.map((r) => r.contention);
   return {
     cpuRatio,
@@ -350,7 +348,7 @@ function ceilingRows(name: string, size: string, taken: CeilingRound[]): { rows:
         metric: 'speed-up (CPU-time-normalised)',
         value: cpuRatio,
         unit: 'x',
-        note: `${median(taken.map((r) => r.one)).toFixed(1)} s CPU in one process, ${median(taken.map((r) => r.two)).toFixed(1)} s in two${of}: the ceiling of the 2-worker rows on this corpus`,
+        note: `${median(taken.map((r) => r.whole.cpu)).toFixed(1)} s CPU in one process, ${median(taken.map((r) => r.two)).toFixed(1)} s in two${of}: the ceiling of the 2-worker rows on this corpus`,
       },
       { bench: 'e2e', variant, metric: 'speed-up (wall)', value: median(taken.map((r) => r.wallRatio)), unit: 'x', note: `both halves at once on this machine${of}` },
       {
@@ -444,7 +442,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
   // stages alone of its own round (this machine's CPU time moves by a fifth within minutes)
   const own = ceilings[0]!.whole;
   const mb = own.mb;
-  const aloneCpu = median(ceilings.map((c) => c.one));
+  const aloneCpu = median(ceilings.map((c) => c.whole.cpu));
   rows.push({
     bench: 'e2e',
     variant: `${chain}, stages alone`,
@@ -474,7 +472,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
           note: `input file MB per CPU-second of tasks: ${taskCpu.toFixed(1)} s of the run's ${r.cpu.toFixed(1)} s`,
         });
       }
-      const byRound = taken.get(`${w}${tag}`)!.map((run, i) => ceilings[i]!.one / run.cpu);
+      const byRound = taken.get(`${w}${tag}`)!.map((run, i) => ceilings[i]!.whole.cpu / run.cpu);
       rows.push({
         bench: 'e2e',
         variant: v,
@@ -596,9 +594,9 @@ function leastCpuRow(variant: string, one: number, two: number, rounds: number):
 
 /**
  * The filters with 1 and 2 workers over a corpus large enough that what each process pays once
- * (start-up, JIT warm-up, plan and merge: about a second of CPU a process here) weighs little:
- * paired rounds as in `benchChain`, no stages alone or ceiling (their documents would not fit
- * in one process's memory).
+ * (start-up, JIT warm-up, plan and merge) weighs little: paired rounds as in `benchChain`. No
+ * stages alone or ceiling: `stagesOnly` reads its corpus as one string, and V8's strings stop
+ * at 512 MB.
  */
 async function largeSpeedUpRows(corpus: string, size: string, root: string, opts: EndToEndOptions): Promise<BenchRow[]> {
   const rounds = Math.max(1, opts.rounds ?? 1);
