@@ -14,10 +14,10 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
-import type { BuiltStage } from '../../src/core/stage.js';
 import { StatsRecorder, tasksCpuSeconds, type PhaseTime } from '../../src/core/stats.js';
 import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
+import { fuseBarriers, type Segment } from '../../src/runner/pipeline.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import { DEFAULT_SPLIT_BYTES } from '../../src/runner/plan.js';
 import { ensureWebCorpus } from './filters-corpus.js';
@@ -25,7 +25,7 @@ import { scalingRows } from './scaling.js';
 import { WARM_TASKS, isStepPhase, tasksOf, warmupCpu, type TaskFigures } from './steady-state.js';
 import { isolated } from './isolate.js';
 import { median } from './median.js';
-import { benchContext, drain } from './stage-harness.js';
+import { benchContext, fromArray } from './stage-harness.js';
 import { REPO_ROOT, builtCli } from './repo-root.js';
 import type { BenchRow } from './types.js';
 
@@ -93,6 +93,8 @@ interface StageOnly {
   wall: number;
   mb: number;
   docs: number;
+  /** Documents the stages let through: a run of the same chain keeps as many. */
+  kept: number;
 }
 
 function yamlOf(name: string, corpus: string, out: string, chain: Step[], splitBytes?: number): string {
@@ -241,7 +243,14 @@ async function runPipelineCli(
   return { wall, cpu, maxWorkerRssMb, phases: stats.tasks, kept: stats.ledger.kept, ...(stats.input_bytes === undefined ? {} : { inputBytes: stats.input_bytes }), tasks };
 }
 
-/** Child side: the chain's stages in this process over documents in memory; a barrier's collect, steps and apply run back to back. */
+/**
+ * Child side: the chain's stages in this process over documents in memory, chained as a run
+ * chains them: the stream stages of a segment and the collect of the barriers that end it in one
+ * pass over the documents (one document through every stage before the next, so the filters
+ * share one tokenization of each text, as in a run), the barriers' steps, then the next segment
+ * from their apply. Consecutive barriers collect in one pass as the runner fuses them
+ * (`fuseBarriers`).
+ */
 export async function stagesOnly(args: { corpus: string; chain: string }): Promise<StageOnly> {
   const chain = CHAINS[args.chain]!;
   const rows = readFileSync(args.corpus, 'utf8')
@@ -254,36 +263,44 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
   const work = join(tmpdir(), `sluice-e2e-stages-${process.pid}`);
   const stats = new StatsRecorder();
   // built before the clock starts: vocabularies and models load once per worker in a run too
-  const built: { name: string; stage: BuiltStage }[] = [];
+  const segments: Segment[] = [{ stages: [], barriers: [] }];
   for (const [k, [name, params]] of chain.entries()) {
     const def = stages[name]!;
     const workDir = join(work, `${k}-${name}`);
     mkdirSync(workDir, { recursive: true });
-    built.push({ name, stage: await def.build(def.params.parse(params), { workDir, world: 1, configDir: process.cwd(), log: silentLogger }) });
+    const built = await def.build(def.params.parse(params), { workDir, world: 1, configDir: process.cwd(), log: silentLogger });
+    const current = segments[segments.length - 1]!;
+    if (built.kind === 'stream') current.stages.push({ id: name, run: built.run });
+    else {
+      current.barriers.push({ id: name, barrier: built.barrier });
+      segments.push({ stages: [], barriers: [] });
+    }
   }
+  const pipeline = fuseBarriers({ segments, manifest: {} });
   globalThis.gc?.();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   try {
-    for (const { name, stage } of built) {
-      const ctx = benchContext(stats, name);
-      if (stage.kind === 'stream') {
-        docs = await drain(stage.run, docs, ctx);
-        continue;
+    for (const [k, segment] of pipeline.segments.entries()) {
+      let stream: AsyncIterable<Doc> = fromArray(docs);
+      if (k > 0) for (const { id, barrier } of pipeline.segments[k - 1]!.barriers) stream = barrier.apply(stream, benchContext(stats, id));
+      for (const stage of segment.stages) stream = stage.run(stream, benchContext(stats, stage.id));
+      for (const { id, barrier } of segment.barriers) stream = barrier.collect(stream, benchContext(stats, id));
+      const out: Doc[] = [];
+      for await (const d of stream) out.push(d);
+      docs = out;
+      for (const { id, barrier } of segment.barriers) {
+        for (const step of barrier.steps) {
+          const tasks = step.tasks(1);
+          for (let rank = 0; rank < tasks; rank++) await step.run(rank, tasks, { signal: new AbortController().signal, log: silentLogger, stats: stats.stage(id) });
+        }
       }
-      const { collect, steps, apply } = stage.barrier;
-      docs = await drain(collect, docs, ctx);
-      for (const step of steps) {
-        const tasks = step.tasks(1);
-        for (let rank = 0; rank < tasks; rank++) await step.run(rank, tasks, { signal: ctx.signal, log: silentLogger, stats: stats.stage(name) });
-      }
-      docs = await drain(apply, docs, ctx);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const cpu = process.cpuUsage(c0);
-  return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length };
+  return { cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1000, mb: bytes / 1e6, docs: rows.length, kept: docs.length };
 }
 
 /** The corpus cut in two at the line start nearest its middle, written once per corpus (both chains read them). */
@@ -449,7 +466,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     metric: 'throughput (CPU time)',
     value: mb / aloneCpu,
     unit: 'MB/s',
-    note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory; no reader, spill or writer${rounds > 1 ? `; median of ${rounds} rounds` : ''}`,
+    note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory, ${own.kept} kept; no reader, spill or writer${rounds > 1 ? `; median of ${rounds} rounds` : ''}`,
   });
   const ceiling = ceilingRows(name, size, ceilings);
   rows.push(...ceiling.rows);

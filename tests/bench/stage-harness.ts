@@ -1,10 +1,10 @@
 /**
  * Stages run by a bench in its own process, over documents in memory, without the runner: the
- * context a task would give them (rejects and duplicates only counted) and a stream to drain.
+ * context a task would give them (rejects and duplicates only counted) and a stream of documents.
  */
 import type { Doc } from '../../src/core/doc.js';
 import { silentLogger } from '../../src/core/log.js';
-import type { Stage, StageContext } from '../../src/core/stage.js';
+import type { StageContext } from '../../src/core/stage.js';
 import type { StatsRecorder } from '../../src/core/stats.js';
 
 export function benchContext(stats: StatsRecorder, name: string): StageContext {
@@ -23,11 +23,4 @@ export function benchContext(stats: StatsRecorder, name: string): StageContext {
 
 export async function* fromArray(docs: readonly Doc[]): AsyncIterable<Doc> {
   for (const d of docs) yield d;
-}
-
-/** The documents `stage` lets through. */
-export async function drain(stage: Stage, docs: readonly Doc[], ctx: StageContext): Promise<Doc[]> {
-  const out: Doc[] = [];
-  for await (const d of stage(fromArray(docs), ctx)) out.push(d);
-  return out;
 }
