@@ -12,7 +12,7 @@
 import type { JsonValue } from '../core/doc.js';
 import { SluiceError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { Barrier, GlobalStep, Stage } from '../core/stage.js';
+import type { Barrier, BuiltStage, GlobalStep, Stage } from '../core/stage.js';
 import type { LoadedPipeline } from '../config/load.js';
 import { configDir } from '../config/load.js';
 import { stages as stageRegistry } from '../registry.js';
@@ -64,15 +64,20 @@ export async function buildPipeline(loaded: LoadedPipeline, layout: OutputLayout
     const steps = stepTasks === undefined ? {} : { stepTasks: stepTasks(cfg.id) };
     const built = await def.build(cfg.params, { workDir: layout.stageWorkDir(cfg.id), world, configDir: configDir(loaded), outputDir: layout.dir, ...steps, log: log.child(cfg.id) });
     if (built.manifest) Object.assign(manifest, built.manifest);
-    const current = segments[segments.length - 1]!;
-    const sources = cfg.sources ? { sources: new Set(cfg.sources) } : {};
-    if (built.kind === 'stream') current.stages.push({ id: cfg.id, run: built.run, ...sources });
-    else {
-      current.barriers.push({ id: cfg.id, barrier: built.barrier, ...sources });
-      segments.push({ stages: [], barriers: [] });
-    }
+    appendStage(segments, cfg.id, built, cfg.sources ? new Set(cfg.sources) : undefined);
   }
   return { segments, manifest };
+}
+
+/** Puts a built stage at the end of the pipeline's segments: a stream stage joins the last segment, a barrier ends it. */
+export function appendStage(segments: Segment[], id: string, built: BuiltStage, sources?: ReadonlySet<string>): void {
+  const current = segments[segments.length - 1]!;
+  const only = sources ? { sources } : {};
+  if (built.kind === 'stream') current.stages.push({ id, run: built.run, ...only });
+  else {
+    current.barriers.push({ id, barrier: built.barrier, ...only });
+    segments.push({ stages: [], barriers: [] });
+  }
 }
 
 function sameSources(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {

@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { StatsRecorder, tasksCpuSeconds, type PhaseTime } from '../../src/core/stats.js';
 import { stages } from '../../src/registry-loaded.js';
 import type { StatsFile } from '../../src/runner/finalize.js';
-import { fuseBarriers, type Segment } from '../../src/runner/pipeline.js';
+import { appendStage, fuseBarriers, type Segment } from '../../src/runner/pipeline.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import { DEFAULT_SPLIT_BYTES } from '../../src/runner/plan.js';
 import { ensureWebCorpus } from './filters-corpus.js';
@@ -268,13 +268,7 @@ export async function stagesOnly(args: { corpus: string; chain: string }): Promi
     const def = stages[name]!;
     const workDir = join(work, `${k}-${name}`);
     mkdirSync(workDir, { recursive: true });
-    const built = await def.build(def.params.parse(params), { workDir, world: 1, configDir: process.cwd(), log: silentLogger });
-    const current = segments[segments.length - 1]!;
-    if (built.kind === 'stream') current.stages.push({ id: name, run: built.run });
-    else {
-      current.barriers.push({ id: name, barrier: built.barrier });
-      segments.push({ stages: [], barriers: [] });
-    }
+    appendStage(segments, name, await def.build(def.params.parse(params), { workDir, world: 1, configDir: process.cwd(), log: silentLogger }));
   }
   const pipeline = fuseBarriers({ segments, manifest: {} });
   globalThis.gc?.();
