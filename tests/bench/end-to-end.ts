@@ -20,7 +20,7 @@ import type { StatsFile } from '../../src/runner/finalize.js';
 import { appendStage, fuseBarriers, type Segment } from '../../src/runner/pipeline.js';
 import { laneJitFlags } from '../../src/runner/jit-budget.js';
 import { DEFAULT_SPLIT_BYTES } from '../../src/runner/plan.js';
-import { ensureWebCorpus } from './filters-corpus.js';
+import { ensureWebCorpus, type CorpusStats } from './filters-corpus.js';
 import { scalingRows } from './scaling.js';
 import { WARM_TASKS, isStepPhase, tasksOf, warmupCpu, type TaskFigures } from './steady-state.js';
 import { isolated } from './isolate.js';
@@ -462,6 +462,11 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     unit: 'MB/s',
     note: `${own.docs} docs, ${mb.toFixed(1)} MB in memory, ${own.kept} kept; no reader, spill or writer${rounds > 1 ? `; median of ${rounds} rounds` : ''}`,
   });
+  // the ratio to the stages alone means something only while they do a run's work
+  for (const [key, figures] of taken) {
+    const differs = key.endsWith('-baseline') ? undefined : figures.find((f) => f.kept !== own.kept);
+    if (differs) throw new Error(`e2e: ${chain}: the stages alone kept ${own.kept} documents, sluice run --workers ${key} kept ${differs.kept}: stagesOnly no longer runs the chain as a run does`);
+  }
   const ceiling = ceilingRows(name, size, ceilings);
   rows.push(...ceiling.rows);
   for (const w of workerCounts) {
@@ -519,10 +524,7 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
     const one = runs.get(`1${tag}`);
     const two = runs.get(`2${tag}`);
     if (!one || !two) continue;
-    const ones = taken.get(`1${tag}`)!;
-    const twos = taken.get(`2${tag}`)!;
-    const byRound = rounds > 1 ? `; by round (1 and 2 workers back to back): ${ones.map((r, i) => ((2 * r.cpu) / twos[i]!.cpu).toFixed(2)).join(', ')}` : '';
-    rows.push(...speedUpRows(`${chain}, 2 workers / 1${label}`, one, two, 'target >= 1.8 on a quiet machine', 'target >= 1.8; ', byRound));
+    rows.push(...pairedSpeedUpRows(`${chain}, 2 workers / 1${label}`, taken.get(`1${tag}`)!, taken.get(`2${tag}`)!));
     const runnerRatio = (2 * one.cpu) / two.cpu;
     rows.push({
       bench: 'e2e',
@@ -532,8 +534,6 @@ async function benchChain(name: string, corpus: string, size: string, root: stri
       unit: 'x',
       note: `${runnerRatio.toFixed(2)}x of the ${ceiling.cpuRatio.toFixed(2)}x the stages alone gave in two processes in the same rounds: the rest is the runner's own (start-up, reader, writer) or the load moving within a round`,
     });
-    const least = (figures: RunFigures[]): number => Math.min(...figures.map((f) => f.cpu));
-    if (rounds > 1) rows.push(leastCpuRow(`${chain}, 2 workers / 1${label}`, least(ones), least(twos), rounds));
     if (tag !== '' || !withModel) continue;
     // the model's own check: what it predicts for 2 cores against the 2-worker run just measured
     const model = scalingRows({ out: join(root, `${runName}-w1`), wall: one.wall }, { cores: [2, 16, 64], scales: [1, 64], label: name });
@@ -566,6 +566,20 @@ function speedUpRows(variant: string, one: RunFigures, two: RunFigures, wallNote
       note: `${cpuNotePrefix}${one.cpu.toFixed(1)} s CPU with 1 worker, ${two.cpu.toFixed(1)} s with 2${cpuNoteSuffix}`,
     },
   ];
+}
+
+/**
+ * The 2-worker rows of paired rounds (`ones[i]` and `twos[i]` ran back to back): `speedUpRows` of
+ * the median runs, each round's own CPU-time-normalised ratio in its note, and with more than one
+ * round the ratio of each count's least CPU (`leastCpuRow`).
+ */
+function pairedSpeedUpRows(variant: string, ones: RunFigures[], twos: RunFigures[]): BenchRow[] {
+  const rounds = ones.length;
+  const byRound = rounds > 1 ? `; by round (1 and 2 workers back to back): ${ones.map((r, i) => ((2 * r.cpu) / twos[i]!.cpu).toFixed(2)).join(', ')}` : '';
+  const rows = speedUpRows(variant, medianRun(ones), medianRun(twos), 'target >= 1.8 on a quiet machine', 'target >= 1.8; ', byRound);
+  const least = (figures: RunFigures[]): number => Math.min(...figures.map((f) => f.cpu));
+  if (rounds > 1) rows.push(leastCpuRow(variant, least(ones), least(twos), rounds));
+  return rows;
 }
 
 /**
@@ -609,20 +623,18 @@ function leastCpuRow(variant: string, one: number, two: number, rounds: number):
  * stages alone or ceiling: `stagesOnly` reads its corpus as one string, and V8's strings stop
  * at 512 MB.
  */
-async function largeSpeedUpRows(corpus: string, size: string, root: string, opts: EndToEndOptions): Promise<BenchRow[]> {
+async function largeSpeedUpRows(corpus: CorpusStats, size: string, root: string, opts: EndToEndOptions): Promise<BenchRow[]> {
   const rounds = Math.max(1, opts.rounds ?? 1);
   const taken: Record<1 | 2, RunFigures[]> = { 1: [], 2: [] };
   for (let round = 0; round < rounds; round++) {
     for (const w of round % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) {
       process.stderr.write(`end-to-end: filters${size}, sluice run --workers ${w}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}\n`);
-      taken[w].push(await runPipelineCli(builtCli(), '', 'filters-xl', corpus, CHAINS['filters']!, w, root));
+      taken[w].push(await runPipelineCli(builtCli(), '', 'filters-xl', corpus.path, CHAINS['filters']!, w, root));
     }
   }
-  const mb = statSync(corpus).size / 1e6;
-  const one = medianRun(taken[1]);
-  const two = medianRun(taken[2]);
-  const rows: BenchRow[] = [1, 2].map((w) => {
-    const r = w === 1 ? one : two;
+  const mb = corpus.bytes / 1e6;
+  const rows: BenchRow[] = ([1, 2] as const).map((w) => {
+    const r = medianRun(taken[w]);
     return {
       bench: 'e2e',
       variant: `filters${size}, ${w} worker${w === 1 ? '' : 's'}`,
@@ -632,9 +644,7 @@ async function largeSpeedUpRows(corpus: string, size: string, root: string, opts
       note: `${r.cpu.toFixed(1)} s CPU, ${r.wall.toFixed(1)} s wall, file MB${rounds > 1 ? `; median of ${rounds} runs` : ''}`,
     };
   });
-  const byRound = rounds > 1 ? `; by round (1 and 2 workers back to back): ${taken[1].map((r, i) => ((2 * r.cpu) / taken[2][i]!.cpu).toFixed(2)).join(', ')}` : '';
-  rows.push(...speedUpRows(`filters${size}, 2 workers / 1`, one, two, 'target >= 1.8 on a quiet machine', 'target >= 1.8; ', byRound));
-  if (rounds > 1) rows.push(leastCpuRow(`filters${size}, 2 workers / 1`, Math.min(...taken[1].map((r) => r.cpu)), Math.min(...taken[2].map((r) => r.cpu)), rounds));
+  rows.push(...pairedSpeedUpRows(`filters${size}, 2 workers / 1`, taken[1], taken[2]));
   for (const w of [1, 2]) rmSync(join(root, `filters-xl-w${w}`), { recursive: true, force: true });
   return rows;
 }
@@ -861,7 +871,7 @@ export async function benchEndToEnd(opts: EndToEndOptions): Promise<BenchRow[]> 
     if (opts.speedUpMb !== undefined) {
       process.stderr.write(`end-to-end: generating ${opts.speedUpMb} MB of web-like JSONL...\n`);
       const larger = await ensureWebCorpus(opts.speedUpMb);
-      rows.push(...(await largeSpeedUpRows(larger.path, ` (${opts.speedUpMb} MB)`, root, opts)));
+      rows.push(...(await largeSpeedUpRows(larger, ` (${opts.speedUpMb} MB)`, root, opts)));
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
